@@ -1,0 +1,20 @@
+/**
+ * kafkaesque/protocol: the Kafka wire-protocol codec, usable on its own. Bytes in, values out:
+ * no sockets, timers, logging or retries live here.
+ */
+export { Writer, uvarintSize } from './writer.js';
+export { Reader } from './reader.js';
+export type { TaggedField, WithUnknownTags } from './types.js';
+export { KafkaesqueError, ProtocolDecodeError, ProtocolEncodeError, KafkaProtocolError } from './errors.js';
+export { ERROR_CODES, ErrorCode, errorCodeInfo, type ErrorCodeInfo, type ErrorName } from './error-codes.js';
+export { type ApiCodec, type RequestOf, type ResponseOf, ZERO_UUID } from './api.js';
+export {
+  type RequestHeader,
+  type ResponseHeader,
+  encodeRequestHeader,
+  decodeRequestHeader,
+  encodeResponseHeader,
+  decodeResponseHeader,
+} from './header.js';
+export * from './messages/api-versions.js';
+export * from './messages/metadata.js';

@@ -1,0 +1,402 @@
+/**
+ * One Connection per broker socket: length-prefixed framing, correlation ids, many requests
+ * in flight with responses matched by correlation id, a timeout per request, and ApiVersions
+ * negotiation on connect (per API, the highest version both sides speak).
+ *
+ * Failure model: anything that makes the byte stream untrustworthy (a frame size above the
+ * maximum, a body that does not parse, a response nobody asked for, a request timeout) closes
+ * this connection and rejects every pending request with a typed error. Other connections
+ * and the process are unaffected.
+ */
+import { EventEmitter } from 'node:events';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import type { ApiCodec } from '../../protocol/api.js';
+import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import { decodeResponseHeader, encodeRequestHeader } from '../../protocol/header.js';
+import { ApiVersions, type ApiVersionsResponse } from '../../protocol/messages/api-versions.js';
+import { Reader } from '../../protocol/reader.js';
+import { Writer } from '../../protocol/writer.js';
+import {
+  ConnectionClosedError,
+  ConnectionError,
+  ProtocolViolationError,
+  RequestTimeoutError,
+  UnsupportedVersionError,
+} from './errors.js';
+import { FrameDecoder, FrameTooLargeError } from './framing.js';
+import { type Logger, NOOP_LOGGER } from './logger.js';
+
+export interface BrokerConnectionOptions {
+  host: string;
+  port: number;
+  /** Sent in every request header; brokers log it and quotas may key on it. */
+  clientId?: string;
+  /** Time allowed for the TCP/TLS handshake and the ApiVersions exchange. Default 10 s. */
+  connectTimeoutMs?: number;
+  /** Default time a request may wait for its response. Default 30 s. */
+  requestTimeoutMs?: number;
+  /** Largest response frame accepted; a larger size prefix closes the connection. Default 100 MiB. */
+  maxFrameBytes?: number;
+  /** Options for `tls.connect`; when set the connection uses TLS. */
+  tls?: tls.ConnectionOptions;
+  /** Software name/version reported in ApiVersions v3+ (KIP-511). */
+  clientSoftwareName?: string;
+  clientSoftwareVersion?: string;
+  logger?: Logger;
+}
+
+export interface SendOptions {
+  /** Version to use instead of the negotiated one (must be one the broker supports). */
+  version?: number;
+  /** Timeout for this request instead of the connection's default. */
+  timeoutMs?: number;
+}
+
+/** The range of versions of one API the broker advertised. */
+export interface BrokerApiRange {
+  minVersion: number;
+  maxVersion: number;
+}
+
+interface Pending {
+  correlationId: number;
+  codec: ApiCodec<unknown, unknown>;
+  version: number;
+  resolve: (value: unknown) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout | undefined;
+}
+
+const DEFAULTS = {
+  clientId: 'kafkaesque',
+  connectTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  maxFrameBytes: 100 * 1024 * 1024,
+  clientSoftwareName: 'kafkaesque',
+  clientSoftwareVersion: '0.1.0',
+};
+
+export interface BrokerConnectionEvents {
+  close: [error: KafkaesqueError | undefined];
+}
+
+export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
+  /** `host:port` of the broker, for messages. */
+  readonly broker: string;
+  private readonly socket: net.Socket;
+  private readonly opts: Required<Omit<BrokerConnectionOptions, 'tls' | 'logger'>> & { logger: Logger };
+  private readonly decoder: FrameDecoder;
+  private readonly pending = new Map<number, Pending>();
+  private nextCorrelationId = 0;
+  private closedWith: KafkaesqueError | undefined;
+  private isClosed = false;
+  private apiRanges = new Map<number, BrokerApiRange>();
+
+  private constructor(socket: net.Socket, opts: BrokerConnection['opts']) {
+    super();
+    this.socket = socket;
+    this.opts = opts;
+    this.broker = `${opts.host}:${opts.port}`;
+    this.decoder = new FrameDecoder(opts.maxFrameBytes);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err) => this.fail(new ConnectionClosedError(this.broker, err.message, err)));
+    socket.on('close', () => this.fail(new ConnectionClosedError(this.broker, 'closed by the broker')));
+  }
+
+  /**
+   * Opens a connection and negotiates API versions. Rejects with ConnectionError when the
+   * socket cannot be opened in time, or with the negotiation's error.
+   */
+  static async connect(options: BrokerConnectionOptions): Promise<BrokerConnection> {
+    const opts = {
+      ...DEFAULTS,
+      ...stripUndefined(options),
+      logger: options.logger ?? NOOP_LOGGER,
+    } as BrokerConnection['opts'];
+    const broker = `${opts.host}:${opts.port}`;
+    const socket = await openSocket(opts.host, opts.port, opts.connectTimeoutMs, options.tls);
+    const conn = new BrokerConnection(socket, opts);
+    try {
+      await conn.negotiate();
+    } catch (err) {
+      conn.close();
+      if (err instanceof KafkaesqueError) throw err;
+      throw new ConnectionError(broker, (err as Error).message, err);
+    }
+    return conn;
+  }
+
+  /** True once the connection is closed (by either side, or after an error). */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Requests waiting for their response. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** The broker's advertised version range for an API key, if it has the API. */
+  brokerRange(apiKey: number): BrokerApiRange | undefined {
+    return this.apiRanges.get(apiKey);
+  }
+
+  /**
+   * The version to use for an API: the highest that both this codec and the broker speak.
+   * Never below the codec's minimum, so Produce is never sent below v3 even though 4.x
+   * brokers still advertise Produce v0 (KAFKA-18659).
+   */
+  versionFor(codec: ApiCodec<unknown, unknown>): number {
+    const range = this.apiRanges.get(codec.apiKey);
+    if (range === undefined) {
+      throw new UnsupportedVersionError(this.broker, codec.name, codec.apiKey, 'the broker does not offer this API');
+    }
+    const version = Math.min(codec.maxVersion, range.maxVersion);
+    if (version < Math.max(codec.minVersion, range.minVersion)) {
+      throw new UnsupportedVersionError(
+        this.broker,
+        codec.name,
+        codec.apiKey,
+        `broker offers v${range.minVersion}-v${range.maxVersion}, kafkaesque speaks v${codec.minVersion}-v${codec.maxVersion}`,
+      );
+    }
+    return version;
+  }
+
+  /** Sends a request and resolves with the decoded response. */
+  send<Req, Res>(codec: ApiCodec<Req, Res>, request: Req, options?: SendOptions): Promise<Res> {
+    return this.write(codec, request, options, true) as Promise<Res>;
+  }
+
+  /** Sends a request that the broker will not answer (Produce with acks=0). */
+  sendNoResponse<Req>(codec: ApiCodec<Req, unknown>, request: Req, options?: SendOptions): Promise<void> {
+    return this.write(codec, request, options, false) as Promise<void>;
+  }
+
+  /** Bytes queued in the socket's write buffer; callers apply backpressure with `waitForDrain`. */
+  get bufferedBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  /** Resolves when the socket's write buffer has drained (immediately if it is empty). */
+  waitForDrain(): Promise<void> {
+    if (this.socket.writableLength === 0 || this.isClosed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.socket.off('drain', done);
+        this.off('close', done);
+        resolve();
+      };
+      this.socket.once('drain', done);
+      this.once('close', done);
+    });
+  }
+
+  /** Closes the connection; pending requests reject with ConnectionClosedError. */
+  close(): void {
+    this.fail(new ConnectionClosedError(this.broker, 'closed by the client'));
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private write<Req, Res>(
+    codec: ApiCodec<Req, Res>,
+    request: Req,
+    options: SendOptions | undefined,
+    expectResponse: boolean,
+  ): Promise<Res | void> {
+    if (this.isClosed) {
+      return Promise.reject(this.closedWith ?? new ConnectionClosedError(this.broker, 'already closed'));
+    }
+    let version: number;
+    let frame: Buffer;
+    const correlationId = this.nextCorrelationId;
+    this.nextCorrelationId = (this.nextCorrelationId + 1) & 0x7fffffff;
+    try {
+      version = options?.version ?? this.versionFor(codec as ApiCodec<unknown, unknown>);
+      const w = new Writer(512);
+      w.int32(0); // size, patched below
+      encodeRequestHeader(
+        w,
+        { requestApiKey: codec.apiKey, requestApiVersion: version, correlationId, clientId: this.opts.clientId },
+        codec.requestHeaderVersion(version),
+      );
+      codec.encodeRequest(w, request, version);
+      w.patchInt32(0, w.length - 4);
+      frame = w.finish();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (!expectResponse) {
+      this.socket.write(frame);
+      return Promise.resolve();
+    }
+    return new Promise<Res>((resolve, reject) => {
+      const timeoutMs = options?.timeoutMs ?? this.opts.requestTimeoutMs;
+      const p: Pending = {
+        correlationId,
+        codec: codec as ApiCodec<unknown, unknown>,
+        version,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        timer: undefined,
+      };
+      p.timer = setTimeout(() => {
+        this.fail(new RequestTimeoutError(this.broker, codec.name, timeoutMs), p);
+      }, timeoutMs);
+      this.pending.set(correlationId, p);
+      this.socket.write(frame);
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    try {
+      this.decoder.push(chunk, (frame) => this.onFrame(frame));
+    } catch (err) {
+      if (err instanceof FrameTooLargeError) {
+        this.fail(new ProtocolViolationError(this.broker, err.message));
+      } else if (!this.isClosed) {
+        this.fail(new ProtocolViolationError(this.broker, (err as Error).message, err));
+      }
+    }
+  }
+
+  private onFrame(frame: Buffer): void {
+    if (this.isClosed) return;
+    if (frame.length < 4) {
+      this.fail(new ProtocolViolationError(this.broker, `response frame of ${frame.length} bytes has no correlation id`));
+      return;
+    }
+    const correlationId = frame.readInt32BE(0);
+    const p = this.pending.get(correlationId);
+    if (p === undefined) {
+      this.fail(new ProtocolViolationError(this.broker, `response with correlation id ${correlationId} matches no request`));
+      return;
+    }
+    this.pending.delete(correlationId);
+    clearTimeout(p.timer);
+    let response: unknown;
+    try {
+      const r = new Reader(frame);
+      decodeResponseHeader(r, p.codec.responseHeaderVersion(p.version));
+      response = p.codec.decodeResponse(r, p.version);
+      r.expectEnd(`${p.codec.name} v${p.version} response`);
+    } catch (err) {
+      const error = new ProtocolViolationError(
+        this.broker,
+        `cannot decode ${p.codec.name} v${p.version} response: ${(err as Error).message}`,
+        err,
+      );
+      this.pending.set(correlationId, p);
+      this.fail(error, p);
+      return;
+    }
+    p.resolve(response);
+  }
+
+  /**
+   * Closes the connection once, rejecting every pending request with `error`. When a single
+   * request caused it (`culprit`, e.g. its timeout), only that request gets `error` and the
+   * others get ConnectionClosedError.
+   */
+  private fail(error: KafkaesqueError, culprit?: Pending): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.closedWith = error;
+    const graceful = error instanceof ConnectionClosedError && error.message.endsWith('closed by the client');
+    if (graceful) this.socket.end();
+    this.socket.destroy();
+    // A timeout is the culprit's alone; the requests that shared its connection were cut off.
+    const others =
+      culprit === undefined ? error : new ConnectionClosedError(this.broker, `after an error: ${error.message}`, error);
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(p === culprit ? error : others);
+    }
+    this.pending.clear();
+    if (!graceful) this.opts.logger.warn(`connection to ${this.broker} closed`, { error: error.message });
+    this.emit('close', graceful ? undefined : error);
+  }
+
+  /**
+   * ApiVersions on connect. A broker that does not know our ApiVersions version answers in
+   * v0 with UNSUPPORTED_VERSION and its own range for ApiVersions (KIP-511); retry with that.
+   */
+  private async negotiate(): Promise<void> {
+    const request = {
+      clientSoftwareName: this.opts.clientSoftwareName,
+      clientSoftwareVersion: this.opts.clientSoftwareVersion,
+    };
+    let version = ApiVersions.maxVersion;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const response = await this.sendApiVersions(request, version);
+      if (response.errorCode === ErrorCode.UNSUPPORTED_VERSION) {
+        const own = response.apiKeys.find((k) => k.apiKey === ApiVersions.apiKey);
+        if (own !== undefined && own.maxVersion < version) {
+          version = own.maxVersion;
+          continue;
+        }
+      }
+      if (response.errorCode !== ErrorCode.NONE) {
+        throw KafkaProtocolError.fromCode(response.errorCode, `ApiVersions to ${this.broker}`);
+      }
+      this.apiRanges = new Map(response.apiKeys.map((k) => [k.apiKey, { minVersion: k.minVersion, maxVersion: k.maxVersion }]));
+      return;
+    }
+    throw new UnsupportedVersionError(this.broker, ApiVersions.name, ApiVersions.apiKey, 'no ApiVersions version accepted');
+  }
+
+  /** ApiVersions at `version`, falling back to parsing the body as v0 (see negotiate). */
+  private sendApiVersions(request: { clientSoftwareName: string; clientSoftwareVersion: string }, version: number): Promise<ApiVersionsResponse> {
+    const lenient: typeof ApiVersions = {
+      ...ApiVersions,
+      decodeResponse: (r, v) => {
+        const start = r.pos;
+        try {
+          const res = ApiVersions.decodeResponse(r, v);
+          r.expectEnd('ApiVersions response');
+          return res;
+        } catch (err) {
+          if (v === 0) throw err;
+          r.pos = start;
+          return ApiVersions.decodeResponse(r, 0);
+        }
+      },
+    };
+    return this.send(lenient, request, { version, timeoutMs: this.opts.connectTimeoutMs });
+  }
+}
+
+function openSocket(host: string, port: number, timeoutMs: number, tlsOptions?: tls.ConnectionOptions): Promise<net.Socket> {
+  const broker = `${host}:${port}`;
+  return new Promise((resolve, reject) => {
+    const socket = tlsOptions
+      ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ...tlsOptions })
+      : net.connect({ host, port });
+    const readyEvent = tlsOptions ? 'secureConnect' : 'connect';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new ConnectionError(broker, `no connection within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.once('error', (err) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(new ConnectionError(broker, err.message, err));
+    });
+    socket.once(readyEvent, () => {
+      clearTimeout(timer);
+      socket.removeAllListeners('error');
+      socket.setNoDelay(true);
+      socket.setKeepAlive(true, 60_000);
+      resolve(socket);
+    });
+  });
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
