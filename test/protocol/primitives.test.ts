@@ -2,6 +2,7 @@
 import { ProtocolDecodeError, ProtocolEncodeError } from '../../protocol/errors.js';
 import { Metadata, type MetadataResponse } from '../../protocol/messages/metadata.js';
 import { Reader } from '../../protocol/reader.js';
+import type { WithUnknownTags } from '../../protocol/types.js';
 import { uvarintSize, Writer } from '../../protocol/writer.js';
 
 const hex = (w: Writer): string => w.finish().toString('hex');
@@ -184,7 +185,7 @@ describe('tagged fields', () => {
       unknown,
     );
     expect(hex(w)).toBe('04' + '000105' + '0101aa' + '03020278' + '0702bbcc');
-    let known: Array<[number, unknown]> = [];
+    const known: Array<[number, unknown]> = [];
     const got = new Reader(w.finish()).taggedFields((tag, r) => {
       if (tag === 0) known.push([tag, r.int8()]);
       else if (tag === 3) known.push([tag, r.compactString()]);
@@ -196,8 +197,7 @@ describe('tagged fields', () => {
       [3, 'x'],
     ]);
     expect(got).toEqual(unknown);
-    known = [];
-    const target = new Reader(w.finish()).tagsInto({} as { unknownTaggedFields?: unknown }, null);
+    const target = new Reader(w.finish()).tagsInto({} as WithUnknownTags, null);
     expect(target.unknownTaggedFields).toHaveLength(4);
   });
 

@@ -1,0 +1,133 @@
+/**
+ * The published package, not the source tree: `npm pack` the built package, install the
+ * tarball into an empty folder, then import it as ESM and require it as CommonJS, and type-
+ * check a TypeScript consumer against the shipped declarations (a `types` field pointing at a
+ * missing file would make every type `any`; `@ts-expect-error` lines catch that).
+ *
+ * Needs `npm run build` first; `npm test` runs it.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+function run(cmd: string, args: string[], cwd: string): string {
+  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+describe('the packed tarball', () => {
+  let dir: string;
+  let tarball: string;
+
+  beforeAll(() => {
+    if (!existsSync(join(root, 'dist', 'src', 'index.js'))) {
+      throw new Error('dist/ is missing: run `npm run build` (npm test does) before this test');
+    }
+    dir = mkdtempSync(join(tmpdir(), 'kafkaesque-pack-'));
+    const out = run(npm, ['pack', '--json', '--pack-destination', dir], root);
+    tarball = join(dir, (JSON.parse(out) as Array<{ filename: string }>)[0]!.filename);
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+    run(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], dir);
+  }, 180_000);
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('ships the build and declarations, not the sources or tests', () => {
+    const listing = run('tar', ['-tzf', tarball], dir).split('\n');
+    expect(listing).toContain('package/dist/src/index.js');
+    expect(listing).toContain('package/dist/src/index.mjs');
+    expect(listing).toContain('package/dist/src/index.d.ts');
+    expect(listing).toContain('package/dist/src/index.d.mts');
+    expect(listing).toContain('package/dist/protocol/index.js');
+    expect(listing.some((f) => f.startsWith('package/test/'))).toBe(false);
+    expect(listing.some((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.d.mts'))).toBe(false);
+  });
+
+  test('require() works (CommonJS)', () => {
+    const out = run(
+      process.execPath,
+      [
+        '-e',
+        `const k = require('kafkaesque');
+         const p = require('kafkaesque/protocol');
+         if (typeof k.BrokerConnection !== 'function') throw new Error('BrokerConnection missing');
+         if (k.protocol.Metadata.apiKey !== 3 || p.Metadata !== k.protocol.Metadata) throw new Error('protocol export');
+         if (k.ErrorCode.NOT_LEADER_OR_FOLLOWER !== 6) throw new Error('ErrorCode');
+         console.log('cjs ok ' + Object.keys(k).length);`,
+      ],
+      dir,
+    );
+    expect(out).toMatch(/^cjs ok \d+/);
+  });
+
+  test('import works (ESM), named and default, sharing classes with require()', () => {
+    writeFileSync(
+      join(dir, 'esm.mjs'),
+      `import { BrokerConnection, KafkaesqueError, ErrorCode } from 'kafkaesque';
+       import kafkaesque from 'kafkaesque';
+       import { Metadata, Reader, Writer } from 'kafkaesque/protocol';
+       import { createRequire } from 'node:module';
+       const required = createRequire(import.meta.url)('kafkaesque');
+       if (typeof BrokerConnection !== 'function' || kafkaesque.BrokerConnection !== BrokerConnection) throw new Error('named/default');
+       if (required.KafkaesqueError !== KafkaesqueError) throw new Error('dual package hazard: two copies of the classes');
+       const w = new Writer(); Metadata.encodeRequest(w, { topics: null, allowAutoTopicCreation: true, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false }, 12);
+       const back = Metadata.decodeRequest(new Reader(w.finish()), 12);
+       if (back.topics !== null || ErrorCode.NONE !== 0) throw new Error('codec');
+       console.log('esm ok');`,
+    );
+    expect(run(process.execPath, ['esm.mjs'], dir).trim()).toBe('esm ok');
+  });
+
+  test('the shipped declarations type-check a consumer in both module systems', () => {
+    const consumer = (importLine: string): string => `${importLine}
+      const code: number = k.ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      const info = k.errorCodeInfo(code);
+      const retriable: boolean = info.retriable;
+      // @ts-expect-error errorCodeInfo takes a number: this line fails only if the types are real
+      k.errorCodeInfo('NOT_LEADER_OR_FOLLOWER');
+      async function f(): Promise<void> {
+        const c = await k.BrokerConnection.connect({ host: '127.0.0.1', port: 9092 });
+        const res = await c.send(k.protocol.Metadata, { topics: null, allowAutoTopicCreation: true, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
+        const id: string | null = res.clusterId;
+        // @ts-expect-error brokers is an array, not a string
+        const wrong: string = res.brokers;
+        void id; void wrong; c.close();
+      }
+      void f; void retriable;
+      export {};
+    `;
+    writeFileSync(join(dir, 'consumer.mts'), consumer(`import * as k from 'kafkaesque';`));
+    writeFileSync(join(dir, 'consumer.cts'), consumer(`import k = require('kafkaesque');`));
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          module: 'node16',
+          moduleResolution: 'node16',
+          target: 'ES2022',
+          // the declarations import node: modules; the consumer borrows our @types/node
+          typeRoots: [join(root, 'node_modules', '@types')],
+          types: ['node'],
+          skipLibCheck: false,
+        },
+        files: ['consumer.mts', 'consumer.cts'],
+      }),
+    );
+    let output = '';
+    try {
+      output = run(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')], dir);
+    } catch (err) {
+      const e = err as { stdout?: string; stderr?: string };
+      throw new Error(`type-check of the packed package failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+    }
+    expect(output).toBe('');
+  });
+});
