@@ -18,3 +18,7 @@ export {
 } from './header.js';
 export * from './messages/api-versions.js';
 export * from './messages/metadata.js';
+export * from './messages/common.js';
+export * from './messages/produce.js';
+export * from './messages/fetch.js';
+export * from './messages/list-offsets.js';

@@ -333,9 +333,9 @@ export class Reader {
   }
 
   /** Reads a TAG_BUFFER and keeps its unknown fields on `target` (only when there are some). */
-  tagsInto<T extends WithUnknownTags>(target: T, readKnown: ((tag: number, r: Reader) => boolean) | null = null): T {
+  tagsInto<T extends object>(target: T, readKnown: ((tag: number, r: Reader) => boolean) | null = null): T {
     const unknown = this.taggedFields(readKnown);
-    if (unknown !== undefined) target.unknownTaggedFields = unknown;
+    if (unknown !== undefined) (target as WithUnknownTags).unknownTaggedFields = unknown;
     return target;
   }
 }

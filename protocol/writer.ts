@@ -29,6 +29,16 @@ export class Writer {
     return this.buf.subarray(0, this.pos);
   }
 
+  /** Bytes allocated (written or not). */
+  get capacity(): number {
+    return this.buf.length;
+  }
+
+  /** A view of bytes already written, e.g. to checksum a region (valid until the next write). */
+  view(start: number, end: number): Buffer {
+    return this.buf.subarray(start, end);
+  }
+
   /** Forget what was written; keeps the allocated buffer for reuse. */
   reset(): this {
     this.pos = 0;
@@ -153,6 +163,12 @@ export class Writer {
   private utf8(v: string, len: number): void {
     this.ensure(len);
     this.pos += this.buf.write(v, this.pos, len, 'utf8');
+  }
+
+  /** UTF-8 bytes of `v` with no length prefix (the caller wrote the length). */
+  utf8Raw(v: string): this {
+    this.utf8(v, Buffer.byteLength(v, 'utf8'));
+    return this;
   }
 
   /** STRING: INT16 length, then UTF-8 bytes. */
@@ -303,6 +319,12 @@ export class Writer {
   /** Overwrite an INT32 at an earlier position, e.g. a size prefix reserved with `int32(0)`. */
   patchInt32(at: number, v: number): this {
     this.buf.writeInt32BE(v, at);
+    return this;
+  }
+
+  /** Overwrite an INT64 at an earlier position. */
+  patchInt64(at: number, v: bigint): this {
+    this.buf.writeBigInt64BE(v, at);
     return this;
   }
 }
