@@ -1,0 +1,514 @@
+/**
+ * Java conformance oracle client.
+ *
+ * Spawns ONE long-lived JVM running `test/conformance/java/Oracle.java` against the
+ * Kafka jars in `<repo>/.kafka/kafka-<version>/libs` and talks to it with
+ * line-delimited JSON over stdin/stdout. The oracle answers with Kafka's own
+ * generated message classes (`org.apache.kafka.common.message.*Data`), any of
+ * them, found by reflection from the message name (class name minus `Data`):
+ * `MetadataRequest`, `FetchResponse`, `RequestHeader`, ...
+ *
+ * Wire protocol (one JSON object per line each way; requests may be pipelined):
+ *   -> {"id":7,"op":"random","message":"MetadataResponse","version":12,"seed":42}
+ *   <- {"id":7,"result":{"hex":"...","json":{...},"stats":{...}}}
+ *   <- {"id":7,"error":"java.nio.BufferUnderflowException: null"}      (on failure)
+ * Ops: versions, list, random, decode, encode, errors, schema (debug), ping.
+ *
+ * ## JSON representation (as emitted by the oracle)
+ * The JSON is what Kafka's generated `<Message>DataJsonConverter.write(data, version)`
+ * produces, with two oracle-side fixes. Keys are the spec field names in lowerCamelCase.
+ *
+ * | Kafka type                     | JSON                                                                 |
+ * |--------------------------------|----------------------------------------------------------------------|
+ * | bool                           | `true` / `false`                                                     |
+ * | int8, int16, uint16, int32     | JSON number                                                          |
+ * | int64                          | JSON **string** of the decimal value, e.g. `"-9223372036854775808"`   |
+ * | uint32                         | JSON **string** as well (the converter uses a LongNode for it)       |
+ * | float64                        | JSON number (Java `Double.toString` form, e.g. `1.0E300`)            |
+ * | uuid                           | string, Kafka `Uuid.toString()`: URL-safe base64, no padding, 22 chars (zero = `"AAAAAAAAAAAAAAAAAAAAAA"`) |
+ * | string / nullable string       | JSON string / `null`                                                 |
+ * | bytes / nullable bytes         | standard base64 **with** `=` padding (Jackson's default variant) / `null` |
+ * | records                        | base64 of the raw records bytes / `null` (the converter itself always writes `""`; the oracle substitutes the real bytes) |
+ * | array / nullable array         | JSON array / `null`                                                  |
+ * | struct / nullable struct       | JSON object / `null`                                                 |
+ *
+ * Omissions (converter behaviour): fields that do not exist in the version are
+ * absent; tagged fields are absent when they hold their default value (present
+ * otherwise); unknown tagged fields never appear in JSON (only in the bytes).
+ *
+ * On input (`encode`), the oracle normalises the JSON by reflecting over the Data
+ * classes, so int64/uint32 may be strings or numbers, float64 may be written as
+ * an integer (JSON.stringify(1.0) === "1"), and bytes/records are base64 strings.
+ * Fields absent from the JSON take their defaults; mandatory (non-tagged) fields of
+ * the version must be present. Fields not valid in the version must be absent or
+ * hold their default, otherwise Kafka refuses to serialize them.
+ *
+ * Convenience: `encode()` also accepts our TS values directly — `bigint` is sent
+ * as a string and `Buffer`/`Uint8Array` as base64.
+ *
+ * ## Random messages
+ * The generator walks Kafka's own `SCHEMAS[version]` of the Data class and writes random
+ * bytes for it, which are then parsed by the Data class' `(Readable, short)` constructor
+ * (so the message is valid by construction; every byte must be consumed) and re-serialized
+ * to get the canonical bytes. It produces: nulls for nullable strings/bytes/arrays/structs/
+ * records; arrays of 0-3 elements (occasionally ~130 primitives, for multi-byte varint
+ * lengths); empty, ASCII, multi-byte and astral strings ("ü", "字", "𝄞", emoji, NUL, quotes,
+ * occasionally > 127 bytes); int8..int64 / uint16 / uint32 extremes, small and random values
+ * (int64 includes ±2^53±1 and MIN/MAX); finite float64; UUIDs incl. zero; bytes of 0-16 or
+ * ~130-330 bytes; known tagged fields present or absent; and 0-3 unknown tagged fields per
+ * tagged section (top level and nested; tags never used by the struct in any version,
+ * including 2-/3-/5-byte varint tags, data of 0-6 or ~130 bytes). Nullable structs (int8
+ * marker, invisible in Kafka's Schema objects) and records nullability are probed from the
+ * generated code. Deterministic per (message, version, seed), across JVMs.
+ *
+ * Size: with the 256 MB heap, messages up to ~12 MB round-trip (hex on the wire).
+ */
+import { ChildProcess, spawn, spawnSync } from 'child_process';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as readline from 'readline';
+import { pathToFileURL } from 'url';
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+export interface RandomStats {
+  attempt: number;
+  generatedBytes: number;
+  nulls: number;
+  emptyArrays: number;
+  nonEmptyArrays: number;
+  unknownTags: number;
+  knownTags: number;
+  nonAsciiStrings: number;
+  emptyStrings: number;
+  nullStructs: number;
+}
+
+export interface RandomOptions {
+  /**
+   * Records-typed fields: "empty" (default) = null or zero-length; "batches" = also
+   * valid uncompressed v2 record batches built by Kafka's MemoryRecords.
+   */
+  records?: 'empty' | 'batches';
+  /**
+   * Add random unknown tagged fields (flexible versions) — default true. Set false when the
+   * bytes must be reproducible from the JSON alone (JSON never carries unknown tags).
+   */
+  unknownTags?: boolean;
+}
+
+export interface ErrorInfo {
+  code: number;
+  name: string;
+  retriable: boolean;
+  exception: string | null;
+  message: string | null;
+}
+
+/** A failure reported by the Java side (bad bytes, bad JSON, unknown message, ...). */
+export class OracleError extends Error {
+  constructor(
+    message: string,
+    /** The Java exception, "<exception class>: <message>". */
+    readonly javaError: string,
+    readonly op: string,
+  ) {
+    super(message);
+    this.name = 'OracleError';
+  }
+}
+
+// ------------------------------------------------------------------ locations
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const JAVA_SRC_DIR = path.join(__dirname, 'java');
+const JAVA_SOURCES = ['Oracle.java'];
+const BUILD_DIR = path.join(JAVA_SRC_DIR, 'build');
+
+export function kafkaVersion(): string {
+  return process.env.KAFKAESQUE_KAFKA_VERSION || '4.2.1';
+}
+
+export function libsDir(): string {
+  return path.join(REPO_ROOT, '.kafka', `kafka-${kafkaVersion()}`, 'libs');
+}
+
+function javaBin(tool: 'java' | 'javac'): string {
+  const home = process.env.JAVA_HOME;
+  if (home) {
+    const p = path.join(home, 'bin', tool);
+    if (fs.existsSync(p)) return p;
+  }
+  return tool;
+}
+
+const JVM_FLAGS = [
+  '-Xmx256m',
+  '-XX:TieredStopAtLevel=1',
+  '-Xshare:auto',
+  '-XX:+UseSerialGC',
+  '-Dlog4j2.level=OFF',
+  '-Dlog4j2.statusLoggerLevel=OFF',
+  '-Dfile.encoding=UTF-8',
+];
+
+/** Jars the oracle needs; anything else of the broker's 92-jar runtime stays off the classpath. */
+const JAR_PATTERN =
+  /^(kafka-clients|jackson-core|jackson-databind|jackson-annotations|slf4j-api|log4j-api|log4j-core|log4j-slf4j-impl|lz4-java|snappy-java|zstd-jni)-\d.*\.jar$/;
+
+function hasClientsJar(dir: string): boolean {
+  try {
+    return fs.readdirSync(dir).some((f) => /^kafka-clients-.*\.jar$/.test(f));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Make sure the Kafka jars exist: use them if present, else call `ensureLibs()` from
+ * scripts/broker/harness.mjs (in a child node process, since it is an ES module and
+ * may download), else fail with instructions.
+ */
+export function ensureLibsSync(): string {
+  const dir = libsDir();
+  if (hasClientsJar(dir)) return dir;
+  const harness = path.join(REPO_ROOT, 'scripts', 'broker', 'harness.mjs');
+  let detail = '';
+  if (fs.existsSync(harness) && /\bensureLibs\b/.test(fs.readFileSync(harness, 'utf8'))) {
+    const script =
+      `const m = await import(${JSON.stringify(pathToFileURL(harness).href)});` +
+      `if (typeof m.ensureLibs !== 'function') { console.error('harness.mjs does not export ensureLibs()'); process.exit(3); }` +
+      `await m.ensureLibs({ log: (line) => console.error(line) });`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: REPO_ROOT,
+      env: process.env, // explicitly: under jest, the sandbox's process.env is not the worker's
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 25 * 60 * 1000,
+    });
+    if (hasClientsJar(dir)) return dir;
+    detail = `\nensureLibs() from ${harness} did not provide them (exit ${r.status}${r.error ? `, ${r.error.message}` : ''}):\n${tail(
+      `${r.stdout ?? ''}${r.stderr ?? ''}`,
+      3000,
+    )}`;
+  }
+  throw new Error(
+    `Kafka ${kafkaVersion()} jars not found in ${dir}. ` +
+      'Run `npm run broker -- fetch` (or `npm run broker -- start`) first to download them.' +
+      detail,
+  );
+}
+
+function classpathJars(dir: string): string[] {
+  const all = fs.readdirSync(dir).filter((f) => f.endsWith('.jar')).sort();
+  const picked = all.filter((f) => JAR_PATTERN.test(f));
+  const need = ['kafka-clients', 'jackson-core', 'jackson-databind', 'jackson-annotations'];
+  const complete = need.every((n) => picked.some((f) => f.startsWith(`${n}-`)));
+  return (complete ? picked : all).map((f) => path.join(dir, f));
+}
+
+export interface CompiledOracle {
+  /** Directory holding Oracle.class and friends. */
+  classDir: string;
+  /** Full -cp value (class dir + jars). */
+  classpath: string;
+  /** Directory for per-build cached data (e.g. the message list). */
+  buildDir: string;
+}
+
+let compiledCache: CompiledOracle | null = null;
+
+/**
+ * Compile the oracle if needed (synchronously). Builds are content-addressed: the
+ * directory is build/<hash of sources + jar names>, so a changed source (or a
+ * different Kafka version) recompiles and an unchanged one never does. Compilation
+ * goes to a temp directory that is renamed into place, so parallel jest workers
+ * cannot observe a half-written build.
+ */
+export function ensureCompiled(): CompiledOracle {
+  if (compiledCache) return compiledCache;
+  const libs = ensureLibsSync();
+  const jars = classpathJars(libs);
+  const hash = crypto.createHash('sha256');
+  for (const src of JAVA_SOURCES) hash.update(fs.readFileSync(path.join(JAVA_SRC_DIR, src)));
+  hash.update(jars.map((j) => path.basename(j)).join('\n'));
+  const key = hash.digest('hex').slice(0, 16);
+  const buildDir = path.join(BUILD_DIR, key);
+  const classDir = path.join(buildDir, 'classes');
+  if (!fs.existsSync(path.join(classDir, 'Oracle.class'))) {
+    fs.mkdirSync(BUILD_DIR, { recursive: true });
+    const tmp = fs.mkdtempSync(path.join(BUILD_DIR, `tmp-${process.pid}-`));
+    try {
+      const tmpClasses = path.join(tmp, 'classes');
+      fs.mkdirSync(tmpClasses);
+      const r = spawnSync(
+        javaBin('javac'),
+        [
+          '-encoding',
+          'UTF-8',
+          '--release',
+          '17',
+          '-nowarn',
+          '-cp',
+          jars.join(path.delimiter),
+          '-d',
+          tmpClasses,
+          ...JAVA_SOURCES.map((s) => path.join(JAVA_SRC_DIR, s)),
+        ],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: process.env },
+      );
+      if (r.error) throw new Error(`cannot run javac (${javaBin('javac')}): ${r.error.message}`);
+      if (r.status !== 0) throw new Error(`javac failed compiling the conformance oracle:\n${r.stdout}${r.stderr}`);
+      try {
+        fs.renameSync(tmp, buildDir);
+      } catch (e) {
+        // Another worker won the race: its build is identical (same content hash).
+        if (!fs.existsSync(path.join(classDir, 'Oracle.class'))) throw e;
+      }
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+    pruneStaleBuilds(key);
+  }
+  compiledCache = { classDir, buildDir, classpath: [classDir, ...jars].join(path.delimiter) };
+  return compiledCache;
+}
+
+/** Remove builds of older sources (left alone for a while in case a JVM still uses them). */
+function pruneStaleBuilds(keep: string): void {
+  try {
+    const now = Date.now();
+    for (const d of fs.readdirSync(BUILD_DIR)) {
+      if (d === keep) continue;
+      const p = path.join(BUILD_DIR, d);
+      if (now - fs.statSync(p).mtimeMs > 60 * 60 * 1000) fs.rmSync(p, { recursive: true, force: true });
+    }
+  } catch {
+    // best effort
+  }
+}
+
+let listCache: Record<string, { lowest: number; highest: number }> | null = null;
+
+/**
+ * Supported versions of every generated message class, synchronously (for declaring
+ * one jest test per version at collection time). Computed once per build by running
+ * `java Oracle --list`, then cached in the build directory.
+ */
+export function messageVersionsSync(message: string): { lowest: number; highest: number } {
+  if (!listCache) {
+    const c = ensureCompiled();
+    const file = path.join(c.buildDir, 'messages.json');
+    if (fs.existsSync(file)) {
+      listCache = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } else {
+      const r = spawnSync(javaBin('java'), [...JVM_FLAGS, '-cp', c.classpath, 'Oracle', '--list'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: process.env,
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      if (r.error || r.status !== 0) {
+        throw new Error(`java Oracle --list failed (exit ${r.status}): ${r.error?.message ?? ''}\n${tail(r.stderr ?? '', 3000)}`);
+      }
+      listCache = JSON.parse(r.stdout);
+      const tmp = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, r.stdout);
+      fs.renameSync(tmp, file);
+    }
+  }
+  const v = listCache![message.replace(/Data$/, '')];
+  if (!v) throw new Error(`unknown Kafka message '${message}' (no org.apache.kafka.common.message.${message}Data)`);
+  return v;
+}
+
+function tail(s: string, n: number): string {
+  return s.length > n ? `…${s.slice(s.length - n)}` : s;
+}
+
+// ------------------------------------------------------------------ client
+
+interface Pending {
+  op: string;
+  describe: string;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+const STDERR_TAIL = 8192;
+
+export class JavaOracle {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private stderrTail = '';
+  private dead: Error | null = null;
+  private readonly closed: Promise<void>;
+
+  private constructor(private readonly child: ChildProcess) {
+    let onClosed!: () => void;
+    this.closed = new Promise<void>((res) => (onClosed = res));
+
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => {
+      this.stderrTail = tail(this.stderrTail + chunk, STDERR_TAIL);
+    });
+    const rl = readline.createInterface({ input: child.stdout!, crlfDelay: Infinity });
+    rl.on('line', (line) => this.onLine(line));
+    child.stdin!.on('error', () => {
+      // EPIPE after the JVM died: reported through 'close'.
+    });
+    child.on('error', (err) => this.fail(new Error(`Java oracle process error: ${err.message}`)));
+    // Idle oracles do not keep the Node process alive (an oracle a test forgot to close must
+    // not hang jest); the JVM exits on its own when our end of its stdin closes.
+    this.setRef(false);
+    child.on('close', (code, signal) => {
+      this.fail(
+        new Error(
+          `Java oracle JVM exited (code ${code}, signal ${signal})` +
+            (this.stderrTail ? `; stderr tail:\n${this.stderrTail}` : ' with no stderr output'),
+        ),
+      );
+      onClosed();
+    });
+  }
+
+  /** Spawn the JVM (compiling the oracle first if needed) and wait until it answers. */
+  static async start(): Promise<JavaOracle> {
+    const { classpath } = ensureCompiled();
+    const child = spawn(javaBin('java'), [...JVM_FLAGS, '-cp', classpath, 'Oracle'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      cwd: REPO_ROOT,
+      env: process.env,
+    });
+    const oracle = new JavaOracle(child);
+    await oracle.request('ping', {});
+    return oracle;
+  }
+
+  /** Process id of the JVM (for tests). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  versions(message: string): Promise<{ lowest: number; highest: number }> {
+    return this.request('versions', { message });
+  }
+
+  /** Every generated message class with its supported versions. */
+  list(): Promise<Record<string, { lowest: number; highest: number }>> {
+    return this.request('list', {});
+  }
+
+  /**
+   * A random message, valid for `version`, deterministic for (message, version, seed):
+   * `bytes` is Kafka's serialization, `json` its JsonConverter form (see table above),
+   * `stats` counts what the generator put in (nulls, unknown tags, ...).
+   */
+  async random(
+    message: string,
+    version: number,
+    seed: number,
+    options: RandomOptions = {},
+  ): Promise<{ bytes: Buffer; json: JsonValue; stats: RandomStats }> {
+    const r = await this.request<{ hex: string; json: JsonValue; stats: RandomStats }>('random', {
+      message,
+      version,
+      seed,
+      ...(options.records ? { records: options.records } : {}),
+      ...(options.unknownTags === false ? { unknownTags: false } : {}),
+    });
+    return { bytes: Buffer.from(r.hex, 'hex'), json: r.json, stats: r.stats };
+  }
+
+  /**
+   * Parse `bytes` with Kafka's class. Returns its JSON and Kafka's re-serialization.
+   * Throws OracleError if Java cannot parse them, or if bytes are left over.
+   */
+  async decode(message: string, version: number, bytes: Buffer): Promise<{ json: JsonValue; bytes: Buffer }> {
+    const r = await this.request<{ hex: string; json: JsonValue }>('decode', {
+      message,
+      version,
+      hex: Buffer.from(bytes).toString('hex'),
+    });
+    return { json: r.json, bytes: Buffer.from(r.hex, 'hex') };
+  }
+
+  /** Serialize a JSON form (JsonConverter.read + write). */
+  async encode(message: string, version: number, json: JsonValue): Promise<Buffer> {
+    const r = await this.request<{ hex: string }>('encode', { message, version, json });
+    return Buffer.from(r.hex, 'hex');
+  }
+
+  /** Every org.apache.kafka.common.protocol.Errors value. */
+  errors(): Promise<ErrorInfo[]> {
+    return this.request('errors', {});
+  }
+
+  /** Kafka's Schema of a message version as text (debugging aid). */
+  schema(message: string, version: number): Promise<string> {
+    return this.request('schema', { message, version });
+  }
+
+  /** Close stdin and wait for the JVM to exit (killing it after 5 s). */
+  async close(): Promise<void> {
+    if (!this.dead) {
+      this.child.stdin!.end();
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+      await this.closed;
+      clearTimeout(timer);
+    }
+  }
+
+  private request<T>(op: string, payload: Record<string, unknown>): Promise<T> {
+    if (this.dead) return Promise.reject(this.dead);
+    const id = this.nextId++;
+    const line = JSON.stringify({ id, op, ...payload }, jsonReplacer);
+    const describe = `${op}${payload.message ? ` ${payload.message}` : ''}${payload.version !== undefined ? ` v${payload.version}` : ''}`;
+    return new Promise<T>((resolve, reject) => {
+      if (this.pending.size === 0) this.setRef(true);
+      this.pending.set(id, { op, describe, resolve: resolve as (v: unknown) => void, reject });
+      this.child.stdin!.write(`${line}\n`);
+    });
+  }
+
+  private onLine(line: string): void {
+    let msg: { id?: number; result?: unknown; error?: string };
+    try {
+      msg = JSON.parse(line);
+    } catch {
+      this.stderrTail = tail(`${this.stderrTail}[stdout] ${line}\n`, STDERR_TAIL);
+      return;
+    }
+    const p = msg.id !== undefined ? this.pending.get(msg.id) : undefined;
+    if (!p) return;
+    this.pending.delete(msg.id!);
+    if (this.pending.size === 0) this.setRef(false);
+    if (msg.error !== undefined) p.reject(new OracleError(`Java oracle ${p.describe}: ${msg.error}`, msg.error, p.op));
+    else p.resolve(msg.result);
+  }
+
+  private setRef(on: boolean): void {
+    const handles = [this.child, this.child.stdin, this.child.stdout, this.child.stderr] as unknown as ({ ref?(): void; unref?(): void } | null)[];
+    for (const h of handles) {
+      if (on) h?.ref?.();
+      else h?.unref?.();
+    }
+  }
+
+  private fail(err: Error): void {
+    if (!this.dead) this.dead = err;
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      p.reject(new Error(`${p.describe}: ${this.dead.message}`));
+    }
+  }
+}
+
+/** JSON.stringify replacer: bigint -> decimal string, Buffer/Uint8Array -> base64. */
+function jsonReplacer(this: unknown, key: string, value: unknown): unknown {
+  const original = (this as Record<string, unknown>)[key];
+  if (typeof original === 'bigint') return original.toString();
+  if (original instanceof Uint8Array) return Buffer.from(original.buffer, original.byteOffset, original.byteLength).toString('base64');
+  return value;
+}
