@@ -22,3 +22,6 @@ export * from './messages/common.js';
 export * from './messages/produce.js';
 export * from './messages/fetch.js';
 export * from './messages/list-offsets.js';
+export * from './compression/index.js';
+export * from './records.js';
+export { crc32c } from './crc32c.js';
