@@ -26,6 +26,7 @@
  */
 import { compress, decompress, DecompressionLimitError, type CompressionTypeId } from './compression/index.js';
 import { crc32c } from './crc32c.js';
+import { view } from './view.js';
 import { KafkaesqueError, ProtocolEncodeError } from './errors.js';
 import { Writer } from './writer.js';
 
@@ -489,7 +490,7 @@ function decodeRecords(
     const len = varint(limit);
     if (len === -1) return null;
     if (len < 0 || len > limit - pos) throw corrupt(`${what} length ${len} runs past the record`);
-    const v = body.subarray(pos, pos + len);
+    const v = view(body, pos, pos + len);
     pos += len;
     return v;
   };

@@ -68,6 +68,16 @@ describe('round trip', () => {
     expect(r[0]!.headers).toEqual([]);
   });
 
+  test('keys and values are Buffers viewing the batch, not copies', () => {
+    const bytes = encode({ records: sample });
+    const r = decodeRecordSet(bytes, LIMIT).batches[0]!.records[0]!;
+    expect(Buffer.isBuffer(r.value)).toBe(true);
+    expect(r.value).toBeInstanceOf(Buffer);
+    expect(r.value!.toString('utf8')).toBe('v1');
+    expect(r.value!.buffer).toBe(bytes.buffer);
+    expect(r.value!.subarray(1).toString()).toBe('1');
+  });
+
   test('the CRC-32C covers attributes to the end', () => {
     const bytes = encode({ records: sample });
     expect(bytes.readUInt32BE(17)).toBe(crc32c(bytes.subarray(21)));
