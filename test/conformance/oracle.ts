@@ -12,7 +12,8 @@
  *   -> {"id":7,"op":"random","message":"MetadataResponse","version":12,"seed":42}
  *   <- {"id":7,"result":{"hex":"...","json":{...},"stats":{...}}}
  *   <- {"id":7,"error":"java.nio.BufferUnderflowException: null"}      (on failure)
- * Ops: versions, list, random, decode, encode, errors, schema (debug), ping.
+ * Ops: versions, list, random, decode, encode, errors, schema (debug), ping, and for record
+ * batches records.build / records.read (see recordsBuild / recordsRead below).
  *
  * ## JSON representation (as emitted by the oracle)
  * The JSON is what Kafka's generated `<Message>DataJsonConverter.write(data, version)`
@@ -104,6 +105,184 @@ export interface ErrorInfo {
   retriable: boolean;
   exception: string | null;
   message: string | null;
+}
+
+// ------------------------------------------------------------------ record batches
+
+export type RecordsCompressionName = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+
+/** One record header of a {@link RecordsSpecRecord}. */
+export interface RecordsSpecHeader {
+  key: string;
+  value: Uint8Array | null;
+}
+
+/** One record of a {@link RecordsSpecBatch}; appended at the batch's next offset. */
+export interface RecordsSpecRecord {
+  /** Milliseconds; Kafka accepts >= 0 or -1 (NO_TIMESTAMP). */
+  timestamp: number | bigint;
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+  headers?: readonly RecordsSpecHeader[];
+}
+
+/**
+ * What the oracle's `records.build` turns into one magic-2 batch with Kafka's
+ * `MemoryRecords.builder(...)` (`MemoryRecordsBuilder`). Absent fields take Kafka's "none"
+ * values (-1 producer id/epoch/sequence/leader epoch/log-append time, offset 0, create time).
+ * Kafka's own validation applies: a producer id needs an epoch >= 0 and (outside control
+ * batches) a sequence >= 0; transactional needs a producer id; timestamps must be >= 0 or -1.
+ */
+export interface RecordsSpecBatch {
+  compression: RecordsCompressionName;
+  /** Codec level (gzip/lz4/zstd); Kafka's default when absent. */
+  compressionLevel?: number;
+  baseOffset?: bigint | number;
+  partitionLeaderEpoch?: number;
+  timestampType?: 'create' | 'logAppend';
+  /** With 'logAppend': what Kafka writes as the batch's maxTimestamp. */
+  logAppendTime?: bigint | number;
+  producerId?: bigint | number;
+  producerEpoch?: number;
+  baseSequence?: number;
+  isTransactional?: boolean;
+  /** A control batch holding one end-transaction marker (`appendEndTxnMarker`); `records` must be empty. */
+  control?: 'commit' | 'abort';
+  coordinatorEpoch?: number;
+  /** Timestamp of the marker record (default -1). */
+  markerTimestamp?: bigint | number;
+  records: readonly RecordsSpecRecord[];
+}
+
+/** A record as Kafka's DefaultRecordBatch iterator returns it. */
+export interface JavaRecord {
+  offset: bigint;
+  /** Record.timestamp(): for log-append-time batches, the batch's maxTimestamp. (int64 -> number: exact up to 2^53.) */
+  timestamp: number;
+  sequence: number;
+  /** DefaultRecord.attributes() (the record's int8 attributes). */
+  attributes: number | null;
+  sizeInBytes: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: { key: string; value: Buffer | null }[];
+  /** Control batches: ControlRecordType.parse(key), and the EndTransactionMarker's coordinator epoch. */
+  control?: { type?: string; typeId?: number; coordinatorEpoch?: number; error?: string };
+}
+
+/** A batch as Kafka's MemoryRecords / DefaultRecordBatch reports it. */
+export interface JavaRecordBatch {
+  /** Byte position of the batch in the bytes read. */
+  position: number;
+  baseOffset: bigint;
+  lastOffset: bigint;
+  /** The header's lastOffsetDelta field (raw). */
+  lastOffsetDelta: number;
+  /** The header's batchLength field (raw). */
+  batchLength: number;
+  sizeInBytes: number;
+  partitionLeaderEpoch: number;
+  magic: number;
+  /** Stored CRC-32C (unsigned). */
+  crc: number;
+  /** CRC-32C of the bytes from attributes to the end, computed by Kafka's Crc32C. */
+  computedCrc: number;
+  isValid: boolean;
+  /** The header's attributes int16 (raw). */
+  attributes: number;
+  compression: RecordsCompressionName;
+  timestampType: 'create' | 'logAppend';
+  isTransactional: boolean;
+  isControl: boolean;
+  deleteHorizonMs: bigint | null;
+  producerId: bigint;
+  producerEpoch: number;
+  baseSequence: number;
+  lastSequence: number;
+  /** The header's baseTimestamp field (raw). */
+  baseTimestamp: number;
+  maxTimestamp: number;
+  recordsCount: number | null;
+  records: JavaRecord[];
+}
+
+export interface RecordsReadResult {
+  /** Length of the bytes given. */
+  sizeInBytes: number;
+  /** Bytes in whole batches (Kafka's iterator silently stops at a trailing partial batch). */
+  validBytes: number;
+  batches: JavaRecordBatch[];
+}
+
+type Wire<T> = { [K in keyof T]: T[K] extends bigint | number ? string | number : T[K] extends Buffer | null ? string | null : unknown };
+
+function b64OrNull(v: Uint8Array | null | undefined): string | null {
+  if (v === null || v === undefined) return null;
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
+}
+
+function bufOrNull(v: string | null): Buffer | null {
+  return v === null ? null : Buffer.from(v, 'base64');
+}
+
+/** A spec batch as records.build wants it (bytes as base64 strings, int64 as strings). */
+function batchToWire(b: RecordsSpecBatch): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(b)) {
+    if (k === 'records' || v === undefined) continue;
+    out[k] = typeof v === 'bigint' ? v.toString() : v;
+  }
+  out.records = b.records.map((r) => ({
+    timestamp: String(r.timestamp),
+    key: b64OrNull(r.key),
+    value: b64OrNull(r.value),
+    headers: (r.headers ?? []).map((h) => ({ key: h.key, value: b64OrNull(h.value) })),
+  }));
+  return out;
+}
+
+function recordFromWire(r: Wire<JavaRecord>): JavaRecord {
+  return {
+    offset: BigInt(r.offset as string),
+    timestamp: Number(r.timestamp),
+    sequence: r.sequence as number,
+    attributes: r.attributes as number | null,
+    sizeInBytes: r.sizeInBytes as number,
+    key: bufOrNull(r.key as string | null),
+    value: bufOrNull(r.value as string | null),
+    headers: (r.headers as { key: string; value: string | null }[]).map((h) => ({ key: h.key, value: bufOrNull(h.value) })),
+    ...(r.control ? { control: r.control as JavaRecord['control'] } : {}),
+  };
+}
+
+function batchFromWire(b: Wire<JavaRecordBatch>): JavaRecordBatch {
+  return {
+    position: b.position as number,
+    baseOffset: BigInt(b.baseOffset as string),
+    lastOffset: BigInt(b.lastOffset as string),
+    lastOffsetDelta: b.lastOffsetDelta as number,
+    batchLength: b.batchLength as number,
+    sizeInBytes: b.sizeInBytes as number,
+    partitionLeaderEpoch: b.partitionLeaderEpoch as number,
+    magic: b.magic as number,
+    crc: Number(b.crc),
+    computedCrc: Number(b.computedCrc),
+    isValid: b.isValid as boolean,
+    attributes: b.attributes as number,
+    compression: b.compression as RecordsCompressionName,
+    timestampType: b.timestampType as 'create' | 'logAppend',
+    isTransactional: b.isTransactional as boolean,
+    isControl: b.isControl as boolean,
+    deleteHorizonMs: b.deleteHorizonMs === null ? null : BigInt(b.deleteHorizonMs as string),
+    producerId: BigInt(b.producerId as string),
+    producerEpoch: b.producerEpoch as number,
+    baseSequence: b.baseSequence as number,
+    lastSequence: b.lastSequence as number,
+    baseTimestamp: Number(b.baseTimestamp),
+    maxTimestamp: Number(b.maxTimestamp),
+    recordsCount: b.recordsCount as number | null,
+    records: (b.records as Wire<JavaRecord>[]).map(recordFromWire),
+  };
 }
 
 /** A failure reported by the Java side (bad bytes, bad JSON, unknown message, ...). */
@@ -448,6 +627,36 @@ export class JavaOracle {
   /** Kafka's Schema of a message version as text (debugging aid). */
   schema(message: string, version: number): Promise<string> {
     return this.request('schema', { message, version });
+  }
+
+  /**
+   * Kafka's MemoryRecordsBuilder (magic 2) writes one batch per spec batch; returns the batches
+   * concatenated. Throws OracleError when Kafka refuses the spec (e.g. a negative timestamp other
+   * than -1, a producer id without an epoch).
+   *
+   * Wire: {"op":"records.build","batches":[{compression, compressionLevel?, baseOffset, partitionLeaderEpoch,
+   * timestampType: "create"|"logAppend", logAppendTime?, producerId, producerEpoch, baseSequence, isTransactional,
+   * control?: "commit"|"abort", coordinatorEpoch?, markerTimestamp?, records: [{timestamp, key: base64|null,
+   * value: base64|null, headers: [{key, value: base64|null}]}]}]} -> {"base64": ..., "sizes": [...]}.
+   */
+  async recordsBuild(spec: readonly RecordsSpecBatch[]): Promise<Buffer> {
+    const r = await this.request<{ base64: string; sizes: number[] }>('records.build', { batches: spec.map(batchToWire) });
+    return Buffer.from(r.base64, 'base64');
+  }
+
+  /**
+   * Kafka reads `bytes` as MemoryRecords: per batch (DefaultRecordBatch) ensureValid() — CRC-32C,
+   * unless `ensureValid: false` — then iterates (decompresses) every record. Any exception rejects
+   * with an OracleError whose javaError is "...RecordsReadException: batch I (byte P): <Kafka
+   * exception class>: <message>" (e.g. org.apache.kafka.common.errors.CorruptRecordException).
+   * int64 fields are bigint except timestamps (number, exact up to 2^53); crc is unsigned.
+   */
+  async recordsRead(bytes: Uint8Array, options: { ensureValid?: boolean } = {}): Promise<RecordsReadResult> {
+    const r = await this.request<{ sizeInBytes: number; validBytes: number; batches: Wire<JavaRecordBatch>[] }>('records.read', {
+      base64: b64OrNull(bytes),
+      ...(options.ensureValid === false ? { ensureValid: false } : {}),
+    });
+    return { sizeInBytes: r.sizeInBytes, validBytes: r.validBytes, batches: r.batches.map(batchFromWire) };
   }
 
   /** Close stdin and wait for the JVM to exit (killing it after 5 s). */

@@ -20,7 +20,13 @@
  *   {"op":"errors"}                                               -> [{"code":..,"name":..,...},...]
  *   {"op":"schema","message":M,"version":V}                       -> "<Kafka Schema as text>" (debugging)
  *   {"op":"ping"}                                                 -> "pong"
+ *   {"op":"records.build","batches":[<batch spec>,...]}           -> {"base64":..,"sizes":[<batch bytes>,...]}
+ *   {"op":"records.read","base64":B[,"ensureValid":false]}        -> {"sizeInBytes":..,"validBytes":..,"batches":[..]}
  * decode also fails (TrailingBytesException) if bytes are left over after the message.
+ *
+ * records.build / records.read drive Kafka's own record batch code (MemoryRecordsBuilder,
+ * MemoryRecords.readableRecords, DefaultRecordBatch, magic 2); see RecordsOps below and
+ * recordsBuild / recordsRead in test/conformance/oracle.ts for the JSON shapes.
  *
  * JSON conventions: the JSON is the one produced/consumed by Kafka's generated
  * *JsonConverter classes, except that every Jackson LongNode (int64 and uint32
@@ -58,10 +64,20 @@ import org.apache.kafka.common.protocol.types.Field;
 import org.apache.kafka.common.protocol.types.Schema;
 import org.apache.kafka.common.protocol.types.TaggedFields;
 import org.apache.kafka.common.protocol.types.Type;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.record.BaseRecords;
+import org.apache.kafka.common.record.ControlRecordType;
+import org.apache.kafka.common.record.DefaultRecord;
+import org.apache.kafka.common.record.EndTransactionMarker;
 import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.MemoryRecordsBuilder;
+import org.apache.kafka.common.record.MutableRecordBatch;
+import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.SimpleRecord;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.utils.Crc32C;
 import org.apache.kafka.common.utils.ImplicitLinkedHashCollection;
 
 import java.io.BufferedOutputStream;
@@ -220,6 +236,10 @@ public final class Oracle {
             }
             case "ping":
                 return TextNode.valueOf("pong");
+            case "records.build":
+                return RecordsOps.build(req);
+            case "records.read":
+                return RecordsOps.read(req);
             default:
                 throw new IllegalArgumentException("unknown op '" + op + "'");
         }
@@ -1018,6 +1038,275 @@ public final class Oracle {
 
         static long zigzag64(long v) {
             return (v << 1) ^ (v >> 63);
+        }
+    }
+
+    // ------------------------------------------------------------------ record batches
+
+    /**
+     * records.build and records.read: Kafka's own record batch writer and reader (magic 2).
+     *
+     * records.build request: {"batches":[batch,...]}, batch =
+     *   {"compression":"none"|"gzip"|"snappy"|"lz4"|"zstd", "compressionLevel"?: int,
+     *    "baseOffset": int64, "partitionLeaderEpoch": int32, "timestampType": "create"|"logAppend",
+     *    "logAppendTime"?: int64 (default -1), "producerId": int64, "producerEpoch": int16,
+     *    "baseSequence": int32, "isTransactional": bool,
+     *    "control"?: "commit"|"abort", "coordinatorEpoch"?: int32, "markerTimestamp"?: int64,
+     *    "records": [{"timestamp": int64, "key": base64|null, "value": base64|null,
+     *                 "headers": [{"key": string, "value": base64|null}]}]}
+     * (int64 as JSON string or number; absent fields take Kafka's "none" values: -1 ...). Each batch
+     * is written by MemoryRecords.builder(buffer, MAGIC_VALUE_V2, compression, timestampType,
+     * baseOffset, logAppendTime, producerId, producerEpoch, baseSequence, isTransactional,
+     * isControl, partitionLeaderEpoch) with builder.append(timestamp, key, value, headers) per
+     * record (offsets baseOffset, baseOffset+1, ...), or, for a control batch, one
+     * builder.appendEndTxnMarker(markerTimestamp, new EndTransactionMarker(type, coordinatorEpoch))
+     * ("records" must then be empty or absent). Reply: {"base64": all batches concatenated,
+     * "sizes": [bytes of each batch]}.
+     *
+     * records.read request: {"base64": B} (or {"hex": H}), "ensureValid" (default true).
+     * MemoryRecords.readableRecords(B).batches(); per batch ensureValid() (CRC-32C) unless
+     * disabled, then every record through the batch's iterator (which decompresses).
+     * Reply: {"sizeInBytes": B's length, "validBytes": bytes in whole batches, "batches": [{
+     *   "position", "baseOffset", "lastOffset", "lastOffsetDelta", "batchLength", "sizeInBytes",
+     *   "partitionLeaderEpoch", "magic", "crc", "computedCrc", "isValid", "attributes",
+     *   "compression" (CompressionType.name), "timestampType" ("create"|"logAppend"),
+     *   "isTransactional", "isControl", "deleteHorizonMs" (null or int64), "producerId",
+     *   "producerEpoch", "baseSequence", "lastSequence", "baseTimestamp", "maxTimestamp",
+     *   "recordsCount", "records": [{"offset", "timestamp", "sequence", "attributes",
+     *   "sizeInBytes", "key", "value", "headers": [{"key", "value"}],
+     *   "control"? (control batches: {"type": ControlRecordType name, "typeId",
+     *   "coordinatorEpoch"? (COMMIT/ABORT)} or {"error": ...})}]}]}
+     * int64 and uint32 (crc, computedCrc) values are JSON strings; bytes are base64 or null.
+     * Any failure is an error reply "RecordsReadException: batch I (byte P): <exception class>: <message>".
+     */
+    static final class RecordsOps {
+        static JsonNode build(JsonNode req) throws Exception {
+            JsonNode batches = req.get("batches");
+            if (batches == null || !batches.isArray()) throw new IllegalArgumentException("missing 'batches' array");
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            ArrayNode sizes = NF.arrayNode();
+            for (int i = 0; i < batches.size(); i++) {
+                byte[] b;
+                try {
+                    b = buildBatch(batches.get(i));
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("batch " + i + ": " + describe(e), e);
+                }
+                all.write(b, 0, b.length);
+                sizes.add(b.length);
+            }
+            ObjectNode r = NF.objectNode();
+            r.put("base64", Base64.getEncoder().encodeToString(all.toByteArray()));
+            r.set("sizes", sizes);
+            return r;
+        }
+
+        static Compression compression(JsonNode b) {
+            String name = b.path("compression").asText("none");
+            JsonNode lv = b.get("compressionLevel");
+            boolean hasLevel = lv != null && !lv.isNull();
+            switch (name) {
+                case "none":
+                    return Compression.NONE;
+                case "gzip":
+                    return hasLevel ? Compression.gzip().level(lv.asInt()).build() : Compression.gzip().build();
+                case "snappy":
+                    return Compression.snappy().build();
+                case "lz4":
+                    return hasLevel ? Compression.lz4().level(lv.asInt()).build() : Compression.lz4().build();
+                case "zstd":
+                    return hasLevel ? Compression.zstd().level(lv.asInt()).build() : Compression.zstd().build();
+                default:
+                    throw new IllegalArgumentException("unknown compression '" + name + "'");
+            }
+        }
+
+        static long int64(JsonNode o, String key, long dflt) {
+            JsonNode n = o.get(key);
+            if (n == null || n.isNull()) return dflt;
+            if (n.isTextual()) return Long.parseLong(n.asText().trim());
+            if (n.isIntegralNumber() && n.canConvertToLong()) return n.asLong();
+            throw new IllegalArgumentException("'" + key + "' is not an int64: " + n);
+        }
+
+        static int int32(JsonNode o, String key, int dflt) {
+            long v = int64(o, key, dflt);
+            if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) throw new IllegalArgumentException("'" + key + "' is not an int32: " + v);
+            return (int) v;
+        }
+
+        static byte[] bytesOrNull(JsonNode o, String key) {
+            JsonNode n = o.get(key);
+            if (n == null || n.isNull()) return null;
+            if (!n.isTextual()) throw new IllegalArgumentException("'" + key + "' must be base64 or null");
+            return base64(n.asText());
+        }
+
+        static byte[] buildBatch(JsonNode b) {
+            String tts = b.path("timestampType").asText("create");
+            TimestampType tt;
+            if (tts.equals("create")) tt = TimestampType.CREATE_TIME;
+            else if (tts.equals("logAppend")) tt = TimestampType.LOG_APPEND_TIME;
+            else throw new IllegalArgumentException("unknown timestampType '" + tts + "'");
+            String control = b.hasNonNull("control") ? b.get("control").asText() : null;
+            JsonNode records = b.path("records");
+            MemoryRecordsBuilder builder = MemoryRecords.builder(
+                ByteBuffer.allocate(1024),
+                RecordBatch.MAGIC_VALUE_V2,
+                compression(b),
+                tt,
+                int64(b, "baseOffset", 0L),
+                int64(b, "logAppendTime", RecordBatch.NO_TIMESTAMP),
+                int64(b, "producerId", RecordBatch.NO_PRODUCER_ID),
+                (short) int32(b, "producerEpoch", RecordBatch.NO_PRODUCER_EPOCH),
+                int32(b, "baseSequence", RecordBatch.NO_SEQUENCE),
+                b.path("isTransactional").asBoolean(false),
+                control != null,
+                int32(b, "partitionLeaderEpoch", RecordBatch.NO_PARTITION_LEADER_EPOCH));
+            if (control != null) {
+                ControlRecordType type;
+                if (control.equals("commit")) type = ControlRecordType.COMMIT;
+                else if (control.equals("abort")) type = ControlRecordType.ABORT;
+                else throw new IllegalArgumentException("unknown control '" + control + "' (commit|abort)");
+                if (records.isArray() && records.size() > 0) throw new IllegalArgumentException("a control batch takes no 'records'");
+                builder.appendEndTxnMarker(int64(b, "markerTimestamp", RecordBatch.NO_TIMESTAMP),
+                    new EndTransactionMarker(type, int32(b, "coordinatorEpoch", 0)));
+            } else {
+                if (!records.isArray() || records.size() == 0) throw new IllegalArgumentException("missing or empty 'records'");
+                for (JsonNode rec : records) {
+                    JsonNode hs = rec.path("headers");
+                    Header[] headers = new Header[hs.isArray() ? hs.size() : 0];
+                    for (int i = 0; i < headers.length; i++) {
+                        JsonNode h = hs.get(i);
+                        if (!h.path("key").isTextual()) throw new IllegalArgumentException("header key must be a string");
+                        headers[i] = new RecordHeader(h.get("key").asText(), bytesOrNull(h, "value"));
+                    }
+                    builder.append(int64(rec, "timestamp", RecordBatch.NO_TIMESTAMP), bytesOrNull(rec, "key"),
+                        bytesOrNull(rec, "value"), headers);
+                }
+            }
+            return recordsBytes(builder.build());
+        }
+
+        static final class RecordsReadException extends RuntimeException {
+            RecordsReadException(String m, Throwable cause) { super(m, cause); }
+        }
+
+        static JsonNode read(JsonNode req) {
+            byte[] bytes;
+            if (req.hasNonNull("base64")) bytes = base64(text(req, "base64"));
+            else if (req.hasNonNull("hex")) bytes = unhex(text(req, "hex"));
+            else throw new IllegalArgumentException("missing 'base64' (or 'hex')");
+            boolean validate = req.path("ensureValid").asBoolean(true);
+            ArrayNode out = NF.arrayNode();
+            int pos = 0;
+            int index = 0;
+            Iterator<MutableRecordBatch> it = MemoryRecords.readableRecords(ByteBuffer.wrap(bytes)).batches().iterator();
+            while (true) {
+                MutableRecordBatch batch;
+                try {
+                    if (!it.hasNext()) break;
+                    batch = it.next();
+                } catch (RuntimeException e) {
+                    throw new RecordsReadException("batch " + index + " (byte " + pos + "): " + describe(e), e);
+                }
+                try {
+                    out.add(batch(batch, bytes, pos, validate));
+                } catch (RuntimeException e) {
+                    throw new RecordsReadException("batch " + index + " (byte " + pos + "): " + describe(e), e);
+                }
+                pos += batch.sizeInBytes();
+                index++;
+            }
+            ObjectNode r = NF.objectNode();
+            r.put("sizeInBytes", bytes.length);
+            r.put("validBytes", pos);
+            r.set("batches", out);
+            return r;
+        }
+
+        static String b64(ByteBuffer b) {
+            if (b == null) return null;
+            ByteBuffer d = b.duplicate();
+            byte[] a = new byte[d.remaining()];
+            d.get(a);
+            return Base64.getEncoder().encodeToString(a);
+        }
+
+        static ObjectNode batch(MutableRecordBatch batch, byte[] bytes, int pos, boolean validate) {
+            if (batch.magic() != RecordBatch.MAGIC_VALUE_V2) {
+                throw new IllegalArgumentException("magic " + batch.magic() + " batch: records.read reports magic 2 batches only");
+            }
+            ByteBuffer raw = ByteBuffer.wrap(bytes, pos, batch.sizeInBytes()).slice();
+            ObjectNode o = NF.objectNode();
+            o.put("position", pos);
+            o.put("baseOffset", Long.toString(batch.baseOffset()));
+            o.put("lastOffset", Long.toString(batch.lastOffset()));
+            o.put("lastOffsetDelta", raw.getInt(23));
+            o.put("batchLength", raw.getInt(8));
+            o.put("sizeInBytes", batch.sizeInBytes());
+            o.put("partitionLeaderEpoch", batch.partitionLeaderEpoch());
+            o.put("magic", batch.magic());
+            o.put("crc", Long.toString(batch.checksum()));
+            o.put("computedCrc", Long.toString(Crc32C.compute(bytes, pos + 21, batch.sizeInBytes() - 21)));
+            o.put("isValid", batch.isValid());
+            if (validate) batch.ensureValid();
+            o.put("attributes", raw.getShort(21));
+            o.put("compression", batch.compressionType().name);
+            o.put("timestampType", batch.timestampType() == TimestampType.LOG_APPEND_TIME ? "logAppend"
+                : batch.timestampType() == TimestampType.CREATE_TIME ? "create" : batch.timestampType().name);
+            o.put("isTransactional", batch.isTransactional());
+            o.put("isControl", batch.isControlBatch());
+            if (batch.deleteHorizonMs().isPresent()) o.put("deleteHorizonMs", Long.toString(batch.deleteHorizonMs().getAsLong()));
+            else o.putNull("deleteHorizonMs");
+            o.put("producerId", Long.toString(batch.producerId()));
+            o.put("producerEpoch", batch.producerEpoch());
+            o.put("baseSequence", batch.baseSequence());
+            o.put("lastSequence", batch.lastSequence());
+            o.put("baseTimestamp", Long.toString(raw.getLong(27)));
+            o.put("maxTimestamp", Long.toString(batch.maxTimestamp()));
+            Integer count = batch.countOrNull();
+            if (count == null) o.putNull("recordsCount");
+            else o.put("recordsCount", count);
+            ArrayNode recs = NF.arrayNode();
+            for (Record rec : batch) { // decompresses; fails on bad records or a wrong count
+                ObjectNode ro = NF.objectNode();
+                ro.put("offset", Long.toString(rec.offset()));
+                ro.put("timestamp", Long.toString(rec.timestamp()));
+                ro.put("sequence", rec.sequence());
+                if (rec instanceof DefaultRecord) ro.put("attributes", ((DefaultRecord) rec).attributes());
+                else ro.putNull("attributes");
+                ro.put("sizeInBytes", rec.sizeInBytes());
+                ro.put("key", b64(rec.key()));
+                ro.put("value", b64(rec.value()));
+                ArrayNode hs = NF.arrayNode();
+                for (Header h : rec.headers()) {
+                    ObjectNode ho = NF.objectNode();
+                    ho.put("key", h.key());
+                    byte[] v = h.value();
+                    if (v == null) ho.putNull("value");
+                    else ho.put("value", Base64.getEncoder().encodeToString(v));
+                    hs.add(ho);
+                }
+                ro.set("headers", hs);
+                if (batch.isControlBatch()) {
+                    ObjectNode c = NF.objectNode();
+                    try {
+                        ControlRecordType type = ControlRecordType.parse(rec.key());
+                        c.put("type", type.name());
+                        c.put("typeId", ControlRecordType.parseTypeId(rec.key()));
+                        if (type == ControlRecordType.COMMIT || type == ControlRecordType.ABORT) {
+                            c.put("coordinatorEpoch", EndTransactionMarker.deserialize(rec).coordinatorEpoch());
+                        }
+                    } catch (RuntimeException e) {
+                        c.put("error", describe(e));
+                    }
+                    ro.set("control", c);
+                }
+                recs.add(ro);
+            }
+            o.set("records", recs);
+            return o;
         }
     }
 
