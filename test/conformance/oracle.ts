@@ -624,6 +624,14 @@ export class JavaOracle {
     return this.request('errors', {});
   }
 
+  /**
+   * The Java producer's partition for each keyed record: `result[i][j]` is
+   * `BuiltInPartitioner.partitionForKey(keys[i], partitionCounts[j])`.
+   */
+  partitionForKeys(keys: Buffer[], partitionCounts: number[]): Promise<number[][]> {
+    return this.request('partition.keys', { keys: keys.map((k) => k.toString('base64')), partitionCounts });
+  }
+
   /** Kafka's Schema of a message version as text (debugging aid). */
   schema(message: string, version: number): Promise<string> {
     return this.request('schema', { message, version });

@@ -18,6 +18,7 @@
  *   {"op":"decode","message":M,"version":V,"hex":H}               -> {"json":..,"hex":<re-serialized>}
  *   {"op":"encode","message":M,"version":V,"json":J}              -> {"hex":..}
  *   {"op":"errors"}                                               -> [{"code":..,"name":..,...},...]
+ *   {"op":"partition.keys","keys":[base64],"partitionCounts":[n]}  -> [[partition per count] per key]
  *   {"op":"schema","message":M,"version":V}                       -> "<Kafka Schema as text>" (debugging)
  *   {"op":"ping"}                                                 -> "pong"
  *   {"op":"records.build","batches":[<batch spec>,...]}           -> {"base64":..,"sizes":[<batch bytes>,...]}
@@ -240,6 +241,20 @@ public final class Oracle {
                 return RecordsOps.build(req);
             case "records.read":
                 return RecordsOps.read(req);
+            case "partition.keys": {
+                // BuiltInPartitioner.partitionForKey: what the Java producer picks for a keyed record
+                JsonNode keys = req.get("keys"), counts = req.get("partitionCounts");
+                if (keys == null || !keys.isArray() || counts == null || !counts.isArray())
+                    throw new IllegalArgumentException("partition.keys needs 'keys' (base64[]) and 'partitionCounts' (int[])");
+                ArrayNode out = NF.arrayNode();
+                for (JsonNode k : keys) {
+                    byte[] key = java.util.Base64.getDecoder().decode(k.asText());
+                    ArrayNode row = out.addArray();
+                    for (JsonNode c : counts)
+                        row.add(org.apache.kafka.clients.producer.internals.BuiltInPartitioner.partitionForKey(key, c.asInt()));
+                }
+                return out;
+            }
             default:
                 throw new IllegalArgumentException("unknown op '" + op + "'");
         }
