@@ -25,3 +25,5 @@ export * from './messages/list-offsets.js';
 export * from './compression/index.js';
 export * from './records.js';
 export { crc32c } from './crc32c.js';
+export * from './messages/init-producer-id.js';
+export * from './messages/create-topics.js';

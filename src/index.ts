@@ -23,5 +23,35 @@ export {
   UnsupportedVersionError,
 } from './network/errors.js';
 export type { Logger } from './network/logger.js';
+export {
+  Config,
+  ConfigError,
+  OffsetOldest,
+  OffsetNewest,
+  consoleLogger,
+  type ConfigOptions,
+  type Acks,
+  type TlsOptions,
+  type SaslOptions,
+} from './client/config.js';
+export { SyncProducer, AsyncProducer, type AsyncCallbacks, type AsyncProducerEvents } from './client/producers.js';
+export { ProducerMessage, type ProducerMessageInput, type MessageBytes, type MessageHeader } from './producer/message.js';
+export {
+  ProducerError,
+  RecordTooLargeError,
+  DeliveryTimeoutError,
+  BufferFullError,
+  ProducerClosedError,
+  InvalidMessageError,
+} from './producer/errors.js';
+export {
+  PartitionerError,
+  murmur2,
+  type PartitionerContext,
+  type PartitionerFunction,
+  type PartitionerName,
+} from './producer/partitioner.js';
+export { MetadataTimeoutError } from './cluster/cluster.js';
+export { CorruptRecordBatchError, RecordBatchTooLargeError, RecordBatchError } from '../protocol/records.js';
 /** The wire-protocol codec (also importable alone as `kafkaesque/protocol`). */
 export * as protocol from '../protocol/index.js';

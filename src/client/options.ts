@@ -1,0 +1,50 @@
+/** Translates a public Config into the options of the layers below (cluster, producer core). */
+import { compressionTypeFromName } from '../../protocol/compression/index.js';
+import type { Cluster, ClusterOptions } from '../cluster/cluster.js';
+import { Partitioner } from '../producer/partitioner.js';
+import type { ProducerCoreOptions } from '../producer/producer-core.js';
+import type { Config } from './config.js';
+
+export function clusterOptions(config: Config): ClusterOptions {
+  // TLS options (with the key) come from the config's one door for secrets
+  const tls = config.toConnectionOptions('', 0).tls;
+  return {
+    brokers: config.brokers,
+    clientId: config.clientId,
+    connectTimeoutMs: config.connectTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+    metadataMaxAgeMs: config.metadataMaxAgeMs,
+    retryBackoffMs: config.retryBackoffMs,
+    retryBackoffMaxMs: config.retryBackoffMaxMs,
+    maxFrameBytes: config.maxFrameBytes,
+    logger: config.logger,
+    ...(tls ? { tls } : {}),
+  };
+}
+
+export function producerCoreOptions(config: Config, cluster: Cluster): ProducerCoreOptions {
+  return {
+    cluster,
+    partitioner: new Partitioner({
+      partitioner: config.partitioner,
+      hashFunction: config.hashFunction,
+      ...(config.partition !== undefined ? { partition: config.partition } : {}),
+    }),
+    acks: config.acks,
+    compression: compressionTypeFromName(config.compression),
+    ...(config.compressionLevel !== undefined ? { compressionLevel: config.compressionLevel } : {}),
+    idempotent: config.idempotent,
+    lingerMs: config.lingerMs,
+    batchBytes: config.batchBytes,
+    bufferBytes: config.bufferBytes,
+    maxRequestBytes: config.maxRequestBytes,
+    maxInFlight: config.maxInFlight,
+    retries: config.retries,
+    retryBackoffMs: config.retryBackoffMs,
+    retryBackoffMaxMs: config.retryBackoffMaxMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+    deliveryTimeoutMs: config.deliveryTimeoutMs,
+    maxBlockMs: config.maxBlockMs,
+    logger: config.logger,
+  };
+}

@@ -1,0 +1,199 @@
+/**
+ * The public producers, carried over from the Go messaging layer's `client` package:
+ * SyncProducer (a send resolves when the broker has the record) and AsyncProducer (a send
+ * returns at once; each outcome arrives as an event or callback). Both are thin shells over one
+ * ProducerCore (src/producer), so batching, idempotence and retries exist once.
+ */
+import { EventEmitter } from 'node:events';
+import { Cluster } from '../cluster/cluster.js';
+import { ProducerError } from '../producer/errors.js';
+import { type MessageBytes, ProducerMessage, type ProducerMessageInput } from '../producer/message.js';
+import { ProducerCore } from '../producer/producer-core.js';
+import { clusterOptions, producerCoreOptions } from './options.js';
+import type { Config } from './config.js';
+
+/** Owns the cluster connection and the producer engine; one per producer. */
+class ProducerHandle {
+  readonly closed: Promise<void>;
+  private resolveClosed!: () => void;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    readonly cluster: Cluster,
+    readonly core: ProducerCore,
+  ) {
+    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+  }
+
+  static async open(config: Config): Promise<ProducerHandle> {
+    const cluster = await Cluster.connect(clusterOptions(config));
+    try {
+      return new ProducerHandle(cluster, await ProducerCore.create(producerCoreOptions(config, cluster)));
+    } catch (err) {
+      await cluster.close();
+      throw err;
+    }
+  }
+
+  /** Delivers what is buffered (within deliveryTimeoutMs), then closes the connections. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      try {
+        await this.core.close();
+      } finally {
+        await this.cluster.close();
+        this.resolveClosed();
+      }
+    })();
+    return this.closing;
+  }
+}
+
+/** A producer whose sends resolve once the broker acknowledged the record (or reject). */
+export class SyncProducer {
+  private constructor(private readonly h: ProducerHandle) {}
+
+  static async create(config: Config): Promise<SyncProducer> {
+    return new SyncProducer(await ProducerHandle.open(config));
+  }
+
+  /** Resolves once the producer is closed. */
+  get closed(): Promise<void> {
+    return this.h.closed;
+  }
+
+  isClosed(): boolean {
+    return this.h.core.closed;
+  }
+
+  /** Delivers what is buffered (within deliveryTimeoutMs), then closes the connections. */
+  close(): Promise<void> {
+    return this.h.close();
+  }
+
+  /** Sends `value` with `key` to `topic`; resolves with the message, its partition and offset. */
+  sendMsgByte<M = unknown>(
+    topic: string,
+    key: MessageBytes | null,
+    value: MessageBytes | null,
+    metadata?: M,
+  ): Promise<ProducerMessage<M>> {
+    return this.send({ topic, key, value, metadata });
+  }
+
+  /** Sends to the given partition, whatever the partitioner says. */
+  sendMsgToPartition<M = unknown>(
+    topic: string,
+    partition: number,
+    key: MessageBytes | null,
+    value: MessageBytes | null,
+    metadata?: M,
+  ): Promise<ProducerMessage<M>> {
+    return this.send({ topic, partition, key, value, metadata });
+  }
+
+  /** Sends a message with headers, timestamp or partition; rejects with a ProducerError. */
+  send<M = unknown>(input: ProducerMessageInput<M>): Promise<ProducerMessage<M>> {
+    let msg: ProducerMessage<M>;
+    try {
+      msg = new ProducerMessage(input);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise((resolve, reject) => {
+      const accepted = this.h.core.send(msg, (err, m) => {
+        if (err) reject(new ProducerError(m, err));
+        else resolve(m as ProducerMessage<M>);
+      });
+      // backpressure: the outcome arrives through the callback either way
+      if (accepted) accepted.catch(() => {});
+    });
+  }
+}
+
+export interface AsyncCallbacks<M = unknown> {
+  onSuccess?: (msg: ProducerMessage<M>) => void;
+  onError?: (err: ProducerError) => void;
+}
+
+export interface AsyncProducerEvents {
+  success: [msg: ProducerMessage];
+  error: [err: ProducerError];
+}
+
+/**
+ * A producer whose sends return at once. Each outcome is emitted as `'success'` (the message,
+ * with partition, offset and the caller's metadata) or `'error'` (a ProducerError), and given
+ * to the per-call callbacks when passed. A send returns a Promise only when the send buffer is
+ * full: awaiting it is how a fast caller slows down to the brokers' pace.
+ *
+ * A failure with neither an `'error'` listener nor an `onError` callback is logged (at error
+ * level) instead of being emitted, so an unobserved failure never crashes the process.
+ */
+export class AsyncProducer extends EventEmitter<AsyncProducerEvents> {
+  private constructor(private readonly h: ProducerHandle) {
+    super();
+  }
+
+  static async create(config: Config): Promise<AsyncProducer> {
+    return new AsyncProducer(await ProducerHandle.open(config));
+  }
+
+  /** Resolves once the producer is closed. */
+  get closed(): Promise<void> {
+    return this.h.closed;
+  }
+
+  sendMsgByte<M = unknown>(
+    topic: string,
+    key: MessageBytes | null,
+    value: MessageBytes | null,
+    metadata?: M,
+    callbacks?: AsyncCallbacks<M>,
+  ): void | Promise<void> {
+    return this.send({ topic, key, value, metadata }, callbacks);
+  }
+
+  sendMsgToPartition<M = unknown>(
+    topic: string,
+    partition: number,
+    key: MessageBytes | null,
+    value: MessageBytes | null,
+    metadata?: M,
+    callbacks?: AsyncCallbacks<M>,
+  ): void | Promise<void> {
+    return this.send({ topic, partition, key, value, metadata }, callbacks);
+  }
+
+  /** Sends a message; throws InvalidMessageError at once for a message that cannot be sent. */
+  send<M = unknown>(input: ProducerMessageInput<M>, callbacks?: AsyncCallbacks<M>): void | Promise<void> {
+    const msg = new ProducerMessage(input);
+    const accepted = this.h.core.send(msg, (err, m) => {
+      if (err === null) {
+        callbacks?.onSuccess?.(m as ProducerMessage<M>);
+        this.emit('success', m);
+        return;
+      }
+      const error = new ProducerError(m, err);
+      callbacks?.onError?.(error);
+      if (this.listenerCount('error') > 0) this.emit('error', error);
+      else if (callbacks?.onError === undefined) this.h.cluster.logger.error(error.message, { code: error.code });
+    });
+    if (accepted) return accepted.catch(() => {});
+  }
+
+  /** Resolves when every message sent so far has its outcome. */
+  flush(): Promise<void> {
+    return this.h.core.flush();
+  }
+
+  isClosed(): boolean {
+    return this.h.core.closed;
+  }
+
+  /** Flushes, then closes the connections. */
+  close(): Promise<void> {
+    return this.h.close();
+  }
+}
+

@@ -1,0 +1,369 @@
+/**
+ * The cluster layer: bootstrap, a metadata cache, partition-leader routing and a pool of
+ * lazily opened connections (one per broker).
+ *
+ * Metadata is fetched for the topics the layers above use (never "all topics" unless asked),
+ * refreshed every `metadataMaxAgeMs`, and refreshed early when a caller reports it stale (the
+ * error codes that mean so: NOT_LEADER_OR_FOLLOWER, UNKNOWN_TOPIC_OR_PARTITION,
+ * LEADER_NOT_AVAILABLE, FENCED_LEADER_EPOCH, ..., or a dropped connection). Concurrent
+ * refreshes share one request. Any live broker can answer a Metadata request; the bootstrap
+ * list is only used to get in, or again when every known broker is unreachable.
+ */
+import type * as tls from 'node:tls';
+import { ZERO_UUID } from '../../protocol/api.js';
+import { ErrorCode, errorCodeInfo } from '../../protocol/error-codes.js';
+import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
+import { Metadata, type MetadataResponse } from '../../protocol/messages/metadata.js';
+import { BrokerConnection } from '../network/broker-connection.js';
+import { ConnectionError } from '../network/errors.js';
+import { type Logger, NOOP_LOGGER } from '../network/logger.js';
+import { backoffMs, sleep } from './retry.js';
+
+export interface ClusterOptions {
+  /** Bootstrap addresses, `host:port`. */
+  brokers: readonly string[];
+  clientId?: string;
+  connectTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** Refresh interval of the metadata cache (Java: metadata.max.age.ms). */
+  metadataMaxAgeMs?: number;
+  retryBackoffMs?: number;
+  retryBackoffMaxMs?: number;
+  maxFrameBytes?: number;
+  tls?: tls.ConnectionOptions;
+  logger?: Logger;
+  /** Whether Metadata requests may auto-create topics (Java: allow.auto.create.topics). */
+  allowAutoTopicCreation?: boolean;
+}
+
+export interface BrokerInfo {
+  nodeId: number;
+  host: string;
+  port: number;
+  rack: string | null;
+}
+
+export interface PartitionInfo {
+  partition: number;
+  /** -1 when no leader is known. */
+  leaderId: number;
+  leaderEpoch: number;
+  replicas: readonly number[];
+  isr: readonly number[];
+  errorCode: number;
+}
+
+export interface TopicInfo {
+  name: string;
+  topicId: string;
+  partitions: readonly PartitionInfo[];
+  /** Partitions whose leader is known, ascending. */
+  availablePartitions: readonly number[];
+}
+
+/** No metadata for a topic within the time allowed (Java: TimeoutException in waitOnMetadata). */
+export class MetadataTimeoutError extends KafkaesqueError {
+  readonly topic: string;
+  constructor(topic: string, timeoutMs: number, last?: Error) {
+    super(
+      'ERR_METADATA_TIMEOUT',
+      `no metadata for topic '${topic}' within ${timeoutMs} ms` +
+        (last ? `: ${last.message}` : '') +
+        '. Check that the topic exists (or that auto-creation is enabled) and that the brokers are reachable.',
+      { retriable: true, cause: last },
+    );
+    this.topic = topic;
+  }
+}
+
+const DEFAULTS = {
+  clientId: 'kafkaesque',
+  connectTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  metadataMaxAgeMs: 300_000,
+  retryBackoffMs: 100,
+  retryBackoffMaxMs: 1000,
+  maxFrameBytes: 100 * 1024 * 1024,
+  allowAutoTopicCreation: true,
+};
+
+type Resolved = Required<Omit<ClusterOptions, 'tls' | 'logger'>> & { tls?: tls.ConnectionOptions; logger: Logger };
+
+function parseAddress(address: string): { host: string; port: number } {
+  const i = address.lastIndexOf(':');
+  let host = address.slice(0, i);
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  return { host, port: Number(address.slice(i + 1)) };
+}
+
+export class Cluster {
+  readonly options: Resolved;
+  readonly logger: Logger;
+  clusterId: string | null = null;
+  controllerId = -1;
+  private readonly brokers = new Map<number, BrokerInfo>();
+  private readonly topics = new Map<string, TopicInfo>();
+  /** Topics the layers above use: what each refresh asks for. */
+  private readonly interest = new Set<string>();
+  private readonly connections = new Map<string, Promise<BrokerConnection>>();
+  private lastRefresh = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  private constructor(options: Resolved) {
+    this.options = options;
+    this.logger = options.logger;
+  }
+
+  /** Connects to one bootstrap broker and loads the cluster's brokers. */
+  static async connect(options: ClusterOptions): Promise<Cluster> {
+    const resolved: Resolved = { ...DEFAULTS, ...stripUndefined(options), logger: options.logger ?? NOOP_LOGGER } as Resolved;
+    const cluster = new Cluster(resolved);
+    await cluster.refresh();
+    cluster.timer = setInterval(() => {
+      if (Date.now() - cluster.lastRefresh >= resolved.metadataMaxAgeMs) cluster.refresh().catch(() => {});
+    }, Math.min(resolved.metadataMaxAgeMs, 30_000));
+    cluster.timer.unref();
+    return cluster;
+  }
+
+  /** Known brokers by node id. */
+  brokerList(): BrokerInfo[] {
+    return [...this.brokers.values()];
+  }
+
+  /** Cached metadata of a topic, if any. */
+  topic(name: string): TopicInfo | undefined {
+    return this.topics.get(name);
+  }
+
+  /** The leader's node id for a partition, or -1. */
+  leaderFor(topic: string, partition: number): number {
+    return this.topics.get(topic)?.partitions[partition]?.leaderId ?? -1;
+  }
+
+  /**
+   * Metadata of a topic, fetching it when not cached. Retries while the topic is being
+   * created or has no leader, up to `timeoutMs`; fails at once on an authorization error or
+   * an invalid topic name.
+   */
+  async topicMetadata(name: string, timeoutMs: number): Promise<TopicInfo> {
+    const cached = this.topics.get(name);
+    if (cached !== undefined) return cached;
+    this.interest.add(name);
+    const deadline = Date.now() + timeoutMs;
+    let last: Error | undefined;
+    for (let attempt = 0; ; attempt++) {
+      if (this.closed) throw new KafkaesqueError('ERR_CLOSED', 'the client is closed');
+      try {
+        const error = await this.refresh([name]);
+        const info = this.topics.get(name);
+        if (info !== undefined) return info;
+        if (error !== undefined && !error.retriable) throw error;
+        last = error;
+      } catch (err) {
+        if (err instanceof KafkaesqueError && !err.retriable) throw err;
+        last = err as Error;
+      }
+      const wait = backoffMs(attempt, this.options.retryBackoffMs, this.options.retryBackoffMaxMs);
+      if (Date.now() + wait >= deadline) throw new MetadataTimeoutError(name, timeoutMs, last);
+      await sleep(wait);
+    }
+  }
+
+  /** Asks for a refresh soon (coalesced with one in flight), after an error that means stale metadata. */
+  markStale(): void {
+    this.refresh().catch(() => {});
+  }
+
+  /**
+   * Refreshes metadata for the topics of interest (plus `extra`). Resolves with the typed error
+   * of the first of `extra` that failed (topics that succeeded are cached). A call made while a
+   * refresh is in flight waits for one more refresh after it (which sees the new topics); all
+   * such callers share that one.
+   */
+  async refresh(extra: readonly string[] = []): Promise<KafkaProtocolError | undefined> {
+    for (const t of extra) this.interest.add(t);
+    await this.scheduleRefresh();
+    for (const t of extra) {
+      const err = this.topicErrors.get(t);
+      if (err !== undefined) return err;
+    }
+    return undefined;
+  }
+
+  private inflight: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
+  private readonly topicErrors = new Map<string, KafkaProtocolError>();
+
+  private scheduleRefresh(): Promise<void> {
+    if (this.inflight === undefined) {
+      this.inflight = this.doRefresh().finally(() => {
+        this.inflight = undefined;
+      });
+      return this.inflight;
+    }
+    this.queued ??= this.inflight
+      .catch(() => {})
+      .then(() => {
+        this.queued = undefined;
+        return this.scheduleRefresh();
+      });
+    return this.queued;
+  }
+
+  private async doRefresh(): Promise<void> {
+    const names = [...this.interest];
+    const response = await this.withAnyBroker((conn) =>
+      conn.send(Metadata, {
+        topics: names.map((name) => ({ topicId: ZERO_UUID, name })),
+        allowAutoTopicCreation: this.options.allowAutoTopicCreation,
+        includeClusterAuthorizedOperations: false,
+        includeTopicAuthorizedOperations: false,
+      }),
+    );
+    this.apply(response);
+    this.lastRefresh = Date.now();
+  }
+
+  private apply(res: MetadataResponse): void {
+    if (res.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(res.errorCode, 'Metadata');
+    this.clusterId = res.clusterId;
+    this.controllerId = res.controllerId;
+    const seen = new Set<number>();
+    for (const b of res.brokers) {
+      seen.add(b.nodeId);
+      const old = this.brokers.get(b.nodeId);
+      if (old && (old.host !== b.host || old.port !== b.port)) this.dropConnection(`${old.host}:${old.port}`);
+      this.brokers.set(b.nodeId, { nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack });
+    }
+    for (const [id, b] of this.brokers) {
+      if (!seen.has(id)) {
+        this.brokers.delete(id);
+        this.dropConnection(`${b.host}:${b.port}`);
+      }
+    }
+    for (const t of res.topics) {
+      if (t.name === null) continue;
+      if (t.errorCode !== ErrorCode.NONE) {
+        this.topicErrors.set(t.name, KafkaProtocolError.fromCode(t.errorCode, `metadata of topic '${t.name}'`));
+        // a topic that disappeared or has no leader yet keeps its last good metadata only if
+        // the error is transient; an authorization failure or deletion removes it
+        if (!errorCodeInfo(t.errorCode).retriable) this.topics.delete(t.name);
+        continue;
+      }
+      this.topicErrors.delete(t.name);
+      const partitions = [...t.partitions].sort((a, b) => a.partitionIndex - b.partitionIndex);
+      if (partitions.length === 0) continue;
+      const infos: PartitionInfo[] = partitions.map((p) => ({
+        partition: p.partitionIndex,
+        // a partition whose leader is not a known broker has no usable leader
+        leaderId: p.errorCode === ErrorCode.NONE && this.brokers.has(p.leaderId) ? p.leaderId : -1,
+        leaderEpoch: p.leaderEpoch,
+        replicas: p.replicaNodes,
+        isr: p.isrNodes,
+        errorCode: p.errorCode,
+      }));
+      this.topics.set(t.name, {
+        name: t.name,
+        topicId: t.topicId,
+        partitions: infos,
+        availablePartitions: infos.filter((p) => p.leaderId >= 0).map((p) => p.partition),
+      });
+    }
+  }
+
+  /**
+   * Runs `fn` on a connection to some live broker: known brokers first (in random order),
+   * then the bootstrap list. Throws the last connection error when none answers.
+   */
+  private async withAnyBroker<T>(fn: (conn: BrokerConnection) => Promise<T>): Promise<T> {
+    const known = shuffle([...this.brokers.values()].map((b) => `${b.host}:${b.port}`));
+    const candidates = [...new Set([...known, ...shuffle([...this.options.brokers])])];
+    let last: Error | undefined;
+    for (const address of candidates) {
+      try {
+        return await fn(await this.connectionTo(address));
+      } catch (err) {
+        last = err as Error;
+        if (err instanceof KafkaesqueError && !err.retriable && !(err instanceof ConnectionError)) throw err;
+      }
+    }
+    throw last ?? new ConnectionError(this.options.brokers.join(','), 'no broker to ask');
+  }
+
+  /** The pooled connection to a broker by node id (opened on first use). */
+  async connection(nodeId: number): Promise<BrokerConnection> {
+    const b = this.brokers.get(nodeId);
+    if (b === undefined) {
+      throw new ConnectionError(`node ${nodeId}`, 'this broker is not in the current metadata', undefined);
+    }
+    return this.connectionTo(`${b.host}:${b.port}`);
+  }
+
+  /** The pooled connection to an address; a closed one is replaced. */
+  connectionTo(address: string): Promise<BrokerConnection> {
+    if (this.closed) return Promise.reject(new KafkaesqueError('ERR_CLOSED', 'the client is closed'));
+    const existing = this.connections.get(address);
+    if (existing !== undefined) {
+      return existing.then((c) => (c.closed ? this.openConnection(address) : c));
+    }
+    return this.openConnection(address);
+  }
+
+  private openConnection(address: string): Promise<BrokerConnection> {
+    const { host, port } = parseAddress(address);
+    const opening = BrokerConnection.connect({
+      host,
+      port,
+      clientId: this.options.clientId,
+      connectTimeoutMs: this.options.connectTimeoutMs,
+      requestTimeoutMs: this.options.requestTimeoutMs,
+      maxFrameBytes: this.options.maxFrameBytes,
+      ...(this.options.tls ? { tls: this.options.tls } : {}),
+      logger: this.logger,
+    }).then((conn) => {
+      conn.once('close', (err) => {
+        if (this.connections.get(address) === opening) this.connections.delete(address);
+        if (err !== undefined && !this.closed) this.markStale();
+      });
+      if (this.closed) conn.close();
+      return conn;
+    });
+    this.connections.set(address, opening);
+    opening.catch(() => {
+      if (this.connections.get(address) === opening) this.connections.delete(address);
+    });
+    return opening;
+  }
+
+  private dropConnection(address: string): void {
+    const c = this.connections.get(address);
+    this.connections.delete(address);
+    c?.then((conn) => conn.close()).catch(() => {});
+  }
+
+  /** Closes every connection; pending requests reject with ConnectionClosedError. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
+    const all = [...this.connections.values()];
+    this.connections.clear();
+    await Promise.all(all.map((p) => p.then((c) => c.close()).catch(() => {})));
+  }
+}
+
+function shuffle<T>(a: T[]): T[] {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}

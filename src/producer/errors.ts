@@ -1,0 +1,72 @@
+/** Typed errors of the producer. */
+import { KafkaesqueError } from '../../protocol/errors.js';
+import type { ProducerMessage } from './message.js';
+
+/**
+ * One message that could not be delivered, with the cause (sarama's ProducerError: the message
+ * and the error). `msg` carries the caller's metadata; `cause` says why.
+ */
+export class ProducerError extends KafkaesqueError {
+  /** The message that failed, with the caller's metadata. */
+  readonly msg: ProducerMessage;
+  override readonly cause: Error;
+
+  constructor(msg: ProducerMessage, cause: Error) {
+    super(
+      cause instanceof KafkaesqueError ? cause.code : 'ERR_PRODUCE',
+      `could not deliver a message to topic '${msg.topic}'${msg.partition >= 0 ? ` partition ${msg.partition}` : ''}: ${cause.message}`,
+      { retriable: cause instanceof KafkaesqueError && cause.retriable, cause },
+    );
+    this.msg = msg;
+    this.cause = cause;
+  }
+}
+
+/** A record larger than the producer may send (maxRequestBytes or bufferBytes) or the broker accepts. */
+export class RecordTooLargeError extends KafkaesqueError {
+  constructor(size: number, limit: number, setting: string) {
+    super(
+      'ERR_RECORD_TOO_LARGE',
+      `the record is ${size} bytes when serialized, larger than ${setting} (${limit} bytes); ` +
+        `send a smaller record or raise ${setting} (and the topic's max.message.bytes)`,
+    );
+  }
+}
+
+/** The record was not acknowledged within deliveryTimeoutMs (Java: delivery.timeout.ms). */
+export class DeliveryTimeoutError extends KafkaesqueError {
+  constructor(timeoutMs: number, detail: string) {
+    super(
+      'ERR_DELIVERY_TIMEOUT',
+      `not acknowledged within deliveryTimeoutMs (${timeoutMs} ms): ${detail}. ` +
+        'Check that the partition leader is reachable; raise deliveryTimeoutMs to wait longer.',
+      { retriable: true },
+    );
+  }
+}
+
+/** No buffer space freed within maxBlockMs (Java: buffer.memory exhausted past max.block.ms). */
+export class BufferFullError extends KafkaesqueError {
+  constructor(needed: number, bufferBytes: number, maxBlockMs: number) {
+    super(
+      'ERR_BUFFER_FULL',
+      `waited ${maxBlockMs} ms (maxBlockMs) for ${needed} bytes of the ${bufferBytes}-byte send buffer (bufferBytes); ` +
+        'the brokers are not taking records as fast as they are sent. Slow down, or raise bufferBytes or maxBlockMs.',
+      { retriable: true },
+    );
+  }
+}
+
+/** The producer was closed before the message could be sent. */
+export class ProducerClosedError extends KafkaesqueError {
+  constructor() {
+    super('ERR_PRODUCER_CLOSED', 'the producer is closed; create a new one to send more messages');
+  }
+}
+
+/** A message the producer cannot accept as given (wrong value type, bad partition, ...). */
+export class InvalidMessageError extends KafkaesqueError {
+  constructor(message: string) {
+    super('ERR_INVALID_MESSAGE', message);
+  }
+}
