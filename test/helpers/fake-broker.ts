@@ -5,7 +5,14 @@
  */
 import * as net from 'node:net';
 import { decodeRequestHeader, encodeResponseHeader } from '../../protocol/header.js';
+import type { ApiCodec } from '../../protocol/api.js';
 import { ApiVersions, type ApiVersionsResponse } from '../../protocol/messages/api-versions.js';
+import { CreateTopics } from '../../protocol/messages/create-topics.js';
+import { Fetch } from '../../protocol/messages/fetch.js';
+import { InitProducerId } from '../../protocol/messages/init-producer-id.js';
+import { ListOffsets } from '../../protocol/messages/list-offsets.js';
+import { Metadata } from '../../protocol/messages/metadata.js';
+import { Produce } from '../../protocol/messages/produce.js';
 import { Reader } from '../../protocol/reader.js';
 import { Writer } from '../../protocol/writer.js';
 import type { RequestHeader } from '../../protocol/header.js';
@@ -27,9 +34,35 @@ export interface FakeBrokerOptions {
 /** ApiVersions ranges a 4.2 broker advertises for the APIs the tests use. */
 export const FAKE_API_RANGES = [
   { apiKey: 0, minVersion: 0, maxVersion: 13 },
+  { apiKey: 1, minVersion: 4, maxVersion: 18 },
+  { apiKey: 2, minVersion: 1, maxVersion: 11 },
   { apiKey: 3, minVersion: 0, maxVersion: 13 },
   { apiKey: 18, minVersion: 0, maxVersion: 4 },
+  { apiKey: 19, minVersion: 2, maxVersion: 7 },
+  { apiKey: 22, minVersion: 0, maxVersion: 5 },
 ];
+
+/** The codecs the fake knows, by API key: they tell the request header version. */
+const CODECS: Record<number, ApiCodec<unknown, unknown>> = Object.fromEntries(
+  [Produce, Fetch, ListOffsets, Metadata, ApiVersions, CreateTopics, InitProducerId].map((c) => [
+    c.apiKey,
+    c as ApiCodec<unknown, unknown>,
+  ]),
+);
+
+/** Writes a response frame for `codec` at `version` (header included). */
+export function writeResponse<Res>(
+  socket: net.Socket,
+  codec: ApiCodec<unknown, Res>,
+  version: number,
+  correlationId: number,
+  response: Res,
+): void {
+  const w = new Writer();
+  encodeResponseHeader(w, { correlationId }, codec.responseHeaderVersion(version));
+  codec.encodeResponse(w, response, version);
+  writeFrame(socket, Buffer.from(w.finish()));
+}
 
 /** Writes one frame: INT32 size then `body`. */
 export function writeFrame(socket: net.Socket, body: Buffer): void {
@@ -76,7 +109,7 @@ export class FakeBroker {
     return (this.server.address() as net.AddressInfo).port;
   }
 
-  static async start(options: FakeBrokerOptions = {}): Promise<FakeBroker> {
+  static async start(options: FakeBrokerOptions = {}, port = 0): Promise<FakeBroker> {
     const server = net.createServer();
     const fake = new FakeBroker(server);
     server.on('connection', (socket) => {
@@ -94,7 +127,7 @@ export class FakeBroker {
           const r = new Reader(frame);
           const apiKey = frame.readInt16BE(0);
           const apiVersion = frame.readInt16BE(2);
-          const headerVersion = apiKey === 18 ? ApiVersions.requestHeaderVersion(apiVersion) : apiVersion >= 9 ? 2 : 1;
+          const headerVersion = CODECS[apiKey]?.requestHeaderVersion(apiVersion) ?? 1;
           const header = decodeRequestHeader(r, headerVersion);
           fake.requests.push(header);
           const req = { header, body: r, socket };
@@ -107,7 +140,7 @@ export class FakeBroker {
         }
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     return fake;
   }
 
