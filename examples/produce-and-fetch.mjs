@@ -1,81 +1,77 @@
-// Produce a record batch and fetch it back through BrokerConnection, the highest layer that
-// exists today. Uses the published package name: run `npm run build` first (npm run demo does).
+// Produce with SyncProducer and AsyncProducer, then read the records back with a Fetch over
+// BrokerConnection (the consumer comes next). Uses the published package name: run
+// `npm run build` first (npm run demo does).
 //
 //   node examples/produce-and-fetch.mjs [topic]
 //
 // The broker address comes from KAFKAESQUE_BROKER (default 127.0.0.1:9092).
-import { BrokerConnection, KafkaProtocolError, protocol } from 'kafkaesque';
+import { AsyncProducer, BrokerConnection, Config, KafkaProtocolError, SyncProducer, protocol } from 'kafkaesque';
 
-const { Metadata, Produce, Fetch, ListOffsets, ApiVersions, Writer, encodeRecordBatch, decodeRecordSet, ZERO_UUID } =
-  protocol;
 const bootstrap = process.env.KAFKAESQUE_BROKER ?? '127.0.0.1:9092';
-const [host, port] = [bootstrap.slice(0, bootstrap.lastIndexOf(':')), Number(bootstrap.slice(bootstrap.lastIndexOf(':') + 1))];
 const topic = process.argv[2] ?? 'kafkaesque-demo';
+const config = new Config({ brokers: [bootstrap], clientId: 'kafkaesque-demo', compression: 'gzip' });
 
+// 1. SyncProducer: each send resolves once the broker has the record (acks=all, idempotent).
+const sync = await SyncProducer.create(config);
+const first = await sync.sendMsgByte(topic, 'greeting', 'hello from kafkaesque', { note: 'sync' });
+console.log(`SyncProducer: ${topic}/${first.partition} offset ${first.offset} (metadata ${JSON.stringify(first.metadata)})`);
+const second = await sync.send({
+  topic,
+  key: 'greeting',
+  value: 'hallo von kafkaesque',
+  headers: [{ key: 'lang', value: 'de' }],
+});
+console.log(`SyncProducer: ${topic}/${second.partition} offset ${second.offset}`);
+await sync.close();
+
+// 2. AsyncProducer: sends return at once; outcomes arrive as events.
+const async = await AsyncProducer.create(config);
+async.on('success', (m) => console.log(`AsyncProducer: ${m.metadata} -> ${m.topic}/${m.partition} offset ${m.offset}`));
+async.on('error', (e) => console.error(`AsyncProducer: ${e.msg.metadata} failed: ${e.message}`));
+for (let i = 0; i < 3; i++) async.sendMsgByte(topic, null, `async record ${i}`, `record #${i}`);
+await async.flush();
+await async.close();
+
+// 3. Read them back: Metadata for the topic id and leader, then one Fetch from the first offset.
+const [host, port] = [bootstrap.slice(0, bootstrap.lastIndexOf(':')), Number(bootstrap.slice(bootstrap.lastIndexOf(':') + 1))];
 const conn = await BrokerConnection.connect({ host, port, clientId: 'kafkaesque-demo' });
-console.log(`connected to ${conn.broker}; negotiated versions:`);
-for (const api of [ApiVersions, Metadata, Produce, Fetch, ListOffsets]) {
-  const range = conn.brokerRange(api.apiKey);
-  console.log(`  ${api.name.padEnd(12)} v${conn.versionFor(api)}  (broker v${range.minVersion}-v${range.maxVersion}, kafkaesque v${api.minVersion}-v${api.maxVersion})`);
-}
-
-// 1. Metadata, letting the broker auto-create the topic; retry while it is being created.
-let partition;
-let topicId; // Produce v13+ and Fetch v13+ address topics by id (KIP-516)
-for (let attempt = 0; ; attempt++) {
-  const md = await conn.send(Metadata, {
-    topics: [{ topicId: ZERO_UUID, name: topic }],
-    allowAutoTopicCreation: true,
-    includeClusterAuthorizedOperations: false,
-    includeTopicAuthorizedOperations: false,
-  });
-  const t = md.topics[0];
-  if (t.errorCode === 0 && t.partitions.length > 0 && t.partitions[0].leaderId >= 0) {
-    console.log(`topic ${topic} (id ${t.topicId}): ${t.partitions.length} partition(s), cluster ${md.clusterId}`);
-    for (const p of t.partitions) console.log(`  partition ${p.partitionIndex}: leader ${p.leaderId}, epoch ${p.leaderEpoch}, isr [${p.isrNodes}]`);
-    partition = t.partitions[0];
-    topicId = t.topicId;
-    break;
-  }
-  if (attempt > 50) throw KafkaProtocolError.fromCode(t.errorCode, `metadata for ${topic}`);
-  await new Promise((r) => setTimeout(r, 100));
-}
-
-// 2. Produce one batch of three records (acks=all) to partition 0.
-const w = new Writer();
-encodeRecordBatch(w, {
-  records: [
-    { key: 'greeting', value: 'hello from kafkaesque', headers: [{ key: 'lang', value: 'en' }] },
-    { key: 'greeting', value: 'hallo von kafkaesque', headers: [{ key: 'lang', value: 'de' }] },
-    { key: null, value: 'a record without a key' },
+const md = await conn.send(protocol.Metadata, {
+  topics: [{ topicId: protocol.ZERO_UUID, name: topic }],
+  allowAutoTopicCreation: false,
+  includeClusterAuthorizedOperations: false,
+  includeTopicAuthorizedOperations: false,
+});
+const t = md.topics[0];
+if (t.errorCode !== 0) throw KafkaProtocolError.fromCode(t.errorCode, `metadata of ${topic}`);
+console.log(`topic ${topic} (id ${t.topicId}), cluster ${md.clusterId}, partition 0 leader ${t.partitions[0].leaderId}`);
+const fetched = await conn.send(protocol.Fetch, {
+  ...protocol.fetchRequestDefaults(),
+  maxWaitMs: 100,
+  topics: [
+    {
+      topic,
+      topicId: t.topicId,
+      partitions: [
+        {
+          partition: first.partition,
+          currentLeaderEpoch: -1,
+          fetchOffset: first.offset,
+          lastFetchedEpoch: -1,
+          logStartOffset: -1n,
+          partitionMaxBytes: 1 << 20,
+          replicaDirectoryId: protocol.ZERO_UUID,
+          highWatermark: 9223372036854775807n,
+        },
+      ],
+    },
   ],
-  compression: protocol.CompressionType.Gzip,
 });
-const produced = await conn.send(Produce, {
-  transactionalId: null,
-  acks: -1,
-  timeoutMs: 10_000,
-  topicData: [{ name: topic, topicId, partitionData: [{ index: partition.partitionIndex, records: w.finish() }] }],
-});
-const pr = produced.responses[0].partitionResponses[0];
-if (pr.errorCode !== 0) throw KafkaProtocolError.fromCode(pr.errorCode, `produce to ${topic}`);
-console.log(`produced 3 records (gzip) at offsets ${pr.baseOffset}..${pr.baseOffset + 2n}`);
-
-// 3. Fetch them back from that offset.
-const fetched = await conn.send(
-  Fetch,
-  {
-    ...protocol.fetchRequestDefaults(),
-    maxWaitMs: 1000,
-    topics: [{ topic, topicId, partitions: [{ partition: partition.partitionIndex, currentLeaderEpoch: -1, fetchOffset: pr.baseOffset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20, replicaDirectoryId: ZERO_UUID, highWatermark: 9223372036854775807n }] }],
-  },
-);
 const fp = fetched.responses[0].partitions[0];
 if (fp.errorCode !== 0) throw KafkaProtocolError.fromCode(fp.errorCode, `fetch from ${topic}`);
-const { batches } = decodeRecordSet(fp.records, { maxDecompressedBytes: 64 << 20 });
-for (const r of batches.flatMap((b) => b.records).slice(0, 3)) {
+const { batches } = protocol.decodeRecordSet(fp.records, { maxDecompressedBytes: 64 << 20 });
+console.log(`fetched from offset ${first.offset} (high watermark ${fp.highWatermark}):`);
+for (const r of batches.flatMap((b) => b.records).slice(0, 5)) {
   const headers = r.headers.map((h) => `${h.key}=${h.value}`).join(',');
-  console.log(`  offset ${r.offset}  key=${r.key ?? 'null'}  value="${r.value}"  headers[${headers}]  at ${new Date(r.timestamp).toISOString()}`);
+  console.log(`  offset ${r.offset}  key=${r.key ?? 'null'}  value="${r.value}"  headers[${headers}]`);
 }
-console.log(`high watermark ${fp.highWatermark}`);
 conn.close();
