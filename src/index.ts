@@ -52,6 +52,14 @@ export {
   type PartitionerName,
 } from './producer/partitioner.js';
 export { MetadataTimeoutError } from './cluster/cluster.js';
+export {
+  Consumer,
+  PartitionConsumer,
+  ConsumerClosedError,
+  type ConsumerMessage,
+  type StartOffset,
+} from './client/consumer.js';
+export { PartitionError } from './consumer/fetcher.js';
 export { CorruptRecordBatchError, RecordBatchTooLargeError, RecordBatchError } from '../protocol/records.js';
 /** The wire-protocol codec (also importable alone as `kafkaesque/protocol`). */
 export * as protocol from '../protocol/index.js';

@@ -1,0 +1,537 @@
+/**
+ * The fetcher: keeps one Fetch request in flight per broker for the partitions it leads, while
+ * the application works through what came back.
+ *
+ * Per broker there is one incremental fetch session (KIP-227, fetch-session.ts). A partition is
+ * fetched while it is assigned, not paused, its position is known, and nothing fetched for it
+ * waits undelivered; so a slow application stops its partitions' fetching instead of growing
+ * memory. On top, when the undelivered bytes of all partitions reach `prefetchBytes`, no fetch is
+ * sent until the application catches up. Records before the position (a batch starts earlier),
+ * control batches and, under read_committed, aborted transactions never reach the application.
+ */
+import { ZERO_UUID } from '../../protocol/api.js';
+import { ErrorCode, errorCodeInfo } from '../../protocol/error-codes.js';
+import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
+import { Fetch, type FetchPartitionData, type FetchRequest } from '../../protocol/messages/fetch.js';
+import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, ListOffsets } from '../../protocol/messages/list-offsets.js';
+import {
+  CONTROL_ABORT,
+  controlRecordType,
+  decodeRecordSet,
+  type KafkaRecord,
+  type RecordBatch,
+  type RecordBatchError,
+} from '../../protocol/records.js';
+import type { Cluster } from '../cluster/cluster.js';
+import { backoffMs } from '../cluster/retry.js';
+import { FetchSession, type FetchPartitionParams, partitionKey } from './fetch-session.js';
+
+export const OFFSET_OLDEST = -2n;
+export const OFFSET_NEWEST = -1n;
+
+export interface FetcherOptions {
+  isolationLevel: 0 | 1;
+  fetchMinBytes: number;
+  fetchMaxBytes: number;
+  fetchMaxWaitMs: number;
+  maxPartitionFetchBytes: number;
+  maxDecompressedBytes: number;
+  prefetchBytes: number;
+  retryBackoffMs: number;
+  retryBackoffMaxMs: number;
+  /** Where a partition with no valid position starts: OFFSET_OLDEST or OFFSET_NEWEST. */
+  resetPolicy: bigint;
+}
+
+/** Records fetched for one partition, in offset order, ready for the application. */
+export interface FetchedRecords {
+  topic: string;
+  partition: number;
+  records: KafkaRecord[];
+  highWatermark: bigint;
+  /** Bytes these records hold of the prefetch budget. */
+  bytes: number;
+}
+
+/** A partition-level failure the application should hear about. */
+export class PartitionError extends KafkaesqueError {
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    cause: Error,
+  ) {
+    super(cause instanceof KafkaesqueError ? cause.code : 'ERR_FETCH', `${topic}-${partition}: ${cause.message}`, {
+      retriable: cause instanceof KafkaesqueError && cause.retriable,
+      cause,
+    });
+  }
+}
+
+interface PartitionState {
+  topic: string;
+  partition: number;
+  /** Next offset to fetch; -1n/-2n: still to resolve by ListOffsets. */
+  position: bigint;
+  leaderEpoch: number;
+  paused: boolean;
+  /** Fetched records not yet taken by the application. */
+  buffered: FetchedRecords | undefined;
+  highWatermark: bigint;
+  /** Do not fetch before this time (after an error). */
+  backoffUntil: number;
+  /** A partition consumer is waiting for this partition's next records. */
+  awaited: boolean;
+  errors: number;
+}
+
+export class Fetcher {
+  private readonly partitions = new Map<string, PartitionState>();
+  private readonly sessions = new Map<number, FetchSession>();
+  /** Brokers with a fetch in flight. */
+  private readonly inflight = new Set<number>();
+  private readonly ready: FetchedRecords[] = [];
+  private bufferedBytes = 0;
+  private waiters: Array<() => void> = [];
+  private errors: PartitionError[] = [];
+  private closed = false;
+  private scheduled = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly o: FetcherOptions,
+  ) {}
+
+  /** Starts fetching a partition from `offset` (or the oldest/newest offset). */
+  assign(topic: string, partition: number, offset: bigint): void {
+    const key = partitionKey(topic, partition);
+    this.partitions.set(key, {
+      topic,
+      partition,
+      position: offset,
+      leaderEpoch: -1,
+      paused: false,
+      buffered: undefined,
+      highWatermark: -1n,
+      backoffUntil: 0,
+      errors: 0,
+      awaited: false,
+    });
+    this.wake();
+  }
+
+  /** Stops fetching a partition and drops what was fetched for it and not yet taken. */
+  unassign(topic: string, partition: number): void {
+    const key = partitionKey(topic, partition);
+    const p = this.partitions.get(key);
+    if (p === undefined) return;
+    this.partitions.delete(key);
+    if (p.buffered) this.drop(p.buffered);
+    this.notify();
+    this.wake();
+  }
+
+  assigned(): Array<{ topic: string; partition: number }> {
+    return [...this.partitions.values()].map((p) => ({ topic: p.topic, partition: p.partition }));
+  }
+
+  /** The next offset the application will see for a partition. */
+  position(topic: string, partition: number): bigint | undefined {
+    return this.partitions.get(partitionKey(topic, partition))?.position;
+  }
+
+  highWatermark(topic: string, partition: number): bigint {
+    return this.partitions.get(partitionKey(topic, partition))?.highWatermark ?? -1n;
+  }
+
+  pause(topic: string, partition: number): void {
+    const p = this.partitions.get(partitionKey(topic, partition));
+    if (p) p.paused = true;
+  }
+
+  resume(topic: string, partition: number): void {
+    const p = this.partitions.get(partitionKey(topic, partition));
+    if (p) {
+      p.paused = false;
+      this.wake();
+    }
+  }
+
+  /** Moves a partition's position; records already fetched past it are dropped. */
+  seek(topic: string, partition: number, offset: bigint): void {
+    const p = this.partitions.get(partitionKey(topic, partition));
+    if (p === undefined) return;
+    if (p.buffered) this.drop(p.buffered);
+    p.position = offset;
+    this.wake();
+  }
+
+  /**
+   * The next records, waiting for some to arrive; undefined once closed. A partition error
+   * is thrown here, to the application's loop.
+   */
+  async next(): Promise<FetchedRecords | undefined> {
+    for (;;) {
+      const err = this.errors.shift();
+      if (err) throw err;
+      const r = this.ready.shift();
+      if (r !== undefined) {
+        const p = this.partitions.get(partitionKey(r.topic, r.partition));
+        if (p !== undefined && p.buffered === r) p.buffered = undefined;
+        this.bufferedBytes -= r.bytes;
+        this.wake();
+        return r;
+      }
+      if (this.closed) return undefined;
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  /**
+   * The next records of one partition (for partition consumers), waiting for them; undefined
+   * once the partition is unassigned or the fetcher closed. Errors of that partition are thrown.
+   */
+  async nextFor(topic: string, partition: number): Promise<FetchedRecords | undefined> {
+    const key = partitionKey(topic, partition);
+    for (;;) {
+      const i = this.errors.findIndex((e) => e.topic === topic && e.partition === partition);
+      if (i >= 0) throw this.errors.splice(i, 1)[0]!;
+      const p = this.partitions.get(key);
+      if (p === undefined || this.closed) return undefined;
+      const r = p.buffered;
+      if (r !== undefined) {
+        this.drop(r);
+        this.wake();
+        return r;
+      }
+      p.awaited = true;
+      this.wake();
+      try {
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
+      } finally {
+        p.awaited = false;
+      }
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    this.notify();
+  }
+
+  /** Bytes fetched and not yet taken by the application. */
+  get prefetchedBytes(): number {
+    return this.bufferedBytes;
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private drop(r: FetchedRecords): void {
+    const i = this.ready.indexOf(r);
+    if (i >= 0) {
+      this.ready.splice(i, 1);
+      this.bufferedBytes -= r.bytes;
+    }
+    const p = this.partitions.get(partitionKey(r.topic, r.partition));
+    if (p && p.buffered === r) p.buffered = undefined;
+  }
+
+  private notify(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  private wake(): void {
+    if (this.scheduled || this.closed) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.run().catch((err: Error) => this.fail(undefined, err));
+    });
+  }
+
+  private fail(p: PartitionState | undefined, err: Error): void {
+    this.errors.push(new PartitionError(p?.topic ?? '', p?.partition ?? -1, err));
+    this.notify();
+  }
+
+  /** Resolves positions that are still symbolic, then sends a fetch to each idle leader. */
+  private async run(): Promise<void> {
+    if (this.closed) return;
+    const now = Date.now();
+    const toResolve: PartitionState[] = [];
+    const byLeader = new Map<number, PartitionState[]>();
+    let earliestRetry = Infinity;
+    for (const p of this.partitions.values()) {
+      if (p.backoffUntil > now) {
+        earliestRetry = Math.min(earliestRetry, p.backoffUntil);
+        continue;
+      }
+      if (p.position < 0n) {
+        toResolve.push(p);
+        continue;
+      }
+      if (p.paused || p.buffered !== undefined) continue;
+      const leader = this.cluster.leaderFor(p.topic, p.partition);
+      if (leader < 0) {
+        this.cluster.topicMetadata(p.topic, 30_000).then(() => this.wake(), () => {});
+        p.backoffUntil = now + this.o.retryBackoffMs;
+        earliestRetry = Math.min(earliestRetry, p.backoffUntil);
+        continue;
+      }
+      let list = byLeader.get(leader);
+      if (list === undefined) byLeader.set(leader, (list = []));
+      list.push(p);
+    }
+    if (earliestRetry < Infinity) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => this.wake(), Math.max(0, earliestRetry - now));
+    }
+    if (toResolve.length > 0) this.resolvePositions(toResolve);
+    const behind = this.bufferedBytes >= this.o.prefetchBytes;
+    for (const [leader, list] of byLeader) {
+      if (this.inflight.has(leader)) continue;
+      // over the prefetch bound only partitions a reader is waiting on are fetched, so one
+      // slow reader cannot starve another, and undelivered data stays bounded
+      const fetchable = behind ? list.filter((p) => p.awaited) : list;
+      if (fetchable.length > 0) this.fetchFrom(leader, fetchable);
+    }
+  }
+
+  /** ListOffsets for partitions whose start is OFFSET_OLDEST/OFFSET_NEWEST. */
+  private resolvePositions(list: PartitionState[]): void {
+    for (const p of list) {
+      p.backoffUntil = Number.MAX_SAFE_INTEGER; // resolving
+      this.listOffset(p)
+        .then((offset) => {
+          p.position = offset;
+          p.backoffUntil = 0;
+          p.errors = 0;
+        })
+        .catch((err: Error) => {
+          p.errors++;
+          p.backoffUntil = Date.now() + backoffMs(p.errors, this.o.retryBackoffMs, this.o.retryBackoffMaxMs);
+          if (!(err instanceof KafkaesqueError && err.retriable)) this.fail(p, err);
+        })
+        .finally(() => this.wake());
+    }
+  }
+
+  private async listOffset(p: PartitionState): Promise<bigint> {
+    await this.cluster.topicMetadata(p.topic, 30_000);
+    const leader = this.cluster.leaderFor(p.topic, p.partition);
+    if (leader < 0) throw new KafkaesqueError('ERR_NO_LEADER', `no leader for ${p.topic}-${p.partition}`, { retriable: true });
+    const conn = await this.cluster.connection(leader);
+    const res = await conn.send(ListOffsets, {
+      replicaId: -1,
+      isolationLevel: this.o.isolationLevel,
+      timeoutMs: 30_000,
+      topics: [
+        {
+          name: p.topic,
+          partitions: [
+            {
+              partitionIndex: p.partition,
+              currentLeaderEpoch: -1,
+              timestamp: p.position === OFFSET_OLDEST ? EARLIEST_TIMESTAMP : LATEST_TIMESTAMP,
+            },
+          ],
+        },
+      ],
+    });
+    const r = res.topics[0]?.partitions[0];
+    if (r === undefined) throw new KafkaesqueError('ERR_LIST_OFFSETS', 'empty ListOffsets response', { retriable: true });
+    if (r.errorCode !== ErrorCode.NONE) {
+      if (errorCodeInfo(r.errorCode).invalidMetadata) this.cluster.markStale();
+      throw KafkaProtocolError.fromCode(r.errorCode, `ListOffsets ${p.topic}-${p.partition}`);
+    }
+    return r.offset;
+  }
+
+  private fetchFrom(leader: number, list: PartitionState[]): void {
+    let session = this.sessions.get(leader);
+    if (session === undefined) this.sessions.set(leader, (session = new FetchSession()));
+    const wanted = new Map<string, FetchPartitionParams>();
+    let allIds = true;
+    for (const p of list) {
+      const topicId = this.cluster.topic(p.topic)?.topicId ?? ZERO_UUID;
+      if (topicId === ZERO_UUID) allIds = false;
+      wanted.set(partitionKey(p.topic, p.partition), {
+        topic: p.topic,
+        topicId,
+        partition: p.partition,
+        fetchOffset: p.position,
+        currentLeaderEpoch: p.leaderEpoch,
+        partitionMaxBytes: this.o.maxPartitionFetchBytes,
+      });
+    }
+    const s = session;
+    // partitions the session holds but no longer wants are forgotten with this request
+    const req = s.build(wanted);
+    this.inflight.add(leader);
+    this.doFetch(leader, s, req, allIds, list)
+      .catch((err: Error) => {
+        s.reset();
+        this.cluster.markStale();
+        for (const p of list) {
+          p.errors++;
+          p.backoffUntil = Date.now() + backoffMs(p.errors, this.o.retryBackoffMs, this.o.retryBackoffMaxMs);
+        }
+        if (!(err instanceof KafkaesqueError && err.retriable)) for (const p of list) this.fail(p, err);
+      })
+      .finally(() => {
+        this.inflight.delete(leader);
+        this.wake();
+      });
+  }
+
+  private async doFetch(
+    leader: number,
+    session: FetchSession,
+    req: ReturnType<FetchSession['build']>,
+    allIds: boolean,
+    list: PartitionState[],
+  ): Promise<void> {
+    const conn = await this.cluster.connection(leader);
+    // Fetch v13+ addresses topics by id; without ids for every topic, stay at v12
+    const version = allIds ? conn.versionFor(Fetch) : Math.min(12, conn.versionFor(Fetch));
+    const topics = new Map<string, FetchRequest['topics'][number]>();
+    for (const p of req.toSend) {
+      let t = topics.get(p.topic);
+      if (t === undefined) topics.set(p.topic, (t = { topic: p.topic, topicId: p.topicId, partitions: [] }));
+      t.partitions.push({
+        partition: p.partition,
+        currentLeaderEpoch: p.currentLeaderEpoch,
+        fetchOffset: p.fetchOffset,
+        lastFetchedEpoch: -1,
+        logStartOffset: -1n,
+        partitionMaxBytes: p.partitionMaxBytes,
+        replicaDirectoryId: ZERO_UUID,
+        highWatermark: 9223372036854775807n,
+      });
+    }
+    const forgotten = new Map<string, FetchRequest['forgottenTopicsData'][number]>();
+    for (const f of req.toForget) {
+      let t = forgotten.get(f.topic);
+      if (t === undefined) forgotten.set(f.topic, (t = { topic: f.topic, topicId: f.topicId, partitions: [] }));
+      t.partitions.push(f.partition);
+    }
+    const response = await conn.send(
+      Fetch,
+      {
+        clusterId: null,
+        replicaId: -1,
+        replicaState: { replicaId: -1, replicaEpoch: -1n },
+        maxWaitMs: this.o.fetchMaxWaitMs,
+        minBytes: this.o.fetchMinBytes,
+        maxBytes: this.o.fetchMaxBytes,
+        isolationLevel: this.o.isolationLevel,
+        sessionId: req.sessionId,
+        sessionEpoch: req.sessionEpoch,
+        topics: [...topics.values()],
+        forgottenTopicsData: [...forgotten.values()],
+        rackId: '',
+      },
+      { version, timeoutMs: this.o.fetchMaxWaitMs + 30_000 },
+    );
+    if (!session.handleResponse(req, response.errorCode, response.sessionId)) {
+      // the session is gone (FETCH_SESSION_ID_NOT_FOUND, INVALID_FETCH_SESSION_EPOCH, ...): a
+      // full fetch starts a new one at once
+      return;
+    }
+    const byKey = new Map(list.map((p) => [partitionKey(p.topic, p.partition), p]));
+    for (const t of response.responses) {
+      const topic = t.topic !== '' ? t.topic : this.topicNameById(t.topicId, list);
+      for (const pd of t.partitions) {
+        const p = byKey.get(partitionKey(topic, pd.partitionIndex));
+        if (p === undefined) continue; // unassigned, paused or buffered meanwhile
+        this.handlePartition(p, pd);
+      }
+    }
+  }
+
+  private topicNameById(id: string, list: PartitionState[]): string {
+    for (const p of list) if (this.cluster.topic(p.topic)?.topicId === id) return p.topic;
+    return '';
+  }
+
+  private handlePartition(p: PartitionState, pd: FetchPartitionData): void {
+    if (this.partitions.get(partitionKey(p.topic, p.partition)) !== p || p.buffered !== undefined) return;
+    p.highWatermark = pd.highWatermark;
+    if (pd.errorCode !== ErrorCode.NONE) {
+      const err = KafkaProtocolError.fromCode(pd.errorCode, `fetch ${p.topic}-${p.partition}`);
+      if (pd.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
+        // start again from the reset policy's end, as the Java consumer does with auto.offset.reset
+        p.position = this.o.resetPolicy;
+        return;
+      }
+      if (err.invalidMetadata || err.retriable) {
+        this.cluster.markStale();
+        p.errors++;
+        p.backoffUntil = Date.now() + backoffMs(p.errors, this.o.retryBackoffMs, this.o.retryBackoffMaxMs);
+        return;
+      }
+      this.fail(p, err);
+      p.backoffUntil = Date.now() + this.o.retryBackoffMaxMs;
+      return;
+    }
+    p.errors = 0;
+    if (pd.records === null || pd.records.length === 0) return;
+    const set = decodeRecordSet(pd.records, { maxDecompressedBytes: this.o.maxDecompressedBytes });
+    const records = this.deliverable(p, set.batches, pd);
+    if (set.error !== undefined && records.length === 0) {
+      this.failBatch(p, set.error);
+      return;
+    }
+    if (set.batches.length > 0) {
+      const last = set.batches[set.batches.length - 1]!;
+      const next = last.baseOffset + BigInt(last.lastOffsetDelta) + 1n;
+      if (next > p.position) p.position = next;
+    }
+    if (records.length === 0) return;
+    const fetched: FetchedRecords = {
+      topic: p.topic,
+      partition: p.partition,
+      records,
+      highWatermark: pd.highWatermark,
+      bytes: pd.records.length,
+    };
+    p.buffered = fetched;
+    this.ready.push(fetched);
+    this.bufferedBytes += fetched.bytes;
+    this.notify();
+  }
+
+  private failBatch(p: PartitionState, err: RecordBatchError): void {
+    this.fail(p, err);
+    p.backoffUntil = Date.now() + this.o.retryBackoffMaxMs;
+  }
+
+  /**
+   * The records the application may see: at or after the position, not in control batches,
+   * and under read_committed not in aborted transactions (Java's algorithm: producers whose
+   * aborted transaction started at or before the batch are skipped until their abort marker).
+   */
+  private deliverable(p: PartitionState, batches: RecordBatch[], pd: FetchPartitionData): KafkaRecord[] {
+    const out: KafkaRecord[] = [];
+    const aborted =
+      this.o.isolationLevel === 1 && pd.abortedTransactions !== null
+        ? [...pd.abortedTransactions].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : 1))
+        : [];
+    const abortedProducers = new Set<bigint>();
+    for (const b of batches) {
+      const lastOffset = b.baseOffset + BigInt(b.lastOffsetDelta);
+      while (aborted.length > 0 && aborted[0]!.firstOffset <= lastOffset) abortedProducers.add(aborted.shift()!.producerId);
+      if (b.isControl) {
+        const r = b.records[0];
+        if (r !== undefined && controlRecordType(r) === CONTROL_ABORT) abortedProducers.delete(b.producerId);
+        continue;
+      }
+      if (b.isTransactional && abortedProducers.has(b.producerId)) continue;
+      if (lastOffset < p.position) continue;
+      for (const r of b.records) if (r.offset >= p.position) out.push(r);
+    }
+    return out;
+  }
+}
+
