@@ -302,7 +302,12 @@ public final class Oracle {
             try {
                 c = Class.forName(PKG + base + "Data");
             } catch (ClassNotFoundException e) {
-                throw new IllegalArgumentException("unknown message '" + message + "' (no class " + PKG + base + "Data)");
+                try {
+                    // "data" messages (ConsumerProtocolSubscription, ...) are generated without the Data suffix
+                    c = Class.forName(PKG + base);
+                } catch (ClassNotFoundException e2) {
+                    throw new IllegalArgumentException("unknown message '" + message + "' (no class " + PKG + base + "Data or " + PKG + base + ")");
+                }
             }
             if (!Message.class.isAssignableFrom(c)) throw new IllegalArgumentException(c.getName() + " is not a Message");
             mi = new MsgInfo(base, c);

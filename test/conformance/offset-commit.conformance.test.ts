@@ -1,0 +1,4 @@
+import { OffsetCommit } from '../../protocol/messages/offset-commit.js';
+import { apiConformance } from './codecs.js';
+
+apiConformance(OffsetCommit);

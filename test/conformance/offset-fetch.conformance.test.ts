@@ -1,0 +1,4 @@
+import { OffsetFetch } from '../../protocol/messages/offset-fetch.js';
+import { apiConformance } from './codecs.js';
+
+apiConformance(OffsetFetch);

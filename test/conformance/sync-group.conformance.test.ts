@@ -1,0 +1,4 @@
+import { SyncGroup } from '../../protocol/messages/sync-group.js';
+import { apiConformance } from './codecs.js';
+
+apiConformance(SyncGroup);
