@@ -1,12 +1,23 @@
 /**
- * The consumer. This first part is the Go layer's partition consumer (sarama's
- * `Consumer.ConsumePartition`): consume one topic-partition from the oldest, the newest or a
- * given offset, with no group. All partition consumers of one Consumer share its connections
- * and its fetcher (one Fetch in flight per broker, incremental fetch sessions, bounded
- * prefetch). Group membership comes with the rest of the consumer.
+ * The consumer, carried over from the Go layer: with a `group` (and `topics`) in its Config it
+ * joins that consumer group, gets a share of the topics' partitions, reports rebalances as
+ * `'assigned'` / `'revoked'` events, and delivers messages through `messages()`. `markOffset`
+ * marks a message processed (offset + 1); `commitOffsets` commits what is marked (auto-commit
+ * does so every `autoCommitIntervalMs`, before partitions are revoked and on close): a message
+ * may be seen twice after a crash, never lost.
+ *
+ * Without a group, `consumePartition` is sarama's `Consumer.ConsumePartition`: one
+ * topic-partition from the oldest, the newest or a given offset. Everything shares one cluster
+ * connection pool and one fetcher (one Fetch in flight per broker, incremental fetch sessions,
+ * bounded prefetch).
  */
+import { EventEmitter } from 'node:events';
 import type { RecordHeader } from '../../protocol/records.js';
 import { Cluster } from '../cluster/cluster.js';
+import { assignorByName, type TopicPartition } from '../consumer/assignors.js';
+import { ClassicGroupMember } from '../consumer/group-classic.js';
+import { ConsumerProtocolMember } from '../consumer/group-consumer.js';
+import type { GroupMemberBase } from '../consumer/group-base.js';
 import { Fetcher, OFFSET_NEWEST, OFFSET_OLDEST } from '../consumer/fetcher.js';
 import { KafkaesqueError } from '../../protocol/errors.js';
 import { clusterOptions } from './options.js';
@@ -46,14 +57,26 @@ function startOffset(offset: StartOffset): bigint {
   return n;
 }
 
-export class Consumer {
+export interface ConsumerEvents {
+  /** Partitions this consumer now owns in its group. */
+  assigned: [partitions: TopicPartition[]];
+  /** Partitions this consumer gave up (their marked offsets were committed first). */
+  revoked: [partitions: TopicPartition[]];
+  /** A group error the consumer cannot recover from by itself. */
+  error: [err: Error];
+}
+
+export class Consumer extends EventEmitter<ConsumerEvents> {
   private readonly partitionConsumers = new Map<string, PartitionConsumer>();
   private closing: Promise<void> | undefined;
+  private group: GroupMemberBase | undefined;
 
   private constructor(
     private readonly cluster: Cluster,
     /** @internal */ readonly fetcher: Fetcher,
-  ) {}
+  ) {
+    super();
+  }
 
   static async create(config: Config): Promise<Consumer> {
     const cluster = await Cluster.connect(clusterOptions(config));
@@ -69,7 +92,100 @@ export class Consumer {
       retryBackoffMaxMs: config.retryBackoffMaxMs,
       resetPolicy: config.initialOffset === 'oldest' ? OFFSET_OLDEST : OFFSET_NEWEST,
     });
-    return new Consumer(cluster, fetcher);
+    const consumer = new Consumer(cluster, fetcher);
+    if (config.group !== undefined) {
+      if (config.topics.length === 0) {
+        await cluster.close();
+        throw new KafkaesqueError('ERR_NO_TOPICS', `Config.topics: a group consumer needs topics to subscribe to (group '${config.group}')`);
+      }
+      const options = {
+        groupId: config.group,
+        groupInstanceId: config.groupInstanceId ?? null,
+        topics: config.topics,
+        assignors: config.groupProtocol === 'consumer' ? [] : config.assignors.map((name) => assignorByName(name)),
+        sessionTimeoutMs: config.sessionTimeoutMs,
+        rebalanceTimeoutMs: config.rebalanceTimeoutMs,
+        heartbeatIntervalMs: config.heartbeatIntervalMs,
+        maxPollIntervalMs: config.maxPollIntervalMs,
+        autoCommit: config.autoCommit,
+        autoCommitIntervalMs: config.autoCommitIntervalMs,
+        retryBackoffMs: config.retryBackoffMs,
+        retryBackoffMaxMs: config.retryBackoffMaxMs,
+        resetPolicy: config.initialOffset === 'oldest' ? OFFSET_OLDEST : OFFSET_NEWEST,
+      };
+      // KIP-848 ('consumer'): the broker assigns; 'classic': JoinGroup/SyncGroup with our assignors
+      const member =
+        config.groupProtocol === 'consumer'
+          ? new ConsumerProtocolMember(cluster, fetcher, options).configure({ serverAssignor: null })
+          : new ClassicGroupMember(cluster, fetcher, options);
+      consumer.group = member;
+      member.on('assigned', (p) => consumer.emit('assigned', p));
+      member.on('revoked', (p) => consumer.emit('revoked', p));
+      member.on('error', (e) => {
+        if (consumer.listenerCount('error') > 0) consumer.emit('error', e);
+        else cluster.logger.error(e.message, { code: (e as KafkaesqueError).code });
+      });
+      try {
+        await member.start();
+      } catch (err) {
+        await consumer.close();
+        throw err;
+      }
+    }
+    return consumer;
+  }
+
+  /** The partitions this consumer owns in its group. */
+  assignment(): TopicPartition[] {
+    return this.group?.assignment() ?? [];
+  }
+
+  /**
+   * The group's messages, in offset order per partition, until `close()`. Taking messages is
+   * what keeps the member in the group (maxPollIntervalMs); a partition error is thrown here.
+   */
+  async *messages(): AsyncGenerator<ConsumerMessage, void, undefined> {
+    const group = this.requireGroup('messages()');
+    for (;;) {
+      group.waiting = true;
+      let batch;
+      try {
+        batch = await this.fetcher.next();
+      } finally {
+        group.waiting = false;
+      }
+      if (batch === undefined) return;
+      group.polled();
+      for (const r of batch.records) {
+        group.polled();
+        yield {
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: r.offset,
+          key: r.key,
+          value: r.value,
+          headers: r.headers,
+          timestamp: r.timestamp,
+        };
+      }
+    }
+  }
+
+  /** Marks a message processed: its offset + 1 is committed by the next commit. */
+  markOffset(message: Pick<ConsumerMessage, 'topic' | 'partition' | 'offset'>, metadata?: string): void {
+    this.requireGroup('markOffset()').mark(message.topic, message.partition, message.offset + 1n, metadata ?? null);
+  }
+
+  /** Commits the marked offsets now. */
+  commitOffsets(): Promise<void> {
+    return this.requireGroup('commitOffsets()').commitMarked();
+  }
+
+  private requireGroup(what: string): GroupMemberBase {
+    if (this.group === undefined) {
+      throw new KafkaesqueError('ERR_NO_GROUP', `${what} needs a consumer group: set Config.group (and topics)`);
+    }
+    return this.group;
   }
 
   /**
@@ -100,6 +216,7 @@ export class Consumer {
   close(): Promise<void> {
     this.closing ??= (async () => {
       for (const pc of [...this.partitionConsumers.values()]) pc.close();
+      await this.group?.close();
       this.fetcher.close();
       await this.cluster.close();
     })();

@@ -81,6 +81,8 @@ interface PartitionState {
   backoffUntil: number;
   /** A partition consumer is waiting for this partition's next records. */
   awaited: boolean;
+  /** A ListOffsets for its start position is in flight. */
+  resolving: boolean;
   errors: number;
 }
 
@@ -116,6 +118,7 @@ export class Fetcher {
       backoffUntil: 0,
       errors: 0,
       awaited: false,
+      resolving: false,
     });
     this.wake();
   }
@@ -263,6 +266,7 @@ export class Fetcher {
     const byLeader = new Map<number, PartitionState[]>();
     let earliestRetry = Infinity;
     for (const p of this.partitions.values()) {
+      if (p.resolving) continue;
       if (p.backoffUntil > now) {
         earliestRetry = Math.min(earliestRetry, p.backoffUntil);
         continue;
@@ -301,7 +305,7 @@ export class Fetcher {
   /** ListOffsets for partitions whose start is OFFSET_OLDEST/OFFSET_NEWEST. */
   private resolvePositions(list: PartitionState[]): void {
     for (const p of list) {
-      p.backoffUntil = Number.MAX_SAFE_INTEGER; // resolving
+      p.resolving = true;
       this.listOffset(p)
         .then((offset) => {
           p.position = offset;
@@ -313,7 +317,10 @@ export class Fetcher {
           p.backoffUntil = Date.now() + backoffMs(p.errors, this.o.retryBackoffMs, this.o.retryBackoffMaxMs);
           if (!(err instanceof KafkaesqueError && err.retriable)) this.fail(p, err);
         })
-        .finally(() => this.wake());
+        .finally(() => {
+          p.resolving = false;
+          this.wake();
+        });
     }
   }
 

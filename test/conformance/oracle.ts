@@ -632,6 +632,53 @@ export class JavaOracle {
     return this.request('partition.keys', { keys: keys.map((k) => k.toString('base64')), partitionCounts });
   }
 
+  /**
+   * Kafka's own client-side partition assignor (`range`, `roundrobin`, `cooperative-sticky`) on a
+   * group, called as the Java consumer leader does (ConsumerCoordinator.onLeaderElected): a fresh
+   * assignor instance, the subscriptions in a HashMap filled in `members` order (= JoinGroup
+   * response order), `assignor.assign(Cluster, GroupSubscription)`. Returns memberId -> partitions
+   * in the assignor's own list order. `partitionRacks` (optional, per topic, per partition: the
+   * replicas' broker racks, null = no rack) replaces the count of its topic and lets the
+   * rack-aware (KIP-881) code run. `generationId` is not used by Java's assignors (they read the
+   * generations from the subscriptions); it is accepted for symmetry with our Assignor.assign.
+   * Rejects with an OracleError when Java's assignor throws.
+   *
+   * Wire: {"op":"assign","assignor":A,"partitionsPerTopic":{topic:count},"partitionRacks"?:{topic:[[rack|null]]},
+   * "members":[{memberId, groupInstanceId, topics, ownedPartitions:[{topic,partition}], generationId, rackId,
+   * userData: base64|null}]} -> {memberId: [{topic, partition}, ...]}.
+   */
+  assign(
+    assignor: string,
+    partitionsPerTopic: Record<string, number>,
+    members: ReadonlyArray<{
+      memberId: string;
+      groupInstanceId?: string | null;
+      topics: readonly string[];
+      ownedPartitions?: ReadonlyArray<{ topic: string; partition: number }>;
+      generationId?: number;
+      rackId?: string | null;
+      userData?: Uint8Array | null;
+    }>,
+    generationId?: number,
+    partitionRacks?: Record<string, ReadonlyArray<ReadonlyArray<string | null>>>,
+  ): Promise<Record<string, Array<{ topic: string; partition: number }>>> {
+    return this.request('assign', {
+      assignor,
+      partitionsPerTopic,
+      ...(partitionRacks ? { partitionRacks } : {}),
+      ...(generationId !== undefined ? { generationId } : {}),
+      members: members.map((m) => ({
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId ?? null,
+        topics: m.topics,
+        ownedPartitions: (m.ownedPartitions ?? []).map((tp) => ({ topic: tp.topic, partition: tp.partition })),
+        generationId: m.generationId ?? -1,
+        rackId: m.rackId ?? null,
+        userData: b64OrNull(m.userData),
+      })),
+    });
+  }
+
   /** Kafka's Schema of a message version as text (debugging aid). */
   schema(message: string, version: number): Promise<string> {
     return this.request('schema', { message, version });

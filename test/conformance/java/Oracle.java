@@ -255,8 +255,114 @@ public final class Oracle {
                 }
                 return out;
             }
+            case "assign":
+                // Kafka's client-side partition assignors, called as ConsumerCoordinator does (see AssignOp)
+                return AssignOp.run(req);
             default:
                 throw new IllegalArgumentException("unknown op '" + op + "'");
+        }
+    }
+
+    // ------------------------------------------------------------------ assign (partition assignors)
+
+    /**
+     * {"op":"assign","assignor":"range"|"roundrobin"|"cooperative-sticky","partitionsPerTopic":{topic:count},
+     *  "partitionRacks"?:{topic:[[rack|null per replica] per partition]},
+     *  "members":[{memberId, groupInstanceId, topics, ownedPartitions:[{topic,partition}], generationId, rackId, userData}]}
+     * -> {memberId: [{topic, partition}, ...]} (each list in the assignor's own order).
+     *
+     * The code path of the Java consumer leader (ConsumerCoordinator.onLeaderElected): a fresh assignor,
+     * the subscriptions in a HashMap filled in "members" order, assignor.assign(Cluster, GroupSubscription).
+     * The Cluster holds one PartitionInfo per partition; with partitionRacks a partition's replicas are
+     * brokers in those racks (null: a broker without rack), else one rackless broker.
+     */
+    static final class AssignOp {
+        static JsonNode run(JsonNode req) {
+            String name = text(req, "assignor");
+            org.apache.kafka.clients.consumer.ConsumerPartitionAssignor assignor;
+            switch (name) {
+                case "range": assignor = new org.apache.kafka.clients.consumer.RangeAssignor(); break;
+                case "roundrobin": assignor = new org.apache.kafka.clients.consumer.RoundRobinAssignor(); break;
+                case "cooperative-sticky": assignor = new org.apache.kafka.clients.consumer.CooperativeStickyAssignor(); break;
+                default: throw new IllegalArgumentException("unknown assignor '" + name + "'");
+            }
+            JsonNode ppt = req.get("partitionsPerTopic"), racks = req.path("partitionRacks"), members = req.get("members");
+            if (ppt == null || !ppt.isObject() || members == null || !members.isArray())
+                throw new IllegalArgumentException("assign needs 'partitionsPerTopic' ({topic: count}) and 'members' ([...])");
+
+            java.util.LinkedHashMap<String, org.apache.kafka.common.Node> nodes = new java.util.LinkedHashMap<>();
+            org.apache.kafka.common.Node rackless = new org.apache.kafka.common.Node(0, "broker-0", 9092);
+            nodes.put("rackless", rackless);
+            List<org.apache.kafka.common.PartitionInfo> partitions = new ArrayList<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = ppt.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String topic = e.getKey();
+                JsonNode topicRacks = racks.get(topic);
+                boolean withRacks = topicRacks != null && topicRacks.isArray();
+                int count = withRacks ? topicRacks.size() : e.getValue().asInt();
+                for (int p = 0; p < count; p++) {
+                    org.apache.kafka.common.Node[] replicas;
+                    if (withRacks) {
+                        JsonNode rl = topicRacks.get(p);
+                        replicas = new org.apache.kafka.common.Node[rl.size()];
+                        for (int k = 0; k < rl.size(); k++) {
+                            String rack = rl.get(k).isNull() ? null : rl.get(k).asText();
+                            String key = k + "/" + rack; // replica k of any partition: distinct brokers within a partition
+                            org.apache.kafka.common.Node n = nodes.get(key);
+                            if (n == null) {
+                                int id = nodes.size();
+                                n = new org.apache.kafka.common.Node(id, "broker-" + id, 9092, rack);
+                                nodes.put(key, n);
+                            }
+                            replicas[k] = n;
+                        }
+                    } else {
+                        replicas = new org.apache.kafka.common.Node[] {rackless};
+                    }
+                    org.apache.kafka.common.Node leader = replicas.length > 0 ? replicas[0] : rackless;
+                    partitions.add(new org.apache.kafka.common.PartitionInfo(topic, p, leader, replicas, replicas));
+                }
+            }
+            org.apache.kafka.common.Cluster cluster = new org.apache.kafka.common.Cluster("oracle", nodes.values(), partitions,
+                java.util.Collections.emptySet(), java.util.Collections.emptySet());
+
+            Map<String, org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.Subscription> subscriptions = new HashMap<>();
+            List<String> order = new ArrayList<>();
+            for (JsonNode m : members) {
+                String memberId = text(m, "memberId");
+                List<String> topics = new ArrayList<>();
+                for (JsonNode t : m.path("topics")) topics.add(t.asText());
+                List<org.apache.kafka.common.TopicPartition> owned = new ArrayList<>();
+                for (JsonNode tp : m.path("ownedPartitions"))
+                    owned.add(new org.apache.kafka.common.TopicPartition(tp.get("topic").asText(), tp.get("partition").asInt()));
+                JsonNode ud = m.get("userData"), rack = m.get("rackId"), gid = m.get("groupInstanceId");
+                ByteBuffer userData = ud == null || ud.isNull() ? null : ByteBuffer.wrap(Base64.getDecoder().decode(ud.asText()));
+                String rackId = rack == null || rack.isNull() ? null : rack.asText();
+                org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.Subscription s =
+                    new org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.Subscription(topics, userData, owned,
+                        m.path("generationId").asInt(-1),
+                        rackId == null || rackId.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(rackId));
+                s.setGroupInstanceId(java.util.Optional.ofNullable(gid == null || gid.isNull() ? null : gid.asText()));
+                subscriptions.put(memberId, s);
+                order.add(memberId);
+            }
+
+            Map<String, org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.Assignment> result = assignor.assign(cluster,
+                new org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.GroupSubscription(subscriptions)).groupAssignment();
+            ObjectNode out = NF.objectNode();
+            List<String> keys = new ArrayList<>(order);
+            for (String k : result.keySet()) if (!subscriptions.containsKey(k)) keys.add(k);
+            for (String k : keys) {
+                org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.Assignment a = result.get(k);
+                if (a == null || out.has(k)) continue;
+                ArrayNode list = out.putArray(k);
+                for (org.apache.kafka.common.TopicPartition tp : a.partitions()) {
+                    ObjectNode o = list.addObject();
+                    o.put("topic", tp.topic());
+                    o.put("partition", tp.partition());
+                }
+            }
+            return out;
         }
     }
 

@@ -1,0 +1,302 @@
+/**
+ * What every kind of group membership shares: the partitions owned, the offsets marked and
+ * committed (OffsetCommit / OffsetFetch against the group coordinator), taking and revoking
+ * partitions on the fetcher, and finding the coordinator. The classic protocol
+ * (JoinGroup/SyncGroup, group-classic.ts) and KIP-848's consumer protocol
+ * (ConsumerGroupHeartbeat, group-consumer.ts) only decide which partitions the member owns.
+ */
+import { EventEmitter } from 'node:events';
+import { ZERO_UUID } from '../../protocol/api.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
+import { CoordinatorKeyType, FindCoordinator } from '../../protocol/messages/find-coordinator.js';
+import { OffsetCommit, type OffsetCommitRequestTopic } from '../../protocol/messages/offset-commit.js';
+import { OffsetFetch } from '../../protocol/messages/offset-fetch.js';
+import type { Cluster } from '../cluster/cluster.js';
+import { backoffMs, sleep } from '../cluster/retry.js';
+import type { BrokerConnection } from '../network/broker-connection.js';
+import type { Assignor, TopicPartition } from './assignors.js';
+import type { Fetcher } from './fetcher.js';
+
+export interface GroupOptions {
+  groupId: string;
+  groupInstanceId: string | null;
+  topics: readonly string[];
+  assignors: readonly Assignor[];
+  sessionTimeoutMs: number;
+  rebalanceTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  maxPollIntervalMs: number;
+  autoCommit: boolean;
+  autoCommitIntervalMs: number;
+  retryBackoffMs: number;
+  retryBackoffMaxMs: number;
+  /** Where a partition with no committed offset starts (OFFSET_OLDEST / OFFSET_NEWEST). */
+  resetPolicy: bigint;
+}
+
+export interface GroupEvents {
+  /** Partitions this member now consumes (after a rebalance). */
+  assigned: [partitions: TopicPartition[]];
+  /** Partitions this member gave up (their marked offsets were committed first). */
+  revoked: [partitions: TopicPartition[]];
+  /** A group error the member cannot recover from by itself (authorization, fenced, ...). */
+  error: [err: Error];
+}
+
+/** A group-level failure: what the coordinator said, and what to do. */
+export class GroupError extends KafkaesqueError {
+  constructor(message: string, cause?: unknown, retriable = false) {
+    super('ERR_GROUP', message, { cause, retriable });
+  }
+}
+
+export interface Marked {
+  offset: bigint;
+  metadata: string | null;
+  leaderEpoch: number;
+}
+
+export const key = (t: string, p: number): string => `${t}\u0000${p}`;
+export const COORDINATOR_ERRORS: ReadonlySet<number> = new Set([
+  ErrorCode.NOT_COORDINATOR,
+  ErrorCode.COORDINATOR_NOT_AVAILABLE,
+  ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+]);
+
+export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
+  protected coordinator: number | undefined;
+  /** Partitions this member owns. */
+  protected owned = new Map<string, TopicPartition>();
+  protected readonly marked = new Map<string, Marked>();
+  protected readonly committed = new Map<string, bigint>();
+  protected commitTimer: NodeJS.Timeout | undefined;
+  protected lastPoll = Date.now();
+  protected closed = false;
+  /** Whether the application is waiting for messages (an idle application is not stuck). */
+  waiting = false;
+
+  constructor(
+    protected readonly cluster: Cluster,
+    protected readonly fetcher: Fetcher,
+    protected readonly o: GroupOptions,
+  ) {
+    super();
+  }
+
+  /** Joins the group; resolves once the first assignment is applied. */
+  abstract start(): Promise<void>;
+  /** Commits, gives up the partitions and leaves the group. */
+  abstract close(): Promise<void>;
+  /** The application took messages: resets the max-poll-interval clock. */
+  abstract polled(): void;
+  /** Generation (or member epoch) and ids to commit with; undefined while not a member. */
+  protected abstract commitIdentity(): { generation: number; memberId: string; instanceId: string | null } | undefined;
+
+  protected startAutoCommit(): void {
+    if (!this.o.autoCommit) return;
+    this.commitTimer = setInterval(() => {
+      this.commitMarked().catch((err: Error) => this.cluster.logger.warn('auto-commit failed', { error: err.message }));
+    }, this.o.autoCommitIntervalMs);
+    this.commitTimer.unref();
+  }
+
+  /** True when the application has not taken a message for maxPollIntervalMs (and is not waiting). */
+  protected pollTimedOut(): boolean {
+    if (this.waiting) this.lastPoll = Date.now();
+    return Date.now() - this.lastPoll > this.o.maxPollIntervalMs;
+  }
+
+  assignment(): TopicPartition[] {
+    return [...this.owned.values()];
+  }
+
+  /** Marks `offset` (the next one to read) as processed for a partition; committed later. */
+  mark(topic: string, partition: number, offset: bigint, metadata: string | null, leaderEpoch = -1): void {
+    const k = key(topic, partition);
+    const prev = this.marked.get(k);
+    if (prev !== undefined && prev.offset >= offset) return;
+    this.marked.set(k, { offset, metadata, leaderEpoch });
+  }
+
+  /** Commits every marked offset not committed yet (of partitions still owned). */
+  async commitMarked(only?: ReadonlySet<string>): Promise<void> {
+    const toCommit: Array<{ tp: TopicPartition; m: Marked }> = [];
+    for (const [k, m] of this.marked) {
+      const tp = this.owned.get(k);
+      if (tp === undefined || (only && !only.has(k))) continue;
+      if (this.committed.get(k) === m.offset) continue;
+      toCommit.push({ tp, m });
+    }
+    const identity = this.commitIdentity();
+    if (toCommit.length === 0 || identity === undefined) return;
+    const conn = await this.coordinatorConnection();
+    const version = conn.versionFor(OffsetCommit);
+    const topics = new Map<string, OffsetCommitRequestTopic>();
+    for (const { tp, m } of toCommit) {
+      let t = topics.get(tp.topic);
+      if (t === undefined) {
+        const topicId = this.cluster.topic(tp.topic)?.topicId ?? ZERO_UUID;
+        topics.set(tp.topic, (t = { name: tp.topic, topicId, partitions: [] }));
+      }
+      t.partitions.push({
+        partitionIndex: tp.partition,
+        committedOffset: m.offset,
+        committedLeaderEpoch: m.leaderEpoch,
+        committedMetadata: m.metadata,
+      });
+    }
+    const useIds = [...topics.values()].every((t) => t.topicId !== ZERO_UUID);
+    const res = await conn.send(
+      OffsetCommit,
+      {
+        groupId: this.o.groupId,
+        generationIdOrMemberEpoch: identity.generation,
+        memberId: identity.memberId,
+        groupInstanceId: identity.instanceId,
+        retentionTimeMs: -1n,
+        topics: [...topics.values()],
+      },
+      { version: useIds ? version : Math.min(9, version) },
+    );
+    for (const t of res.topics) {
+      const name = t.name !== '' ? t.name : [...topics.values()].find((x) => x.topicId === t.topicId)?.name ?? '';
+      for (const p of t.partitions) {
+        const k = key(name, p.partitionIndex);
+        if (p.errorCode === ErrorCode.NONE) {
+          const m = this.marked.get(k);
+          if (m) this.committed.set(k, m.offset);
+          continue;
+        }
+        this.onCoordinatorError(p.errorCode);
+        throw KafkaProtocolError.fromCode(p.errorCode, `OffsetCommit ${name}-${p.partitionIndex} for group '${this.o.groupId}'`);
+      }
+    }
+  }
+
+  /** Starts consuming newly assigned partitions from their committed offsets. */
+  protected async take(added: TopicPartition[]): Promise<void> {
+    const committed = await this.fetchCommitted(added);
+    for (const tp of added) {
+      const k = key(tp.topic, tp.partition);
+      this.owned.set(k, tp);
+      const offset = committed.get(k);
+      if (offset !== undefined && offset >= 0n) this.committed.set(k, offset);
+      this.fetcher.assign(tp.topic, tp.partition, offset !== undefined && offset >= 0n ? offset : this.o.resetPolicy);
+    }
+    this.emit('assigned', added);
+  }
+
+  protected revoke(partitions: TopicPartition[], notify: boolean): void {
+    if (partitions.length === 0) return;
+    for (const tp of partitions) {
+      const k = key(tp.topic, tp.partition);
+      this.owned.delete(k);
+      this.marked.delete(k);
+      this.committed.delete(k);
+      this.fetcher.unassign(tp.topic, tp.partition);
+    }
+    if (notify) this.emit('revoked', partitions);
+  }
+
+  protected async fetchCommitted(partitions: TopicPartition[]): Promise<Map<string, bigint>> {
+    const conn = await this.coordinatorConnection();
+    const version = conn.versionFor(OffsetFetch);
+    const byTopic = new Map<string, number[]>();
+    for (const tp of partitions) (byTopic.get(tp.topic) ?? byTopic.set(tp.topic, []).get(tp.topic)!).push(tp.partition);
+    const out = new Map<string, bigint>();
+    const useIds = [...byTopic.keys()].every((t) => (this.cluster.topic(t)?.topicId ?? ZERO_UUID) !== ZERO_UUID);
+    const v = version >= 10 && !useIds ? 9 : version;
+    const res = await conn.send(
+      OffsetFetch,
+      v >= 8
+        ? {
+            groupId: '',
+            topics: [],
+            requireStable: true,
+            groups: [
+              {
+                groupId: this.o.groupId,
+                memberId: null,
+                memberEpoch: -1,
+                topics: [...byTopic].map(([name, partitionIndexes]) => ({
+                  name,
+                  topicId: this.cluster.topic(name)?.topicId ?? ZERO_UUID,
+                  partitionIndexes,
+                })),
+              },
+            ],
+          }
+        : {
+            groupId: this.o.groupId,
+            topics: [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes })),
+            groups: [],
+            requireStable: v >= 7,
+          },
+      { version: v },
+    );
+    const idToName = new Map([...byTopic.keys()].map((t) => [this.cluster.topic(t)?.topicId ?? '', t]));
+    const take = (name: string, partitionIndex: number, offset: bigint, errorCode: number): void => {
+      if (errorCode !== ErrorCode.NONE) {
+        if (errorCode === ErrorCode.UNSTABLE_OFFSET_COMMIT) throw new GroupError('offsets are being committed', undefined, true);
+        throw KafkaProtocolError.fromCode(errorCode, `OffsetFetch ${name}-${partitionIndex}`);
+      }
+      out.set(key(name, partitionIndex), offset);
+    };
+    if (v >= 8) {
+      for (const g of res.groups) {
+        if (g.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(g.errorCode, `OffsetFetch group '${this.o.groupId}'`);
+        for (const t of g.topics) {
+          const name = t.name !== '' ? t.name : idToName.get(t.topicId) ?? '';
+          for (const p of t.partitions) take(name, p.partitionIndex, p.committedOffset, p.errorCode);
+        }
+      }
+    } else {
+      if (res.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(res.errorCode, `OffsetFetch group '${this.o.groupId}'`);
+      for (const t of res.topics) for (const p of t.partitions) take(t.name, p.partitionIndex, p.committedOffset, p.errorCode);
+    }
+    return out;
+  }
+
+  protected onCoordinatorError(code: number): void {
+    if (COORDINATOR_ERRORS.has(code)) this.coordinator = undefined;
+  }
+
+  protected async coordinatorConnection(): Promise<BrokerConnection> {
+    if (this.coordinator !== undefined) {
+      try {
+        return await this.cluster.connection(this.coordinator);
+      } catch {
+        this.coordinator = undefined;
+      }
+    }
+    for (let attempt = 0; ; attempt++) {
+      const brokers = this.cluster.brokerList();
+      const any = brokers[attempt % Math.max(1, brokers.length)];
+      if (any === undefined) throw new GroupError('no broker known to find the group coordinator', undefined, true);
+      try {
+        const conn = await this.cluster.connection(any.nodeId);
+        const v = conn.versionFor(FindCoordinator);
+        const res = await conn.send(FindCoordinator, {
+          key: v < 4 ? this.o.groupId : '',
+          keyType: CoordinatorKeyType.GROUP,
+          coordinatorKeys: v >= 4 ? [this.o.groupId] : [],
+        });
+        const c = v >= 4 ? res.coordinators[0] : { errorCode: res.errorCode, nodeId: res.nodeId };
+        if (c === undefined) throw new GroupError('FindCoordinator returned no coordinator', undefined, true);
+        if (c.errorCode !== ErrorCode.NONE) {
+          const err = KafkaProtocolError.fromCode(c.errorCode, `FindCoordinator for group '${this.o.groupId}'`);
+          if (!err.retriable) throw err;
+          throw new GroupError(err.message, err, true);
+        }
+        await this.cluster.refresh();
+        this.coordinator = c.nodeId;
+        return await this.cluster.connection(c.nodeId);
+      } catch (err) {
+        if (err instanceof KafkaesqueError && !err.retriable) throw err;
+        if (attempt > 50) throw err;
+        await sleep(backoffMs(attempt, this.o.retryBackoffMs, this.o.retryBackoffMaxMs));
+      }
+    }
+  }
+}

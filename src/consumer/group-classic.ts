@@ -1,0 +1,333 @@
+/**
+ * Membership of a classic consumer group (JoinGroup / SyncGroup / Heartbeat / LeaveGroup).
+ *
+ * The member finds the coordinator, joins (answering MEMBER_ID_REQUIRED by joining again with
+ * the id it was given, KIP-394), and when it is the leader computes the assignment with the
+ * chosen assignor. Heartbeats run on their own timer, so a slow message handler never starves
+ * them; if the application takes no message for `maxPollIntervalMs`, the member leaves the
+ * group (Java's max.poll.interval.ms) and joins again when the application comes back.
+ *
+ * Rebalances follow the assignor's protocol: EAGER revokes every partition before rejoining;
+ * COOPERATIVE (KIP-429) keeps consuming the partitions that stay, revokes only the ones that
+ * move, then rejoins once more so they can be given to their new owner. Revocation commits the
+ * marked offsets of the revoked partitions first. A static member (groupInstanceId, KIP-345)
+ * does not leave on close, so a restart within the session timeout gets its partitions back
+ * without a rebalance.
+ */
+import { ErrorCode } from '../../protocol/error-codes.js';
+import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
+import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../../protocol/messages/consumer-protocol.js';
+import { Heartbeat } from '../../protocol/messages/heartbeat.js';
+import { JoinGroup } from '../../protocol/messages/join-group.js';
+import { LeaveGroup } from '../../protocol/messages/leave-group.js';
+import { SyncGroup } from '../../protocol/messages/sync-group.js';
+import { backoffMs, sleep } from '../cluster/retry.js';
+import type { MemberSubscription, TopicPartition } from './assignors.js';
+import { COORDINATOR_ERRORS, GroupError, GroupMemberBase, key } from './group-base.js';
+
+const REJOIN_ERRORS: ReadonlySet<number> = new Set([
+  ErrorCode.REBALANCE_IN_PROGRESS,
+  ErrorCode.ILLEGAL_GENERATION,
+  ErrorCode.UNKNOWN_MEMBER_ID,
+]);
+
+export class ClassicGroupMember extends GroupMemberBase {
+  memberId = '';
+  generationId = -1;
+  protocolName: string | null = null;
+  private needsJoin = true;
+  private joining: Promise<void> | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private leftForPollTimeout = false;
+  /** Partition counts the last assignment (as leader) was computed from. */
+  private assignedFrom = new Map<string, number>();
+  private isLeader = false;
+
+
+  /** Starts joining; resolves once the first assignment is applied. */
+  async start(): Promise<void> {
+    for (const t of this.o.topics) await this.cluster.topicMetadata(t, 30_000);
+    this.scheduleHeartbeat();
+    this.startAutoCommit();
+    await this.ensureJoined();
+  }
+
+  /** The application took messages: resets the max-poll-interval clock, rejoins if it had left. */
+  polled(): void {
+    this.lastPoll = Date.now();
+    if (this.leftForPollTimeout && !this.closed) {
+      this.leftForPollTimeout = false;
+      this.needsJoin = true;
+      this.ensureJoined().catch((err: Error) => this.emit('error', err));
+    }
+  }
+
+  /** Commits, gives up the partitions and leaves the group (static members stay, KIP-345). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.commitMarked();
+    } catch (err) {
+      this.cluster.logger.warn('commit on close failed', { error: (err as Error).message });
+    }
+    this.closed = true;
+    clearTimeout(this.heartbeatTimer);
+    clearInterval(this.commitTimer);
+    this.revoke([...this.owned.values()], false);
+    if (this.o.groupInstanceId === null) {
+      await this.leave('the consumer is closing').catch((err: Error) =>
+        this.cluster.logger.warn('LeaveGroup failed', { group: this.o.groupId, error: err.message }),
+      );
+    }
+  }
+
+  // ---- joining ---------------------------------------------------------------------------
+
+  private ensureJoined(): Promise<void> {
+    this.joining ??= this.joinLoop().finally(() => {
+      this.joining = undefined;
+    });
+    return this.joining;
+  }
+
+  private async joinLoop(): Promise<void> {
+    let attempt = 0;
+    while (this.needsJoin && !this.closed && !this.leftForPollTimeout) {
+      try {
+        await this.joinOnce();
+        attempt = 0;
+      } catch (err) {
+        if (err instanceof KafkaesqueError && !err.retriable) {
+          this.emit('error', err);
+          throw err;
+        }
+        await sleep(backoffMs(attempt++, this.o.retryBackoffMs, this.o.retryBackoffMaxMs));
+      }
+    }
+  }
+
+  private protocols(): Array<{ name: string; metadata: Buffer }> {
+    const owned = new Map<string, number[]>();
+    for (const tp of [...this.owned.values()].sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1))) {
+      (owned.get(tp.topic) ?? owned.set(tp.topic, []).get(tp.topic)!).push(tp.partition);
+    }
+    return this.o.assignors.map((a) => ({
+      name: a.name,
+      metadata: encodeSubscription({
+        topics: [...this.o.topics].sort(),
+        userData: a.subscriptionUserData?.([...this.o.topics], [...this.owned.values()], this.generationId) ?? null,
+        ownedPartitions: [...owned].map(([topic, partitions]) => ({ topic, partitions })),
+        generationId: this.generationId,
+        rackId: null,
+      }),
+    }));
+  }
+
+  private eager(): boolean {
+    const a = this.o.assignors.find((x) => x.name === this.protocolName) ?? this.o.assignors[0]!;
+    return !a.rebalanceProtocols.includes('COOPERATIVE');
+  }
+
+  private async joinOnce(): Promise<void> {
+    // EAGER: give up everything before joining (commit first)
+    if (this.owned.size > 0 && this.eager()) {
+      await this.commitMarked().catch(() => {});
+      this.revoke([...this.owned.values()], true);
+    }
+    const conn = await this.coordinatorConnection();
+    const join = await conn.send(
+      JoinGroup,
+      {
+        groupId: this.o.groupId,
+        sessionTimeoutMs: this.o.sessionTimeoutMs,
+        rebalanceTimeoutMs: this.o.rebalanceTimeoutMs,
+        memberId: this.memberId,
+        groupInstanceId: this.o.groupInstanceId,
+        protocolType: 'consumer',
+        protocols: this.protocols(),
+        reason: null,
+      },
+      { timeoutMs: this.o.rebalanceTimeoutMs + 5000 },
+    );
+    if (join.errorCode === ErrorCode.MEMBER_ID_REQUIRED) {
+      this.memberId = join.memberId; // KIP-394: join again with the id the coordinator chose
+      return;
+    }
+    if (join.errorCode !== ErrorCode.NONE) return this.joinError(join.errorCode, 'JoinGroup');
+    this.memberId = join.memberId;
+    this.generationId = join.generationId;
+    this.protocolName = join.protocolName;
+    this.isLeader = join.leader === join.memberId;
+    const assignments = this.isLeader && !join.skipAssignment ? await this.assign(join.members) : [];
+    const sync = await conn.send(
+      SyncGroup,
+      {
+        groupId: this.o.groupId,
+        generationId: this.generationId,
+        memberId: this.memberId,
+        groupInstanceId: this.o.groupInstanceId,
+        protocolType: 'consumer',
+        protocolName: this.protocolName,
+        assignments,
+      },
+      { timeoutMs: this.o.rebalanceTimeoutMs + 5000 },
+    );
+    if (sync.errorCode !== ErrorCode.NONE) return this.joinError(sync.errorCode, 'SyncGroup');
+    const assigned = sync.assignment.length === 0 ? [] : decodeAssignment(sync.assignment).assignment.assignedPartitions;
+    const next = new Map<string, TopicPartition>();
+    for (const t of assigned) for (const p of t.partitions) next.set(key(t.topic, p), { topic: t.topic, partition: p });
+    this.needsJoin = false;
+    // COOPERATIVE: revoke only what moves, then rejoin so it can be handed over (KIP-429)
+    const revoked = [...this.owned].filter(([k]) => !next.has(k)).map(([, tp]) => tp);
+    if (revoked.length > 0) {
+      await this.commitMarked(new Set(revoked.map((tp) => key(tp.topic, tp.partition)))).catch(() => {});
+      this.revoke(revoked, true);
+      this.needsJoin = true;
+    }
+    const added = [...next].filter(([k]) => !this.owned.has(k)).map(([, tp]) => tp);
+    if (added.length > 0) await this.take(added);
+  }
+
+  private joinError(code: number, api: string): void {
+    if (code === ErrorCode.UNKNOWN_MEMBER_ID || code === ErrorCode.ILLEGAL_GENERATION) {
+      this.resetMember();
+    }
+    if (REJOIN_ERRORS.has(code) || COORDINATOR_ERRORS.has(code)) {
+      this.onCoordinatorError(code);
+      this.needsJoin = true;
+      return;
+    }
+    throw new GroupError(
+      `${api} for group '${this.o.groupId}' failed`,
+      KafkaProtocolError.fromCode(code, `${api} group '${this.o.groupId}'`),
+      false,
+    );
+  }
+
+  /** Leader: the assignment of every member with the group's chosen assignor. */
+  private async assign(members: Array<{ memberId: string; groupInstanceId: string | null; metadata: Buffer }>): Promise<Array<{ memberId: string; assignment: Buffer }>> {
+    const assignor = this.o.assignors.find((a) => a.name === this.protocolName);
+    if (assignor === undefined) throw new GroupError(`the group chose assignor '${this.protocolName}', which this member does not have`);
+    const subs: MemberSubscription[] = members.map((m) => {
+      const s = decodeSubscription(m.metadata).subscription;
+      return {
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
+        topics: s.topics,
+        ownedPartitions: s.ownedPartitions.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p }))),
+        generationId: s.generationId,
+        rackId: s.rackId,
+        userData: s.userData,
+      };
+    });
+    const counts = new Map<string, number>();
+    for (const t of new Set(subs.flatMap((s) => s.topics))) {
+      try {
+        counts.set(t, (await this.cluster.topicMetadata(t, 10_000)).partitions.length);
+      } catch {
+        // a topic that does not exist gets no partitions
+      }
+    }
+    this.assignedFrom = counts;
+    const result = assignor.assign(counts, subs, this.generationId);
+    return subs.map((s) => {
+      const parts = result.get(s.memberId) ?? [];
+      const byTopic = new Map<string, number[]>();
+      for (const tp of parts) (byTopic.get(tp.topic) ?? byTopic.set(tp.topic, []).get(tp.topic)!).push(tp.partition);
+      return {
+        memberId: s.memberId,
+        assignment: encodeAssignment({ assignedPartitions: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })), userData: null }),
+      };
+    });
+  }
+
+  // ---- heartbeats ------------------------------------------------------------------------
+
+  private scheduleHeartbeat(): void {
+    if (this.closed) return;
+    this.heartbeatTimer = setTimeout(() => {
+      this.heartbeat().finally(() => this.scheduleHeartbeat());
+    }, this.o.heartbeatIntervalMs);
+    this.heartbeatTimer.unref();
+  }
+
+  private async heartbeat(): Promise<void> {
+    if (this.closed || this.leftForPollTimeout) return;
+    if (this.pollTimedOut() && this.generationId >= 0) {
+      // the application is stuck: leave, so the group does not wait for it (Java: max.poll.interval.ms)
+      this.cluster.logger.warn('no message taken within maxPollIntervalMs: leaving the group', { group: this.o.groupId });
+      this.leftForPollTimeout = true;
+      await this.commitMarked().catch(() => {});
+      this.revoke([...this.owned.values()], true);
+      await this.leave('the consumer poll timeout has expired').catch(() => {});
+      this.resetMember();
+      return;
+    }
+    if (this.needsJoin) {
+      this.ensureJoined().catch(() => {});
+      return;
+    }
+    if (this.isLeader && this.partitionCountsChanged()) {
+      this.needsJoin = true;
+      this.ensureJoined().catch(() => {});
+      return;
+    }
+    try {
+      const conn = await this.coordinatorConnection();
+      const res = await conn.send(Heartbeat, {
+        groupId: this.o.groupId,
+        generationId: this.generationId,
+        memberId: this.memberId,
+        groupInstanceId: this.o.groupInstanceId,
+      });
+      if (res.errorCode === ErrorCode.NONE) return;
+      if (res.errorCode === ErrorCode.UNKNOWN_MEMBER_ID || res.errorCode === ErrorCode.ILLEGAL_GENERATION) {
+        // our generation is gone: the partitions are lost, not revoked (no commit possible)
+        this.revoke([...this.owned.values()], true);
+        this.resetMember();
+      } else if (res.errorCode === ErrorCode.FENCED_INSTANCE_ID) {
+        this.emit('error', new GroupError(`another consumer with groupInstanceId '${this.o.groupInstanceId}' took this member's place`, KafkaProtocolError.fromCode(res.errorCode)));
+        return;
+      }
+      this.onCoordinatorError(res.errorCode);
+      this.needsJoin = true;
+      this.ensureJoined().catch(() => {});
+    } catch {
+      this.coordinator = undefined;
+    }
+  }
+
+  private partitionCountsChanged(): boolean {
+    for (const [t, n] of this.assignedFrom) {
+      const now = this.cluster.topic(t)?.partitions.length;
+      if (now !== undefined && now !== n) return true;
+    }
+    return false;
+  }
+
+  protected commitIdentity(): { generation: number; memberId: string; instanceId: string | null } | undefined {
+    if (this.generationId < 0) return undefined;
+    return { generation: this.generationId, memberId: this.memberId, instanceId: this.o.groupInstanceId };
+  }
+
+  private resetMember(): void {
+    if (this.o.groupInstanceId === null) this.memberId = '';
+    this.generationId = -1;
+  }
+
+  private async leave(reason: string): Promise<void> {
+    if (this.memberId === '') return;
+    const conn = await this.coordinatorConnection();
+    const batched = conn.versionFor(LeaveGroup) >= 3; // v3+ names members in a batch (KIP-345)
+    const res = await conn.send(LeaveGroup, {
+      groupId: this.o.groupId,
+      memberId: batched ? '' : this.memberId,
+      members: batched ? [{ memberId: this.memberId, groupInstanceId: this.o.groupInstanceId, reason }] : [],
+    });
+    const code = res.errorCode || res.members.find((m) => m.errorCode !== 0)?.errorCode || 0;
+    if (code !== ErrorCode.NONE && code !== ErrorCode.UNKNOWN_MEMBER_ID) {
+      throw KafkaProtocolError.fromCode(code, `LeaveGroup group '${this.o.groupId}'`);
+    }
+  }
+
+}

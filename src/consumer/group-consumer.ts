@@ -1,0 +1,243 @@
+/**
+ * Membership of a KIP-848 consumer group (`groupProtocol: 'consumer'`, GA on Kafka 4.x): one
+ * ConsumerGroupHeartbeat request does joining, heartbeating and assignment; the broker runs
+ * the assignor ('uniform' or 'range', `serverAssignor`) and hands each member its target
+ * assignment incrementally.
+ *
+ * The member picks its own member id (v1, KIP-1082), joins with epoch 0 and its full state,
+ * then heartbeats at the interval the broker sets, sending only what changed. When the target
+ * assignment drops partitions, the member commits their marked offsets and releases them, and
+ * says so in the next heartbeat (the owned partitions); partitions added are fetched from their
+ * committed offsets. FENCED_MEMBER_EPOCH / UNKNOWN_MEMBER_ID mean the partitions are lost:
+ * they are released without a commit and the member joins again with epoch 0. Leaving is a
+ * heartbeat with epoch -1 (-2 for a static member, which keeps its place for the session
+ * timeout).
+ */
+import { randomBytes } from 'node:crypto';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import { KafkaProtocolError } from '../../protocol/errors.js';
+import {
+  ConsumerGroupHeartbeat,
+  type ConsumerGroupHeartbeatRequest,
+  type ConsumerGroupHeartbeatTopicPartitions,
+} from '../../protocol/messages/consumer-group-heartbeat.js';
+import type { TopicPartition } from './assignors.js';
+import { COORDINATOR_ERRORS, GroupError, GroupMemberBase, key } from './group-base.js';
+
+const LEAVE_EPOCH = -1;
+const STATIC_LEAVE_EPOCH = -2;
+
+export interface ConsumerProtocolOptions {
+  /** Broker-side assignor ('uniform' or 'range'); null: the broker's default. */
+  serverAssignor: string | null;
+}
+
+export class ConsumerProtocolMember extends GroupMemberBase {
+  /** Chosen by the member for its lifetime (KIP-1082): Kafka's UUID text form. */
+  readonly memberId = randomBytes(16).toString('base64url');
+  memberEpoch = 0;
+  private intervalMs = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private inflight: Promise<void> | undefined;
+  /** Send the full state in the next heartbeat (joining, or after a reconciliation). */
+  private sendFull = true;
+  private ownedChanged = true;
+  private leftForPollTimeout = false;
+  private firstAssignment: (() => void) | undefined;
+  private joinFailed: ((err: Error) => void) | undefined;
+  private serverAssignor: string | null = null;
+
+  configure(opts: ConsumerProtocolOptions): this {
+    this.serverAssignor = opts.serverAssignor;
+    return this;
+  }
+
+  async start(): Promise<void> {
+    for (const t of this.o.topics) await this.cluster.topicMetadata(t, 30_000);
+    this.startAutoCommit();
+    const joined = new Promise<void>((resolve, reject) => {
+      this.firstAssignment = resolve;
+      this.joinFailed = reject;
+    });
+    await this.heartbeatNow();
+    this.schedule();
+    await joined;
+  }
+
+  polled(): void {
+    this.lastPoll = Date.now();
+    if (this.leftForPollTimeout && !this.closed) {
+      this.leftForPollTimeout = false;
+      this.memberEpoch = 0;
+      this.sendFull = true;
+      this.heartbeatNow().catch(() => {});
+    }
+  }
+
+  protected commitIdentity(): { generation: number; memberId: string; instanceId: string | null } | undefined {
+    if (this.memberEpoch <= 0) return undefined;
+    return { generation: this.memberEpoch, memberId: this.memberId, instanceId: this.o.groupInstanceId };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.commitMarked();
+    } catch (err) {
+      this.cluster.logger.warn('commit on close failed', { error: (err as Error).message });
+    }
+    this.closed = true;
+    clearTimeout(this.timer);
+    clearInterval(this.commitTimer);
+    await this.inflight?.catch(() => {});
+    this.revoke([...this.owned.values()], false);
+    await this.leave().catch((err: Error) => this.cluster.logger.warn('leaving the group failed', { error: err.message }));
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private schedule(): void {
+    if (this.closed) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.heartbeatNow()
+        .catch(() => {})
+        .finally(() => this.schedule());
+    }, this.intervalMs > 0 ? this.intervalMs : this.o.heartbeatIntervalMs);
+    this.timer.unref();
+  }
+
+  private heartbeatNow(): Promise<void> {
+    this.inflight ??= this.heartbeat().finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  private ownedTopicPartitions(): ConsumerGroupHeartbeatTopicPartitions[] {
+    const byTopic = new Map<string, number[]>();
+    for (const tp of this.owned.values()) (byTopic.get(tp.topic) ?? byTopic.set(tp.topic, []).get(tp.topic)!).push(tp.partition);
+    return [...byTopic].map(([topic, partitions]) => ({
+      topicId: this.cluster.topic(topic)?.topicId ?? 'AAAAAAAAAAAAAAAAAAAAAA',
+      partitions: partitions.sort((a, b) => a - b),
+    }));
+  }
+
+  private async heartbeat(): Promise<void> {
+    if (this.closed || this.leftForPollTimeout) return;
+    if (this.memberEpoch > 0 && this.pollTimedOut()) {
+      this.cluster.logger.warn('no message taken within maxPollIntervalMs: leaving the group', { group: this.o.groupId });
+      this.leftForPollTimeout = true;
+      await this.commitMarked().catch(() => {});
+      this.revoke([...this.owned.values()], true);
+      await this.leave().catch(() => {});
+      return;
+    }
+    const full = this.sendFull || this.memberEpoch === 0;
+    const request: ConsumerGroupHeartbeatRequest = {
+      groupId: this.o.groupId,
+      memberId: this.memberId,
+      memberEpoch: this.memberEpoch,
+      instanceId: full ? this.o.groupInstanceId : null,
+      rackId: null,
+      rebalanceTimeoutMs: full ? this.o.rebalanceTimeoutMs : -1,
+      subscribedTopicNames: full ? [...this.o.topics] : null,
+      subscribedTopicRegex: null,
+      serverAssignor: full ? this.serverAssignor : null,
+      topicPartitions: full || this.ownedChanged ? this.ownedTopicPartitions() : null,
+    };
+    let res;
+    try {
+      const conn = await this.coordinatorConnection();
+      res = await conn.send(ConsumerGroupHeartbeat, request);
+    } catch (err) {
+      this.coordinator = undefined;
+      throw err;
+    }
+    if (res.errorCode !== ErrorCode.NONE) {
+      await this.onError(res.errorCode, res.errorMessage);
+      return;
+    }
+    this.sendFull = false;
+    this.ownedChanged = false;
+    this.memberEpoch = res.memberEpoch;
+    if (res.heartbeatIntervalMs > 0) this.intervalMs = res.heartbeatIntervalMs;
+    if (res.assignment !== null) await this.reconcile(res.assignment.topicPartitions);
+  }
+
+  /** Moves the owned partitions to the target assignment: release first, then take. */
+  private async reconcile(target: ConsumerGroupHeartbeatTopicPartitions[]): Promise<void> {
+    const next = new Map<string, TopicPartition>();
+    for (const t of target) {
+      let name = this.topicName(t.topicId);
+      if (name === undefined) {
+        await this.cluster.refresh();
+        name = this.topicName(t.topicId);
+      }
+      if (name === undefined) continue; // a topic this member cannot name yet: next heartbeat
+      for (const p of t.partitions) next.set(key(name, p), { topic: name, partition: p });
+    }
+    const revoked = [...this.owned].filter(([k]) => !next.has(k)).map(([, tp]) => tp);
+    if (revoked.length > 0) {
+      await this.commitMarked(new Set(revoked.map((tp) => key(tp.topic, tp.partition)))).catch(() => {});
+      this.revoke(revoked, true);
+      this.ownedChanged = true;
+    }
+    const added = [...next].filter(([k]) => !this.owned.has(k)).map(([, tp]) => tp);
+    if (added.length > 0) {
+      await this.take(added);
+      this.ownedChanged = true;
+    }
+    this.firstAssignment?.();
+    this.firstAssignment = this.joinFailed = undefined;
+    // acknowledge the new ownership at once, so the broker can move partitions along
+    if (this.ownedChanged) setImmediate(() => this.heartbeatNow().catch(() => {}));
+  }
+
+  private topicName(topicId: string): string | undefined {
+    for (const t of this.o.topics) if (this.cluster.topic(t)?.topicId === topicId) return t;
+    return undefined;
+  }
+
+  private async onError(code: number, message: string | null): Promise<void> {
+    if (code === ErrorCode.FENCED_MEMBER_EPOCH || code === ErrorCode.UNKNOWN_MEMBER_ID) {
+      // the partitions are lost: release them without committing, join again with epoch 0
+      this.revoke([...this.owned.values()], true);
+      this.memberEpoch = 0;
+      this.sendFull = true;
+      return;
+    }
+    if (COORDINATOR_ERRORS.has(code)) {
+      this.onCoordinatorError(code);
+      return;
+    }
+    if (code === ErrorCode.UNSUPPORTED_ASSIGNOR || code === ErrorCode.GROUP_AUTHORIZATION_FAILED || code === ErrorCode.UNSUPPORTED_VERSION || code === ErrorCode.INVALID_REQUEST || code === ErrorCode.GROUP_MAX_SIZE_REACHED || code === ErrorCode.FENCED_INSTANCE_ID || code === ErrorCode.UNRELEASED_INSTANCE_ID) {
+      const err = new GroupError(
+        `ConsumerGroupHeartbeat for group '${this.o.groupId}' failed`,
+        KafkaProtocolError.fromCode(code, `group '${this.o.groupId}'`, message),
+      );
+      this.joinFailed?.(err);
+      this.firstAssignment = this.joinFailed = undefined;
+      this.emit('error', err);
+      throw err;
+    }
+  }
+
+  private async leave(): Promise<void> {
+    if (this.memberEpoch === 0 && this.owned.size === 0 && !this.closed) return;
+    const conn = await this.coordinatorConnection();
+    await conn.send(ConsumerGroupHeartbeat, {
+      groupId: this.o.groupId,
+      memberId: this.memberId,
+      memberEpoch: this.o.groupInstanceId !== null ? STATIC_LEAVE_EPOCH : LEAVE_EPOCH,
+      instanceId: this.o.groupInstanceId,
+      rackId: null,
+      rebalanceTimeoutMs: -1,
+      subscribedTopicNames: null,
+      subscribedTopicRegex: null,
+      serverAssignor: null,
+      topicPartitions: null,
+    });
+    this.memberEpoch = 0;
+  }
+}

@@ -1,0 +1,417 @@
+/**
+ * Conformance of the classic-group partition assignors (src/consumer/assignors.ts) with Kafka
+ * 4.2.1's own `RangeAssignor`, `RoundRobinAssignor` and `CooperativeStickyAssignor`, through the
+ * Java oracle's `assign` op (the ConsumerCoordinator leader's code path: a fresh assignor, the
+ * subscriptions in a HashMap filled in JoinGroup order, `assign(Cluster, GroupSubscription)`).
+ *
+ * Our assignment must EQUAL Java's: same members, each with the same set of partitions (lists are
+ * compared sorted; Java's list order within a member is not part of the contract). When Java's
+ * assignor throws, ours must throw an AssignmentError.
+ *
+ * Scenarios (seeded, reproducible; KAFKAESQUE_CONFORMANCE_SEED shifts the seeds):
+ *  - random groups: 1-12 members, 1-6 topics of 0-40 partitions (plus topics missing from the
+ *    metadata), identical subscriptions (the sticky "constrained" path) or random subsets (the
+ *    "general" path), static members with group.instance.ids, random member id formats;
+ *  - rack-aware variants: member racks and per-partition replica racks (some partitions on all
+ *    racks, some brokers without rack, some members without rack);
+ *  - cooperative-sticky: previous ownership (random or from a real previous round), members that
+ *    left or joined, stale generations, generations only in userData (subscription v0/v1), two or
+ *    three members claiming the same partition with the same or different generations;
+ *  - multi-round simulations: 10 rebalances feeding each assignment back as ownedPartitions, with
+ *    members joining/leaving, subscription changes and partition-count growth; equal every round.
+ */
+import {
+  AssignmentError,
+  CooperativeStickyAssignor,
+  RangeAssignor,
+  RoundRobinAssignor,
+  type Assignor,
+  type MemberSubscription,
+  type TopicPartition,
+  type TopicPartitionsInfo,
+} from '../../src/consumer/assignors.js';
+import { closeSharedOracle, sharedOracle } from './harness.js';
+import { JavaOracle, OracleError } from './oracle.js';
+
+jest.setTimeout(180_000);
+
+type AssignOracle = Pick<JavaOracle, 'assign'>;
+
+const SEED = Number(process.env.KAFKAESQUE_CONFORMANCE_SEED ?? 1) || 1;
+const ASSIGNORS: Assignor[] = [RangeAssignor, RoundRobinAssignor, CooperativeStickyAssignor];
+
+/** Deterministic uniform [0, 1) (mulberry32). */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+class Rng {
+  readonly next: () => number;
+  constructor(seed: number) {
+    this.next = seeded(seed);
+  }
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+  range(lo: number, hi: number): number {
+    return lo + this.int(hi - lo + 1);
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[this.int(xs.length)];
+  }
+  shuffle<T>(xs: readonly T[]): T[] {
+    const a = [...xs];
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      [a[i], a[j]] = [a[j], a[i]];
+    }
+    return a;
+  }
+  subset<T>(xs: readonly T[], min = 0): T[] {
+    let s = xs.filter(() => this.chance(0.5));
+    if (s.length < min) s = this.shuffle(xs).slice(0, min);
+    return s;
+  }
+  hex(n: number): string {
+    let s = '';
+    for (let i = 0; i < n; i++) s += '0123456789abcdef'[this.int(16)];
+    return s;
+  }
+  word(min: number, max: number, alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-'): string {
+    const len = this.range(min, max);
+    let s = '';
+    for (let i = 0; i < len; i++) s += alphabet[this.int(alphabet.length)];
+    return s;
+  }
+}
+
+interface Scenario {
+  label: string;
+  partitionsPerTopic: Record<string, number>;
+  partitionRacks?: Record<string, (string | null)[][]>;
+  members: MemberSubscription[];
+}
+
+function memberId(rng: Rng, i: number): string {
+  switch (rng.int(4)) {
+    case 0: // Java consumer style
+      return `consumer-group-${i + 1}-${rng.hex(8)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(12)}`;
+    case 1:
+      return `m${rng.int(1000)}`;
+    case 2:
+      return rng.word(1, 12);
+    default:
+      return `client-${rng.word(1, 4, 'abc')}-${i}`;
+  }
+}
+
+function topicName(rng: Rng, i: number): string {
+  return rng.chance(0.5) ? `topic-${i}-${rng.word(0, 3, 'xyz')}` : rng.word(1, 10);
+}
+
+function int32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeInt32BE(n, 0);
+  return b;
+}
+
+const RACKS = ['rack-a', 'rack-b', 'rack-c', 'us-east-1d'];
+
+/** Per-partition replica racks for a topic; sometimes every partition on every rack (rack-aware off). */
+function topicRacks(rng: Rng, count: number, racks: readonly string[]): (string | null)[][] {
+  const mode = rng.int(4);
+  return Array.from({ length: count }, () => {
+    if (mode === 0) return [...racks];
+    const replicas = rng.range(1, 3);
+    const out: (string | null)[] = [];
+    for (let k = 0; k < replicas; k++) out.push(mode === 1 && rng.chance(0.15) ? null : rng.pick(racks));
+    return out;
+  });
+}
+
+function randomScenario(seed: number, assignor: string): Scenario {
+  const rng = new Rng(seed * 7919 + assignor.length);
+  const numTopics = rng.range(1, 6);
+  const topics: string[] = [];
+  while (topics.length < numTopics) {
+    const t = topicName(rng, topics.length);
+    if (!topics.includes(t)) topics.push(t);
+  }
+  const partitionsPerTopic: Record<string, number> = {};
+  for (const t of topics) partitionsPerTopic[t] = rng.chance(0.05) ? 0 : rng.range(1, 40);
+  const missing = rng.chance(0.15) ? ['not-in-metadata'] : [];
+
+  const withRacks = rng.chance(0.3);
+  const racks = RACKS.slice(0, rng.range(1, 4));
+  let partitionRacks: Record<string, (string | null)[][]> | undefined;
+  if (withRacks) {
+    partitionRacks = {};
+    for (const t of topics) partitionRacks[t] = topicRacks(rng, partitionsPerTopic[t], racks);
+  }
+
+  const numMembers = rng.range(1, 12);
+  const sameSubscription = rng.chance(0.5);
+  const common = rng.subset([...topics, ...missing], 1);
+  const staticShare = rng.pick([0, 0, 0.5, 1]);
+  const ids = new Set<string>();
+  const instanceIds = new Set<string>();
+  const members: MemberSubscription[] = [];
+  for (let i = 0; i < numMembers; i++) {
+    let id = memberId(rng, i);
+    while (ids.has(id)) id += rng.hex(1);
+    ids.add(id);
+    let gid: string | null = null;
+    if (rng.chance(staticShare)) {
+      do gid = `instance-${rng.word(1, 6)}`;
+      while (instanceIds.has(gid));
+      instanceIds.add(gid);
+    }
+    members.push({
+      memberId: id,
+      groupInstanceId: gid,
+      topics: sameSubscription ? rng.shuffle(common) : rng.subset([...topics, ...missing], rng.chance(0.1) ? 0 : 1),
+      ownedPartitions: [],
+      generationId: -1,
+      rackId: withRacks && rng.chance(0.85) ? rng.pick([...racks, 'rack-z']) : null,
+      userData: null,
+    });
+  }
+
+  if (assignor === 'cooperative-sticky') addOwnership(rng, members, partitionsPerTopic);
+  return {
+    label: `seed ${seed} (${numMembers} members, ${numTopics} topics, ${sameSubscription ? 'same' : 'mixed'} subscriptions${withRacks ? ', racks' : ''})`,
+    partitionsPerTopic,
+    partitionRacks,
+    members: rng.shuffle(members),
+  };
+}
+
+/** Previous ownership for cooperative-sticky: random owners, generations, conflicts, userData-only generations. */
+function addOwnership(rng: Rng, members: MemberSubscription[], partitionsPerTopic: Record<string, number>): void {
+  const generation = rng.range(1, 50);
+  for (const m of members) {
+    const kind = rng.int(10);
+    if (kind < 6) m.generationId = generation; // current
+    else if (kind < 8) m.generationId = generation - rng.range(1, 3); // stale
+    else if (kind < 9) m.generationId = -1; // new member (or v0/v1 subscription)
+    else {
+      m.generationId = -1; // v0/v1 subscription: the generation travels in userData
+      m.userData = rng.chance(0.8) ? int32(generation - rng.int(2)) : Buffer.from([1, 2]); // short userData: parse error
+    }
+  }
+  const owners = members.filter((m) => m.generationId !== -1 || m.userData !== null || rng.chance(0.2));
+  if (owners.length === 0) return;
+  const previousTopics = Object.keys(partitionsPerTopic);
+  for (const t of previousTopics) {
+    const count = partitionsPerTopic[t] - (rng.chance(0.1) ? rng.int(3) : 0); // fewer partitions last time
+    for (let p = 0; p < count; p++) {
+      if (rng.chance(0.15)) continue; // nobody owned it
+      const owner = rng.chance(0.7) ? owners[p % owners.length] : rng.pick(owners);
+      owner.ownedPartitions.push({ topic: t, partition: p });
+      if (rng.chance(0.05)) {
+        const other = rng.pick(owners); // a second claimant (maybe same generation)
+        if (other !== owner) other.ownedPartitions.push({ topic: t, partition: p });
+      }
+    }
+  }
+  if (rng.chance(0.1)) owners[0].ownedPartitions.push({ topic: 'deleted-topic', partition: 0 });
+  for (const m of members) m.ownedPartitions = rng.shuffle(m.ownedPartitions);
+}
+
+function metadata(s: Scenario): Map<string, TopicPartitionsInfo> {
+  const m = new Map<string, TopicPartitionsInfo>();
+  for (const [t, n] of Object.entries(s.partitionsPerTopic)) m.set(t, s.partitionRacks?.[t] ?? n);
+  return m;
+}
+
+type Outcome = { ok: Record<string, string[]> } | { error: string };
+
+function normalize(result: ReadonlyMap<string, readonly TopicPartition[]> | Record<string, readonly TopicPartition[]>): Record<string, string[]> {
+  const entries = result instanceof Map ? [...result] : Object.entries(result);
+  const out: Record<string, string[]> = {};
+  for (const [id, tps] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    out[id] = [...tps]
+      .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition))
+      .map((tp) => `${tp.topic}-${tp.partition}`);
+  }
+  return out;
+}
+
+function ours(assignor: Assignor, s: Scenario): Outcome {
+  try {
+    return { ok: normalize(assignor.assign(metadata(s), s.members)) };
+  } catch (e) {
+    if (e instanceof AssignmentError) return { error: e.message };
+    throw e;
+  }
+}
+
+async function java(oracle: AssignOracle, assignor: Assignor, s: Scenario): Promise<Outcome> {
+  try {
+    return { ok: normalize(await oracle.assign(assignor.name, s.partitionsPerTopic, s.members, undefined, s.partitionRacks)) };
+  } catch (e) {
+    if (e instanceof OracleError) return { error: e.javaError };
+    throw e;
+  }
+}
+
+function expectSame(assignor: Assignor, s: Scenario, j: Outcome, o: Outcome): void {
+  const view = (x: Outcome): unknown => ('error' in x ? 'throws' : x.ok);
+  if (JSON.stringify(view(j)) !== JSON.stringify(view(o))) {
+    // full detail for reproduction
+    expect({ assignor: assignor.name, scenario: s.label, input: s, result: view(o), javaError: 'error' in j ? j.error : undefined }).toEqual({
+      assignor: assignor.name,
+      scenario: s.label,
+      input: s,
+      result: view(j),
+      javaError: 'error' in j ? j.error : undefined,
+    });
+  }
+}
+
+const stats = { scenarios: 0, javaErrors: 0, rounds: 0, errors: new Set<string>() };
+
+describe('partition assignors = Kafka 4.2.1 (JVM oracle)', () => {
+  let oracle: AssignOracle;
+
+  beforeAll(async () => {
+    oracle = await sharedOracle();
+  }, 180_000);
+
+  afterAll(async () => {
+    await closeSharedOracle();
+    // eslint-disable-next-line no-console
+    if (process.env.KAFKAESQUE_ASSIGNOR_STATS) console.log(stats, (globalThis as any).__asg);
+  });
+
+  const COUNTS: Record<string, number> = { range: 300, roundrobin: 300, 'cooperative-sticky': 500 };
+
+  for (const assignor of ASSIGNORS) {
+    test(`${assignor.name}: ${COUNTS[assignor.name]} random groups`, async () => {
+      const scenarios = Array.from({ length: COUNTS[assignor.name] }, (_, i) => randomScenario(SEED + i, assignor.name));
+      const javaResults = await Promise.all(scenarios.map((s) => java(oracle, assignor, s)));
+      scenarios.forEach((s, i) => {
+        stats.scenarios++;
+        const jr = javaResults[i];
+        if ('error' in jr) {
+          stats.javaErrors++;
+          stats.errors.add(`${assignor.name}: ${jr.error}`);
+        }
+        expectSame(assignor, s, javaResults[i], ours(assignor, s));
+      });
+    });
+  }
+
+  test('edge cases: no topics in metadata, 0-partition topics, members without topics, one member', async () => {
+    const base = (over: Partial<MemberSubscription> & { memberId: string }): MemberSubscription => ({
+      groupInstanceId: null,
+      topics: [],
+      ownedPartitions: [],
+      generationId: -1,
+      rackId: null,
+      userData: null,
+      ...over,
+    });
+    const scenarios: Scenario[] = [
+      { label: 'nothing in metadata', partitionsPerTopic: {}, members: [base({ memberId: 'a', topics: ['x'] }), base({ memberId: 'b', topics: ['x'] })] },
+      { label: 'zero partitions', partitionsPerTopic: { x: 0, y: 3 }, members: [base({ memberId: 'a', topics: ['x', 'y'] }), base({ memberId: 'b', topics: ['x'] })] },
+      { label: 'no subscriptions', partitionsPerTopic: { x: 3 }, members: [base({ memberId: 'a' }), base({ memberId: 'b' })] },
+      { label: 'first member without topics', partitionsPerTopic: { x: 5 }, members: [base({ memberId: 'a' }), base({ memberId: 'b', topics: ['x'] })] },
+      { label: 'one member', partitionsPerTopic: { x: 7, y: 1 }, members: [base({ memberId: 'solo', topics: ['y', 'x'] })] },
+      {
+        label: 'static members order by instance id',
+        partitionsPerTopic: { x: 5 },
+        members: [
+          base({ memberId: 'a', topics: ['x'], groupInstanceId: 'zz' }),
+          base({ memberId: 'b', topics: ['x'] }),
+          base({ memberId: 'c', topics: ['x'], groupInstanceId: 'aa' }),
+        ],
+      },
+    ];
+    for (const assignor of ASSIGNORS) {
+      for (const s of scenarios) expectSame(assignor, s, await java(oracle, assignor, s), ours(assignor, s));
+    }
+  });
+
+  // ---------------------------------------------------------------- multi-round simulations
+
+  for (const assignor of ASSIGNORS) {
+    test(`${assignor.name}: 10-round rebalance simulations, each round equal to Java`, async () => {
+      const SIMULATIONS = assignor.name === 'cooperative-sticky' ? 12 : 4;
+      for (let sim = 0; sim < SIMULATIONS; sim++) {
+        const rng = new Rng((SEED + sim) * 104729 + assignor.name.length);
+        const withRacks = rng.chance(0.35);
+        const racks = RACKS.slice(0, rng.range(2, 4));
+        const topics = Array.from({ length: rng.range(1, 5) }, (_, i) => `sim${sim}-t${i}`);
+        const partitionsPerTopic: Record<string, number> = {};
+        for (const t of topics) partitionsPerTopic[t] = rng.range(1, 30);
+        const partitionRacks: Record<string, (string | null)[][]> = {};
+        const refreshRacks = (): void => {
+          for (const t of topics) {
+            const have = partitionRacks[t] ?? [];
+            partitionRacks[t] = [...have, ...topicRacks(rng, partitionsPerTopic[t] - have.length, racks)];
+          }
+        };
+        if (withRacks) refreshRacks();
+        const sameSubscription = rng.chance(0.5);
+        let counter = 0;
+        const newMember = (): MemberSubscription => ({
+          memberId: memberId(rng, counter++),
+          groupInstanceId: rng.chance(0.3) ? `static-${rng.word(2, 5)}-${counter}` : null,
+          topics: sameSubscription ? [...topics] : rng.subset(topics, 1),
+          ownedPartitions: [],
+          generationId: -1,
+          rackId: withRacks && rng.chance(0.9) ? rng.pick(racks) : null,
+          userData: null,
+        });
+        let members = Array.from({ length: rng.range(1, 10) }, newMember);
+        let generation = 0;
+        for (let round = 0; round < 10; round++) {
+          generation++;
+          const s: Scenario = {
+            label: `simulation ${sim} round ${round}`,
+            partitionsPerTopic: { ...partitionsPerTopic },
+            partitionRacks: withRacks ? JSON.parse(JSON.stringify(partitionRacks)) : undefined,
+            members: members.map((m) => ({ ...m, topics: [...m.topics], ownedPartitions: [...m.ownedPartitions] })),
+          };
+          const j = await java(oracle, assignor, s);
+          const o = ours(assignor, s);
+          stats.rounds++;
+          expectSame(assignor, s, j, o);
+          if ('error' in o) break;
+          // feed the assignment back: every member owns what it got, at this generation
+          const result = assignor.assign(metadata(s), s.members);
+          members = s.members.map((m) => ({
+            ...m,
+            ownedPartitions: rng.shuffle(result.get(m.memberId)!),
+            generationId: generation,
+            userData: assignor.subscriptionUserData?.(m.topics, result.get(m.memberId)!, generation) ?? null,
+          }));
+          // churn for the next round
+          if (rng.chance(0.35) && members.length > 1) members.splice(rng.int(members.length), 1);
+          if (rng.chance(0.35) && members.length < 12) members.splice(rng.int(members.length + 1), 0, newMember());
+          if (rng.chance(0.15)) {
+            const m = rng.pick(members); // missed a generation
+            m.generationId = Math.max(0, m.generationId - 1);
+          }
+          if (!sameSubscription && rng.chance(0.2)) rng.pick(members).topics = rng.subset(topics, 1);
+          if (rng.chance(0.1)) {
+            const t = rng.pick(topics);
+            partitionsPerTopic[t] += rng.range(1, 5);
+            if (withRacks) refreshRacks();
+          }
+          if (rng.chance(0.2)) members = rng.shuffle(members); // another JoinGroup order
+        }
+      }
+    });
+  }
+});
