@@ -171,6 +171,15 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     }
   }
 
+  /** Stops fetching a partition (its consumption resumes where it was with `resume`). */
+  pause(topic: string, partition: number): void {
+    this.fetcher.pause(topic, partition);
+  }
+
+  resume(topic: string, partition: number): void {
+    this.fetcher.resume(topic, partition);
+  }
+
   /** Marks a message processed: its offset + 1 is committed by the next commit. */
   markOffset(message: Pick<ConsumerMessage, 'topic' | 'partition' | 'offset'>, metadata?: string): void {
     this.requireGroup('markOffset()').mark(message.topic, message.partition, message.offset + 1n, metadata ?? null);
