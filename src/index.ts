@@ -58,7 +58,12 @@ export {
   ConsumerClosedError,
   type ConsumerMessage,
   type StartOffset,
+  type Notification,
+  type PartitionMap,
+  type ConsumerEvents,
 } from './client/consumer.js';
+export type { TopicPartition } from './consumer/assignors.js';
+export { GroupError } from './consumer/group-base.js';
 export { PartitionError } from './consumer/fetcher.js';
 export { CorruptRecordBatchError, RecordBatchTooLargeError, RecordBatchError } from '../protocol/records.js';
 /** The wire-protocol codec (also importable alone as `kafkaesque/protocol`). */

@@ -57,7 +57,33 @@ function startOffset(offset: StartOffset): bigint {
   return n;
 }
 
+/** Topic -> partitions. */
+export type PartitionMap = Record<string, number[]>;
+
+/** A rebalance, as the Go layer reports it: started, then ok (or error) with what changed. */
+export interface Notification {
+  type: 'start' | 'ok' | 'error';
+  /** Partitions this consumer gained in the rebalance. */
+  claimed: PartitionMap;
+  /** Partitions it gave up. */
+  released: PartitionMap;
+  /** Everything it owns now. */
+  current: PartitionMap;
+  error?: Error;
+}
+
+function toMap(tps: readonly TopicPartition[]): PartitionMap {
+  const out: PartitionMap = {};
+  for (const tp of tps) (out[tp.topic] ??= []).push(tp.partition);
+  for (const t of Object.keys(out)) out[t]!.sort((a, b) => a - b);
+  return out;
+}
+
 export interface ConsumerEvents {
+  /** Each message, when something listens for it (use `for await` for backpressure instead). */
+  message: [message: ConsumerMessage];
+  /** Rebalances: 'start', then 'ok' or 'error' with claimed, released and current partitions. */
+  notification: [notification: Notification];
   /** Partitions this consumer now owns in its group. */
   assigned: [partitions: TopicPartition[]];
   /** Partitions this consumer gave up (their marked offsets were committed first). */
@@ -66,16 +92,39 @@ export interface ConsumerEvents {
   error: [err: Error];
 }
 
-export class Consumer extends EventEmitter<ConsumerEvents> {
+export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncIterable<ConsumerMessage> {
   private readonly partitionConsumers = new Map<string, PartitionConsumer>();
   private closing: Promise<void> | undefined;
   private group: GroupMemberBase | undefined;
+  private pumping = false;
+  private iterating = false;
+  /** Resolves once the consumer is closed. */
+  readonly closed: Promise<void>;
+  private resolveClosed!: () => void;
 
   private constructor(
     private readonly cluster: Cluster,
     /** @internal */ readonly fetcher: Fetcher,
   ) {
     super();
+    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+    // 'message' listeners get every message from a pump started with the first listener
+    (this as EventEmitter).on('newListener', (event: string | symbol) => {
+      if (event === 'message' && this.group !== undefined && !this.pumping) setImmediate(() => this.pump());
+    });
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping || this.iterating) return;
+    this.pumping = true;
+    try {
+      for await (const m of this.iterate()) this.emit('message', m);
+    } catch (err) {
+      if (this.listenerCount('error') > 0) this.emit('error', err as Error);
+      else this.cluster.logger.error((err as Error).message);
+    } finally {
+      this.pumping = false;
+    }
   }
 
   static async create(config: Config): Promise<Consumer> {
@@ -119,6 +168,18 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
           ? new ConsumerProtocolMember(cluster, fetcher, options).configure({ serverAssignor: null })
           : new ClassicGroupMember(cluster, fetcher, options);
       consumer.group = member;
+      member.on('rebalancing', () =>
+        consumer.emit('notification', { type: 'start', claimed: {}, released: {}, current: toMap(member.assignment()) }),
+      );
+      member.on('rebalanced', (r) =>
+        consumer.emit('notification', {
+          type: r.error ? 'error' : 'ok',
+          claimed: toMap(r.claimed),
+          released: toMap(r.released),
+          current: toMap(member.assignment()),
+          ...(r.error ? { error: r.error } : {}),
+        }),
+      );
       member.on('assigned', (p) => consumer.emit('assigned', p));
       member.on('revoked', (p) => consumer.emit('revoked', p));
       member.on('error', (e) => {
@@ -140,11 +201,33 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     return this.group?.assignment() ?? [];
   }
 
+  /** The partitions this consumer owns, as topic -> partitions. */
+  subscriptions(): PartitionMap {
+    return toMap(this.assignment());
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<ConsumerMessage> {
+    return this.messages();
+  }
+
   /**
    * The group's messages, in offset order per partition, until `close()`. Taking messages is
    * what keeps the member in the group (maxPollIntervalMs); a partition error is thrown here.
+   * The backpressured alternative to 'message' events (use one or the other).
    */
   async *messages(): AsyncGenerator<ConsumerMessage, void, undefined> {
+    if (this.pumping) {
+      throw new KafkaesqueError('ERR_CONSUMER_BUSY', "messages are already delivered as 'message' events; use one or the other");
+    }
+    this.iterating = true;
+    try {
+      yield* this.iterate();
+    } finally {
+      this.iterating = false;
+    }
+  }
+
+  private async *iterate(): AsyncGenerator<ConsumerMessage, void, undefined> {
     const group = this.requireGroup('messages()');
     for (;;) {
       group.waiting = true;
@@ -228,6 +311,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
       await this.group?.close();
       this.fetcher.close();
       await this.cluster.close();
+      this.resolveClosed();
     })();
     return this.closing;
   }

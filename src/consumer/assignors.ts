@@ -1,5 +1,3 @@
-const ST: Record<string, number> = ((globalThis as any).__asg ??= {});
-const bump = (k: string) => { ST[k] = (ST[k] ?? 0) + 1; };
 /**
  * Client-side partition assignors of the classic consumer group protocol (JoinGroup/SyncGroup):
  * the group leader runs one of these on the subscriptions of every member and sends the result
@@ -42,8 +40,13 @@ const bump = (k: string) => { ST[k] = (ST[k] ?? 0) + 1; };
  *    (IllegalArgumentException / ArithmeticException), range returns an empty map;
  *  - Java state kept across calls in an assignor instance is not kept: `maxGeneration` of
  *    AbstractStickyAssignor is per call here (Java never lowers it on a long-lived leader).
- * Where Java would throw on inconsistent input (a NullPointerException or IllegalStateException
- * inside the sticky assignor), {@link AssignmentError} is thrown.
+ * Where Java would throw (a NullPointerException or IllegalStateException inside the sticky
+ * assignor, on ownership claims no healthy group produces), {@link AssignmentError} is thrown.
+ * Where Java's sticky assignor never returns (rare inputs on which
+ * GeneralAssignmentBuilder.performReassignments moves the same partitions back and forth forever;
+ * found by random search, about 1 in 100,000 skewed ownership layouts), the loop is detected
+ * exactly (a pass starting from a state already seen) and {@link AssignmentError} is thrown with
+ * `javaBehaviour: 'hangs'`; on every input Java finishes, the outcome is Java's.
  */
 import { KafkaesqueError } from '../../protocol/errors.js';
 
@@ -115,10 +118,17 @@ export class UnknownAssignorError extends KafkaesqueError {
   }
 }
 
-/** The assignor met input on which Java's assignor fails (Java throws the exception named in the message). */
+/**
+ * The assignor met input on which Java's assignor fails: Java throws the exception named in the
+ * message (`javaBehaviour: 'throws'`), or Java never returns (`'hangs'`: an endless loop of the
+ * sticky assignor's rebalancing, detected here by a repeated state).
+ */
 export class AssignmentError extends KafkaesqueError {
-  constructor(message: string) {
+  readonly javaBehaviour: 'throws' | 'hangs';
+
+  constructor(message: string, javaBehaviour: 'throws' | 'hangs' = 'throws') {
     super('ERR_ASSIGNMENT', message);
+    this.javaBehaviour = javaBehaviour;
   }
 }
 
@@ -259,6 +269,11 @@ class JavaHashSet<K> {
   first(): K | undefined {
     if (this.table) for (const bin of this.table) if (bin.length > 0) return bin[0];
     return undefined;
+  }
+
+  /** Bucket count (0 before the first insertion): with keys(), the whole table layout. */
+  get capacity(): number {
+    return this.table ? this.table.length : 0;
   }
 
   keys(): K[] {
@@ -430,7 +445,7 @@ function rangeAssign(ctx: Context): Map<string, TopicPartition[]> {
     }
   };
 
-  if (states.some((s) => s.needsRackAwareAssignment)) { bump('rangeRack');
+  if (states.some((s) => s.needsRackAwareAssignment)) {
     // Group topics by identical consumers (with racks), then by partition count as seen by the
     // rack map (0 when the consumers have no racks): co-partitioned topics are aligned together.
     const byConsumers = new Map<string, RangeTopicState[]>();
@@ -447,7 +462,7 @@ function rangeAssign(ctx: Context): Map<string, TopicPartition[]> {
         g.push(s);
       }
       for (const [numPartitions, coPartitioned] of byCount) {
-        if (coPartitioned.length > 1) { bump('coPartitioned' + (numPartitions > 0 ? '' : '0'));
+        if (coPartitioned.length > 1) {
           const remaining = [...coPartitioned[0].consumers.keys()];
           for (let p = 0; p < numPartitions; p++) {
             const c = remaining.find((cand) => coPartitioned.every((s) => racksMatch(s, cand, p) && maxAssignable(s, cand) > 0));
@@ -854,6 +869,17 @@ class PartitionMovements {
     }
   }
 
+  /** The complete state (every move record and each set's table layout), canonical. */
+  snapshot(): string {
+    const parts: string[] = [];
+    for (const [topic, forTopic] of this.byTopic) {
+      for (const [pair, set] of forTopic) {
+        parts.push(JSON.stringify([topic, pair, set.capacity, set.keys().map((tp) => tp.partition)]));
+      }
+    }
+    return parts.sort().join('\n');
+  }
+
   /** To keep stickiness, moving a partition back along an earlier move moves that partition instead. */
   actualPartitionToMove(tp: TopicPartition, oldConsumer: string, newConsumer: string): TopicPartition {
     const forTopic = this.byTopic.get(tp.topic);
@@ -861,7 +887,7 @@ class PartitionMovements {
     const moved = this.movements.get(tp);
     if (moved) oldConsumer = moved.src;
     const reverse = forTopic.get(PartitionMovements.key(newConsumer, oldConsumer));
-    if (reverse) bump(reverse.size > 1 ? 'actualMulti' : 'actualSingle'); return reverse ? reverse.first()! : tp;
+    return reverse ? reverse.first()! : tp;
   }
 }
 
@@ -1088,17 +1114,33 @@ function generalAssign(
     reassignPartitionTo(tp, newConsumer);
   };
 
+  // Each pass of performReassignments is a function of the assignment and the move records: a
+  // state seen at the start of an earlier pass means Java's loop never ends (it happens, rarely,
+  // with partitions moved back and forth by getTheActualPartitionToBeMoved). We fail instead.
+  const passState = (): string =>
+    `${JSON.stringify([...currentAssignment].map(([c, l]) => [c, l.map((tp) => [tp.topic, tp.partition])]))}\n${movements.snapshot()}`;
+
   const performReassignments = (reassignable: readonly TopicPartition[]): boolean => {
     let performed = false;
     let modified: boolean;
+    const seen = new Set<string>();
     do {
+      const state = passState();
+      if (seen.has(state)) {
+        throw new AssignmentError(
+          'the cooperative-sticky assignment does not terminate on this input: Java 4.2.1 loops forever here ' +
+            '(AbstractStickyAssignor.performReassignments keeps moving the same partitions back and forth)',
+          'hangs',
+        );
+      }
+      seen.add(state);
       modified = false;
       for (let i = 0; i < reassignable.length && !isBalanced(); i++) {
         const tp = reassignable[i];
         const consumer = currentPartitionConsumer.get(tp);
         const prev = prevAssignment.get(tp);
         if (prev !== undefined && sizeOf(consumer) > sizeOf(prev.consumer) + 1) {
-          bump('prevMove'); reassignPartitionTo(tp, prev.consumer);
+          reassignPartitionTo(tp, prev.consumer);
           performed = modified = true;
           continue;
         }
@@ -1163,11 +1205,11 @@ function generalAssign(
   const preBalanceAssignment = copy(currentAssignment);
   const preBalancePartitionConsumers = new Map(currentPartitionConsumer);
 
-  bump('general'); if (rackInfo.consumerRacks.size) bump('generalRack'); if (!revocationRequired) { if (performReassignments(unassignedPartitions)) bump('firstPerformed'); }
-  const reassignmentPerformed = performReassignments(sortedAllPartitions); if (reassignmentPerformed) bump('secondPerformed');
+  if (!revocationRequired) performReassignments(unassignedPartitions);
+  const reassignmentPerformed = performReassignments(sortedAllPartitions);
 
   if (!initializing && reassignmentPerformed && balanceScore(currentAssignment) >= balanceScore(preBalanceAssignment)) {
-    bump('revert'); currentAssignment = copy(preBalanceAssignment);
+    currentAssignment = copy(preBalanceAssignment);
     currentPartitionConsumer = preBalancePartitionConsumers;
   }
   for (const [c, list] of fixedAssignments) currentAssignment.set(c, list);
@@ -1183,7 +1225,7 @@ function cooperativeStickyAssign(ctx: Context): Map<string, TopicPartition[]> {
   let transferring: Map<TopicPartition, string>;
   if (own.allSubscriptionsEqual) {
     transferring = new Map();
-    bump('constrained'); if (rackInfo.consumerRacks.size) bump('constrainedRack'); assignment = constrainedAssign(ctx, rackInfo, own, transferring); if (own.partitionsWithMultiplePreviousOwners.size) bump('multiOwners');
+    assignment = constrainedAssign(ctx, rackInfo, own, transferring);
   } else {
     assignment = generalAssign(ctx, rackInfo, own, memberData);
     // computePartitionsTransferringOwnership: added to one member and revoked from another
@@ -1198,7 +1240,7 @@ function cooperativeStickyAssign(ctx: Context): Map<string, TopicPartition[]> {
     }
     transferring = new Map([...added].filter(([tp]) => revoked.has(tp)));
   }
-  if (transferring.size) bump('transferring'); for (const [tp, c] of transferring) removeFirst(assignment.get(c)!, tp);
+  for (const [tp, c] of transferring) removeFirst(assignment.get(c)!, tp);
   return assignment;
 }
 

@@ -42,6 +42,10 @@ export interface GroupEvents {
   revoked: [partitions: TopicPartition[]];
   /** A group error the member cannot recover from by itself (authorization, fenced, ...). */
   error: [err: Error];
+  /** A rebalance began. */
+  rebalancing: [];
+  /** A rebalance ended: what this member claimed and released during it (error if it failed). */
+  rebalanced: [outcome: { claimed: TopicPartition[]; released: TopicPartition[]; error?: Error }];
 }
 
 /** A group-level failure: what the coordinator said, and what to do. */
@@ -75,6 +79,7 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
   protected closed = false;
   /** Whether the application is waiting for messages (an idle application is not stuck). */
   waiting = false;
+  private rebalance: { claimed: TopicPartition[]; released: TopicPartition[] } | undefined;
 
   constructor(
     protected readonly cluster: Cluster,
@@ -92,6 +97,21 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
   abstract polled(): void;
   /** Generation (or member epoch) and ids to commit with; undefined while not a member. */
   protected abstract commitIdentity(): { generation: number; memberId: string; instanceId: string | null } | undefined;
+
+  /** Marks the start of a rebalance (once, until it ends). */
+  protected beginRebalance(): void {
+    if (this.rebalance !== undefined) return;
+    this.rebalance = { claimed: [], released: [] };
+    this.emit('rebalancing');
+  }
+
+  /** Marks the end of the rebalance in progress, reporting what changed. */
+  protected endRebalance(error?: Error): void {
+    const r = this.rebalance;
+    if (r === undefined) return;
+    this.rebalance = undefined;
+    this.emit('rebalanced', error === undefined ? r : { ...r, error });
+  }
 
   protected startAutoCommit(): void {
     if (!this.o.autoCommit) return;
@@ -184,6 +204,7 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
       if (offset !== undefined && offset >= 0n) this.committed.set(k, offset);
       this.fetcher.assign(tp.topic, tp.partition, offset !== undefined && offset >= 0n ? offset : this.o.resetPolicy);
     }
+    this.rebalance?.claimed.push(...added);
     this.emit('assigned', added);
   }
 
@@ -196,7 +217,9 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
       this.committed.delete(k);
       this.fetcher.unassign(tp.topic, tp.partition);
     }
-    if (notify) this.emit('revoked', partitions);
+    if (!notify) return;
+    this.rebalance?.released.push(...partitions);
+    this.emit('revoked', partitions);
   }
 
   protected async fetchCommitted(partitions: TopicPartition[]): Promise<Map<string, bigint>> {

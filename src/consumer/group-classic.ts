@@ -92,18 +92,21 @@ export class ClassicGroupMember extends GroupMemberBase {
 
   private async joinLoop(): Promise<void> {
     let attempt = 0;
+    if (this.needsJoin) this.beginRebalance();
     while (this.needsJoin && !this.closed && !this.leftForPollTimeout) {
       try {
         await this.joinOnce();
         attempt = 0;
       } catch (err) {
         if (err instanceof KafkaesqueError && !err.retriable) {
+          this.endRebalance(err);
           this.emit('error', err);
           throw err;
         }
         await sleep(backoffMs(attempt++, this.o.retryBackoffMs, this.o.retryBackoffMaxMs));
       }
     }
+    this.endRebalance();
   }
 
   private protocols(): Array<{ name: string; metadata: Buffer }> {

@@ -178,6 +178,8 @@ export class ConsumerProtocolMember extends GroupMemberBase {
       for (const p of t.partitions) next.set(key(name, p), { topic: name, partition: p });
     }
     const revoked = [...this.owned].filter(([k]) => !next.has(k)).map(([, tp]) => tp);
+    const changes = revoked.length > 0 || [...next.keys()].some((k) => !this.owned.has(k));
+    if (changes || this.firstAssignment !== undefined) this.beginRebalance();
     if (revoked.length > 0) {
       await this.commitMarked(new Set(revoked.map((tp) => key(tp.topic, tp.partition)))).catch(() => {});
       this.revoke(revoked, true);
@@ -188,6 +190,7 @@ export class ConsumerProtocolMember extends GroupMemberBase {
       await this.take(added);
       this.ownedChanged = true;
     }
+    this.endRebalance();
     this.firstAssignment?.();
     this.firstAssignment = this.joinFailed = undefined;
     // acknowledge the new ownership at once, so the broker can move partitions along

@@ -225,3 +225,41 @@ describe('KIP-848 consumer group protocol (groupProtocol: consumer)', () => {
     await c.close();
   });
 });
+
+test("the Go layer's surface: 'message' and 'notification' events, for await, subscriptions(), closed", async () => {
+  const topic = await createTopic(admin, uniqueTopic('grp-api'), 2);
+  const group = uniqueTopic('group');
+  await produceAll(topic, 2, 3, 'g');
+  const notifications: Array<{ type: string; claimed: Record<string, number[]>; current: Record<string, number[]> }> = [];
+  const c = await Consumer.create(groupConfig(topic, group));
+  c.on('notification', (n) => notifications.push(n));
+  expect(c.subscriptions()).toEqual({ [topic]: [0, 1] });
+  const seen: ConsumerMessage[] = [];
+  c.on('message', (m) => {
+    seen.push(m);
+    c.markOffset(m);
+  });
+  await until(() => seen.length === 6);
+  expect(seen.map((m) => m.value!.toString()).sort()).toEqual(['g-0-0', 'g-0-1', 'g-0-2', 'g-1-0', 'g-1-1', 'g-1-2']);
+  // a second member: this one gets a start and an ok notification for the rebalance
+  const d = await Consumer.create(groupConfig(topic, group));
+  await until(() => notifications.some((n) => n.type === 'ok') && c.assignment().length === 1);
+  expect(notifications[0]!.type).toBe('start');
+  const ok = notifications.find((n) => n.type === 'ok')!;
+  expect(ok.current[topic]).toHaveLength(1);
+  await d.close();
+  await c.close();
+  await expect(c.closed).resolves.toBeUndefined();
+
+  // for await over the consumer itself, continuing from the committed offsets
+  await produceAll(topic, 2, 1, 'h');
+  const e = await Consumer.create(groupConfig(topic, group));
+  const got: string[] = [];
+  for await (const m of e) {
+    got.push(m.value!.toString());
+    e.markOffset(m);
+    if (got.length === 2) break;
+  }
+  expect(got.sort()).toEqual(['h-0-0', 'h-1-0']);
+  await e.close();
+});
