@@ -23,7 +23,8 @@
  *    `String.hashCode`/`TopicPartition.hashCode`, bucket spreading, table growth and bucket
  *    order. So `members` must be given in JoinGroup-response order, as the broker sent them.
  *    (Not emulated: HashMap "tree bins", which Java only builds for 9+ keys in one bucket of a
- *    table of 64+ buckets, i.e. groups of more than 48 members with colliding hashes.)
+ *    table of 64+ buckets: groups of more than 48 members whose ids collide, or more than 48
+ *    partitions of one topic moved between the same two members, which cannot collide so.)
  *  - Rack awareness (KIP-881): on by default in Java whenever members send a rack id and the
  *    partitions' replica racks are known, for range and cooperative-sticky (roundrobin ignores
  *    racks). Used when at least one member rack is a replica rack and not every partition has
@@ -34,6 +35,11 @@
  *    its userData (int32, Java's encoding), and partitions that move from one live owner to
  *    another are left out of the new owner's assignment in this round (KIP-429): the owner
  *    revokes them, and they are assigned in the follow-up rebalance.
+ *  - Java quirks kept (all checked against the JVM): a member with an empty subscription that
+ *    Java iterates first makes the sticky assignor treat all subscriptions as identical (it then
+ *    gets partitions); when two members claim a partition, the rival's generation is read from
+ *    the v2 field only (a userData generation counts for the claimant, not the rival); owned
+ *    partitions beyond a topic's partition count can make Java throw (then so do we).
  *
  * Differences from Java, on input the Java consumer never produces:
  *  - no members: we return an empty assignment; Java's roundrobin and cooperative-sticky throw
