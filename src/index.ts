@@ -68,3 +68,5 @@ export { PartitionError } from './consumer/fetcher.js';
 export { CorruptRecordBatchError, RecordBatchTooLargeError, RecordBatchError } from '../protocol/records.js';
 /** The wire-protocol codec (also importable alone as `kafkaesque/protocol`). */
 export * as protocol from '../protocol/index.js';
+export * from './mux/index.js';
+export * from './plugin/index.js';

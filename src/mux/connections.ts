@@ -1,0 +1,181 @@
+/**
+ * Connections: named, thin views over a {@link Multiplexer}. Every send goes through the
+ * Multiplexer's one SyncProducer or AsyncProducer; every subscription through its one group
+ * consumer (or, for manual connections, its one groupless consumer).
+ */
+import type { ConsumerMessage, StartOffset } from '../client/consumer.js';
+import type { ProducerError } from '../producer/errors.js';
+import type { MessageBytes, ProducerMessage } from '../producer/message.js';
+import type { MessageHandler, Multiplexer } from './multiplexer.js';
+import { MuxUsageError } from './errors.js';
+
+/** Where a synchronous send landed. */
+export interface SendResult {
+  partition: number;
+  offset: bigint;
+}
+
+export type Key = MessageBytes | null;
+export type SuccessCallback<M = unknown> = (msg: ProducerMessage<M>) => void;
+export type ErrorCallback = (err: ProducerError) => void;
+
+/** `put(key, data)` sends to the publisher's topic and resolves once acknowledged. */
+export interface SyncPublisher {
+  readonly topic: string;
+  put(key: Key, data: MessageBytes | null): Promise<SendResult>;
+}
+
+/** `put(key, data)` sends to the publisher's topic; the outcome goes to its callbacks. */
+export interface AsyncPublisher {
+  readonly topic: string;
+  /** Returns a Promise only when the send buffer is full (await it to slow down). */
+  put(key: Key, data: MessageBytes | null, metadata?: unknown): void | Promise<void>;
+}
+
+const result = (m: ProducerMessage): SendResult => ({ partition: m.partition, offset: m.offset });
+
+/** Sends: shared by every kind of bytes connection. */
+export class SendingConnection {
+  /** @internal */
+  constructor(
+    /** @internal */ readonly mux: Multiplexer,
+    readonly name: string,
+  ) {}
+
+  async sendSyncMessage(topic: string, key: Key, value: MessageBytes | null): Promise<SendResult> {
+    return result(await this.mux.syncProducer.sendMsgByte(topic, key, value));
+  }
+
+  sendSyncByte(topic: string, key: Key, value: Buffer | Uint8Array): Promise<SendResult> {
+    return this.sendSyncMessage(topic, key, value);
+  }
+
+  sendSyncString(topic: string, key: Key, value: string): Promise<SendResult> {
+    return this.sendSyncMessage(topic, key, value);
+  }
+
+  async sendSyncMessageToPartition(topic: string, partition: number, key: Key, value: MessageBytes | null): Promise<SendResult> {
+    return result(await this.mux.syncProducer.sendMsgToPartition(topic, partition, key, value));
+  }
+
+  sendSyncByteToPartition(topic: string, partition: number, key: Key, value: Buffer | Uint8Array): Promise<SendResult> {
+    return this.sendSyncMessageToPartition(topic, partition, key, value);
+  }
+
+  sendSyncStringToPartition(topic: string, partition: number, key: Key, value: string): Promise<SendResult> {
+    return this.sendSyncMessageToPartition(topic, partition, key, value);
+  }
+
+  /**
+   * Sends without waiting; the outcome goes to `onSuccess` (with partition, offset and
+   * `metadata`) or `onError`. Returns a Promise only when the send buffer is full.
+   */
+  sendAsyncMessage<M = unknown>(
+    topic: string,
+    key: Key,
+    value: MessageBytes | null,
+    metadata?: M,
+    onSuccess?: SuccessCallback<M>,
+    onError?: ErrorCallback,
+  ): void | Promise<void> {
+    return this.mux.asyncProducer.sendMsgByte(topic, key, value, metadata, callbacks(onSuccess, onError));
+  }
+
+  sendAsyncByte<M = unknown>(topic: string, key: Key, value: Buffer | Uint8Array, metadata?: M, onSuccess?: SuccessCallback<M>, onError?: ErrorCallback): void | Promise<void> {
+    return this.sendAsyncMessage(topic, key, value, metadata, onSuccess, onError);
+  }
+
+  sendAsyncString<M = unknown>(topic: string, key: Key, value: string, metadata?: M, onSuccess?: SuccessCallback<M>, onError?: ErrorCallback): void | Promise<void> {
+    return this.sendAsyncMessage(topic, key, value, metadata, onSuccess, onError);
+  }
+
+  sendAsyncMessageToPartition<M = unknown>(
+    topic: string,
+    partition: number,
+    key: Key,
+    value: MessageBytes | null,
+    metadata?: M,
+    onSuccess?: SuccessCallback<M>,
+    onError?: ErrorCallback,
+  ): void | Promise<void> {
+    return this.mux.asyncProducer.sendMsgToPartition(topic, partition, key, value, metadata, callbacks(onSuccess, onError));
+  }
+
+  sendAsyncByteToPartition<M = unknown>(topic: string, partition: number, key: Key, value: Buffer | Uint8Array, metadata?: M, onSuccess?: SuccessCallback<M>, onError?: ErrorCallback): void | Promise<void> {
+    return this.sendAsyncMessageToPartition(topic, partition, key, value, metadata, onSuccess, onError);
+  }
+
+  sendAsyncStringToPartition<M = unknown>(topic: string, partition: number, key: Key, value: string, metadata?: M, onSuccess?: SuccessCallback<M>, onError?: ErrorCallback): void | Promise<void> {
+    return this.sendAsyncMessageToPartition(topic, partition, key, value, metadata, onSuccess, onError);
+  }
+
+  newSyncPublisher(topic: string): SyncPublisher {
+    return { topic, put: (key, data) => this.sendSyncMessage(topic, key, data) };
+  }
+
+  newAsyncPublisher(topic: string, onSuccess?: SuccessCallback, onError?: ErrorCallback): AsyncPublisher {
+    return { topic, put: (key, data, metadata) => this.sendAsyncMessage(topic, key, data, metadata, onSuccess, onError) };
+  }
+
+  newSyncPublisherToPartition(topic: string, partition: number): SyncPublisher {
+    return { topic, put: (key, data) => this.sendSyncMessageToPartition(topic, partition, key, data) };
+  }
+
+  newAsyncPublisherToPartition(topic: string, partition: number, onSuccess?: SuccessCallback, onError?: ErrorCallback): AsyncPublisher {
+    return {
+      topic,
+      put: (key, data, metadata) => this.sendAsyncMessageToPartition(topic, partition, key, data, metadata, onSuccess, onError),
+    };
+  }
+}
+
+function callbacks<M>(onSuccess?: SuccessCallback<M>, onError?: ErrorCallback): { onSuccess?: SuccessCallback<M>; onError?: ErrorCallback } {
+  const c: { onSuccess?: SuccessCallback<M>; onError?: ErrorCallback } = {};
+  if (onSuccess) c.onSuccess = onSuccess;
+  if (onError) c.onError = onError;
+  return c;
+}
+
+/** A connection that consumes topics through the Multiplexer's consumer group. */
+export class BytesConnection extends SendingConnection {
+  /**
+   * Subscribes `handler` to `topics` (before `start()`; after it: MuxStartedError). Every
+   * connection subscribed to a topic receives each of its messages.
+   */
+  consumeTopic(handler: MessageHandler, ...topics: string[]): void {
+    if (topics.length === 0) throw new MuxUsageError('ERR_MUX_TOPIC', 'consumeTopic: name at least one topic');
+    for (const t of topics) this.mux.subscribe(this.name, t, handler);
+  }
+
+  /** Stops delivering `topic` to this connection (messages queued for it are dropped, unmarked). */
+  stopConsuming(topic: string): void {
+    this.mux.unsubscribe(this.name, topic);
+  }
+
+  /** Marks `message` processed by this connection (committed once every subscriber of its topic marked it). */
+  markOffset(message: Pick<ConsumerMessage, 'topic' | 'partition' | 'offset'>, metadata?: string): void {
+    this.mux.mark(this.name, message, metadata);
+  }
+
+  /** Commits the group's marked offsets now. */
+  commitOffsets(): Promise<void> {
+    return this.mux.commitOffsets();
+  }
+}
+
+/** A connection that consumes single partitions from a chosen offset, outside the group. */
+export class BytesManualConnection extends SendingConnection {
+  /**
+   * Consumes `topic`-`partition` from `offset` (OffsetOldest, OffsetNewest or an offset) with
+   * `handler`, one message at a time. Allowed before and after `start()`; before, consumption
+   * begins at `start()`. A partition consumed here is not also delivered through the group.
+   */
+  consumePartition(handler: MessageHandler, topic: string, partition: number, offset: StartOffset): Promise<void> {
+    return this.mux.consumePartition(this.name, topic, partition, offset, handler);
+  }
+
+  /** Stops consuming a partition. `offset` is accepted for the original API's sake and ignored. */
+  stopConsumingPartition(topic: string, partition: number, _offset?: StartOffset): void {
+    this.mux.stopConsumingPartition(this.name, topic, partition);
+  }
+}

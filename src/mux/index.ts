@@ -1,0 +1,27 @@
+/** The Multiplexer layer: many named connections over one set of producers and consumers. */
+export { Multiplexer, HandlerError, HIGH_WATER, LOW_WATER, type MessageHandler, type MultiplexerOptions, type MultiplexerEvents } from './multiplexer.js';
+export {
+  SendingConnection,
+  BytesConnection,
+  BytesManualConnection,
+  type SendResult,
+  type SyncPublisher,
+  type AsyncPublisher,
+  type Key,
+  type SuccessCallback,
+  type ErrorCallback,
+} from './connections.js';
+export {
+  ProtoConnection,
+  ProtoManualConnection,
+  ProtoMessage,
+  binarySerializer,
+  jsonSerializer,
+  type ProtoSerializer,
+  type ProtoValue,
+  type ProtoHandler,
+  type ProtoSyncPublisher,
+  type ProtoAsyncPublisher,
+} from './proto.js';
+export { loadMuxConfigFile, parseMuxConfig, type MuxFileConfig } from './config-file.js';
+export { MuxConfigError, MuxStartedError, MuxClosedError, MuxUsageError } from './errors.js';

@@ -1,0 +1,492 @@
+/**
+ * The Multiplexer: many named connections sharing one SyncProducer, one AsyncProducer, one
+ * group Consumer (joined once, in `start()`, for the union of the subscribed topics) and one
+ * groupless Consumer for manual partition consumption (created on first use). Connections
+ * (src/mux/connections.ts) are thin views over it.
+ *
+ * Delivery. One loop reads the group consumer's messages and appends each to the queue of
+ * every connection subscribed to its topic; each connection's queue is drained by its own
+ * worker, one message at a time, in order (so messages of one partition are handled in
+ * offset order). The loop never waits for a handler: when a queue passes HIGH_WATER messages,
+ * the topic's partitions are paused in the consumer until every queue of that topic is back
+ * under LOW_WATER. A slow handler thus holds back its topic only; nothing is dropped.
+ *
+ * Offsets. A handler marks what it processed with its connection's `markOffset`. The group's
+ * mark for a partition is the minimum over the connections subscribed to the topic (and not
+ * stopped): an offset is committed only once every such connection has marked it. Commits are
+ * periodic (Config.autoCommit), on `commitOffsets()`, before a rebalance and on close.
+ */
+import { EventEmitter } from 'node:events';
+import { Config } from '../client/config.js';
+import { Consumer, type ConsumerMessage, type PartitionConsumer, type StartOffset } from '../client/consumer.js';
+import { AsyncProducer, SyncProducer } from '../client/producers.js';
+import type { TopicPartition } from '../consumer/assignors.js';
+import { KafkaesqueError } from '../../protocol/errors.js';
+import { loadMuxConfigFile } from './config-file.js';
+import { BytesConnection, BytesManualConnection } from './connections.js';
+import { MuxClosedError, MuxStartedError, MuxUsageError } from './errors.js';
+import { ProtoConnection, ProtoManualConnection, type ProtoSerializer, binarySerializer } from './proto.js';
+
+/** A handler of consumed messages; may be async (the next message waits for it). */
+export type MessageHandler = (message: ConsumerMessage) => void | Promise<void>;
+
+/** Queue length (per connection and topic) above which the topic is paused. */
+export const HIGH_WATER = 1000;
+/** Queue length under which a paused topic is resumed. */
+export const LOW_WATER = 500;
+
+export interface MultiplexerOptions {
+  /** Consumer group id; default: the Multiplexer's name. */
+  groupId?: string;
+}
+
+export interface MultiplexerEvents {
+  /** A handler threw, or the group consumer failed. */
+  error: [err: Error];
+}
+
+/** A handler failed; the message is not marked (the handler marks what it processed). */
+export class HandlerError extends KafkaesqueError {
+  constructor(
+    readonly connection: string,
+    readonly topic: string,
+    readonly partition: number,
+    readonly offset: bigint,
+    cause: unknown,
+  ) {
+    super(
+      'ERR_MUX_HANDLER',
+      `connection '${connection}': the handler of ${topic}-${partition}@${offset} failed: ${(cause as Error)?.message ?? String(cause)}`,
+      { cause },
+    );
+  }
+}
+
+const tpKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+
+/** One connection's subscription to one topic: its queue, its worker and its marks. */
+class Subscription {
+  private queue: ConsumerMessage[] = [];
+  private head = 0;
+  private running = false;
+  private idleWaiters: Array<() => void> = [];
+  stopped = false;
+  /** Next offset to commit, per partition, as this connection marked it. */
+  readonly marks = new Map<number, { offset: bigint; metadata: string | undefined }>();
+
+  constructor(
+    private readonly mux: Multiplexer,
+    readonly connection: string,
+    readonly topic: string,
+    readonly handler: MessageHandler,
+  ) {}
+
+  get length(): number {
+    return this.queue.length - this.head;
+  }
+
+  push(m: ConsumerMessage): void {
+    this.queue.push(m);
+    if (!this.running) void this.run();
+  }
+
+  /** Drops queued messages (of some partitions, or all). */
+  drop(partitions?: ReadonlySet<number>): void {
+    const rest = this.queue.slice(this.head).filter((m) => partitions !== undefined && !partitions.has(m.partition));
+    this.queue = rest;
+    this.head = 0;
+  }
+
+  /** Resolves when the message being handled (if any) is done. */
+  idle(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.head < this.queue.length && !this.stopped && !this.mux.isStopping) {
+        const m = this.queue[this.head]!;
+        this.queue[this.head++] = undefined as unknown as ConsumerMessage;
+        if (this.head > 1024 && this.head * 2 > this.queue.length) {
+          this.queue = this.queue.slice(this.head);
+          this.head = 0;
+        }
+        try {
+          await this.handler(m);
+        } catch (err) {
+          this.mux.reportError(new HandlerError(this.connection, m.topic, m.partition, m.offset, err));
+        }
+        this.mux.handled(this.topic);
+      }
+    } finally {
+      this.running = false;
+      for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+}
+
+interface ManualSubscription {
+  connection: string;
+  topic: string;
+  partition: number;
+  offset: StartOffset;
+  handler: MessageHandler;
+  pc?: PartitionConsumer;
+  done?: Promise<void>;
+  stopped: boolean;
+}
+
+export class Multiplexer extends EventEmitter<MultiplexerEvents> {
+  private readonly subs = new Map<string, Subscription[]>();
+  private readonly manual = new Map<string, ManualSubscription>();
+  private readonly pausedTopics = new Set<string>();
+  private readonly connectionNames = new Set<string>();
+  private group: Consumer | undefined;
+  private manualConsumer: Promise<Consumer> | undefined;
+  private loop: Promise<void> | undefined;
+  private started = false;
+  private stopping = false;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    /** The client configuration every producer and consumer is built from. */
+    readonly config: Config,
+    readonly name: string,
+    readonly groupId: string,
+    /** @internal */ readonly syncProducer: SyncProducer,
+    /** @internal */ readonly asyncProducer: AsyncProducer,
+  ) {
+    super();
+  }
+
+  /** A Multiplexer configured by a YAML file (see docs/multiplexer.md); group id = `group_id` or `name`. */
+  static async fromFile(file: string, name: string): Promise<Multiplexer> {
+    const { config, groupId } = loadMuxConfigFile(file);
+    return Multiplexer.fromConfig(config, name, groupId !== undefined ? { groupId } : {});
+  }
+
+  /** A Multiplexer on a client Config; the group id is `options.groupId`, else `config.group`, else `name`. */
+  static async fromConfig(config: Config, name: string, options: MultiplexerOptions = {}): Promise<Multiplexer> {
+    if (typeof name !== 'string' || name === '') throw new MuxUsageError('ERR_MUX_NAME', 'a Multiplexer needs a non-empty name');
+    const base = new Config(config);
+    const sync = await SyncProducer.create(base);
+    let async: AsyncProducer;
+    try {
+      async = await AsyncProducer.create(base);
+    } catch (err) {
+      await sync.close();
+      throw err;
+    }
+    return new Multiplexer(base, name, options.groupId ?? config.group ?? name, sync, async);
+  }
+
+  /** @internal */
+  get isStopping(): boolean {
+    return this.stopping;
+  }
+
+  isStarted(): boolean {
+    return this.started;
+  }
+
+  /** The topics subscribed through `consumeTopic`. */
+  topics(): string[] {
+    return [...this.subs.keys()];
+  }
+
+  /** The partitions the group consumer owns (none before start or without subscriptions). */
+  assignment(): TopicPartition[] {
+    return this.group?.assignment() ?? [];
+  }
+
+  // ---------------------------------------------------------------- connections
+
+  private claimName(name: string): void {
+    this.ensureOpen('new connection');
+    if (typeof name !== 'string' || name === '') throw new MuxUsageError('ERR_MUX_NAME', 'a connection needs a non-empty name');
+    if (this.connectionNames.has(name)) throw new MuxUsageError('ERR_MUX_NAME', `a connection named '${name}' already exists`);
+    this.connectionNames.add(name);
+  }
+
+  newBytesConnection(name: string): BytesConnection {
+    this.claimName(name);
+    return new BytesConnection(this, name);
+  }
+
+  newBytesManualConnection(name: string): BytesManualConnection {
+    this.claimName(name);
+    return new BytesManualConnection(this, name);
+  }
+
+  newProtoConnection(name: string, serializer: ProtoSerializer = binarySerializer): ProtoConnection {
+    return new ProtoConnection(this.newBytesConnection(name), serializer);
+  }
+
+  newProtoManualConnection(name: string, serializer: ProtoSerializer = binarySerializer): ProtoManualConnection {
+    return new ProtoManualConnection(this.newBytesManualConnection(name), serializer);
+  }
+
+  // ---------------------------------------------------------------- subscriptions (internal API of connections)
+
+  private ensureOpen(what: string): void {
+    if (this.closing) throw new MuxClosedError(what);
+  }
+
+  /** @internal */
+  subscribe(connection: string, topic: string, handler: MessageHandler): void {
+    this.ensureOpen('consumeTopic');
+    if (this.started) throw new MuxStartedError(`consumeTopic('${topic}')`);
+    if (typeof topic !== 'string' || topic === '') throw new MuxUsageError('ERR_MUX_TOPIC', 'consumeTopic: a topic must be a non-empty string');
+    if (typeof handler !== 'function') throw new MuxUsageError('ERR_MUX_HANDLER', 'consumeTopic: the handler must be a function');
+    const list = this.subs.get(topic) ?? [];
+    if (list.some((s) => s.connection === connection)) {
+      throw new MuxUsageError('ERR_MUX_SUBSCRIBED', `connection '${connection}' already consumes topic '${topic}'`);
+    }
+    list.push(new Subscription(this, connection, topic, handler));
+    this.subs.set(topic, list);
+  }
+
+  /** @internal Stops delivery of `topic` to `connection`; its queued messages are dropped (not marked). */
+  unsubscribe(connection: string, topic: string): void {
+    const sub = this.subs.get(topic)?.find((s) => s.connection === connection && !s.stopped);
+    if (sub === undefined) return;
+    sub.stopped = true;
+    sub.drop();
+    for (const p of [...sub.marks.keys()]) this.updateMark(topic, p, undefined);
+    this.updatePause(topic);
+  }
+
+  /** @internal */
+  mark(connection: string, message: Pick<ConsumerMessage, 'topic' | 'partition' | 'offset'>, metadata?: string): void {
+    const sub = this.subs.get(message.topic)?.find((s) => s.connection === connection);
+    if (sub === undefined) {
+      throw new MuxUsageError('ERR_MUX_NOT_SUBSCRIBED', `markOffset: connection '${connection}' does not consume topic '${message.topic}'`);
+    }
+    const next = message.offset + 1n;
+    const prev = sub.marks.get(message.partition);
+    if (prev !== undefined && prev.offset >= next) return;
+    sub.marks.set(message.partition, { offset: next, metadata });
+    this.updateMark(message.topic, message.partition, metadata);
+  }
+
+  /** The group's mark of a partition: the least of the active subscriptions' marks. */
+  private updateMark(topic: string, partition: number, metadata: string | undefined): void {
+    if (this.group === undefined) return;
+    const active = (this.subs.get(topic) ?? []).filter((s) => !s.stopped);
+    if (active.length === 0) return;
+    let min: bigint | undefined;
+    for (const s of active) {
+      const m = s.marks.get(partition);
+      if (m === undefined) return; // someone has not processed anything of it yet
+      if (min === undefined || m.offset < min) min = m.offset;
+    }
+    if (min !== undefined) this.group.markOffset({ topic, partition, offset: min - 1n }, metadata);
+  }
+
+  /** @internal Commits the marked offsets now. */
+  async commitOffsets(): Promise<void> {
+    if (this.group !== undefined) await this.group.commitOffsets();
+  }
+
+  /** @internal */
+  async consumePartition(connection: string, topic: string, partition: number, offset: StartOffset, handler: MessageHandler): Promise<void> {
+    this.ensureOpen('consumePartition');
+    if (typeof handler !== 'function') throw new MuxUsageError('ERR_MUX_HANDLER', 'consumePartition: the handler must be a function');
+    const k = tpKey(topic, partition);
+    if (this.manual.has(k)) {
+      throw new MuxUsageError('ERR_ALREADY_CONSUMING', `${topic}-${partition} is already consumed by connection '${this.manual.get(k)!.connection}'`);
+    }
+    const sub: ManualSubscription = { connection, topic, partition, offset, handler, stopped: false };
+    this.manual.set(k, sub);
+    this.group?.pause(topic, partition);
+    if (this.started) {
+      try {
+        await this.launchManual(sub);
+      } catch (err) {
+        this.manual.delete(k);
+        this.resumeIfFree(topic, partition);
+        throw err;
+      }
+    }
+  }
+
+  /** @internal */
+  stopConsumingPartition(connection: string, topic: string, partition: number): void {
+    const k = tpKey(topic, partition);
+    const sub = this.manual.get(k);
+    if (sub === undefined || sub.connection !== connection) return;
+    sub.stopped = true;
+    sub.pc?.close();
+    this.manual.delete(k);
+    this.resumeIfFree(topic, partition);
+  }
+
+  private resumeIfFree(topic: string, partition: number): void {
+    if (this.group && !this.pausedTopics.has(topic) && !this.manual.has(tpKey(topic, partition))) this.group.resume(topic, partition);
+  }
+
+  private async launchManual(sub: ManualSubscription): Promise<void> {
+    this.manualConsumer ??= Consumer.create(new Config(this.config).set({ group: undefined, topics: undefined, groupInstanceId: undefined }));
+    const consumer = await this.manualConsumer;
+    const pc = await consumer.consumePartition(sub.topic, sub.partition, sub.offset);
+    sub.pc = pc;
+    if (sub.stopped) {
+      pc.close();
+      return;
+    }
+    sub.done = (async () => {
+      try {
+        for await (const m of pc.messages()) {
+          if (sub.stopped || this.stopping) break;
+          try {
+            await sub.handler(m);
+          } catch (err) {
+            this.reportError(new HandlerError(sub.connection, m.topic, m.partition, m.offset, err));
+          }
+        }
+      } catch (err) {
+        if (!sub.stopped && !this.stopping) this.reportError(err as Error);
+      }
+    })();
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /**
+   * Joins the group once for every subscribed topic (no group consumer when none is) and starts
+   * the manual partition consumers asked for so far.
+   */
+  async start(): Promise<void> {
+    this.ensureOpen('start');
+    if (this.started) throw new MuxStartedError('start()');
+    this.started = true;
+    const topics = [...this.subs.keys()];
+    if (topics.length > 0) {
+      const group = await Consumer.create(new Config(this.config).set({ group: this.groupId, topics }));
+      this.group = group;
+      group.on('error', (err) => this.reportError(err));
+      group.on('assigned', (tps) => {
+        for (const tp of tps) {
+          if (this.pausedTopics.has(tp.topic) || this.manual.has(tpKey(tp.topic, tp.partition))) group.pause(tp.topic, tp.partition);
+        }
+      });
+      group.on('revoked', (tps) => {
+        const byTopic = new Map<string, Set<number>>();
+        for (const tp of tps) (byTopic.get(tp.topic) ?? byTopic.set(tp.topic, new Set()).get(tp.topic)!).add(tp.partition);
+        for (const [topic, parts] of byTopic) {
+          for (const s of this.subs.get(topic) ?? []) {
+            s.drop(parts);
+            for (const p of parts) s.marks.delete(p);
+          }
+          this.updatePause(topic);
+        }
+      });
+      for (const tp of group.assignment()) {
+        if (this.manual.has(tpKey(tp.topic, tp.partition))) group.pause(tp.topic, tp.partition);
+      }
+      this.loop = this.deliver(group);
+    }
+    for (const sub of this.manual.values()) {
+      if (sub.pc === undefined) await this.launchManual(sub);
+    }
+  }
+
+  private async deliver(group: Consumer): Promise<void> {
+    try {
+      for await (const m of group.messages()) {
+        if (this.stopping) break;
+        if (this.manual.has(tpKey(m.topic, m.partition))) continue;
+        const list = this.subs.get(m.topic);
+        if (list === undefined) continue;
+        let delivered = false;
+        for (const s of list) {
+          if (s.stopped) continue;
+          s.push(m);
+          delivered = true;
+          if (s.length >= HIGH_WATER && !this.pausedTopics.has(m.topic)) this.pauseTopic(m.topic);
+        }
+        if (!delivered && !this.pausedTopics.has(m.topic)) this.pauseTopic(m.topic);
+      }
+    } catch (err) {
+      if (!this.stopping) this.reportError(err as Error);
+    }
+  }
+
+  /** @internal A handler finished a message of `topic`. */
+  handled(topic: string): void {
+    if (this.pausedTopics.has(topic)) this.updatePause(topic);
+  }
+
+  private updatePause(topic: string): void {
+    const active = (this.subs.get(topic) ?? []).filter((s) => !s.stopped);
+    const shouldPause = active.length === 0 || active.some((s) => s.length >= HIGH_WATER);
+    const canResume = active.length > 0 && active.every((s) => s.length <= LOW_WATER);
+    if (shouldPause && !this.pausedTopics.has(topic)) this.pauseTopic(topic);
+    else if (canResume && this.pausedTopics.has(topic)) this.resumeTopic(topic);
+  }
+
+  private pauseTopic(topic: string): void {
+    this.pausedTopics.add(topic);
+    for (const tp of this.group?.assignment() ?? []) if (tp.topic === topic) this.group!.pause(tp.topic, tp.partition);
+  }
+
+  private resumeTopic(topic: string): void {
+    this.pausedTopics.delete(topic);
+    for (const tp of this.group?.assignment() ?? []) if (tp.topic === topic) this.resumeIfFree(tp.topic, tp.partition);
+  }
+
+  /** Whether delivery of `topic` is paused (backpressure, or nobody consumes it any more). */
+  isPaused(topic: string): boolean {
+    return this.pausedTopics.has(topic);
+  }
+
+  /** @internal */
+  reportError(err: Error): void {
+    if (this.listenerCount('error') > 0) this.emit('error', err);
+    else this.config.logger.error(err.message, { code: (err as KafkaesqueError).code });
+  }
+
+  /**
+   * Stops delivery, waits for the handlers' current messages, commits the marked offsets,
+   * closes the consumers, flushes the async sends, then closes the producers. Messages queued
+   * but not handled are not marked: the group delivers them again after a restart.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.stopping = true;
+      const errors: unknown[] = [];
+      const attempt = async (fn: () => Promise<void> | undefined): Promise<void> => {
+        try {
+          await fn();
+        } catch (err) {
+          errors.push(err);
+        }
+      };
+      for (const sub of this.manual.values()) {
+        sub.stopped = true;
+        sub.pc?.close();
+      }
+      const subs = [...this.subs.values()].flat();
+      for (const s of subs) s.drop();
+      await Promise.all(subs.map((s) => s.idle()));
+      await Promise.all([...this.manual.values()].map((s) => s.done));
+      if (this.group) {
+        const group = this.group;
+        await attempt(() => group.commitOffsets());
+        await attempt(() => group.close());
+        await this.loop;
+      }
+      if (this.manualConsumer) {
+        const mc = this.manualConsumer;
+        await attempt(async () => (await mc).close());
+      }
+      await attempt(() => this.asyncProducer.flush());
+      await attempt(() => this.asyncProducer.close());
+      await attempt(() => this.syncProducer.close());
+      if (errors.length > 0) throw errors[0];
+    })();
+    return this.closing;
+  }
+}

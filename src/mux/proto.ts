@@ -1,0 +1,218 @@
+/**
+ * Protobuf connections: the bytes connections' operations with protobufjs messages. A value is
+ * a protobufjs message (created by `Type.create`/`fromObject`, or a generated class: anything
+ * with `$type`), or a plain object together with its `Type`. Handlers receive a
+ * {@link ProtoMessage} whose `getValue(Type)` decodes the value.
+ *
+ * Serializers: {@link binarySerializer} (protobuf wire format, the default) and
+ * {@link jsonSerializer}: protobuf's canonical JSON mapping as Go's protojson writes it
+ * (lowerCamelCase field names, 64-bit integers as strings, enums by name, bytes base64,
+ * default values omitted).
+ */
+import type * as protobuf from 'protobufjs';
+import type { RecordHeader } from '../../protocol/records.js';
+import type { ConsumerMessage, StartOffset } from '../client/consumer.js';
+import type { BytesConnection, BytesManualConnection, ErrorCallback, Key, SendResult, SuccessCallback } from './connections.js';
+import { MuxUsageError } from './errors.js';
+
+/** A protobufjs message (it knows its Type) or a plain object with its Type. */
+export type ProtoValue = protobuf.Message<object> | { type: protobuf.Type; value: object };
+
+export interface ProtoSerializer {
+  readonly name: string;
+  encode(type: protobuf.Type, value: object): Buffer;
+  decode<T extends object = Record<string, unknown>>(type: protobuf.Type, bytes: Buffer): T;
+}
+
+export const binarySerializer: ProtoSerializer = {
+  name: 'binary',
+  encode(type, value) {
+    const err = type.verify(value);
+    if (err !== null && !(value instanceof (type.ctor as unknown as Function))) {
+      throw new MuxUsageError('ERR_MUX_PROTO', `${type.fullName}: ${err}`);
+    }
+    const bytes = type.encode(value instanceof (type.ctor as unknown as Function) ? value : type.fromObject(value)).finish();
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  },
+  decode<T extends object>(type: protobuf.Type, bytes: Buffer): T {
+    return type.decode(bytes) as unknown as T;
+  },
+};
+
+/** The canonical JSON conversion options (protojson's defaults). */
+const JSON_OPTIONS: protobuf.IConversionOptions = { longs: String, enums: String, bytes: String, defaults: false, json: true };
+
+export const jsonSerializer: ProtoSerializer = {
+  name: 'json',
+  encode(type, value) {
+    const msg = value instanceof (type.ctor as unknown as Function) ? (value as protobuf.Message<object>) : type.fromObject(value);
+    return Buffer.from(JSON.stringify(type.toObject(msg, JSON_OPTIONS)), 'utf8');
+  },
+  decode<T extends object>(type: protobuf.Type, bytes: Buffer): T {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(bytes.toString('utf8'));
+    } catch (err) {
+      throw new MuxUsageError('ERR_MUX_PROTO', `${type.fullName}: the value is not JSON (${(err as Error).message})`, { cause: err });
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new MuxUsageError('ERR_MUX_PROTO', `${type.fullName}: a JSON-encoded message must be an object`);
+    }
+    return type.fromObject(acceptProtoNames(type, parsed as Record<string, unknown>)) as unknown as T;
+  },
+};
+
+/** protojson accepts the proto field name as well as the JSON (lowerCamelCase) one. */
+function acceptProtoNames(type: protobuf.Type, obj: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (type.fields[k] === undefined && k.includes('_')) {
+      const camel = k.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+      if (type.fields[camel] !== undefined) {
+        out[camel] = v;
+        continue;
+      }
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+function toBytes(serializer: ProtoSerializer, value: ProtoValue): Buffer {
+  if (value !== null && typeof value === 'object' && 'type' in value && 'value' in value && (value as { type: unknown }).type !== undefined) {
+    const v = value as { type: protobuf.Type; value: object };
+    if (typeof v.type?.encode === 'function') return serializer.encode(v.type, v.value);
+  }
+  const type = (value as { $type?: protobuf.Type } | null)?.$type;
+  if (type === undefined) {
+    throw new MuxUsageError('ERR_MUX_PROTO', 'a proto value must be a protobufjs message (with $type) or { type, value }');
+  }
+  return serializer.encode(type, value);
+}
+
+/** A consumed message whose value is a protobuf message. */
+export class ProtoMessage {
+  constructor(
+    /** The message as consumed (value undecoded). */
+    readonly raw: ConsumerMessage,
+    private readonly serializer: ProtoSerializer,
+  ) {}
+
+  get topic(): string {
+    return this.raw.topic;
+  }
+  get partition(): number {
+    return this.raw.partition;
+  }
+  get offset(): bigint {
+    return this.raw.offset;
+  }
+  get key(): Buffer | null {
+    return this.raw.key;
+  }
+  get headers(): RecordHeader[] {
+    return this.raw.headers;
+  }
+  get timestamp(): number {
+    return this.raw.timestamp;
+  }
+
+  /** Decodes the value as `type` (with the connection's serializer). */
+  getValue<T extends object = Record<string, unknown>>(type: protobuf.Type): T {
+    if (this.raw.value === null) throw new MuxUsageError('ERR_MUX_PROTO', `${this.topic}-${this.partition}@${this.offset} has no value`);
+    return this.serializer.decode<T>(type, this.raw.value);
+  }
+}
+
+export type ProtoHandler = (message: ProtoMessage) => void | Promise<void>;
+
+export interface ProtoSyncPublisher {
+  readonly topic: string;
+  put(key: Key, data: ProtoValue): Promise<SendResult>;
+}
+
+export interface ProtoAsyncPublisher {
+  readonly topic: string;
+  put(key: Key, data: ProtoValue, metadata?: unknown): void | Promise<void>;
+}
+
+class ProtoSending<C extends BytesConnection | BytesManualConnection> {
+  constructor(
+    /** @internal */ readonly bytes: C,
+    readonly serializer: ProtoSerializer,
+  ) {}
+
+  get name(): string {
+    return this.bytes.name;
+  }
+
+  sendSyncMessage(topic: string, key: Key, value: ProtoValue): Promise<SendResult> {
+    return this.bytes.sendSyncMessage(topic, key, toBytes(this.serializer, value));
+  }
+
+  sendSyncMessageToPartition(topic: string, partition: number, key: Key, value: ProtoValue): Promise<SendResult> {
+    return this.bytes.sendSyncMessageToPartition(topic, partition, key, toBytes(this.serializer, value));
+  }
+
+  sendAsyncMessage<M = unknown>(topic: string, key: Key, value: ProtoValue, metadata?: M, onSuccess?: SuccessCallback<M>, onError?: ErrorCallback): void | Promise<void> {
+    return this.bytes.sendAsyncMessage(topic, key, toBytes(this.serializer, value), metadata, onSuccess, onError);
+  }
+
+  sendAsyncMessageToPartition<M = unknown>(
+    topic: string,
+    partition: number,
+    key: Key,
+    value: ProtoValue,
+    metadata?: M,
+    onSuccess?: SuccessCallback<M>,
+    onError?: ErrorCallback,
+  ): void | Promise<void> {
+    return this.bytes.sendAsyncMessageToPartition(topic, partition, key, toBytes(this.serializer, value), metadata, onSuccess, onError);
+  }
+
+  newSyncPublisher(topic: string): ProtoSyncPublisher {
+    return { topic, put: (key, data) => this.sendSyncMessage(topic, key, data) };
+  }
+
+  newAsyncPublisher(topic: string, onSuccess?: SuccessCallback, onError?: ErrorCallback): ProtoAsyncPublisher {
+    return { topic, put: (key, data, metadata) => this.sendAsyncMessage(topic, key, data, metadata, onSuccess, onError) };
+  }
+
+  newSyncPublisherToPartition(topic: string, partition: number): ProtoSyncPublisher {
+    return { topic, put: (key, data) => this.sendSyncMessageToPartition(topic, partition, key, data) };
+  }
+
+  newAsyncPublisherToPartition(topic: string, partition: number, onSuccess?: SuccessCallback, onError?: ErrorCallback): ProtoAsyncPublisher {
+    return { topic, put: (key, data, metadata) => this.sendAsyncMessageToPartition(topic, partition, key, data, metadata, onSuccess, onError) };
+  }
+}
+
+/** A protobuf connection consuming through the group. */
+export class ProtoConnection extends ProtoSending<BytesConnection> {
+  consumeTopic(handler: ProtoHandler, ...topics: string[]): void {
+    this.bytes.consumeTopic((m) => handler(new ProtoMessage(m, this.serializer)), ...topics);
+  }
+
+  stopConsuming(topic: string): void {
+    this.bytes.stopConsuming(topic);
+  }
+
+  markOffset(message: ProtoMessage | Pick<ConsumerMessage, 'topic' | 'partition' | 'offset'>, metadata?: string): void {
+    this.bytes.markOffset(message instanceof ProtoMessage ? message.raw : message, metadata);
+  }
+
+  commitOffsets(): Promise<void> {
+    return this.bytes.commitOffsets();
+  }
+}
+
+/** A protobuf connection consuming single partitions. */
+export class ProtoManualConnection extends ProtoSending<BytesManualConnection> {
+  consumePartition(handler: ProtoHandler, topic: string, partition: number, offset: StartOffset): Promise<void> {
+    return this.bytes.consumePartition((m) => handler(new ProtoMessage(m, this.serializer)), topic, partition, offset);
+  }
+
+  stopConsumingPartition(topic: string, partition: number, offset?: StartOffset): void {
+    this.bytes.stopConsumingPartition(topic, partition, offset);
+  }
+}

@@ -1,0 +1,1 @@
+export { KafkaPlugin, PluginDisabledError, PluginStateError, type KafkaPluginOptions, type HealthStatus } from './plugin.js';
