@@ -679,6 +679,20 @@ export class JavaOracle {
     });
   }
 
+  /**
+   * Sends each transaction's values with Kafka's own transactional KafkaProducer to one
+   * partition, committing or aborting each: real transaction markers for read_committed tests.
+   */
+  produceTransactional(
+    bootstrap: string,
+    transactionalId: string,
+    topic: string,
+    partition: number,
+    transactions: Array<{ commit: boolean; values: string[] }>,
+  ): Promise<{ sent: number }> {
+    return this.request('produce.transactional', { bootstrap, transactionalId, topic, partition, transactions });
+  }
+
   /** Kafka's Schema of a message version as text (debugging aid). */
   schema(message: string, version: number): Promise<string> {
     return this.request('schema', { message, version });

@@ -241,6 +241,8 @@ public final class Oracle {
                 return RecordsOps.build(req);
             case "records.read":
                 return RecordsOps.read(req);
+            case "produce.transactional":
+                return TxnProduceOp.run(req);
             case "partition.keys": {
                 // BuiltInPartitioner.partitionForKey: what the Java producer picks for a keyed record
                 JsonNode keys = req.get("keys"), counts = req.get("partitionCounts");
@@ -1482,5 +1484,40 @@ public final class Oracle {
             b[i] = (byte) ((hi << 4) | lo);
         }
         return b;
+    }
+
+    /**
+     * Real transactions from Kafka's own producer, for read_committed tests: each entry of
+     * "transactions" is sent in its own transaction and committed or aborted.
+     */
+    static final class TxnProduceOp {
+        static JsonNode run(JsonNode req) throws Exception {
+            java.util.Properties props = new java.util.Properties();
+            props.put("bootstrap.servers", text(req, "bootstrap"));
+            props.put("transactional.id", text(req, "transactionalId"));
+            props.put("key.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+            props.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+            props.put("linger.ms", "0");
+            String topic = text(req, "topic");
+            int partition = req.get("partition").asInt();
+            int sent = 0;
+            try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer =
+                     new org.apache.kafka.clients.producer.KafkaProducer<>(props)) {
+                producer.initTransactions();
+                for (JsonNode txn : req.get("transactions")) {
+                    producer.beginTransaction();
+                    for (JsonNode v : txn.get("values")) {
+                        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, partition, null,
+                            v.asText().getBytes(java.nio.charset.StandardCharsets.UTF_8))).get();
+                        sent++;
+                    }
+                    if (txn.get("commit").asBoolean()) producer.commitTransaction();
+                    else producer.abortTransaction();
+                }
+            }
+            ObjectNode r = NF.objectNode();
+            r.put("sent", sent);
+            return r;
+        }
     }
 }
