@@ -162,6 +162,8 @@ export interface ConfigOptions {
   topics?: string | readonly string[];
   /** Consumer group id. Default none. Java: group.id. */
   group?: string;
+  /** The same as `group` (the name the Go layer's config uses); give one or the other. */
+  groupId?: string;
   /** Static membership id (KIP-345). Default none. Java: group.instance.id. */
   groupInstanceId?: string;
   /** Group protocol: classic, or the KIP-848 `consumer` protocol. Default `'classic'`. Java: group.protocol. */
@@ -336,7 +338,7 @@ const OPTION_KEYS: Record<keyof ConfigOptions, true> = {
   acks: true, partitioner: true, hashFunction: true, partition: true, compression: true, compressionLevel: true,
   idempotent: true, lingerMs: true, batchBytes: true, bufferBytes: true, maxRequestBytes: true, maxInFlight: true,
   retries: true, deliveryTimeoutMs: true, maxBlockMs: true,
-  topics: true, group: true, groupInstanceId: true, groupProtocol: true, assignors: true, initialOffset: true,
+  topics: true, group: true, groupId: true, groupInstanceId: true, groupProtocol: true, assignors: true, initialOffset: true,
   sessionTimeoutMs: true, heartbeatIntervalMs: true, rebalanceTimeoutMs: true, maxPollIntervalMs: true,
   autoCommit: true, autoCommitIntervalMs: true, isolationLevel: true, fetchMinBytes: true, fetchMaxBytes: true,
   fetchMaxWaitMs: true, maxPartitionFetchBytes: true, prefetchBytes: true, maxDecompressedBytes: true,
@@ -748,7 +750,14 @@ function resolve(o: ConfigOptions): Resolved {
 
   // ---- consumer
   const topics = given('topics') ? topicList('topics', o.topics) : [];
-  const group = given('group') ? wireString('group', o.group, true) : undefined;
+  if (given('group') && given('groupId') && o.group !== o.groupId) {
+    throw new ConfigError('groupId', `${got(o.groupId)} while group is ${got(o.group)}`, 'the same value as group, or only one of them');
+  }
+  const group = given('group')
+    ? wireString('group', o.group, true)
+    : given('groupId')
+      ? wireString('groupId', o.groupId, true)
+      : undefined;
   let groupInstanceId: string | undefined;
   if (given('groupInstanceId')) {
     // JoinGroupRequest.validateGroupInstanceId: the topic name rule
@@ -988,6 +997,9 @@ export class Config {
   set(options: ConfigOptions): this {
     checkOptionsObject(options);
     const next: ConfigOptions = { ...this.#options, ...options };
+    // group and groupId are one setting: the newer spelling replaces the older
+    if (options.group !== undefined && options.groupId === undefined) delete next.groupId;
+    if (options.groupId !== undefined && options.group === undefined) delete next.group;
     const r = resolve(next);
     this.#options = Object.freeze(next);
     this.#values = r.values;
@@ -1008,6 +1020,11 @@ export class Config {
 
   setGroup(group: string): this {
     return this.set({ group });
+  }
+
+  /** The consumer group id (the same as `group`). */
+  get groupId(): string | undefined {
+    return this.group;
   }
 
   /** A fixed partition; selects the 'manual' partitioner unless another one was given (then: ConfigError). */

@@ -302,7 +302,7 @@ describe('unknown options', () => {
     ['bootstrapServers', undefined],
     ['requestTimeout', 'requestTimeoutMs'],
     ['idempotence', 'idempotent'],
-    ['groupId', 'group'],
+    ['groupid', 'groupId'],
     ['sessionTimeoutMS', 'sessionTimeoutMs'],
   ])('%s -> %s', (key, suggestion) => {
     const e = configError(() => make({ [key]: 1 }));
@@ -700,5 +700,17 @@ describe('toConnectionOptions', () => {
       9093,
     ).tls;
     expect(tls).toEqual({ ca, cert: 'C', key: 'K', rejectUnauthorized: false, servername: 'sni.example' });
+  });
+});
+
+describe('groupId, the Go layer spelling of group', () => {
+  test('is accepted as an alias, readable both ways, and cannot contradict group', () => {
+    const c = new Config({ groupId: 'billing', topics: 'orders' });
+    expect(c.group).toBe('billing');
+    expect(c.groupId).toBe('billing');
+    expect(new Config({ group: 'a', groupId: 'a' }).groupId).toBe('a');
+    expect(() => new Config({ group: 'a', groupId: 'b' })).toThrow(/groupId/);
+    expect(c.setGroup('payments').groupId).toBe('payments');
+    expect(() => new Config({ groupID: 'x' } as never)).toThrow(/did you mean 'groupId'/);
   });
 });
