@@ -26,16 +26,21 @@ try {
 }
 const bootstrap = harness.describe('single').bootstrap[0];
 say(`broker ready on ${bootstrap}`);
-const example = spawnSync(process.execPath, [path.join(root, 'examples', 'produce-and-fetch.mjs')], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, KAFKAESQUE_BROKER: bootstrap },
-});
+let status = 0;
+for (const example of ['produce-and-fetch.mjs', 'multiplexer.mjs']) {
+  say(`running examples/${example}`);
+  const r = spawnSync(process.execPath, [path.join(root, 'examples', example)], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, KAFKAESQUE_BROKER: bootstrap },
+  });
+  if (r.status !== 0) status = r.status ?? 1;
+}
 if (started && !keep) {
   say('stopping the broker the demo started (run with --keep-broker to leave it running)');
   await harness.stop({ mode: 'single' });
 }
-process.exit(example.status ?? 1);
+process.exit(status);
 
 function run(what, cmd, args) {
   say(what);

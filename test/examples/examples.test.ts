@@ -1,0 +1,23 @@
+/**
+ * The examples run against the real broker through the built package, as a user runs them.
+ * @needs-build
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { brokerAddress } from '../helpers/broker.js';
+
+const run = promisify(execFile);
+const root = join(__dirname, '..', '..');
+
+test.each([
+  ['produce-and-fetch.mjs', /SyncProducer: .* offset \d+[\s\S]*AsyncProducer: record #2[\s\S]*fetched from offset/],
+  ['multiplexer.mjs', /\[audit\][\s\S]*\[billing\][\s\S]*each connection received every message/],
+])('examples/%s runs against the broker', async (file, expected) => {
+  const { stdout } = await run(process.execPath, [join(root, 'examples', file)], {
+    cwd: root,
+    env: { ...process.env, KAFKAESQUE_BROKER: brokerAddress().bootstrap },
+    timeout: 60_000,
+  });
+  expect(stdout).toMatch(expected);
+}, 90_000);
