@@ -91,8 +91,27 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
 
   /** Joins the group; resolves once the first assignment is applied. */
   abstract start(): Promise<void>;
-  /** Commits, gives up the partitions and leaves the group. */
-  abstract close(): Promise<void>;
+  /** Stops the protocol's timers and waits for its request in flight (closing). */
+  protected abstract stopMembership(): Promise<void>;
+  /** Leaves the group as the protocol does on close (static members keep their place). */
+  protected abstract leaveOnClose(): Promise<void>;
+
+  /** Commits the marked offsets, gives up the partitions and leaves the group. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.commitMarked();
+    } catch (err) {
+      this.cluster.logger.warn('commit on close failed', { error: (err as Error).message });
+    }
+    this.closed = true;
+    clearInterval(this.commitTimer);
+    await this.stopMembership();
+    this.revoke([...this.owned.values()], false);
+    await this.leaveOnClose().catch((err: Error) =>
+      this.cluster.logger.warn('leaving the group failed', { group: this.o.groupId, error: err.message }),
+    );
+  }
   /** The application took messages: resets the max-poll-interval clock. */
   abstract polled(): void;
   /** Generation (or member epoch) and ids to commit with; undefined while not a member. */

@@ -62,23 +62,13 @@ export class ClassicGroupMember extends GroupMemberBase {
     }
   }
 
-  /** Commits, gives up the partitions and leaves the group (static members stay, KIP-345). */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    try {
-      await this.commitMarked();
-    } catch (err) {
-      this.cluster.logger.warn('commit on close failed', { error: (err as Error).message });
-    }
-    this.closed = true;
+  protected async stopMembership(): Promise<void> {
     clearTimeout(this.heartbeatTimer);
-    clearInterval(this.commitTimer);
-    this.revoke([...this.owned.values()], false);
-    if (this.o.groupInstanceId === null) {
-      await this.leave('the consumer is closing').catch((err: Error) =>
-        this.cluster.logger.warn('LeaveGroup failed', { group: this.o.groupId, error: err.message }),
-      );
-    }
+  }
+
+  /** LeaveGroup, except for a static member, which keeps its place (KIP-345). */
+  protected async leaveOnClose(): Promise<void> {
+    if (this.o.groupInstanceId === null) await this.leave('the consumer is closing');
   }
 
   // ---- joining ---------------------------------------------------------------------------

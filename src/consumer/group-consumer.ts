@@ -79,19 +79,14 @@ export class ConsumerProtocolMember extends GroupMemberBase {
     return { generation: this.memberEpoch, memberId: this.memberId, instanceId: this.o.groupInstanceId };
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    try {
-      await this.commitMarked();
-    } catch (err) {
-      this.cluster.logger.warn('commit on close failed', { error: (err as Error).message });
-    }
-    this.closed = true;
+  protected async stopMembership(): Promise<void> {
     clearTimeout(this.timer);
-    clearInterval(this.commitTimer);
     await this.inflight?.catch(() => {});
-    this.revoke([...this.owned.values()], false);
-    await this.leave().catch((err: Error) => this.cluster.logger.warn('leaving the group failed', { error: err.message }));
+  }
+
+  /** A heartbeat with epoch -1 (-2 for a static member, which keeps its place). */
+  protected leaveOnClose(): Promise<void> {
+    return this.leave();
   }
 
   // ---------------------------------------------------------------------------------------
