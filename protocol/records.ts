@@ -98,6 +98,8 @@ export interface RecordBatch {
   records: KafkaRecord[];
   /** Size of the whole batch on the wire, log overhead included. */
   sizeInBytes: number;
+  /** Size of the records section once decompressed (what the decoded records keep alive). */
+  recordsBytes: number;
 }
 
 /** What a producer hands to the encoder for one record. */
@@ -349,20 +351,38 @@ export interface DecodedRecordSet {
  */
 export function decodeRecordSet(data: Buffer, options: DecodeOptions): DecodedRecordSet {
   const batches: RecordBatch[] = [];
+  const it = recordBatches(data, options);
+  for (;;) {
+    const step = it.next();
+    if (step.done) return { batches, ...step.value };
+    batches.push(step.value);
+  }
+}
+
+/** How a record set ended: bytes of whole batches read, bytes of a partial trailing batch, or the error. */
+export type RecordSetEnd = Omit<DecodedRecordSet, 'batches'>;
+
+/**
+ * Decodes a record set one batch at a time, decompressing each only when it is reached: the
+ * consumer iterates records as the application takes them, so at most one decompressed batch
+ * exists beyond what the application still holds. Returns how the set ended.
+ */
+export function* recordBatches(data: Buffer, options: DecodeOptions): Generator<RecordBatch, RecordSetEnd, undefined> {
   let pos = 0;
   while (pos < data.length) {
     const remaining = data.length - pos;
-    if (remaining < BATCH_LOG_OVERHEAD) return { batches, bytesRead: pos, partialBytes: remaining };
+    if (remaining < BATCH_LOG_OVERHEAD) return { bytesRead: pos, partialBytes: remaining };
     const baseOffset = data.readBigInt64BE(pos);
     const batchLength = data.readInt32BE(pos + 8);
     if (batchLength < BATCH_HEADER_SIZE - BATCH_LOG_OVERHEAD) {
       const error = new CorruptRecordBatchError(`batch length ${batchLength} is below the v2 header size`, baseOffset, pos);
-      return { batches, bytesRead: pos, partialBytes: 0, error };
+      return { bytesRead: pos, partialBytes: 0, error };
     }
     const size = BATCH_LOG_OVERHEAD + batchLength;
-    if (size > remaining) return { batches, bytesRead: pos, partialBytes: remaining };
+    if (size > remaining) return { bytesRead: pos, partialBytes: remaining };
+    let batch: RecordBatch;
     try {
-      batches.push(decodeBatch(data.subarray(pos, pos + size), baseOffset, pos, options));
+      batch = decodeBatch(data.subarray(pos, pos + size), baseOffset, pos, options);
     } catch (err) {
       const error =
         err instanceof RecordBatchError
@@ -370,11 +390,29 @@ export function decodeRecordSet(data: Buffer, options: DecodeOptions): DecodedRe
           : err instanceof DecompressionLimitError
             ? new RecordBatchTooLargeError(err, baseOffset, pos)
             : new CorruptRecordBatchError((err as Error).message, baseOffset, pos, err);
-      return { batches, bytesRead: pos, partialBytes: 0, error };
+      return { bytesRead: pos, partialBytes: 0, error };
     }
     pos += size;
+    yield batch;
   }
-  return { batches, bytesRead: pos, partialBytes: 0 };
+  return { bytesRead: pos, partialBytes: 0 };
+}
+
+/**
+ * The offset after the last whole batch of a record set, read from the batch headers alone (no
+ * CRC check, no decompression), or undefined when the set holds no whole batch.
+ */
+export function nextOffsetAfter(data: Buffer): bigint | undefined {
+  let pos = 0;
+  let next: bigint | undefined;
+  while (data.length - pos >= BATCH_HEADER_SIZE) {
+    const batchLength = data.readInt32BE(pos + 8);
+    const size = BATCH_LOG_OVERHEAD + batchLength;
+    if (batchLength < BATCH_HEADER_SIZE - BATCH_LOG_OVERHEAD || size > data.length - pos) break;
+    next = data.readBigInt64BE(pos) + BigInt(data.readInt32BE(pos + 23)) + 1n; // baseOffset + lastOffsetDelta + 1
+    pos += size;
+  }
+  return next;
 }
 
 /** Decodes one whole batch (`buf` holds exactly the batch, log overhead included). */
@@ -413,12 +451,14 @@ function decodeBatch(buf: Buffer, baseOffset: bigint, position: number, options:
     recordsCount,
     records: [],
     sizeInBytes: buf.length,
+    recordsBytes: buf.length - BATCH_HEADER_SIZE,
   };
   if (recordsCount < 0) throw corrupt(`negative record count ${recordsCount}`);
   let body = buf.subarray(BATCH_HEADER_SIZE);
   if (compression !== 0) {
     body = decompress(compression, body, options.maxDecompressedBytes);
   }
+  batch.recordsBytes = body.length;
   if (recordsCount > body.length / MIN_RECORD_SIZE) {
     throw corrupt(`${recordsCount} records cannot fit in ${body.length} bytes`);
   }

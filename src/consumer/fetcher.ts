@@ -19,8 +19,9 @@ import {
   controlRecordType,
   decodeRecordSet,
   type KafkaRecord,
-  type RecordBatch,
+  nextOffsetAfter,
   type RecordBatchError,
+  recordBatches,
 } from '../../protocol/records.js';
 import type { Cluster } from '../cluster/cluster.js';
 import { backoffMs } from '../cluster/retry.js';
@@ -47,7 +48,8 @@ export interface FetcherOptions {
 export interface FetchedRecords {
   topic: string;
   partition: number;
-  records: KafkaRecord[];
+  /** Decoded lazily, batch by batch, as they are iterated (iterate once). */
+  records: Iterable<KafkaRecord>;
   highWatermark: bigint;
   /** Bytes these records hold of the prefetch budget. */
   bytes: number;
@@ -484,23 +486,21 @@ export class Fetcher {
     }
     p.errors = 0;
     if (pd.records === null || pd.records.length === 0) return;
-    const set = decodeRecordSet(pd.records, { maxDecompressedBytes: this.o.maxDecompressedBytes });
-    const records = this.deliverable(p, set.batches, pd);
-    if (set.error !== undefined && records.length === 0) {
-      this.failBatch(p, set.error);
+    const next = nextOffsetAfter(pd.records);
+    if (next === undefined) {
+      // no whole batch: a broken header (a fetch always carries at least one whole batch, KIP-74)
+      const set = decodeRecordSet(pd.records, { maxDecompressedBytes: this.o.maxDecompressedBytes });
+      if (set.error !== undefined) this.failBatch(p, set.error);
       return;
     }
-    if (set.batches.length > 0) {
-      const last = set.batches[set.batches.length - 1]!;
-      const next = last.baseOffset + BigInt(last.lastOffsetDelta) + 1n;
-      if (next > p.position) p.position = next;
-    }
-    if (records.length === 0) return;
+    const from = p.position;
+    if (next > p.position) p.position = next;
     const fetched: FetchedRecords = {
       topic: p.topic,
       partition: p.partition,
-      records,
+      records: this.deliverable(p, pd.records, from, pd),
       highWatermark: pd.highWatermark,
+      // the wire bytes: batches are decompressed only as the application reaches them
       bytes: pd.records.length,
     };
     p.buffered = fetched;
@@ -515,18 +515,31 @@ export class Fetcher {
   }
 
   /**
-   * The records the application may see: at or after the position, not in control batches,
-   * and under read_committed not in aborted transactions (Java's algorithm: producers whose
-   * aborted transaction started at or before the batch are skipped until their abort marker).
+   * The records the application may see, decoded batch by batch as it iterates: at or after
+   * `from`, not in control batches, and under read_committed not in aborted transactions (Java's
+   * algorithm: producers whose aborted transaction started at or before the batch are skipped
+   * until their abort marker). A bad batch throws a PartitionError where it is met and moves the
+   * position back to it, so it is reported again rather than skipped.
    */
-  private deliverable(p: PartitionState, batches: RecordBatch[], pd: FetchPartitionData): KafkaRecord[] {
-    const out: KafkaRecord[] = [];
+  private *deliverable(p: PartitionState, data: Buffer, from: bigint, pd: FetchPartitionData): Generator<KafkaRecord, void, undefined> {
     const aborted =
       this.o.isolationLevel === 1 && pd.abortedTransactions !== null
         ? [...pd.abortedTransactions].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : 1))
         : [];
     const abortedProducers = new Set<bigint>();
-    for (const b of batches) {
+    const batches = recordBatches(data, { maxDecompressedBytes: this.o.maxDecompressedBytes });
+    for (;;) {
+      const step = batches.next();
+      if (step.done) {
+        const err = step.value.error;
+        if (err === undefined) return;
+        if (this.partitions.get(partitionKey(p.topic, p.partition)) === p && p.position > err.baseOffset) {
+          p.position = err.baseOffset;
+          p.backoffUntil = Date.now() + this.o.retryBackoffMaxMs;
+        }
+        throw new PartitionError(p.topic, p.partition, err);
+      }
+      const b = step.value;
       const lastOffset = b.baseOffset + BigInt(b.lastOffsetDelta);
       while (aborted.length > 0 && aborted[0]!.firstOffset <= lastOffset) abortedProducers.add(aborted.shift()!.producerId);
       if (b.isControl) {
@@ -535,10 +548,9 @@ export class Fetcher {
         continue;
       }
       if (b.isTransactional && abortedProducers.has(b.producerId)) continue;
-      if (lastOffset < p.position) continue;
-      for (const r of b.records) if (r.offset >= p.position) out.push(r);
+      if (lastOffset < from) continue;
+      for (const r of b.records) if (r.offset >= from) yield r;
     }
-    return out;
   }
 }
 
