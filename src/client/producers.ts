@@ -168,19 +168,26 @@ export class AsyncProducer extends EventEmitter<AsyncProducerEvents> {
   /** Sends a message; throws InvalidMessageError at once for a message that cannot be sent. */
   send<M = unknown>(input: ProducerMessageInput<M>, callbacks?: AsyncCallbacks<M>): void | Promise<void> {
     const msg = new ProducerMessage(input);
-    const accepted = this.h.core.send(msg, (err, m) => {
-      if (err === null) {
-        callbacks?.onSuccess?.(m as ProducerMessage<M>);
-        this.emit('success', m);
-        return;
-      }
-      const error = new ProducerError(m, err);
-      callbacks?.onError?.(error);
-      if (this.listenerCount('error') > 0) this.emit('error', error);
-      else if (callbacks?.onError === undefined) this.h.cluster.logger.error(error.message, { code: error.code });
-    });
+    // one completion function for every message (no closure per send); per-call callbacks ride along
+    if (callbacks !== undefined) this.callbacks.set(msg, callbacks as AsyncCallbacks);
+    const accepted = this.h.core.send(msg, this.complete);
     if (accepted) return accepted.catch(() => {});
   }
+
+  private readonly callbacks = new WeakMap<ProducerMessage, AsyncCallbacks>();
+
+  private readonly complete = (err: Error | null, m: ProducerMessage): void => {
+    const callbacks = this.callbacks.get(m);
+    if (err === null) {
+      callbacks?.onSuccess?.(m);
+      this.emit('success', m);
+      return;
+    }
+    const error = new ProducerError(m, err);
+    callbacks?.onError?.(error);
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+    else if (callbacks?.onError === undefined) this.h.cluster.logger.error(error.message, { code: error.code });
+  };
 
   /** Resolves when every message sent so far has its outcome. */
   flush(): Promise<void> {

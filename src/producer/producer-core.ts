@@ -124,13 +124,13 @@ class PartitionState {
   }
 }
 
-const EMPTY_HEADERS: never[] = [];
-
 export class ProducerCore {
   private readonly o: ProducerCoreOptions;
   private readonly cluster: Cluster;
   private readonly pool: BufferPool;
   private readonly partitions = new Map<string, PartitionState>();
+  /** topic -> partition index -> state: the per-record lookup, without building string keys. */
+  private readonly byTopic = new Map<string, PartitionState[]>();
   /** Records waiting for their topic's metadata. */
   private readonly awaitingMetadata = new Map<string, PendingRecord[]>();
   private readonly brokerInflight = new Map<number, number>();
@@ -179,12 +179,8 @@ export class ProducerCore {
       done(new ProducerClosedError(), msg);
       return;
     }
-    const input: RecordInput = {
-      key: msg.key,
-      value: msg.value,
-      headers: msg.headers.length === 0 ? EMPTY_HEADERS : msg.headers,
-      timestamp: msg.timestamp,
-    };
+    // a ProducerMessage is itself a valid RecordInput: no per-record copy
+    const input: RecordInput = msg;
     const size = estimateRecordSize(input);
     const batchOverhead = 61 + 64;
     if (size + batchOverhead > this.o.maxRequestBytes) {
@@ -312,11 +308,13 @@ export class ProducerCore {
   }
 
   private partitionState(topic: string, partition: number): PartitionState {
-    const key = `${topic}\u0000${partition}`;
-    let s = this.partitions.get(key);
+    let states = this.byTopic.get(topic);
+    if (states === undefined) this.byTopic.set(topic, (states = []));
+    let s = states[partition];
     if (s === undefined) {
       s = new PartitionState(topic, partition);
-      this.partitions.set(key, s);
+      states[partition] = s;
+      this.partitions.set(`${topic}\u0000${partition}`, s);
     }
     return s;
   }
