@@ -4,9 +4,10 @@
 // The tests run against a real Kafka broker: test/setup/global-setup.cjs uses the one that
 // answers on KAFKAESQUE_BROKER (default 127.0.0.1:9092) or starts one with
 // scripts/broker/harness.mjs, and global-teardown.cjs stops it if setup started it.
-// KAFKAESQUE_BROKER_MODE (single | cluster | secure, or a comma list, default single) picks
+// KAFKAESQUE_BROKER_MODE (single | cluster | secure, or a comma list, default single,secure) picks
 // the broker(s); test/cluster/ and test/secure/ only run when their mode is in that list.
-const modes = (process.env.KAFKAESQUE_BROKER_MODE || 'single').split(',').map((m) => m.trim());
+// keep in step with DEFAULT_TEST_MODES in scripts/broker/harness.mjs
+const modes = (process.env.KAFKAESQUE_BROKER_MODE || 'single,secure').split(',').map((m) => m.trim());
 
 const ignored = ['/node_modules/', '/dist/', '/\\.kafka/'];
 if (!modes.includes('cluster')) ignored.push('<rootDir>/test/cluster/');

@@ -38,3 +38,5 @@ export * from './messages/consumer-group-heartbeat.js';
 export * from './messages/consumer-protocol.js';
 export * from './messages/offset-for-leader-epoch.js';
 export * from './messages/describe-groups.js';
+export * from './messages/sasl-handshake.js';
+export * from './messages/sasl-authenticate.js';

@@ -21,6 +21,7 @@ export {
   RequestTimeoutError,
   ProtocolViolationError,
   UnsupportedVersionError,
+  AuthenticationError,
 } from './network/errors.js';
 export type { Logger } from './network/logger.js';
 export {

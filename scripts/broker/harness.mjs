@@ -151,8 +151,11 @@ export function settings(env = process.env) {
 }
 
 /** The modes the jest globalSetup ensures: KAFKAESQUE_BROKER_MODE, a comma list; first = primary. */
+/** Brokers `npm test` runs against unless KAFKAESQUE_BROKER_MODE says otherwise: the secured node too, so CI runs the security tests. */
+export const DEFAULT_TEST_MODES = 'single,secure';
+
 export function testModes(env = process.env) {
-  const modes = (env.KAFKAESQUE_BROKER_MODE || 'single').split(',').map((m) => m.trim()).filter(Boolean);
+  const modes = (env.KAFKAESQUE_BROKER_MODE || DEFAULT_TEST_MODES).split(',').map((m) => m.trim()).filter(Boolean);
   for (const m of modes) checkMode(m);
   return modes.length ? [...new Set(modes)] : ['single'];
 }

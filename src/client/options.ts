@@ -1,22 +1,17 @@
 /** Translates a public Config into the options of the layers below (cluster, producer core). */
 import { compressionTypeFromName } from '../../protocol/compression/index.js';
-import { KafkaesqueError } from '../../protocol/errors.js';
 import type { Cluster, ClusterOptions } from '../cluster/cluster.js';
 import { Partitioner } from '../producer/partitioner.js';
 import type { ProducerCoreOptions } from '../producer/producer-core.js';
+import { hideSaslPassword } from '../network/sasl.js';
 import type { Config } from './config.js';
 
 export function clusterOptions(config: Config): ClusterOptions {
-  if (config.sasl !== undefined) {
-    // never connect without the authentication the user asked for
-    throw new KafkaesqueError(
-      'ERR_SASL_UNSUPPORTED',
-      `Config.sasl (${config.sasl.mechanism}): SASL authentication is not implemented yet in this version of kafkaesque; ` +
-        'connect through a TLS listener with a client certificate (Config.tls) or a PLAINTEXT listener',
-    );
-  }
-  // TLS options (with the key) come from the config's one door for secrets
+  // TLS options (with the key) and SASL credentials come from the config's doors for secrets;
+  // the password travels in a non-enumerable property (not shown by util.inspect)
   const tls = config.toConnectionOptions('', 0).tls;
+  const creds = config.saslCredentials();
+  const sasl = creds === undefined ? undefined : hideSaslPassword(creds);
   return {
     brokers: config.brokers,
     clientId: config.clientId,
@@ -28,6 +23,7 @@ export function clusterOptions(config: Config): ClusterOptions {
     maxFrameBytes: config.maxFrameBytes,
     logger: config.logger,
     ...(tls ? { tls } : {}),
+    ...(sasl ? { sasl } : {}),
   };
 }
 

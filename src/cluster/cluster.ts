@@ -15,8 +15,9 @@ import { ErrorCode, errorCodeInfo } from '../../protocol/error-codes.js';
 import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
 import { Metadata, type MetadataResponse } from '../../protocol/messages/metadata.js';
 import { BrokerConnection } from '../network/broker-connection.js';
-import { ConnectionError } from '../network/errors.js';
+import { AuthenticationError, ConnectionError } from '../network/errors.js';
 import { type Logger, NOOP_LOGGER } from '../network/logger.js';
+import { hideSaslPassword, type SaslOptions } from '../network/sasl.js';
 import { backoffMs, sleep } from './retry.js';
 
 export interface ClusterOptions {
@@ -31,6 +32,8 @@ export interface ClusterOptions {
   retryBackoffMaxMs?: number;
   maxFrameBytes?: number;
   tls?: tls.ConnectionOptions;
+  /** SASL credentials for every connection (kept in a private field: never shown). */
+  sasl?: SaslOptions;
   logger?: Logger;
   /** Whether Metadata requests may auto-create topics (Java: allow.auto.create.topics). */
   allowAutoTopicCreation?: boolean;
@@ -87,7 +90,7 @@ const DEFAULTS = {
   allowAutoTopicCreation: true,
 };
 
-type Resolved = Required<Omit<ClusterOptions, 'tls' | 'logger'>> & { tls?: tls.ConnectionOptions; logger: Logger };
+type Resolved = Required<Omit<ClusterOptions, 'tls' | 'logger' | 'sasl'>> & { tls?: tls.ConnectionOptions; logger: Logger };
 
 function parseAddress(address: string): { host: string; port: number } {
   const i = address.lastIndexOf(':');
@@ -109,16 +112,20 @@ export class Cluster {
   private lastRefresh = 0;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** The SASL credentials; a private field (with a non-enumerable password) so no dump shows them. */
+  readonly #sasl: SaslOptions | undefined;
 
-  private constructor(options: Resolved) {
+  private constructor(options: Resolved, sasl: SaslOptions | undefined) {
     this.options = options;
     this.logger = options.logger;
+    this.#sasl = sasl === undefined ? undefined : hideSaslPassword(sasl);
   }
 
   /** Connects to one bootstrap broker and loads the cluster's brokers. */
   static async connect(options: ClusterOptions): Promise<Cluster> {
-    const resolved: Resolved = { ...DEFAULTS, ...stripUndefined(options), logger: options.logger ?? NOOP_LOGGER } as Resolved;
-    const cluster = new Cluster(resolved);
+    const { sasl, ...rest } = options;
+    const resolved: Resolved = { ...DEFAULTS, ...stripUndefined(rest), logger: options.logger ?? NOOP_LOGGER } as Resolved;
+    const cluster = new Cluster(resolved, sasl);
     await cluster.refresh();
     cluster.timer = setInterval(() => {
       if (Date.now() - cluster.lastRefresh >= resolved.metadataMaxAgeMs) cluster.refresh().catch(() => {});
@@ -286,6 +293,8 @@ export class Cluster {
         return await fn(await this.connectionTo(address));
       } catch (err) {
         last = err as Error;
+        // wrong credentials fail the same way on every broker: no point (and harm) in trying more
+        if (err instanceof AuthenticationError) throw err;
         if (err instanceof KafkaesqueError && !err.retriable && !(err instanceof ConnectionError)) throw err;
       }
     }
@@ -321,6 +330,7 @@ export class Cluster {
       requestTimeoutMs: this.options.requestTimeoutMs,
       maxFrameBytes: this.options.maxFrameBytes,
       ...(this.options.tls ? { tls: this.options.tls } : {}),
+      ...(this.#sasl ? { sasl: this.#sasl } : {}),
       logger: this.logger,
     }).then((conn) => {
       conn.once('close', (err) => {

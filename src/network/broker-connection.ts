@@ -13,12 +13,15 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { ApiCodec } from '../../protocol/api.js';
 import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
+import { ErrorCode, errorCodeInfo } from '../../protocol/error-codes.js';
 import { decodeResponseHeader, encodeRequestHeader } from '../../protocol/header.js';
 import { ApiVersions, type ApiVersionsResponse } from '../../protocol/messages/api-versions.js';
+import { SaslAuthenticate } from '../../protocol/messages/sasl-authenticate.js';
+import { SaslHandshake } from '../../protocol/messages/sasl-handshake.js';
 import { Reader } from '../../protocol/reader.js';
 import { Writer } from '../../protocol/writer.js';
 import {
+  AuthenticationError,
   ConnectionClosedError,
   ConnectionError,
   ProtocolViolationError,
@@ -27,6 +30,7 @@ import {
 } from './errors.js';
 import { FrameDecoder, FrameTooLargeError } from './framing.js';
 import { type Logger, NOOP_LOGGER } from './logger.js';
+import { createSaslClient, kafkaMechanismName, SaslMechanismError, type SaslMechanismClient, type SaslOptions } from './sasl.js';
 
 export interface BrokerConnectionOptions {
   host: string;
@@ -45,6 +49,12 @@ export interface BrokerConnectionOptions {
   clientSoftwareName?: string;
   clientSoftwareVersion?: string;
   logger?: Logger;
+  /**
+   * SASL credentials: after ApiVersions, SaslHandshake v1 then SaslAuthenticate with PLAIN,
+   * SCRAM-SHA-256 or SCRAM-SHA-512. A failure rejects with AuthenticationError (not retriable)
+   * and closes the connection. The password is not kept by the connection once authenticated.
+   */
+  sasl?: SaslOptions;
 }
 
 export interface SendOptions {
@@ -86,7 +96,7 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
   /** `host:port` of the broker, for messages. */
   readonly broker: string;
   private readonly socket: net.Socket;
-  private readonly opts: Required<Omit<BrokerConnectionOptions, 'tls' | 'logger'>> & { logger: Logger };
+  private readonly opts: Required<Omit<BrokerConnectionOptions, 'tls' | 'logger' | 'sasl'>> & { logger: Logger };
   private readonly decoder: FrameDecoder;
   private readonly pending = new Map<number, Pending>();
   private nextCorrelationId = 0;
@@ -110,16 +120,19 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
    * socket cannot be opened in time, or with the negotiation's error.
    */
   static async connect(options: BrokerConnectionOptions): Promise<BrokerConnection> {
+    // the credentials and TLS keys stay out of `opts` (util.inspect of a connection must not show them)
+    const { sasl, tls: tlsOptions, ...rest } = options;
     const opts = {
       ...DEFAULTS,
-      ...stripUndefined(options),
+      ...stripUndefined(rest),
       logger: options.logger ?? NOOP_LOGGER,
     } as BrokerConnection['opts'];
     const broker = `${opts.host}:${opts.port}`;
-    const socket = await openSocket(opts.host, opts.port, opts.connectTimeoutMs, options.tls);
+    const socket = await openSocket(opts.host, opts.port, opts.connectTimeoutMs, tlsOptions);
     const conn = new BrokerConnection(socket, opts);
     try {
       await conn.negotiate();
+      if (sasl !== undefined) await conn.authenticate(sasl);
     } catch (err) {
       conn.close();
       if (err instanceof KafkaesqueError) throw err;
@@ -346,6 +359,56 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
       return;
     }
     throw new UnsupportedVersionError(this.broker, ApiVersions.name, ApiVersions.apiKey, 'no ApiVersions version accepted');
+  }
+
+  /**
+   * SASL over Kafka framing (KIP-152): SaslHandshake v1 names the mechanism, then each
+   * mechanism message travels in a SaslAuthenticate request. Every failure, including a SCRAM
+   * server signature that does not verify, is an AuthenticationError naming mechanism and
+   * user (never the password).
+   */
+  private async authenticate(sasl: SaslOptions): Promise<void> {
+    const mechanism = kafkaMechanismName(sasl.mechanism);
+    const fail = (detail: string, errorCode?: number, cause?: unknown): AuthenticationError =>
+      new AuthenticationError(this.broker, mechanism, sasl.username, detail, errorCode, cause);
+    let client: SaslMechanismClient;
+    try {
+      client = createSaslClient(sasl);
+    } catch (err) {
+      throw fail((err as Error).message, undefined, err);
+    }
+    const timeoutMs = this.opts.connectTimeoutMs;
+    const handshakeRange = this.apiRanges.get(SaslHandshake.apiKey);
+    if (handshakeRange === undefined || handshakeRange.maxVersion < 1) {
+      throw fail('the broker does not offer SaslHandshake v1 (KIP-152) on this listener');
+    }
+    const handshake = await this.send(SaslHandshake, { mechanism }, { version: 1, timeoutMs });
+    if (handshake.errorCode === ErrorCode.UNSUPPORTED_SASL_MECHANISM) {
+      throw fail(
+        `the listener does not enable ${mechanism}; it offers ${handshake.mechanisms.join(', ') || 'none'}`,
+        handshake.errorCode,
+      );
+    }
+    if (handshake.errorCode !== ErrorCode.NONE) {
+      const info = errorCodeInfo(handshake.errorCode);
+      throw fail(`SaslHandshake answered ${info.name}: ${info.message}`, handshake.errorCode);
+    }
+    const version = this.versionFor(SaslAuthenticate as ApiCodec<unknown, unknown>);
+    let out: Buffer | null = await client.initial();
+    while (out !== null) {
+      const res = await this.send(SaslAuthenticate, { authBytes: out }, { version, timeoutMs });
+      if (res.errorCode !== ErrorCode.NONE) {
+        const info = errorCodeInfo(res.errorCode);
+        throw fail(`${info.name}: ${res.errorMessage ?? info.message}`, res.errorCode);
+      }
+      try {
+        out = await client.next(res.authBytes);
+      } catch (err) {
+        if (err instanceof SaslMechanismError) throw fail(err.message, undefined, err);
+        throw err;
+      }
+    }
+    this.opts.logger.debug(`authenticated to ${this.broker}`, { mechanism, username: sasl.username });
   }
 
   /** ApiVersions at `version`, falling back to parsing the body as v0 (see negotiate). */

@@ -68,3 +68,30 @@ export class UnsupportedVersionError extends KafkaesqueError {
     this.apiKey = apiKey;
   }
 }
+
+/**
+ * SASL authentication failed: wrong username or password, a mechanism the broker does not
+ * enable, or a SCRAM server signature that does not verify (the broker could not prove it
+ * knows the credentials). Not retriable: the same credentials fail again, and retrying would
+ * only hammer the broker (and may lock the account). The connection is closed. The message
+ * names the broker, the mechanism and the user; never the password.
+ */
+export class AuthenticationError extends KafkaesqueError {
+  readonly broker: string;
+  readonly mechanism: string;
+  readonly username: string;
+  /** The broker's error code (e.g. 58 SASL_AUTHENTICATION_FAILED), when the broker reported one. */
+  readonly errorCode: number | undefined;
+  constructor(broker: string, mechanism: string, username: string, detail: string, errorCode?: number, cause?: unknown) {
+    super(
+      'ERR_AUTHENTICATION',
+      `SASL ${mechanism} authentication of user '${username}' to broker ${broker} failed: ${detail}. ` +
+        'Check Config.sasl (mechanism, username, password) and the listener (sasl.enabled.mechanisms).',
+      { retriable: false, cause },
+    );
+    this.broker = broker;
+    this.mechanism = mechanism;
+    this.username = username;
+    this.errorCode = errorCode;
+  }
+}

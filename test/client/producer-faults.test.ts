@@ -110,11 +110,3 @@ test('a topic the client may not write fails at once with the typed authorizatio
     await producer.close();
   }
 });
-
-test('SASL settings are refused at once, never silently dropped (SASL is not implemented yet)', async () => {
-  const err = await SyncProducer.create(
-    new Config({ brokers: [kafka.bootstrap], sasl: { mechanism: 'plain', username: 'alice', password: 'alice-secret' } }),
-  ).catch((e: unknown) => e);
-  expect(err).toMatchObject({ code: 'ERR_SASL_UNSUPPORTED' });
-  expect(String((err as Error).message)).not.toContain('alice-secret');
-});

@@ -1,0 +1,220 @@
+/**
+ * Client side of the SASL mechanisms kafkaesque speaks: PLAIN (RFC 4616) and SCRAM-SHA-256 /
+ * SCRAM-SHA-512 (RFC 5802, RFC 7677), without channel binding (gs2 header `n,,`), as Kafka's
+ * brokers expect them. The bytes travel in SaslAuthenticate requests (see BrokerConnection).
+ *
+ * Secrets: the password lives in a private field of the mechanism client (and, in a
+ * {@link SaslOptions} made by {@link hideSaslPassword}, in a non-enumerable property), so
+ * neither util.inspect, JSON.stringify nor an error message shows it. SCRAM verifies the
+ * server's signature: a broker that does not know the credentials cannot fake a success.
+ */
+import * as crypto from 'node:crypto';
+import { promisify } from 'node:util';
+
+const pbkdf2 = promisify(crypto.pbkdf2);
+
+export type SaslMechanismName = 'plain' | 'scram-sha-256' | 'scram-sha-512';
+
+/** SASL credentials as BrokerConnection and Cluster take them. */
+export interface SaslOptions {
+  mechanism: SaslMechanismName | Uppercase<SaslMechanismName>;
+  username: string;
+  password: string;
+}
+
+/** The mechanism's name on the wire (SaslHandshake): `PLAIN`, `SCRAM-SHA-256`, `SCRAM-SHA-512`. */
+export function kafkaMechanismName(mechanism: string): string {
+  return mechanism.toUpperCase();
+}
+
+/**
+ * A copy of `o` whose password is a non-enumerable property: still readable as `o.password`,
+ * but not shown by util.inspect or JSON.stringify, and not copied by object spread.
+ */
+export function hideSaslPassword(o: SaslOptions): SaslOptions {
+  const out = { mechanism: o.mechanism, username: o.username } as SaslOptions;
+  Object.defineProperty(out, 'password', { value: o.password, enumerable: false, writable: false, configurable: false });
+  return out;
+}
+
+/** Raised by a mechanism client when the server's bytes are invalid or do not verify. */
+export class SaslMechanismError extends Error {}
+
+/**
+ * One client-side SASL exchange. `initial()` is the first client message; `next(server)`
+ * answers each server message with the next client message, or null when the exchange is
+ * complete (for SCRAM: after the server signature verified).
+ */
+export interface SaslMechanismClient {
+  /** The Kafka name of the mechanism, for SaslHandshake. */
+  readonly mechanism: string;
+  readonly username: string;
+  initial(): Promise<Buffer>;
+  next(server: Buffer): Promise<Buffer | null>;
+}
+
+/** Creates the client of a mechanism for the credentials. */
+export function createSaslClient(o: SaslOptions): SaslMechanismClient {
+  const m = o.mechanism.toLowerCase();
+  switch (m) {
+    case 'plain':
+      return new PlainClient(o.username, o.password);
+    case 'scram-sha-256':
+      return new ScramClient('sha256', o.username, o.password);
+    case 'scram-sha-512':
+      return new ScramClient('sha512', o.username, o.password);
+    default:
+      throw new SaslMechanismError(`unknown SASL mechanism '${o.mechanism}' (plain, scram-sha-256, scram-sha-512)`);
+  }
+}
+
+/** PLAIN (RFC 4616): one message, `authzid NUL authcid NUL passwd`, with an empty authzid. */
+export class PlainClient implements SaslMechanismClient {
+  readonly mechanism = 'PLAIN';
+  readonly username: string;
+  readonly #password: string;
+  #sent = false;
+
+  constructor(username: string, password: string) {
+    this.username = username;
+    this.#password = password;
+  }
+
+  initial(): Promise<Buffer> {
+    this.#sent = true;
+    return Promise.resolve(Buffer.from(`\u0000${this.username}\u0000${this.#password}`, 'utf8'));
+  }
+
+  next(_server: Buffer): Promise<Buffer | null> {
+    if (!this.#sent) return Promise.reject(new SaslMechanismError('PLAIN: server message before the client message'));
+    return Promise.resolve(null);
+  }
+}
+
+export type ScramHash = 'sha1' | 'sha256' | 'sha512';
+
+const HASH_BYTES: Record<ScramHash, number> = { sha1: 20, sha256: 32, sha512: 64 };
+/** Kafka's ScramMechanism minimum iteration count; fewer would weaken the salted password. */
+const MIN_ITERATIONS = 4096;
+/** Upper bound against a hostile broker making the client burn CPU. */
+const MAX_ITERATIONS = 1_000_000;
+
+/** `=` and `,` in a SCRAM saslname are written `=3D` and `=2C` (RFC 5802 section 5.1). */
+function saslName(username: string): string {
+  return username.replace(/=/g, '=3D').replace(/,/g, '=2C');
+}
+
+function hmac(hash: ScramHash, key: Buffer, data: string | Buffer): Buffer {
+  return crypto.createHmac(hash, key).update(data).digest();
+}
+
+function parseAttributes(message: string, what: string): Map<string, string> {
+  const attrs = new Map<string, string>();
+  for (const part of message.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq !== 1) throw new SaslMechanismError(`malformed ${what}: attribute '${part.slice(0, 16)}'`);
+    attrs.set(part[0]!, part.slice(2));
+  }
+  return attrs;
+}
+
+/**
+ * SCRAM (RFC 5802) client without channel binding:
+ *   client-first  n,,n=<user>,r=<client nonce>
+ *   server-first  r=<client nonce + server nonce>,s=<salt>,i=<iterations>
+ *   client-final  c=biws,r=<nonce>,p=<client proof>
+ *   server-final  v=<server signature>    (verified here)
+ * `sha1` is there for RFC 5802's test vector only; Kafka offers SHA-256 and SHA-512.
+ */
+export class ScramClient implements SaslMechanismClient {
+  readonly mechanism: string;
+  readonly username: string;
+  readonly #hash: ScramHash;
+  #password: string | undefined;
+  readonly #clientNonce: string;
+  #clientFirstBare = '';
+  #expectedServerSignature: Buffer | undefined;
+  #state: 'initial' | 'first-sent' | 'final-sent' | 'done' = 'initial';
+
+  /** `nonce` is for test vectors; by default 24 random bytes in base64 (never a comma). */
+  constructor(hash: ScramHash, username: string, password: string, nonce?: string) {
+    this.#hash = hash;
+    this.mechanism = `SCRAM-${hash.toUpperCase().replace('SHA', 'SHA-')}`;
+    this.username = username;
+    this.#password = password;
+    this.#clientNonce = nonce ?? crypto.randomBytes(24).toString('base64');
+  }
+
+  initial(): Promise<Buffer> {
+    if (this.#state !== 'initial') return Promise.reject(new SaslMechanismError('SCRAM: exchange already started'));
+    this.#clientFirstBare = `n=${saslName(this.username)},r=${this.#clientNonce}`;
+    this.#state = 'first-sent';
+    return Promise.resolve(Buffer.from(`n,,${this.#clientFirstBare}`, 'utf8'));
+  }
+
+  async next(server: Buffer): Promise<Buffer | null> {
+    switch (this.#state) {
+      case 'first-sent':
+        return this.#clientFinal(server.toString('utf8'));
+      case 'final-sent':
+        this.#verifyServerFinal(server.toString('utf8'));
+        this.#state = 'done';
+        return null;
+      default:
+        throw new SaslMechanismError(`SCRAM: unexpected server message in state ${this.#state}`);
+    }
+  }
+
+  async #clientFinal(serverFirst: string): Promise<Buffer> {
+    const attrs = parseAttributes(serverFirst, 'SCRAM server-first message');
+    if (attrs.has('m')) throw new SaslMechanismError('SCRAM: the server requires an unsupported extension (m=)');
+    if (attrs.has('e')) throw new SaslMechanismError(`SCRAM: the server refused: ${attrs.get('e')}`);
+    const nonce = attrs.get('r');
+    const salt = attrs.get('s');
+    const iterText = attrs.get('i');
+    if (nonce === undefined || salt === undefined || iterText === undefined) {
+      throw new SaslMechanismError('SCRAM: server-first message lacks r, s or i');
+    }
+    if (!nonce.startsWith(this.#clientNonce) || nonce.length <= this.#clientNonce.length) {
+      throw new SaslMechanismError('SCRAM: the server nonce does not extend the client nonce');
+    }
+    const iterations = /^[0-9]{1,9}$/.test(iterText) ? Number(iterText) : NaN;
+    if (!(iterations >= MIN_ITERATIONS && iterations <= MAX_ITERATIONS)) {
+      throw new SaslMechanismError(`SCRAM: iteration count ${iterText.slice(0, 12)} outside ${MIN_ITERATIONS}-${MAX_ITERATIONS}`);
+    }
+    const password = this.#password;
+    if (password === undefined) throw new SaslMechanismError('SCRAM: exchange already used');
+    this.#password = undefined; // not needed once salted
+    const saltedPassword = await pbkdf2(
+      Buffer.from(password, 'utf8'),
+      Buffer.from(salt, 'base64'),
+      iterations,
+      HASH_BYTES[this.#hash],
+      this.#hash,
+    );
+    const clientKey = hmac(this.#hash, saltedPassword, 'Client Key');
+    const storedKey = crypto.createHash(this.#hash).update(clientKey).digest();
+    const withoutProof = `c=biws,r=${nonce}`; // biws = base64('n,,')
+    const authMessage = `${this.#clientFirstBare},${serverFirst},${withoutProof}`;
+    const clientSignature = hmac(this.#hash, storedKey, authMessage);
+    const proof = Buffer.alloc(clientKey.length);
+    for (let i = 0; i < proof.length; i++) proof[i] = clientKey[i]! ^ clientSignature[i]!;
+    const serverKey = hmac(this.#hash, saltedPassword, 'Server Key');
+    this.#expectedServerSignature = hmac(this.#hash, serverKey, authMessage);
+    this.#state = 'final-sent';
+    return Buffer.from(`${withoutProof},p=${proof.toString('base64')}`, 'utf8');
+  }
+
+  #verifyServerFinal(serverFinal: string): void {
+    const attrs = parseAttributes(serverFinal, 'SCRAM server-final message');
+    const error = attrs.get('e');
+    if (error !== undefined) throw new SaslMechanismError(`SCRAM: the server refused: ${error}`);
+    const v = attrs.get('v');
+    if (v === undefined) throw new SaslMechanismError('SCRAM: server-final message lacks v');
+    const got = Buffer.from(v, 'base64');
+    const expected = this.#expectedServerSignature!;
+    if (got.length !== expected.length || !crypto.timingSafeEqual(got, expected)) {
+      throw new SaslMechanismError('SCRAM: the server signature does not verify (the broker does not know these credentials)');
+    }
+  }
+}
