@@ -1,0 +1,159 @@
+// Shared by the client adapters (each adapter runs as its own child process of bench/run.mjs).
+// An adapter reads one JSON argument (the case), does the work, and prints ONE JSON line on
+// stdout: { records, seconds, ... }. CPU seconds and peak RSS are measured from outside by
+// run.mjs (GNU time around the adapter process) unless the adapter reports them itself
+// (java/kcat adapters measure the JVM / kcat process they start, not their Node wrapper).
+import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export function caseArg() {
+  return JSON.parse(process.argv[2]);
+}
+
+export function done(result) {
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/** The record values of a case: one per line of the data file run.mjs wrote (no '\n' inside). */
+export function loadValues(file) {
+  const text = readFileSync(file);
+  const out = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === 10) {
+      out.push(text.subarray(start, i));
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+export const nowMs = () => performance.timeOrigin + performance.now();
+
+/** A value carrying its send time (float64 ms since epoch) in its first 8 bytes. */
+export function stamped(template) {
+  const b = Buffer.from(template);
+  b.writeDoubleBE(nowMs(), 0);
+  return b;
+}
+
+export function latencyOf(value) {
+  return nowMs() - value.readDoubleBE(0);
+}
+
+export function percentiles(samples) {
+  const s = Float64Array.from(samples).sort();
+  const at = (q) => (s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN);
+  return { p50: at(0.5), p99: at(0.99), p999: at(0.999), max: s.length ? s[s.length - 1] : NaN, count: s.length };
+}
+
+/**
+ * Producer-side batching for clients without linger.ms / batch.size (KafkaJS, platformatic):
+ * records are grouped into one send() call until `maxBytes` of values are buffered or
+ * `lingerMs` passed since the first record of the group; at most `maxInFlight` sends are
+ * outstanding (add() waits: backpressure). flush() resolves when everything sent was acked.
+ */
+export function batcher({ send, maxBytes, lingerMs, maxInFlight }) {
+  let buf = [];
+  let bytes = 0;
+  let timer = null;
+  let lingered = false;
+  let inflight = 0;
+  let error = null;
+  const slotWaiters = [];
+  const idleWaiters = [];
+  const dispatch = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    lingered = false;
+    if (buf.length === 0) return;
+    const msgs = buf;
+    buf = [];
+    bytes = 0;
+    inflight++;
+    Promise.resolve()
+      .then(() => send(msgs))
+      .catch((e) => {
+        error ??= e;
+      })
+      .finally(() => {
+        inflight--;
+        const w = slotWaiters.shift();
+        if (w) w();
+        else if (lingered && inflight < maxInFlight) dispatch();
+        if (inflight === 0 && buf.length === 0) idleWaiters.splice(0).forEach((f) => f());
+      });
+  };
+  return {
+    add(msg, size) {
+      if (error) throw error;
+      buf.push(msg);
+      bytes += size;
+      if (bytes >= maxBytes) {
+        if (inflight < maxInFlight) {
+          dispatch();
+          return null;
+        }
+        return new Promise((resolve) => slotWaiters.push(resolve)).then(() => {
+          dispatch();
+          if (error) throw error;
+        });
+      }
+      if (!timer) {
+        timer = setTimeout(() => {
+          timer = null;
+          lingered = true;
+          if (inflight < maxInFlight) dispatch();
+        }, lingerMs);
+      }
+      return null;
+    },
+    async flush() {
+      while (inflight >= maxInFlight) await new Promise((r) => slotWaiters.push(r));
+      dispatch();
+      if (inflight > 0) await new Promise((r) => idleWaiters.push(r));
+      if (error) throw error;
+    },
+  };
+}
+
+/**
+ * Run an external program under GNU time; resolves { code, stdout, stderr, cpuSeconds, rssMb,
+ * wallSeconds }. onStdout(chunk) gets stdout as it arrives (stdout is then not kept).
+ */
+export function runTimed(cmd, args, { onStdout, env } = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kbench-'));
+  const out = path.join(dir, 'time');
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', out, cmd, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: env ?? process.env,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (onStdout ? onStdout(d) : (stdout += d)));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      let cpuSeconds = NaN;
+      let rssMb = NaN;
+      try {
+        const line = readFileSync(out, 'utf8').trim().split('\n').pop().split(' ');
+        cpuSeconds = Number(line[0]) + Number(line[1]);
+        rssMb = Number(line[2]) / 1024;
+      } catch {}
+      rmSync(dir, { recursive: true, force: true });
+      resolve({ code, stdout, stderr, cpuSeconds, rssMb, wallSeconds });
+    });
+  });
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves after ms without keeping the process alive (a deadline for Promise.race). */
+export const deadline = (ms) => new Promise((r) => setTimeout(r, ms).unref());
