@@ -67,7 +67,9 @@ test('reads from OffsetOldest, an explicit offset and OffsetNewest, in order', a
 
     const newest = await consumer.consumePartition(topic, 1, OffsetNewest);
     const later = take(newest, 3);
-    await new Promise((r) => setTimeout(r, 300)); // let it resolve the newest offset first
+    // wait until the newest offset is resolved (ListOffsets), so the next records come after it
+    for (let i = 0; i < 200 && (consumer.fetcher.position(topic, 1) ?? -1n) < 0n; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(consumer.fetcher.position(topic, 1)).toBe(50n);
     await produce(topic, 1, ['a', 'b', 'c']);
     expect((await later).map((m) => [m.offset, m.value!.toString()])).toEqual([
       [50n, 'a'],

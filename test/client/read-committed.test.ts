@@ -13,7 +13,7 @@ import { createTopic } from '../helpers/topics.js';
 jest.setTimeout(90_000);
 const { bootstrap } = brokerAddress();
 
-async function take(pc: PartitionConsumer, n: number, idleMs = 2000): Promise<ConsumerMessage[]> {
+async function take(pc: PartitionConsumer, n: number, idleMs = 5000): Promise<ConsumerMessage[]> {
   const out: ConsumerMessage[] = [];
   const it = pc.messages();
   for (;;) {
@@ -41,10 +41,15 @@ test('read_committed skips aborted transactions; read_uncommitted sees them; mar
     const committed = await Consumer.create(new Config({ brokers: [bootstrap], isolationLevel: 'read_committed' }));
     const uncommitted = await Consumer.create(new Config({ brokers: [bootstrap], isolationLevel: 'read_uncommitted' }));
     try {
-      const rc = await take(await committed.consumePartition(topic, 0, OffsetOldest), 100);
+      const pc = await committed.consumePartition(topic, 0, OffsetOldest);
+      const rc = await take(pc, 5);
       expect(rc.map((m) => m.value!.toString())).toEqual(['c1', 'c2', 'c3', 'c4', 'c5']);
-      const ru = await take(await uncommitted.consumePartition(topic, 0, OffsetOldest), 100);
+      // nothing more arrives after the last committed record (aborted ones stay hidden)
+      expect(await take(pc, 1, 1500)).toEqual([]);
+      const pu = await uncommitted.consumePartition(topic, 0, OffsetOldest);
+      const ru = await take(pu, 9);
       expect(ru.map((m) => m.value!.toString())).toEqual(['c1', 'c2', 'a1', 'a2', 'a3', 'c3', 'a4', 'c4', 'c5']);
+      expect(await take(pu, 1, 1500)).toEqual([]); // and never a transaction marker
       // offsets keep their gaps: the markers took offsets too
       expect(rc[rc.length - 1]!.offset).toBeGreaterThan(BigInt(rc.length + 4));
     } finally {
