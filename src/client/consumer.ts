@@ -12,8 +12,9 @@
  * bounded prefetch).
  */
 import { EventEmitter } from 'node:events';
-import type { RecordHeader } from '../../protocol/records.js';
+import type { KafkaRecord, RecordHeader } from '../../protocol/records.js';
 import { Cluster } from '../cluster/cluster.js';
+import { topicPartitionKey } from '../cluster/topic-partition.js';
 import { assignorByName, type TopicPartition } from '../consumer/assignors.js';
 import { ClassicGroupMember } from '../consumer/group-classic.js';
 import { ConsumerProtocolMember } from '../consumer/group-consumer.js';
@@ -33,6 +34,10 @@ export interface ConsumerMessage {
   headers: RecordHeader[];
   /** Milliseconds since the epoch. */
   timestamp: number;
+}
+
+function consumerMessage(topic: string, partition: number, r: KafkaRecord): ConsumerMessage {
+  return { topic, partition, offset: r.offset, key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp };
 }
 
 /** Where a partition consumer starts: OffsetOldest, OffsetNewest, or an offset. */
@@ -241,15 +246,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
       group.polled();
       for (const r of batch.records) {
         group.polled();
-        yield {
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: r.offset,
-          key: r.key,
-          value: r.value,
-          headers: r.headers,
-          timestamp: r.timestamp,
-        };
+        yield consumerMessage(batch.topic, batch.partition, r);
       }
     }
   }
@@ -294,7 +291,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
         `topic '${topic}' has ${info.partitions.length} partition(s); partition ${partition} does not exist`,
       );
     }
-    const key = `${topic}\u0000${partition}`;
+    const key = topicPartitionKey(topic, partition);
     if (this.partitionConsumers.has(key)) {
       throw new KafkaesqueError('ERR_ALREADY_CONSUMING', `${topic}-${partition} is already being consumed by this consumer`);
     }
@@ -350,15 +347,7 @@ export class PartitionConsumer implements AsyncIterable<ConsumerMessage> {
       if (batch === undefined) return;
       for (const r of batch.records) {
         if (this.stopped) return;
-        yield {
-          topic: this.topic,
-          partition: this.partition,
-          offset: r.offset,
-          key: r.key,
-          value: r.value,
-          headers: r.headers,
-          timestamp: r.timestamp,
-        };
+        yield consumerMessage(this.topic, this.partition, r);
       }
     }
   }

@@ -19,6 +19,7 @@ import { AuthenticationError, ConnectionError } from '../network/errors.js';
 import { type Logger, NOOP_LOGGER } from '../network/logger.js';
 import { hideSaslPassword, type SaslOptions } from '../network/sasl.js';
 import { backoffMs, sleep } from './retry.js';
+import { stripUndefined } from '../network/options.js';
 
 export interface ClusterOptions {
   /** Bootstrap addresses, `host:port`. */
@@ -370,10 +371,4 @@ function shuffle<T>(a: T[]): T[] {
     [a[i], a[j]] = [a[j]!, a[i]!];
   }
   return a;
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
-  return out;
 }

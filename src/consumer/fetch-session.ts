@@ -39,7 +39,6 @@ export interface SessionRequest {
   full: boolean;
 }
 
-export const partitionKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
 
 function sameParams(a: FetchPartitionParams, b: FetchPartitionParams): boolean {
   return (

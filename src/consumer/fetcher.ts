@@ -25,7 +25,8 @@ import {
 } from '../../protocol/records.js';
 import type { Cluster } from '../cluster/cluster.js';
 import { backoffMs } from '../cluster/retry.js';
-import { FetchSession, type FetchPartitionParams, partitionKey } from './fetch-session.js';
+import { topicPartitionKey } from '../cluster/topic-partition.js';
+import { FetchSession, type FetchPartitionParams } from './fetch-session.js';
 
 export const OFFSET_OLDEST = -2n;
 export const OFFSET_NEWEST = -1n;
@@ -108,7 +109,7 @@ export class Fetcher {
 
   /** Starts fetching a partition from `offset` (or the oldest/newest offset). */
   assign(topic: string, partition: number, offset: bigint): void {
-    const key = partitionKey(topic, partition);
+    const key = topicPartitionKey(topic, partition);
     this.partitions.set(key, {
       topic,
       partition,
@@ -127,7 +128,7 @@ export class Fetcher {
 
   /** Stops fetching a partition and drops what was fetched for it and not yet taken. */
   unassign(topic: string, partition: number): void {
-    const key = partitionKey(topic, partition);
+    const key = topicPartitionKey(topic, partition);
     const p = this.partitions.get(key);
     if (p === undefined) return;
     this.partitions.delete(key);
@@ -142,20 +143,20 @@ export class Fetcher {
 
   /** The next offset the application will see for a partition. */
   position(topic: string, partition: number): bigint | undefined {
-    return this.partitions.get(partitionKey(topic, partition))?.position;
+    return this.partitions.get(topicPartitionKey(topic, partition))?.position;
   }
 
   highWatermark(topic: string, partition: number): bigint {
-    return this.partitions.get(partitionKey(topic, partition))?.highWatermark ?? -1n;
+    return this.partitions.get(topicPartitionKey(topic, partition))?.highWatermark ?? -1n;
   }
 
   pause(topic: string, partition: number): void {
-    const p = this.partitions.get(partitionKey(topic, partition));
+    const p = this.partitions.get(topicPartitionKey(topic, partition));
     if (p) p.paused = true;
   }
 
   resume(topic: string, partition: number): void {
-    const p = this.partitions.get(partitionKey(topic, partition));
+    const p = this.partitions.get(topicPartitionKey(topic, partition));
     if (p) {
       p.paused = false;
       this.wake();
@@ -164,7 +165,7 @@ export class Fetcher {
 
   /** Moves a partition's position; records already fetched past it are dropped. */
   seek(topic: string, partition: number, offset: bigint): void {
-    const p = this.partitions.get(partitionKey(topic, partition));
+    const p = this.partitions.get(topicPartitionKey(topic, partition));
     if (p === undefined) return;
     if (p.buffered) this.drop(p.buffered);
     p.position = offset;
@@ -181,7 +182,7 @@ export class Fetcher {
       if (err) throw err;
       const r = this.ready.shift();
       if (r !== undefined) {
-        const p = this.partitions.get(partitionKey(r.topic, r.partition));
+        const p = this.partitions.get(topicPartitionKey(r.topic, r.partition));
         if (p !== undefined && p.buffered === r) p.buffered = undefined;
         this.bufferedBytes -= r.bytes;
         this.wake();
@@ -197,7 +198,7 @@ export class Fetcher {
    * once the partition is unassigned or the fetcher closed. Errors of that partition are thrown.
    */
   async nextFor(topic: string, partition: number): Promise<FetchedRecords | undefined> {
-    const key = partitionKey(topic, partition);
+    const key = topicPartitionKey(topic, partition);
     for (;;) {
       const i = this.errors.findIndex((e) => e.topic === topic && e.partition === partition);
       if (i >= 0) throw this.errors.splice(i, 1)[0]!;
@@ -238,7 +239,7 @@ export class Fetcher {
       this.ready.splice(i, 1);
       this.bufferedBytes -= r.bytes;
     }
-    const p = this.partitions.get(partitionKey(r.topic, r.partition));
+    const p = this.partitions.get(topicPartitionKey(r.topic, r.partition));
     if (p && p.buffered === r) p.buffered = undefined;
   }
 
@@ -365,7 +366,7 @@ export class Fetcher {
     for (const p of list) {
       const topicId = this.cluster.topic(p.topic)?.topicId ?? ZERO_UUID;
       if (topicId === ZERO_UUID) allIds = false;
-      wanted.set(partitionKey(p.topic, p.partition), {
+      wanted.set(topicPartitionKey(p.topic, p.partition), {
         topic: p.topic,
         topicId,
         partition: p.partition,
@@ -448,11 +449,11 @@ export class Fetcher {
       // full fetch starts a new one at once
       return;
     }
-    const byKey = new Map(list.map((p) => [partitionKey(p.topic, p.partition), p]));
+    const byKey = new Map(list.map((p) => [topicPartitionKey(p.topic, p.partition), p]));
     for (const t of response.responses) {
       const topic = t.topic !== '' ? t.topic : this.topicNameById(t.topicId, list);
       for (const pd of t.partitions) {
-        const p = byKey.get(partitionKey(topic, pd.partitionIndex));
+        const p = byKey.get(topicPartitionKey(topic, pd.partitionIndex));
         if (p === undefined) continue; // unassigned, paused or buffered meanwhile
         this.handlePartition(p, pd);
       }
@@ -465,7 +466,7 @@ export class Fetcher {
   }
 
   private handlePartition(p: PartitionState, pd: FetchPartitionData): void {
-    if (this.partitions.get(partitionKey(p.topic, p.partition)) !== p || p.buffered !== undefined) return;
+    if (this.partitions.get(topicPartitionKey(p.topic, p.partition)) !== p || p.buffered !== undefined) return;
     p.highWatermark = pd.highWatermark;
     if (pd.errorCode !== ErrorCode.NONE) {
       const err = KafkaProtocolError.fromCode(pd.errorCode, `fetch ${p.topic}-${p.partition}`);
@@ -533,7 +534,7 @@ export class Fetcher {
       if (step.done) {
         const err = step.value.error;
         if (err === undefined) return;
-        if (this.partitions.get(partitionKey(p.topic, p.partition)) === p && p.position > err.baseOffset) {
+        if (this.partitions.get(topicPartitionKey(p.topic, p.partition)) === p && p.position > err.baseOffset) {
           p.position = err.baseOffset;
           p.backoffUntil = Date.now() + this.o.retryBackoffMaxMs;
         }

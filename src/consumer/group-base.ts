@@ -13,6 +13,7 @@ import { CoordinatorKeyType, FindCoordinator } from '../../protocol/messages/fin
 import { OffsetCommit, type OffsetCommitRequestTopic } from '../../protocol/messages/offset-commit.js';
 import { OffsetFetch } from '../../protocol/messages/offset-fetch.js';
 import type { Cluster } from '../cluster/cluster.js';
+import { topicPartitionKey } from '../cluster/topic-partition.js';
 import { backoffMs, sleep } from '../cluster/retry.js';
 import type { BrokerConnection } from '../network/broker-connection.js';
 import type { Assignor, TopicPartition } from './assignors.js';
@@ -61,7 +62,6 @@ export interface Marked {
   leaderEpoch: number;
 }
 
-export const key = (t: string, p: number): string => `${t}\u0000${p}`;
 export const COORDINATOR_ERRORS: ReadonlySet<number> = new Set([
   ErrorCode.NOT_COORDINATOR,
   ErrorCode.COORDINATOR_NOT_AVAILABLE,
@@ -152,7 +152,7 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
 
   /** Marks `offset` (the next one to read) as processed for a partition; committed later. */
   mark(topic: string, partition: number, offset: bigint, metadata: string | null, leaderEpoch = -1): void {
-    const k = key(topic, partition);
+    const k = topicPartitionKey(topic, partition);
     const prev = this.marked.get(k);
     if (prev !== undefined && prev.offset >= offset) return;
     this.marked.set(k, { offset, metadata, leaderEpoch });
@@ -201,7 +201,7 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
     for (const t of res.topics) {
       const name = t.name !== '' ? t.name : [...topics.values()].find((x) => x.topicId === t.topicId)?.name ?? '';
       for (const p of t.partitions) {
-        const k = key(name, p.partitionIndex);
+        const k = topicPartitionKey(name, p.partitionIndex);
         if (p.errorCode === ErrorCode.NONE) {
           const m = this.marked.get(k);
           if (m) this.committed.set(k, m.offset);
@@ -217,7 +217,7 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
   protected async take(added: TopicPartition[]): Promise<void> {
     const committed = await this.fetchCommitted(added);
     for (const tp of added) {
-      const k = key(tp.topic, tp.partition);
+      const k = topicPartitionKey(tp.topic, tp.partition);
       this.owned.set(k, tp);
       const offset = committed.get(k);
       if (offset !== undefined && offset >= 0n) this.committed.set(k, offset);
@@ -230,7 +230,7 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
   protected revoke(partitions: TopicPartition[], notify: boolean): void {
     if (partitions.length === 0) return;
     for (const tp of partitions) {
-      const k = key(tp.topic, tp.partition);
+      const k = topicPartitionKey(tp.topic, tp.partition);
       this.owned.delete(k);
       this.marked.delete(k);
       this.committed.delete(k);
@@ -283,7 +283,7 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
         if (errorCode === ErrorCode.UNSTABLE_OFFSET_COMMIT) throw new GroupError('offsets are being committed', undefined, true);
         throw KafkaProtocolError.fromCode(errorCode, `OffsetFetch ${name}-${partitionIndex}`);
       }
-      out.set(key(name, partitionIndex), offset);
+      out.set(topicPartitionKey(name, partitionIndex), offset);
     };
     if (v >= 8) {
       for (const g of res.groups) {

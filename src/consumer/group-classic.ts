@@ -23,7 +23,8 @@ import { LeaveGroup } from '../../protocol/messages/leave-group.js';
 import { SyncGroup } from '../../protocol/messages/sync-group.js';
 import { backoffMs, sleep } from '../cluster/retry.js';
 import type { MemberSubscription, TopicPartition } from './assignors.js';
-import { COORDINATOR_ERRORS, GroupError, GroupMemberBase, key } from './group-base.js';
+import { topicPartitionKey } from '../cluster/topic-partition.js';
+import { COORDINATOR_ERRORS, GroupError, GroupMemberBase } from './group-base.js';
 
 const REJOIN_ERRORS: ReadonlySet<number> = new Set([
   ErrorCode.REBALANCE_IN_PROGRESS,
@@ -168,12 +169,12 @@ export class ClassicGroupMember extends GroupMemberBase {
     if (sync.errorCode !== ErrorCode.NONE) return this.joinError(sync.errorCode, 'SyncGroup');
     const assigned = sync.assignment.length === 0 ? [] : decodeAssignment(sync.assignment).assignment.assignedPartitions;
     const next = new Map<string, TopicPartition>();
-    for (const t of assigned) for (const p of t.partitions) next.set(key(t.topic, p), { topic: t.topic, partition: p });
+    for (const t of assigned) for (const p of t.partitions) next.set(topicPartitionKey(t.topic, p), { topic: t.topic, partition: p });
     this.needsJoin = false;
     // COOPERATIVE: revoke only what moves, then rejoin so it can be handed over (KIP-429)
     const revoked = [...this.owned].filter(([k]) => !next.has(k)).map(([, tp]) => tp);
     if (revoked.length > 0) {
-      await this.commitMarked(new Set(revoked.map((tp) => key(tp.topic, tp.partition)))).catch(() => {});
+      await this.commitMarked(new Set(revoked.map((tp) => topicPartitionKey(tp.topic, tp.partition)))).catch(() => {});
       this.revoke(revoked, true);
       this.needsJoin = true;
     }

@@ -22,7 +22,8 @@ import {
   type ConsumerGroupHeartbeatTopicPartitions,
 } from '../../protocol/messages/consumer-group-heartbeat.js';
 import type { TopicPartition } from './assignors.js';
-import { COORDINATOR_ERRORS, GroupError, GroupMemberBase, key } from './group-base.js';
+import { topicPartitionKey } from '../cluster/topic-partition.js';
+import { COORDINATOR_ERRORS, GroupError, GroupMemberBase } from './group-base.js';
 
 const LEAVE_EPOCH = -1;
 const STATIC_LEAVE_EPOCH = -2;
@@ -170,13 +171,13 @@ export class ConsumerProtocolMember extends GroupMemberBase {
         name = this.topicName(t.topicId);
       }
       if (name === undefined) continue; // a topic this member cannot name yet: next heartbeat
-      for (const p of t.partitions) next.set(key(name, p), { topic: name, partition: p });
+      for (const p of t.partitions) next.set(topicPartitionKey(name, p), { topic: name, partition: p });
     }
     const revoked = [...this.owned].filter(([k]) => !next.has(k)).map(([, tp]) => tp);
     const changes = revoked.length > 0 || [...next.keys()].some((k) => !this.owned.has(k));
     if (changes || this.firstAssignment !== undefined) this.beginRebalance();
     if (revoked.length > 0) {
-      await this.commitMarked(new Set(revoked.map((tp) => key(tp.topic, tp.partition)))).catch(() => {});
+      await this.commitMarked(new Set(revoked.map((tp) => topicPartitionKey(tp.topic, tp.partition)))).catch(() => {});
       this.revoke(revoked, true);
       this.ownedChanged = true;
     }

@@ -20,6 +20,7 @@ import { EventEmitter } from 'node:events';
 import { Config } from '../client/config.js';
 import { Consumer, type ConsumerMessage, type PartitionConsumer, type StartOffset } from '../client/consumer.js';
 import { AsyncProducer, SyncProducer } from '../client/producers.js';
+import { topicPartitionKey } from '../cluster/topic-partition.js';
 import type { TopicPartition } from '../consumer/assignors.js';
 import { KafkaesqueError } from '../../protocol/errors.js';
 import { loadMuxConfigFile } from './config-file.js';
@@ -62,7 +63,6 @@ export class HandlerError extends KafkaesqueError {
   }
 }
 
-const tpKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
 
 /** One connection's subscription to one topic: its queue, its worker and its marks. */
 class Subscription {
@@ -294,7 +294,7 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> {
   async consumePartition(connection: string, topic: string, partition: number, offset: StartOffset, handler: MessageHandler): Promise<void> {
     this.ensureOpen('consumePartition');
     if (typeof handler !== 'function') throw new MuxUsageError('ERR_MUX_HANDLER', 'consumePartition: the handler must be a function');
-    const k = tpKey(topic, partition);
+    const k = topicPartitionKey(topic, partition);
     if (this.manual.has(k)) {
       throw new MuxUsageError('ERR_ALREADY_CONSUMING', `${topic}-${partition} is already consumed by connection '${this.manual.get(k)!.connection}'`);
     }
@@ -314,7 +314,7 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> {
 
   /** @internal */
   stopConsumingPartition(connection: string, topic: string, partition: number): void {
-    const k = tpKey(topic, partition);
+    const k = topicPartitionKey(topic, partition);
     const sub = this.manual.get(k);
     if (sub === undefined || sub.connection !== connection) return;
     sub.stopped = true;
@@ -324,7 +324,7 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> {
   }
 
   private resumeIfFree(topic: string, partition: number): void {
-    if (this.group && !this.pausedTopics.has(topic) && !this.manual.has(tpKey(topic, partition))) this.group.resume(topic, partition);
+    if (this.group && !this.pausedTopics.has(topic) && !this.manual.has(topicPartitionKey(topic, partition))) this.group.resume(topic, partition);
   }
 
   private async launchManual(sub: ManualSubscription): Promise<void> {
@@ -369,7 +369,7 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> {
       group.on('error', (err) => this.reportError(err));
       group.on('assigned', (tps) => {
         for (const tp of tps) {
-          if (this.pausedTopics.has(tp.topic) || this.manual.has(tpKey(tp.topic, tp.partition))) group.pause(tp.topic, tp.partition);
+          if (this.pausedTopics.has(tp.topic) || this.manual.has(topicPartitionKey(tp.topic, tp.partition))) group.pause(tp.topic, tp.partition);
         }
       });
       group.on('revoked', (tps) => {
@@ -384,7 +384,7 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> {
         }
       });
       for (const tp of group.assignment()) {
-        if (this.manual.has(tpKey(tp.topic, tp.partition))) group.pause(tp.topic, tp.partition);
+        if (this.manual.has(topicPartitionKey(tp.topic, tp.partition))) group.pause(tp.topic, tp.partition);
       }
       this.loop = this.deliver(group);
     }
@@ -397,7 +397,7 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> {
     try {
       for await (const m of group.messages()) {
         if (this.stopping) break;
-        if (this.manual.has(tpKey(m.topic, m.partition))) continue;
+        if (this.manual.has(topicPartitionKey(m.topic, m.partition))) continue;
         const list = this.subs.get(m.topic);
         if (list === undefined) continue;
         let delivered = false;

@@ -31,6 +31,7 @@ import {
 import { FrameDecoder, FrameTooLargeError } from './framing.js';
 import { type Logger, NOOP_LOGGER } from './logger.js';
 import { createSaslClient, kafkaMechanismName, SaslMechanismError, type SaslMechanismClient, type SaslOptions } from './sasl.js';
+import { stripUndefined } from './options.js';
 
 export interface BrokerConnectionOptions {
   host: string;
@@ -456,10 +457,4 @@ function openSocket(host: string, port: number, timeoutMs: number, tlsOptions?: 
       resolve(socket);
     });
   });
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
-  return out;
 }

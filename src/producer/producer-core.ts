@@ -29,6 +29,7 @@ import { encodeRecordBatch, estimateRecordSize, type RecordInput } from '../../p
 import { Writer } from '../../protocol/writer.js';
 import type { Cluster } from '../cluster/cluster.js';
 import { backoffMs, sleep } from '../cluster/retry.js';
+import { topicPartitionKey } from '../cluster/topic-partition.js';
 import type { BrokerConnection } from '../network/broker-connection.js';
 import type { Logger } from '../network/logger.js';
 import { BufferPool } from './buffer-pool.js';
@@ -128,7 +129,8 @@ export class ProducerCore {
   private readonly o: ProducerCoreOptions;
   private readonly cluster: Cluster;
   private readonly pool: BufferPool;
-  private readonly partitions = new Map<string, PartitionState>();
+  /** Every partition's state, for the sender's passes. */
+  private readonly states: PartitionState[] = [];
   /** topic -> partition index -> state: the per-record lookup, without building string keys. */
   private readonly byTopic = new Map<string, PartitionState[]>();
   /** Records waiting for their topic's metadata. */
@@ -314,7 +316,7 @@ export class ProducerCore {
     if (s === undefined) {
       s = new PartitionState(topic, partition);
       states[partition] = s;
-      this.partitions.set(`${topic}\u0000${partition}`, s);
+      this.states.push(s);
     }
     return s;
   }
@@ -352,7 +354,7 @@ export class ProducerCore {
     let nextWake = Infinity;
     const perLeader = new Map<number, PartitionState[]>();
     let staleMetadata = false;
-    for (const state of this.partitions.values()) {
+    for (const state of this.states) {
       const batch = state.queue[0];
       if (batch === undefined) continue;
       // delivery timeout for batches that never left or wait for a retry
@@ -482,10 +484,10 @@ export class ProducerCore {
     const results = new Map<string, ProduceResponse['responses'][number]['partitionResponses'][number]>();
     for (const t of response.responses) {
       const name = t.name !== '' ? t.name : this.topicNameById(t.topicId);
-      for (const p of t.partitionResponses) results.set(`${name}\u0000${p.index}`, p);
+      for (const p of t.partitionResponses) results.set(topicPartitionKey(name, p.index), p);
     }
     for (const { state, batch } of sent) {
-      const r = results.get(`${state.topic}\u0000${state.partition}`);
+      const r = results.get(topicPartitionKey(state.topic, state.partition));
       if (r === undefined) {
         this.retryOrFail(state, batch, new KafkaesqueError('ERR_PRODUCE', 'the broker did not answer for this partition', { retriable: true }));
         continue;
@@ -495,7 +497,7 @@ export class ProducerCore {
   }
 
   private topicNameById(id: string): string {
-    for (const s of this.partitions.values()) if (this.cluster.topic(s.topic)?.topicId === id) return s.topic;
+    for (const topic of this.byTopic.keys()) if (this.cluster.topic(topic)?.topicId === id) return topic;
     return '';
   }
 
@@ -675,13 +677,13 @@ export class ProducerCore {
     this.initProducerId(true)
       .then(
         () => {
-          for (const s of this.partitions.values()) {
+          for (const s of this.states) {
             s.nextSequence = 0;
             for (const b of s.queue) b.baseSequence = -1;
           }
         },
         (err: Error) => {
-          for (const s of this.partitions.values()) {
+          for (const s of this.states) {
             for (const b of s.queue.splice(0)) this.failBatch(s, b, err);
           }
         },
