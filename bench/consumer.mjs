@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { createTopic } from './clients/_common.mjs';
 
 const require = createRequire(import.meta.url);
 const self = fileURLToPath(import.meta.url);
@@ -71,18 +72,6 @@ async function parent() {
   console.log('|---|---|');
   for (const r of reb) console.log(`| ${r.protocol} | ${Math.round(r.ms)} |`);
   if (stopAfter) await stopAfter();
-}
-
-async function createTopic(k, broker, name, partitions) {
-  const i = broker.lastIndexOf(':');
-  const conn = await k.BrokerConnection.connect({ host: broker.slice(0, i), port: Number(broker.slice(i + 1)) });
-  const res = await conn.send(k.protocol.CreateTopics, {
-    topics: [{ name, numPartitions: partitions, replicationFactor: -1, assignments: [], configs: [] }],
-    timeoutMs: 30000,
-    validateOnly: false,
-  });
-  conn.close();
-  if (res.topics[0].errorCode !== 0) throw new Error(`CreateTopics ${name}: ${res.topics[0].errorCode}`);
 }
 
 async function child(c) {

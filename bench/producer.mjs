@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { createTopic } from './clients/_common.mjs';
 
 const require = createRequire(import.meta.url);
 const self = fileURLToPath(import.meta.url);
@@ -73,18 +74,9 @@ async function parent() {
 
 async function child({ size, acks, idempotent, compression, records, broker }) {
   const k = require('../dist/src/index.js');
-  const p = k.protocol;
-  await p.ensureCompressionReady();
-  const [host, port] = [broker.slice(0, broker.lastIndexOf(':')), Number(broker.slice(broker.lastIndexOf(':') + 1))];
+  await k.protocol.ensureCompressionReady();
   const topic = `bench-producer-${process.pid}-${Date.now()}`;
-  const admin = await k.BrokerConnection.connect({ host, port });
-  const created = await admin.send(p.CreateTopics, {
-    topics: [{ name: topic, numPartitions: 6, replicationFactor: -1, assignments: [], configs: [] }],
-    timeoutMs: 30000,
-    validateOnly: false,
-  });
-  if (created.topics[0].errorCode !== 0) throw new Error(`CreateTopics: ${created.topics[0].errorCode}`);
-  admin.close();
+  await createTopic(k, broker, topic, 6);
 
   const producer = await k.AsyncProducer.create(
     new k.Config({ brokers: [broker], acks, idempotent, compression, lingerMs: 5, batchBytes: 65536 }),

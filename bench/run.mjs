@@ -17,6 +17,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTopic as createTopicWith } from './clients/_common.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -131,17 +132,7 @@ function writeDataFile(size) {
 
 // ------------------------------------------------------------------------------ broker & topics
 let kafkaesque;
-async function createTopic(broker, name) {
-  const i = broker.lastIndexOf(':');
-  const conn = await kafkaesque.BrokerConnection.connect({ host: broker.slice(0, i), port: Number(broker.slice(i + 1)) });
-  const res = await conn.send(kafkaesque.protocol.CreateTopics, {
-    topics: [{ name, numPartitions: opts.partitions, replicationFactor: -1, assignments: [], configs: [] }],
-    timeoutMs: 30000,
-    validateOnly: false,
-  });
-  conn.close();
-  if (res.topics[0].errorCode !== 0) throw new Error(`CreateTopics ${name}: error ${res.topics[0].errorCode}`);
-}
+const createTopic = (broker, name) => createTopicWith(kafkaesque, broker, name, opts.partitions);
 
 // DeleteTopics v1 (not in kafkaesque's protocol module yet): raw request through the harness.
 async function deleteTopic(harness, broker, name) {

@@ -157,3 +157,19 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Resolves after ms without keeping the process alive (a deadline for Promise.race). */
 export const deadline = (ms) => new Promise((r) => setTimeout(r, ms).unref());
+
+/** Creates a topic with kafkaesque's CreateTopics (`k`: the built package) on `broker` (host:port). */
+export async function createTopic(k, broker, name, partitions) {
+  const i = broker.lastIndexOf(':');
+  const conn = await k.BrokerConnection.connect({ host: broker.slice(0, i), port: Number(broker.slice(i + 1)) });
+  try {
+    const res = await conn.send(k.protocol.CreateTopics, {
+      topics: [{ name, numPartitions: partitions, replicationFactor: -1, assignments: [], configs: [] }],
+      timeoutMs: 30000,
+      validateOnly: false,
+    });
+    if (res.topics[0].errorCode !== 0) throw new Error(`CreateTopics ${name}: error ${res.topics[0].errorCode}`);
+  } finally {
+    conn.close();
+  }
+}
