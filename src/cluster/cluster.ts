@@ -145,6 +145,12 @@ export class Cluster {
     return this.topics.get(name);
   }
 
+  /** The name of a cached topic from its id (KIP-516 responses carry ids only), or undefined. */
+  topicNameById(topicId: string): string | undefined {
+    for (const t of this.topics.values()) if (t.topicId === topicId) return t.name;
+    return undefined;
+  }
+
   /** The leader's node id for a partition, or -1. */
   leaderFor(topic: string, partition: number): number {
     return this.topics.get(topic)?.partitions[partition]?.leaderId ?? -1;

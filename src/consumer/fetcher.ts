@@ -451,18 +451,13 @@ export class Fetcher {
     }
     const byKey = new Map(list.map((p) => [topicPartitionKey(p.topic, p.partition), p]));
     for (const t of response.responses) {
-      const topic = t.topic !== '' ? t.topic : this.topicNameById(t.topicId, list);
+      const topic = t.topic !== '' ? t.topic : (this.cluster.topicNameById(t.topicId) ?? '');
       for (const pd of t.partitions) {
         const p = byKey.get(topicPartitionKey(topic, pd.partitionIndex));
         if (p === undefined) continue; // unassigned, paused or buffered meanwhile
         this.handlePartition(p, pd);
       }
     }
-  }
-
-  private topicNameById(id: string, list: PartitionState[]): string {
-    for (const p of list) if (this.cluster.topic(p.topic)?.topicId === id) return p.topic;
-    return '';
   }
 
   private handlePartition(p: PartitionState, pd: FetchPartitionData): void {

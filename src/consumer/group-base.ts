@@ -199,7 +199,7 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
       { version: useIds ? version : Math.min(9, version) },
     );
     for (const t of res.topics) {
-      const name = t.name !== '' ? t.name : [...topics.values()].find((x) => x.topicId === t.topicId)?.name ?? '';
+      const name = t.name !== '' ? t.name : (this.cluster.topicNameById(t.topicId) ?? '');
       for (const p of t.partitions) {
         const k = topicPartitionKey(name, p.partitionIndex);
         if (p.errorCode === ErrorCode.NONE) {
@@ -277,7 +277,6 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
           },
       { version: v },
     );
-    const idToName = new Map([...byTopic.keys()].map((t) => [this.cluster.topic(t)?.topicId ?? '', t]));
     const take = (name: string, partitionIndex: number, offset: bigint, errorCode: number): void => {
       if (errorCode !== ErrorCode.NONE) {
         if (errorCode === ErrorCode.UNSTABLE_OFFSET_COMMIT) throw new GroupError('offsets are being committed', undefined, true);
@@ -289,7 +288,7 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
       for (const g of res.groups) {
         if (g.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(g.errorCode, `OffsetFetch group '${this.o.groupId}'`);
         for (const t of g.topics) {
-          const name = t.name !== '' ? t.name : idToName.get(t.topicId) ?? '';
+          const name = t.name !== '' ? t.name : (this.cluster.topicNameById(t.topicId) ?? '');
           for (const p of t.partitions) take(name, p.partitionIndex, p.committedOffset, p.errorCode);
         }
       }

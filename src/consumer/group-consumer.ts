@@ -165,10 +165,10 @@ export class ConsumerProtocolMember extends GroupMemberBase {
   private async reconcile(target: ConsumerGroupHeartbeatTopicPartitions[]): Promise<void> {
     const next = new Map<string, TopicPartition>();
     for (const t of target) {
-      let name = this.topicName(t.topicId);
+      let name = this.cluster.topicNameById(t.topicId);
       if (name === undefined) {
         await this.cluster.refresh();
-        name = this.topicName(t.topicId);
+        name = this.cluster.topicNameById(t.topicId);
       }
       if (name === undefined) continue; // a topic this member cannot name yet: next heartbeat
       for (const p of t.partitions) next.set(topicPartitionKey(name, p), { topic: name, partition: p });
@@ -191,11 +191,6 @@ export class ConsumerProtocolMember extends GroupMemberBase {
     this.firstAssignment = this.joinFailed = undefined;
     // acknowledge the new ownership at once, so the broker can move partitions along
     if (this.ownedChanged) setImmediate(() => this.heartbeatNow().catch(() => {}));
-  }
-
-  private topicName(topicId: string): string | undefined {
-    for (const t of this.o.topics) if (this.cluster.topic(t)?.topicId === topicId) return t;
-    return undefined;
   }
 
   private async onError(code: number, message: string | null): Promise<void> {

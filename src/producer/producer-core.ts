@@ -483,7 +483,7 @@ export class ProducerCore {
     }
     const results = new Map<string, ProduceResponse['responses'][number]['partitionResponses'][number]>();
     for (const t of response.responses) {
-      const name = t.name !== '' ? t.name : this.topicNameById(t.topicId);
+      const name = t.name !== '' ? t.name : (this.cluster.topicNameById(t.topicId) ?? '');
       for (const p of t.partitionResponses) results.set(topicPartitionKey(name, p.index), p);
     }
     for (const { state, batch } of sent) {
@@ -494,11 +494,6 @@ export class ProducerCore {
       }
       this.handlePartitionResult(state, batch, r.errorCode, r.baseOffset, r.logAppendTimeMs, r.errorMessage);
     }
-  }
-
-  private topicNameById(id: string): string {
-    for (const topic of this.byTopic.keys()) if (this.cluster.topic(topic)?.topicId === id) return topic;
-    return '';
   }
 
   private handlePartitionResult(
