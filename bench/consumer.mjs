@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { createTopic } from './clients/_common.mjs';
+import { benchBroker, createTopic } from './clients/_common.mjs';
 
 const require = createRequire(import.meta.url);
 const self = fileURLToPath(import.meta.url);
@@ -24,14 +24,7 @@ else await parent();
 async function parent() {
   const records = Number(arg('records', '1000000'));
   const size = Number(arg('size', '1024'));
-  let broker = arg('broker', process.env.KAFKAESQUE_BROKER ?? null);
-  let stopAfter = null;
-  if (broker === null) {
-    const harness = await import('../scripts/broker/harness.mjs');
-    const r = await harness.ensureRunning({ mode: 'single', log: (l) => process.stderr.write(`${l}\n`) });
-    broker = harness.describe('single').bootstrap[0];
-    if (r.started) stopAfter = () => harness.stop({ mode: 'single' });
-  }
+  const { broker, stop } = await benchBroker(arg('broker', process.env.KAFKAESQUE_BROKER ?? null));
   const k = require('../dist/src/index.js');
   const topic = `bench-consumer-${Date.now()}`;
   await createTopic(k, broker, topic, 6);
@@ -71,7 +64,7 @@ async function parent() {
   console.log('\n| group protocol | 3 members balanced after (ms) |');
   console.log('|---|---|');
   for (const r of reb) console.log(`| ${r.protocol} | ${Math.round(r.ms)} |`);
-  if (stopAfter) await stopAfter();
+  await stop();
 }
 
 async function child(c) {

@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { createTopic } from './clients/_common.mjs';
+import { benchBroker, createTopic } from './clients/_common.mjs';
 
 const require = createRequire(import.meta.url);
 const self = fileURLToPath(import.meta.url);
@@ -27,14 +27,7 @@ if (arg('child', null) !== null) {
 async function parent() {
   const records = Number(arg('records', '200000'));
   const runs = Number(arg('runs', '1'));
-  let broker = arg('broker', process.env.KAFKAESQUE_BROKER ?? null);
-  let stopAfter = null;
-  if (broker === null) {
-    const harness = await import('../scripts/broker/harness.mjs');
-    const r = await harness.ensureRunning({ mode: 'single', log: (l) => process.stderr.write(`${l}\n`) });
-    broker = harness.describe('single').bootstrap[0];
-    if (r.started) stopAfter = () => harness.stop({ mode: 'single' });
-  }
+  const { broker, stop } = await benchBroker(arg('broker', process.env.KAFKAESQUE_BROKER ?? null));
   const cases = [];
   for (const size of [100, 1024]) {
     for (const [acksName, acks, idempotent] of [
@@ -69,7 +62,7 @@ async function parent() {
       `| ${r.size} B | ${r.acksName} | ${r.compression} | ${Math.round(r.recordsPerSec)}${range} | ${r.mbPerSec.toFixed(1)} | ${r.cpuPerMillion.toFixed(2)} | ${r.rssMb.toFixed(0)} |`,
     );
   }
-  if (stopAfter) await stopAfter();
+  await stop();
 }
 
 async function child({ size, acks, idempotent, compression, records, broker }) {

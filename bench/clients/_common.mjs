@@ -173,3 +173,17 @@ export async function createTopic(k, broker, name, partitions) {
     conn.close();
   }
 }
+
+/**
+ * The broker to measure against: `explicit` (host:port) when given, else the harness's single
+ * node, started if none runs. `stop()` stops only a broker this call started.
+ */
+export async function benchBroker(explicit) {
+  if (explicit !== null && explicit !== undefined) return { broker: explicit, stop: async () => {} };
+  const harness = await import('../../scripts/broker/harness.mjs');
+  const r = await harness.ensureRunning({ mode: 'single', log: (l) => process.stderr.write(`${l}\n`) });
+  return {
+    broker: harness.describe('single').bootstrap[0],
+    stop: r.started ? () => harness.stop({ mode: 'single' }) : async () => {},
+  };
+}
