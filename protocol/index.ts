@@ -27,6 +27,7 @@ export * from './records.js';
 export { crc32c } from './crc32c.js';
 export * from './messages/init-producer-id.js';
 export * from './messages/create-topics.js';
+export * from './messages/create-partitions.js';
 export * from './messages/find-coordinator.js';
 export * from './messages/join-group.js';
 export * from './messages/sync-group.js';

@@ -34,6 +34,9 @@ export {
   type Acks,
   type TlsOptions,
   type SaslOptions,
+  type GroupProtocol,
+  type Assignor,
+  type ServerAssignor,
 } from './client/config.js';
 export { SyncProducer, AsyncProducer, type AsyncCallbacks, type AsyncProducerEvents } from './client/producers.js';
 export { ProducerMessage, type ProducerMessageInput, type MessageBytes, type MessageHeader } from './producer/message.js';

@@ -64,6 +64,8 @@ export type { CompressionName };
 export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
 export type GroupProtocol = 'classic' | 'consumer';
 export type Assignor = 'range' | 'roundrobin' | 'cooperative-sticky';
+/** The broker-side assignors of the KIP-848 `consumer` protocol (Kafka 4.x: group.consumer.assignors). */
+export type ServerAssignor = 'uniform' | 'range';
 export type InitialOffset = 'oldest' | 'newest';
 export type IsolationLevel = 'read_uncommitted' | 'read_committed';
 /** PEM text or its bytes. */
@@ -170,6 +172,8 @@ export interface ConfigOptions {
   groupProtocol?: GroupProtocol;
   /** Client-side assignors, preferred first (classic protocol only). Default `['range', 'cooperative-sticky']`. Java: partition.assignment.strategy. */
   assignors?: readonly Assignor[];
+  /** Broker-side assignor for the KIP-848 `consumer` protocol: `'uniform'` or `'range'`. Default: the broker's first of group.consumer.assignors (uniform). Java: group.remote.assignor. */
+  serverAssignor?: ServerAssignor;
   /** Where to start without a committed offset: `'oldest'`/{@link OffsetOldest} (or `'earliest'`), `'newest'`/{@link OffsetNewest} (or `'latest'`). Default `'newest'` (sarama's default too). Java: auto.offset.reset=latest. */
   initialOffset?: InitialOffset | 'earliest' | 'latest' | typeof OffsetOldest | typeof OffsetNewest;
   /** Classic protocol session timeout. Default 45000. Java: session.timeout.ms. */
@@ -267,6 +271,7 @@ export interface ConfigValues {
   readonly groupInstanceId: string | undefined;
   readonly groupProtocol: GroupProtocol;
   readonly assignors: readonly Assignor[];
+  readonly serverAssignor: ServerAssignor | undefined;
   readonly initialOffset: InitialOffset;
   readonly sessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
@@ -338,7 +343,7 @@ const OPTION_KEYS: Record<keyof ConfigOptions, true> = {
   acks: true, partitioner: true, hashFunction: true, partition: true, compression: true, compressionLevel: true,
   idempotent: true, lingerMs: true, batchBytes: true, bufferBytes: true, maxRequestBytes: true, maxInFlight: true,
   retries: true, deliveryTimeoutMs: true, maxBlockMs: true,
-  topics: true, group: true, groupId: true, groupInstanceId: true, groupProtocol: true, assignors: true, initialOffset: true,
+  topics: true, group: true, groupId: true, groupInstanceId: true, groupProtocol: true, assignors: true, serverAssignor: true, initialOffset: true,
   sessionTimeoutMs: true, heartbeatIntervalMs: true, rebalanceTimeoutMs: true, maxPollIntervalMs: true,
   autoCommit: true, autoCommitIntervalMs: true, isolationLevel: true, fetchMinBytes: true, fetchMaxBytes: true,
   fetchMaxWaitMs: true, maxPartitionFetchBytes: true, prefetchBytes: true, maxDecompressedBytes: true,
@@ -351,7 +356,7 @@ const VALUE_KEYS = Object.keys({
   retryBackoffMaxMs: 0, reconnectBackoffMs: 0, reconnectBackoffMaxMs: 0, maxFrameBytes: 0, tls: 0, sasl: 0,
   logger: 0, debug: 0, acks: 0, partitioner: 0, hashFunction: 0, partition: 0, compression: 0, compressionLevel: 0,
   idempotent: 0, lingerMs: 0, batchBytes: 0, bufferBytes: 0, maxRequestBytes: 0, maxInFlight: 0, retries: 0,
-  deliveryTimeoutMs: 0, maxBlockMs: 0, topics: 0, group: 0, groupInstanceId: 0, groupProtocol: 0, assignors: 0,
+  deliveryTimeoutMs: 0, maxBlockMs: 0, topics: 0, group: 0, groupInstanceId: 0, groupProtocol: 0, assignors: 0, serverAssignor: 0,
   initialOffset: 0, sessionTimeoutMs: 0, heartbeatIntervalMs: 0, rebalanceTimeoutMs: 0, maxPollIntervalMs: 0,
   autoCommit: 0, autoCommitIntervalMs: 0, isolationLevel: 0, fetchMinBytes: 0, fetchMaxBytes: 0, fetchMaxWaitMs: 0,
   maxPartitionFetchBytes: 0, prefetchBytes: 0, maxDecompressedBytes: 0,
@@ -679,6 +684,7 @@ interface Resolved {
 const PARTITIONERS: readonly PartitionerName[] = ['hash', 'random', 'round-robin', 'manual'];
 const COMPRESSIONS: readonly CompressionName[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 const ASSIGNORS: readonly Assignor[] = ['range', 'roundrobin', 'cooperative-sticky'];
+const SERVER_ASSIGNORS: readonly ServerAssignor[] = ['uniform', 'range'];
 const INITIAL_OFFSET_NAMES: Readonly<Record<string, InitialOffset>> = {
   oldest: 'oldest',
   earliest: 'oldest',
@@ -767,6 +773,7 @@ function resolve(o: ConfigOptions): Resolved {
     groupInstanceId = o.groupInstanceId;
   }
   const groupProtocol = enumOf<GroupProtocol>('groupProtocol', D.groupProtocol, ['classic', 'consumer']);
+  const serverAssignor = given('serverAssignor') ? oneOf('serverAssignor', o.serverAssignor, SERVER_ASSIGNORS) : undefined;
   let assignors: Assignor[] = [...D.assignors];
   if (given('assignors')) {
     if (!Array.isArray(o.assignors) || o.assignors.length === 0) {
@@ -904,6 +911,8 @@ function resolve(o: ConfigOptions): Resolved {
         throw new ConfigError(k, `${got(o[k])} with groupProtocol 'consumer'`, `nothing: the broker controls it (${brokerConfig}); use groupProtocol 'classic' to set it`);
       }
     }
+  } else if (serverAssignor !== undefined) {
+    throw new ConfigError('serverAssignor', `${got(serverAssignor)} with groupProtocol 'classic'`, "groupProtocol 'consumer' (a classic group uses the client-side `assignors`)");
   } else if (heartbeatIntervalMs >= sessionTimeoutMs) {
     // Heartbeat: "Heartbeat must be set lower than the session timeout"
     throw new ConfigError('heartbeatIntervalMs', got(heartbeatIntervalMs), `less than sessionTimeoutMs (${sessionTimeoutMs}), typically a third of it or less`);
@@ -928,7 +937,7 @@ function resolve(o: ConfigOptions): Resolved {
     logger, debug,
     acks, partitioner, hashFunction, partition, compression, compressionLevel: level, idempotent, lingerMs,
     batchBytes, bufferBytes, maxRequestBytes, maxInFlight, retries, deliveryTimeoutMs, maxBlockMs,
-    topics, group, groupInstanceId, groupProtocol, assignors, initialOffset, sessionTimeoutMs, heartbeatIntervalMs,
+    topics, group, groupInstanceId, groupProtocol, assignors, serverAssignor, initialOffset, sessionTimeoutMs, heartbeatIntervalMs,
     rebalanceTimeoutMs, maxPollIntervalMs, autoCommit, autoCommitIntervalMs, isolationLevel, fetchMinBytes,
     fetchMaxBytes, fetchMaxWaitMs, maxPartitionFetchBytes, prefetchBytes, maxDecompressedBytes,
   };

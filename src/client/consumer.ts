@@ -170,7 +170,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
       // KIP-848 ('consumer'): the broker assigns; 'classic': JoinGroup/SyncGroup with our assignors
       const member =
         config.groupProtocol === 'consumer'
-          ? new ConsumerProtocolMember(cluster, fetcher, options).configure({ serverAssignor: null })
+          ? new ConsumerProtocolMember(cluster, fetcher, options).configure({ serverAssignor: config.serverAssignor ?? null })
           : new ClassicGroupMember(cluster, fetcher, options);
       consumer.group = member;
       member.on('rebalancing', () =>

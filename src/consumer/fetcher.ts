@@ -281,7 +281,9 @@ export class Fetcher {
       if (p.paused || p.buffered !== undefined) continue;
       const leader = this.cluster.leaderFor(p.topic, p.partition);
       if (leader < 0) {
-        this.cluster.topicMetadata(p.topic, 30_000).then(() => this.wake(), () => {});
+        // unknown to the cached metadata (a partition added since, or a leader election):
+        // refresh, not the cache's topicMetadata, which would answer from the same stale entry
+        this.cluster.refresh([p.topic]).then(() => this.wake(), () => {});
         p.backoffUntil = now + this.o.retryBackoffMs;
         earliestRetry = Math.min(earliestRetry, p.backoffUntil);
         continue;
@@ -330,7 +332,10 @@ export class Fetcher {
   private async listOffset(p: PartitionState): Promise<bigint> {
     await this.cluster.topicMetadata(p.topic, 30_000);
     const leader = this.cluster.leaderFor(p.topic, p.partition);
-    if (leader < 0) throw new KafkaesqueError('ERR_NO_LEADER', `no leader for ${p.topic}-${p.partition}`, { retriable: true });
+    if (leader < 0) {
+      this.cluster.markStale();
+      throw new KafkaesqueError('ERR_NO_LEADER', `no leader for ${p.topic}-${p.partition}`, { retriable: true });
+    }
     const conn = await this.cluster.connection(leader);
     const res = await conn.send(ListOffsets, {
       replicaId: -1,

@@ -40,7 +40,7 @@ import {
   RecordTooLargeError,
 } from './errors.js';
 import type { ProducerMessage } from './message.js';
-import type { Partitioner } from './partitioner.js';
+import { type Partitioner, PartitionerError } from './partitioner.js';
 
 export interface ProducerCoreOptions {
   cluster: Cluster;
@@ -242,7 +242,7 @@ export class ProducerCore {
     const topic = record.msg.topic;
     const info = this.cluster.topic(topic);
     if (info !== undefined) {
-      this.append(record, info.partitions.length, info.availablePartitions);
+      this.place(record, info.partitions.length, info.availablePartitions);
       return;
     }
     let waiting = this.awaitingMetadata.get(topic);
@@ -256,7 +256,7 @@ export class ProducerCore {
       (t) => {
         const list = this.awaitingMetadata.get(topic) ?? [];
         this.awaitingMetadata.delete(topic);
-        for (const r of list) this.append(r, t.partitions.length, t.availablePartitions);
+        for (const r of list) this.place(r, t.partitions.length, t.availablePartitions);
       },
       (err: Error) => {
         const list = this.awaitingMetadata.get(topic) ?? [];
@@ -264,6 +264,37 @@ export class ProducerCore {
         for (const r of list) this.finish(r, err, true);
       },
     );
+  }
+
+  private place(record: PendingRecord, partitionCount: number, available: readonly number[]): void {
+    const wanted = record.msg.requestedPartition;
+    if (typeof wanted === 'number' && Number.isInteger(wanted) && wanted >= partitionCount) {
+      // a partition our metadata does not know (added since the last refresh?): wait for it up
+      // to maxBlockMs, as Java's KafkaProducer.waitOnMetadata does, before refusing the record
+      this.awaitPartition(record, wanted).catch((err: Error) => this.finish(record, err, true));
+      return;
+    }
+    this.append(record, partitionCount, available);
+  }
+
+  private async awaitPartition(record: PendingRecord, partition: number): Promise<void> {
+    const topic = record.msg.topic;
+    const deadline = Date.now() + this.o.maxBlockMs;
+    for (let attempt = 0; ; attempt++) {
+      await this.cluster.refresh([topic]);
+      const info = this.cluster.topic(topic);
+      const left = deadline - Date.now();
+      if (info !== undefined && (info.partitions.length > partition || left <= 0)) {
+        // known now, or still unknown after maxBlockMs: the partitioner says which
+        this.append(record, info.partitions.length, info.availablePartitions);
+        return;
+      }
+      if (left <= 0 || this.closedFlag) {
+        this.finish(record, new PartitionerError(`The record partition ${partition} of topic "${topic}" is not in the metadata after maxBlockMs (${this.o.maxBlockMs} ms): create the partition, or give an existing one.`), true);
+        return;
+      }
+      await sleep(Math.min(left, backoffMs(attempt, this.o.retryBackoffMs, this.o.retryBackoffMaxMs)));
+    }
   }
 
   private append(record: PendingRecord, partitionCount: number, available: readonly number[]): void {
