@@ -174,8 +174,16 @@ export class BytesManualConnection extends SendingConnection {
     return this.mux.consumePartition(this.name, topic, partition, offset, handler);
   }
 
-  /** Stops consuming a partition. `offset` is accepted for the original API's sake and ignored. */
-  stopConsumingPartition(topic: string, partition: number, _offset?: StartOffset): void {
-    this.mux.stopConsumingPartition(this.name, topic, partition);
+  /**
+   * Stops the subscription this connection made with `consumePartition(handler, topic,
+   * partition, offset)`: `offset` is the start offset given there (OffsetOldest and `'oldest'`
+   * are the same start, as are 7 and 7n), and names the subscription as in the Go layer. When
+   * this connection has no such subscription nothing stops and a MuxUsageError
+   * (`ERR_MUX_NOT_CONSUMING`) says what is consumed instead. Without `offset`, whatever this
+   * connection consumes of the partition stops. Messages already delivered stay delivered;
+   * nothing is committed.
+   */
+  stopConsumingPartition(topic: string, partition: number, offset?: StartOffset): void {
+    this.mux.stopConsumingPartition(this.name, topic, partition, offset);
   }
 }

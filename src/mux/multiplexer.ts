@@ -17,7 +17,7 @@
  * periodic (Config.autoCommit), on `commitOffsets()`, before a rebalance and on close.
  */
 import { EventEmitter } from 'node:events';
-import { Config } from '../client/config.js';
+import { Config, OffsetNewest, OffsetOldest } from '../client/config.js';
 import { Consumer, type ConsumerMessage, type PartitionConsumer, type StartOffset } from '../client/consumer.js';
 import { AsyncProducer, SyncProducer } from '../client/producers.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
@@ -63,6 +63,22 @@ export class HandlerError extends KafkaesqueError {
   }
 }
 
+
+/** A start offset in one spelling: OffsetOldest and 'oldest' are the same start, 7 and 7n too. */
+function startOffsetKey(offset: StartOffset): string {
+  if (offset === 'oldest' || offset === OffsetOldest) return 'oldest';
+  if (offset === 'newest' || offset === OffsetNewest) return 'newest';
+  return String(offset);
+}
+
+function sameStartOffset(a: StartOffset, b: StartOffset): boolean {
+  return startOffsetKey(a) === startOffsetKey(b);
+}
+
+function describeStartOffset(offset: StartOffset): string {
+  const key = startOffsetKey(offset);
+  return key === 'oldest' ? 'OffsetOldest' : key === 'newest' ? 'OffsetNewest' : `offset ${key}`;
+}
 
 /** One connection's subscription to one topic: its queue, its worker and its marks. */
 class Subscription {
@@ -312,11 +328,28 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> {
     }
   }
 
-  /** @internal */
-  stopConsumingPartition(connection: string, topic: string, partition: number): void {
+  /**
+   * @internal Stops the manual subscription of `connection` to `topic`-`partition` that started
+   * at `offset`. As in the Go layer, (connection, topic, partition, start offset) name the
+   * subscription: when they name none, nothing stops and MuxUsageError tells what is consumed,
+   * so a stale stop cannot cancel a newer subscription of the same partition. Without `offset`,
+   * the connection's subscription stops whatever its start.
+   */
+  stopConsumingPartition(connection: string, topic: string, partition: number, offset?: StartOffset): void {
     const k = topicPartitionKey(topic, partition);
     const sub = this.manual.get(k);
-    if (sub === undefined || sub.connection !== connection) return;
+    if (sub === undefined || sub.connection !== connection || (offset !== undefined && !sameStartOffset(sub.offset, offset))) {
+      const now =
+        sub === undefined
+          ? 'it is not consumed manually'
+          : sub.connection !== connection
+            ? `it is consumed by connection '${sub.connection}'`
+            : `it is consumed from ${describeStartOffset(sub.offset)}`;
+      throw new MuxUsageError(
+        'ERR_MUX_NOT_CONSUMING',
+        `stopConsumingPartition: connection '${connection}' does not consume ${topic}-${partition}${offset === undefined ? '' : ` from ${describeStartOffset(offset)}`} (${now})`,
+      );
+    }
     sub.stopped = true;
     sub.pc?.close();
     this.manual.delete(k);

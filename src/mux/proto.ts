@@ -212,6 +212,7 @@ export class ProtoManualConnection extends ProtoSending<BytesManualConnection> {
     return this.bytes.consumePartition((m) => handler(new ProtoMessage(m, this.serializer)), topic, partition, offset);
   }
 
+  /** Stops the subscription started from `offset` (see BytesManualConnection.stopConsumingPartition). */
   stopConsumingPartition(topic: string, partition: number, offset?: StartOffset): void {
     this.bytes.stopConsumingPartition(topic, partition, offset);
   }

@@ -29,15 +29,63 @@ test.each([
   expect(stdout).toMatch(expected);
 }, 90_000);
 
-test.each([
-  ['sync-producer', /sync: .*@\d+ metadata=\{"requestId":"r-1"\}[\s\S]*pinned to partition 0/],
-  ['async-producer', /async: 5 delivered/],
-  ['group-consumer', /group: consuming[\s\S]*event 2[\s\S]*committed and closed/],
-])('examples/ts/%s.ts compiles and runs against the broker', async (name, expected) => {
+/** Runs a compiled TypeScript example with a topic of its own; resolves with what it printed. */
+async function runExample(name: string): Promise<string> {
   const { stdout } = await run(process.execPath, [join(root, 'dist', 'examples', `${name}.js`), `example-${name}-${Date.now()}`], {
     cwd: root,
     env: { ...process.env, KAFKAESQUE_BROKER: brokerAddress().bootstrap },
     timeout: 60_000,
   });
-  expect(stdout).toMatch(expected);
+  return stdout;
+}
+
+test.each([
+  ['sync-producer', /sync: .*@\d+ metadata=\{"requestId":"r-1"\}[\s\S]*pinned to partition 0/],
+  ['async-producer', /async: 5 delivered/],
+  ['group-consumer', /group: consuming[\s\S]*event 2[\s\S]*committed and closed/],
+])('examples/ts/%s.ts compiles and runs against the broker', async (name, expected) => {
+  expect(await runExample(name)).toMatch(expected);
+}, 90_000);
+
+test('examples/ts/multiplexer.ts: both connections get every message; the commit is where a restart resumes', async () => {
+  const out = await runExample('multiplexer');
+  for (const conn of ['billing', 'audit']) {
+    const got = [...out.matchAll(new RegExp(`^mux: \\[${conn}\\] \\S+/0@(\\d) (\\S+)$`, 'gm'))].map((m) => `${m[1]} ${m[2]}`);
+    expect(got).toEqual(['0 order-1=created', '1 order-1=paid', '2 order-2=created', '3 order-2=paid']);
+  }
+  expect(out).toMatch(/^mux: async sent order-2=created -> partition 0 offset 2$/m);
+  expect(out).toMatch(/^mux: async sent order-2=paid -> partition 0 offset 3$/m);
+  // the four marked messages were committed: the restarted group starts after them, not at the oldest
+  expect(out).toMatch(/^mux: restarted group resumed at offset 4 with order-1=shipped$/m);
+  expect(out).toMatch(/^mux: closed$/m);
+}, 90_000);
+
+test('examples/ts/proto-connection.ts: binary and canonical-JSON values decode to the fields sent', async () => {
+  const out = await runExample('proto-connection');
+  expect(out).toMatch(
+    /^proto binary: \S+-bin@0 key=order-1 \{"id":"order-1","quantity":3,"status":"STATUS_PAID","tags":\["gift"\],"placedAtMs":"1700000000000"\}$/m,
+  );
+  expect(out).toMatch(/^proto json: \S+-json@0 key=order-2 \{"id":"order-2","quantity":1,"status":"STATUS_SHIPPED","placedAtMs":"1700000000001"\}$/m);
+  // protojson's form: lowerCamelCase names, enums by name, int64 as a string, defaults omitted
+  expect(out).toMatch(/^proto json on the wire: \{"id":"order-2","quantity":1,"status":"STATUS_SHIPPED","placedAtMs":"1700000000001"\}$/m);
+  expect(out).toMatch(/^proto: closed$/m);
+}, 90_000);
+
+test('examples/ts/manual-connection.ts: replays a partition from OffsetOldest and from an explicit offset', async () => {
+  const out = await runExample('manual-connection');
+  expect(out).toMatch(/^manual: sent 5 readings to \S+\/0, offsets 0\.\.4$/m);
+  expect(out).toMatch(/^manual: from OffsetOldest: reading 0, reading 1, reading 2, reading 3, reading 4$/m);
+  expect(out).toMatch(/^manual: from offset 3: reading 3, reading 4$/m);
+  expect(out).toMatch(/^manual: closed$/m);
+}, 90_000);
+
+test('examples/ts/plugin.ts: a configured plugin is healthy; without a file it is disabled; a bad file is an error', async () => {
+  const out = await runExample('plugin');
+  expect(out).toMatch(/^plugin: initialized from \S+kafka\.yaml \(disabled: false\)$/m);
+  expect(out).toMatch(/^plugin: received order-1=paid at offset 0$/m);
+  expect(out).toMatch(/^plugin: health ok$/m);
+  expect(out).toMatch(/^plugin: without a config file, disabled: true$/m);
+  expect(out).toMatch(/^plugin: PluginDisabledError \(ERR_PLUGIN_DISABLED\): newBytesConnection: the Kafka plugin is disabled/m);
+  expect(out).toMatch(/^plugin: disabled health error$/m);
+  expect(out).toMatch(/^plugin: MuxConfigError at line 2, key 'ack'$/m);
 }, 90_000);

@@ -191,6 +191,52 @@ test('manual connections consume a partition from oldest, newest and an explicit
   await mx.close();
 });
 
+test('stopConsumingPartition stops only the subscription started from the offset it names', async () => {
+  const topic = await createTopic(admin, uniqueTopic('stop-offset'), 1);
+  const mx = await mux(uniqueTopic('stop-offset'));
+  const conn = mx.newBytesManualConnection('m');
+  const other = mx.newBytesManualConnection('other');
+  for (const v of range(10, 'old')) await conn.sendSyncStringToPartition(topic, 0, 'k', v);
+  await mx.start();
+  const got: ConsumerMessage[] = [];
+  await conn.consumePartition((m) => void got.push(m), topic, 0, 7);
+  await until(() => got.length === 3);
+  expect(got.map((m) => m.offset)).toEqual([7n, 8n, 9n]);
+
+  // another start offset, another connection: not this subscription; nothing stops
+  const thrown = (fn: () => void): unknown => {
+    try {
+      fn();
+    } catch (err) {
+      return err;
+    }
+    return undefined;
+  };
+  const wrongStart = thrown(() => conn.stopConsumingPartition(topic, 0, OffsetOldest));
+  expect(wrongStart).toMatchObject({ code: 'ERR_MUX_NOT_CONSUMING' });
+  expect((wrongStart as Error).message).toMatch(/from OffsetOldest \(it is consumed from offset 7\)/);
+  expect(thrown(() => conn.stopConsumingPartition(topic, 0, 8))).toMatchObject({ code: 'ERR_MUX_NOT_CONSUMING' });
+  expect(thrown(() => other.stopConsumingPartition(topic, 0, 7))).toMatchObject({ code: 'ERR_MUX_NOT_CONSUMING' });
+  await conn.sendSyncStringToPartition(topic, 0, 'k', 'still-consumed');
+  await until(() => got.length === 4, 20_000, 'the subscription still delivering');
+  expect(got[3]!.value!.toString()).toBe('still-consumed');
+
+  // the start offset it was made with (7n is 7) stops it: later messages are not delivered
+  conn.stopConsumingPartition(topic, 0, 7n);
+  await conn.sendSyncStringToPartition(topic, 0, 'k', 'after-stop');
+  await new Promise((r) => setTimeout(r, 1000));
+  expect(got).toHaveLength(4);
+  expect(thrown(() => conn.stopConsumingPartition(topic, 0, 7))).toMatchObject({ code: 'ERR_MUX_NOT_CONSUMING' });
+
+  // the partition is free again; 'oldest' and OffsetOldest name the same start
+  const again: ConsumerMessage[] = [];
+  await conn.consumePartition((m) => void again.push(m), topic, 0, 'oldest');
+  await until(() => again.length === 12);
+  expect(again[11]!.value!.toString()).toBe('after-stop');
+  conn.stopConsumingPartition(topic, 0, OffsetOldest);
+  await mx.close();
+});
+
 test('a partition consumed through a manual connection is not also delivered through the group', async () => {
   const topic = await createTopic(admin, uniqueTopic('excl'), 2);
   const mx = await mux(uniqueTopic('excl'));
