@@ -4,11 +4,12 @@
 // (64 KiB), partitions (6), record sizes and record bytes.
 //
 //   npm run bench                                   (builds kafkaesque first)
-//   node bench/run.mjs [--records 200000] [--runs 1] [--clients kafkaesque,kafkajs,platformatic,java,kcat]
+//   node bench/run.mjs [--quick] [--records 1000000] [--runs 3] [--clients kafkaesque,kafkajs,platformatic,java,kcat]
 //                      [--workloads produce,consume,latency,rebalance] [--sizes 1024,100]
-//                      [--compressions none,lz4] [--rate 5000] [--latency-seconds 10]
+//                      [--compressions none,lz4] [--rate 5000] [--latency-seconds 30]
 //                      [--broker host:port] [--out bench/results] [--timeout-s 600]
-//   The full size: --records 1000000 --runs 3 --latency-seconds 60
+//   The defaults are the size (1,000,000 records, median of 3 runs); --quick is a
+//   200,000-record, 1-run, 10 s-latency smoke run (other options still override it).
 //
 // Writes bench/results/latest.{json,md,svg}; prints the Markdown on stdout, progress on stderr.
 import { spawn, spawnSync } from 'node:child_process';
@@ -29,16 +30,17 @@ const arg = (name, def) => {
 };
 const list = (name, def) => arg(name, def).split(',').map((s) => s.trim()).filter(Boolean);
 
+const quick = argv.includes('--quick');
 const opts = {
-  records: Number(arg('records', '200000')),
-  consumerRecords: Number(arg('consumer-records', arg('records', '200000'))),
-  runs: Number(arg('runs', '1')),
+  records: Number(arg('records', quick ? '200000' : '1000000')),
+  consumerRecords: Number(arg('consumer-records', arg('records', quick ? '200000' : '1000000'))),
+  runs: Number(arg('runs', quick ? '1' : '3')),
   clients: list('clients', 'kafkaesque,kafkajs,platformatic,java,kcat'),
   workloads: list('workloads', 'produce,consume,latency,rebalance'),
   sizes: list('sizes', '1024,100').map(Number),
   compressions: list('compressions', 'none,lz4'),
   rate: Number(arg('rate', '5000')),
-  latencySeconds: Number(arg('latency-seconds', '10')),
+  latencySeconds: Number(arg('latency-seconds', quick ? '10' : '30')),
   partitions: 6,
   lingerMs: 5,
   batchBytes: 65536,
