@@ -100,6 +100,9 @@ function parseAddress(address: string): { host: string; port: number } {
   return { host, port: Number(address.slice(i + 1)) };
 }
 
+/** Which pooled connection to a broker: `data` (metadata, produce, fetch) or `group` (the coordinator's). */
+export type ConnectionLane = 'data' | 'group';
+
 export class Cluster {
   readonly options: Resolved;
   readonly logger: Logger;
@@ -309,25 +312,31 @@ export class Cluster {
   }
 
   /** The pooled connection to a broker by node id (opened on first use). */
-  async connection(nodeId: number): Promise<BrokerConnection> {
+  async connection(nodeId: number, lane: ConnectionLane = 'data'): Promise<BrokerConnection> {
     const b = this.brokers.get(nodeId);
     if (b === undefined) {
       throw new ConnectionError(`node ${nodeId}`, 'this broker is not in the current metadata', undefined);
     }
-    return this.connectionTo(`${b.host}:${b.port}`);
+    return this.connectionTo(`${b.host}:${b.port}`, lane);
   }
 
-  /** The pooled connection to an address; a closed one is replaced. */
-  connectionTo(address: string): Promise<BrokerConnection> {
+  /**
+   * The pooled connection to an address on a lane; a closed one is replaced. A broker answers
+   * one connection's requests strictly in order, so a Fetch parked for maxWaitMs holds back
+   * whatever follows it on its socket: group requests (JoinGroup, Heartbeat, OffsetCommit) get
+   * their own connection, as Java's coordinator connection does, or a rebalance waits on fetches.
+   */
+  connectionTo(address: string, lane: ConnectionLane = 'data'): Promise<BrokerConnection> {
     if (this.closed) return Promise.reject(new KafkaesqueError('ERR_CLOSED', 'the client is closed'));
-    const existing = this.connections.get(address);
+    const key = lane === 'data' ? address : `${address}#${lane}`;
+    const existing = this.connections.get(key);
     if (existing !== undefined) {
-      return existing.then((c) => (c.closed ? this.openConnection(address) : c));
+      return existing.then((c) => (c.closed ? this.openConnection(address, key) : c));
     }
-    return this.openConnection(address);
+    return this.openConnection(address, key);
   }
 
-  private openConnection(address: string): Promise<BrokerConnection> {
+  private openConnection(address: string, key: string): Promise<BrokerConnection> {
     const { host, port } = parseAddress(address);
     const opening = BrokerConnection.connect({
       host,
@@ -341,24 +350,29 @@ export class Cluster {
       logger: this.logger,
     }).then((conn) => {
       conn.once('close', (err) => {
-        if (this.connections.get(address) === opening) this.connections.delete(address);
+        if (this.connections.get(key) === opening) this.connections.delete(key);
         if (err !== undefined && !this.closed) this.markStale();
       });
       if (this.closed) conn.close();
       return conn;
     });
-    this.connections.set(address, opening);
+    this.connections.set(key, opening);
     opening.catch(() => {
-      if (this.connections.get(address) === opening) this.connections.delete(address);
+      if (this.connections.get(key) === opening) this.connections.delete(key);
     });
     return opening;
   }
 
+  /** Closes the connections to an address, every lane. */
   private dropConnection(address: string): void {
-    const c = this.connections.get(address);
-    this.connections.delete(address);
-    c?.then((conn) => conn.close()).catch(() => {});
+    for (const key of [...this.connections.keys()]) {
+      if (key !== address && !key.startsWith(`${address}#`)) continue;
+      const c = this.connections.get(key);
+      this.connections.delete(key);
+      c?.then((conn) => conn.close()).catch(() => {});
+    }
   }
+
 
   /** Closes every connection; pending requests reject with ConnectionClosedError. */
   async close(): Promise<void> {

@@ -306,7 +306,7 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
   protected async coordinatorConnection(): Promise<BrokerConnection> {
     if (this.coordinator !== undefined) {
       try {
-        return await this.cluster.connection(this.coordinator);
+        return await this.cluster.connection(this.coordinator, 'group');
       } catch {
         this.coordinator = undefined;
       }
@@ -332,7 +332,7 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
         }
         await this.cluster.refresh();
         this.coordinator = c.nodeId;
-        return await this.cluster.connection(c.nodeId);
+        return await this.cluster.connection(c.nodeId, 'group');
       } catch (err) {
         if (err instanceof KafkaesqueError && !err.retriable) throw err;
         if (attempt > 50) throw err;

@@ -163,6 +163,27 @@ test('heartbeats run on their own timer: a consumer idle longer than the session
   await c.close();
 });
 
+test('group requests have their own connection: a fetch parked for fetchMaxWaitMs never holds back a heartbeat or a join', async () => {
+  // A broker answers one connection's requests in order. With the fetch parked for 10 s on an
+  // empty topic, a heartbeat or JoinGroup sent on the same socket would wait up to 10 s (past
+  // the 6 s session timeout): the rebalance below finishes well before the fetch would return.
+  const topic = await createTopic(admin, uniqueTopic('grp-lane'), 2);
+  const group = uniqueTopic('group');
+  const slowFetch = { fetchMaxWaitMs: 10_000, maxPollIntervalMs: 60_000 };
+  const a = await Consumer.create(groupConfig(topic, group, slowFetch));
+  let b: Consumer | undefined;
+  try {
+    await new Promise((r) => setTimeout(r, 500)); // a's first fetch is now parked at the broker
+    const started = Date.now();
+    b = await Consumer.create(groupConfig(topic, group, slowFetch));
+    await until(() => a.assignment().length === 1 && b!.assignment().length === 1, 9_000);
+    expect(Date.now() - started).toBeLessThan(9_000);
+  } finally {
+    await b?.close();
+    await a.close();
+  }
+});
+
 test('a member that stops taking messages leaves after maxPollIntervalMs; the others take over', async () => {
   const topic = await createTopic(admin, uniqueTopic('grp-stuck'), 2);
   const group = uniqueTopic('group');
