@@ -36,6 +36,7 @@ import { GZIP_MAX_LEVEL, GZIP_MIN_LEVEL, GZIP_DEFAULT_LEVEL } from '../../protoc
 import { LZ4_MAX_LEVEL, LZ4_MIN_LEVEL } from '../../protocol/compression/lz4.js';
 import { ZSTD_MAX_LEVEL, ZSTD_MIN_LEVEL } from '../../protocol/compression/zstd.js';
 import type { BrokerConnectionOptions } from '../network/broker-connection.js';
+import { isValidTopicName, TOPIC_NAME_RULE } from '../cluster/topic-partition.js';
 // the partitioner contract (sarama's Hash, Random, RoundRobin and Manual partitioners, or a
 // function) is the producer layer's
 import type { PartitionerFunction, PartitionerName } from '../producer/partitioner.js';
@@ -475,13 +476,8 @@ function wireString(field: string, v: unknown, nonEmpty: boolean): string {
   return v;
 }
 
-const TOPIC_RULE = "1 to 249 characters of [a-zA-Z0-9._-], not '.' or '..'";
-const LEGAL_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
-
-/** Kafka's topic name rule (org.apache.kafka.common.internals.Topic.validate). */
-export function isValidTopicName(name: string): boolean {
-  return LEGAL_NAME.test(name) && name !== '.' && name !== '..';
-}
+const TOPIC_RULE = TOPIC_NAME_RULE;
+export { isValidTopicName };
 
 function listOf(field: string, v: unknown, what: string, rule: string): string[] {
   if (typeof v === 'string') return v.split(',').map((s) => s.trim());

@@ -1,4 +1,5 @@
 /** The message a producer sends and reports back (sarama's ProducerMessage, in TypeScript). */
+import { TOPIC_NAME_RULE, topicNameProblem } from '../cluster/topic-partition.js';
 import { InvalidMessageError } from './errors.js';
 
 export type MessageBytes = Buffer | Uint8Array | string;
@@ -39,16 +40,29 @@ export class ProducerMessage<M = unknown> {
   readonly requestedPartition: number | undefined;
 
   constructor(input: ProducerMessageInput<M>) {
+    if (input === null || typeof input !== 'object') {
+      throw new InvalidMessageError(`a message must be an object { topic, key?, value, headers?, ... }, got ${describe(input)}`);
+    }
     if (typeof input.topic !== 'string' || input.topic.length === 0) {
       throw new InvalidMessageError(`a message needs a topic name (a non-empty string), got ${describe(input.topic)}`);
     }
+    checkTopicName(input.topic);
     this.topic = input.topic;
     this.key = checkBytes(input.key ?? null, 'key');
     this.value = checkBytes(input.value, 'value');
-    this.headers = input.headers ?? [];
-    for (const h of this.headers) {
-      if (typeof h?.key !== 'string') throw new InvalidMessageError(`a header key must be a string, got ${describe(h?.key)}`);
-      checkBytes(h.value, `header '${h.key}' value`);
+    const headers = input.headers ?? [];
+    if (!Array.isArray(headers)) {
+      throw new InvalidMessageError(`the message headers must be an array of { key, value }, got ${describe(headers)}`);
+    }
+    this.headers = headers;
+    for (let i = 0; i < headers.length; i++) {
+      const h: unknown = headers[i];
+      if (h === null || typeof h !== 'object') {
+        throw new InvalidMessageError(`header ${i} must be an object { key, value }, got ${describe(h)}`);
+      }
+      const { key, value } = h as { key: unknown; value: unknown };
+      if (typeof key !== 'string') throw new InvalidMessageError(`a header key must be a string, got ${describe(key)}`);
+      checkBytes(value, `header '${key}' value`);
     }
     const ts = input.timestamp instanceof Date ? input.timestamp.getTime() : input.timestamp;
     if (ts !== undefined && !Number.isSafeInteger(ts)) {
@@ -67,7 +81,24 @@ export class ProducerMessage<M = unknown> {
 
 function checkBytes(v: unknown, what: string): MessageBytes | null {
   if (v === null || typeof v === 'string' || v instanceof Uint8Array) return v as MessageBytes | null;
-  throw new InvalidMessageError(`the message ${what} must be a Buffer, a Uint8Array, a string or null, got ${describe(v)}`);
+  const hint = v === undefined && what === 'value' ? ' (pass null for a record without a value, a tombstone)' : '';
+  throw new InvalidMessageError(`the message ${what} must be a Buffer, a Uint8Array, a string or null, got ${describe(v)}${hint}`);
+}
+
+/** The last topic name that passed the check: a producer sends to few topics, so the regex runs rarely. */
+let lastValidTopic = '';
+
+/** Kafka refuses a topic name outside its rule: say so at once, naming the topic and the rule. */
+function checkTopicName(topic: string): void {
+  if (topic === lastValidTopic) return;
+  const problem = topicNameProblem(topic);
+  if (problem !== undefined) {
+    const shown = topic.length > 60 ? `${JSON.stringify(topic.slice(0, 60))}... (${topic.length} characters)` : JSON.stringify(topic);
+    throw new InvalidMessageError(
+      `topic name ${shown} is not valid in Kafka: ${problem}; use a name of ${TOPIC_NAME_RULE}`,
+    );
+  }
+  lastValidTopic = topic;
 }
 
 function describe(v: unknown): string {

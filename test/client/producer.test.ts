@@ -207,13 +207,14 @@ describe('AsyncProducer', () => {
   });
 
   test('errors reach the error event and onError with the message and cause', async () => {
-    const producer = await AsyncProducer.create(new Config({ brokers: [bootstrap], maxBlockMs: 2000 }));
+    const producer = await AsyncProducer.create(new Config({ brokers: [bootstrap], maxBlockMs: 2000, maxRequestBytes: 1000 }));
     const errors: ProducerError[] = [];
     producer.on('error', (e) => errors.push(e));
     const onError = jest.fn();
     try {
-      // '..' is never a valid topic name: the broker refuses it without retries
-      producer.send({ topic: 'bad..name/with slash', value: 'x', metadata: 'm1' }, { onError });
+      // a record over maxRequestBytes fails alone, after send returned (an invalid topic name
+      // would throw InvalidMessageError from send itself: see test/client/bad-input.test.ts)
+      producer.send({ topic: uniqueTopic('too-large'), value: Buffer.alloc(2000), metadata: 'm1' }, { onError });
       await producer.flush();
       expect(errors).toHaveLength(1);
       expect(errors[0]!.msg.metadata).toBe('m1');
