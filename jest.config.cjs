@@ -31,6 +31,7 @@ module.exports = {
   testTimeout: 30_000,
   globalSetup: '<rootDir>/test/setup/global-setup.cjs',
   globalTeardown: '<rootDir>/test/setup/global-teardown.cjs',
-  // 2 cores, shared with the broker
-  maxWorkers: 2,
+  // 2 cores, shared with the broker. The cluster suites crash and restart brokers that every
+  // suite of that run shares (test/broker checks all three nodes): one suite at a time there.
+  maxWorkers: modes.includes('cluster') ? 1 : 2,
 };

@@ -28,8 +28,10 @@
 //                             tests connect to. The other ports derive from it:
 //                               controller = port+1 (KAFKAESQUE_CONTROLLER_PORT overrides)
 //                               secure     = port+200 .. port+204 (KAFKAESQUE_SECURE_PORT overrides)
-//                               cluster    = port+10000*N (N = 1, 2, 3), controller +1
-//                                            (KAFKAESQUE_CLUSTER_PORT replaces port here)
+//                               cluster    = port+100+10*N (N = 1, 2, 3), controller +1
+//                                            (KAFKAESQUE_CLUSTER_PORT replaces port here);
+//                                            kept below Linux's ephemeral range (32768+), where
+//                                            another program's outgoing socket can hold a port
 //   KAFKAESQUE_BROKER_PROFILE test (default: C1 JIT + AppCDS, small heap) | bench (JVM defaults)
 //   KAFKAESQUE_BROKER_JVM_OPTS extra JVM options for the broker
 //   KAFKAESQUE_BROKER_CDS=0   no AppCDS archive in the test profile
@@ -228,7 +230,7 @@ export function describe(mode = 'single', env = process.env) {
   }
   if (mode === 'cluster') {
     const nodes = [1, 2, 3].map((id) => {
-      const port = s.clusterPort + id * 10000;
+      const port = s.clusterPort + 100 + id * 10;
       const dir = path.join(runDir, `node${id}`);
       return {
         id,

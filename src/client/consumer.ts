@@ -18,7 +18,7 @@ import { topicPartitionKey } from '../cluster/topic-partition.js';
 import { assignorByName, type TopicPartition } from '../consumer/assignors.js';
 import { ClassicGroupMember } from '../consumer/group-classic.js';
 import { ConsumerProtocolMember } from '../consumer/group-consumer.js';
-import type { GroupMemberBase } from '../consumer/group-base.js';
+import { COMMIT_TIMEOUT_MS, type GroupMemberBase } from '../consumer/group-base.js';
 import { Fetcher, OFFSET_NEWEST, OFFSET_OLDEST } from '../consumer/fetcher.js';
 import { KafkaesqueError } from '../../protocol/errors.js';
 import { clusterOptions } from './options.js';
@@ -265,9 +265,14 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     this.requireGroup('markOffset()').mark(message.topic, message.partition, message.offset + 1n, metadata ?? null);
   }
 
-  /** Commits the marked offsets now. */
+  /**
+   * Commits the marked offsets now. Retriable failures (the coordinator moving, a lost
+   * connection) are retried with backoff for up to 60 s, as Java's commitSync does within
+   * default.api.timeout.ms; REBALANCE_IN_PROGRESS, ILLEGAL_GENERATION and other final errors
+   * reject at once.
+   */
   commitOffsets(): Promise<void> {
-    return this.requireGroup('commitOffsets()').commitMarked();
+    return this.requireGroup('commitOffsets()').commitMarkedRetrying(COMMIT_TIMEOUT_MS);
   }
 
   private requireGroup(what: string): GroupMemberBase {

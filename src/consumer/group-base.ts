@@ -62,6 +62,11 @@ export interface Marked {
   leaderEpoch: number;
 }
 
+/** How long close() keeps retrying the final commit (Java: KafkaConsumer.close()'s 30 s). */
+export const CLOSE_COMMIT_TIMEOUT_MS = 30_000;
+/** How long commitOffsets() retries (Java: default.api.timeout.ms, 60 s). */
+export const COMMIT_TIMEOUT_MS = 60_000;
+
 export const COORDINATOR_ERRORS: ReadonlySet<number> = new Set([
   ErrorCode.NOT_COORDINATOR,
   ErrorCode.COORDINATOR_NOT_AVAILABLE,
@@ -100,7 +105,8 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
   async close(): Promise<void> {
     if (this.closed) return;
     try {
-      await this.commitMarked();
+      // Java's close() commits within its 30 s default timeout
+      await this.commitMarkedRetrying(CLOSE_COMMIT_TIMEOUT_MS);
     } catch (err) {
       this.cluster.logger.warn('commit on close failed', { error: (err as Error).message });
     }
@@ -135,6 +141,8 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
   protected startAutoCommit(): void {
     if (!this.o.autoCommit) return;
     this.commitTimer = setInterval(() => {
+      // a commit still under way (the coordinator moving) is not joined by another each tick
+      if (this.commitChain !== undefined) return;
       this.commitMarked().catch((err: Error) => this.cluster.logger.warn('auto-commit failed', { error: err.message }));
     }, this.o.autoCommitIntervalMs);
     this.commitTimer.unref();
@@ -158,8 +166,49 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
     this.marked.set(k, { offset, metadata, leaderEpoch });
   }
 
-  /** Commits every marked offset not committed yet (of partitions still owned). */
-  async commitMarked(only?: ReadonlySet<string>): Promise<void> {
+  /**
+   * commitMarked, retrying what can pass (the coordinator moving or loading the group, a lost
+   * connection, a timeout) with backoff for up to `timeoutMs`, as Java's commitSync does within
+   * default.api.timeout.ms. A non-retriable error (REBALANCE_IN_PROGRESS, ILLEGAL_GENERATION,
+   * authorization, ...) or the last retriable one after `timeoutMs` is thrown.
+   */
+  async commitMarkedRetrying(timeoutMs: number, only?: ReadonlySet<string>): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.commitMarked(only);
+      } catch (err) {
+        const wait = backoffMs(attempt, this.o.retryBackoffMs, this.o.retryBackoffMaxMs);
+        if (!(err instanceof KafkaesqueError && err.retriable) || Date.now() + wait > deadline) throw err;
+        await sleep(wait);
+      }
+    }
+  }
+
+  /** The commits under way, one after the other (see commitMarked). */
+  private commitChain: Promise<void> | undefined;
+
+  /**
+   * Commits every marked offset not committed yet (of partitions still owned). Commits go out
+   * one at a time, in call order, each with the marks of when it starts: while the coordinator
+   * moves, a commit made earlier (older offsets) could otherwise reach the new coordinator after
+   * a later one and move the group's committed offsets back.
+   */
+  commitMarked(only?: ReadonlySet<string>): Promise<void> {
+    const run = (this.commitChain ?? Promise.resolve()).then(() => this.commitNow(only));
+    const chain: Promise<void> = run.then(
+      () => this.endOfChain(chain),
+      () => this.endOfChain(chain),
+    );
+    this.commitChain = chain;
+    return run;
+  }
+
+  private endOfChain(chain: Promise<void>): void {
+    if (this.commitChain === chain) this.commitChain = undefined;
+  }
+
+  private async commitNow(only?: ReadonlySet<string>): Promise<void> {
     const toCommit: Array<{ tp: TopicPartition; m: Marked }> = [];
     for (const [k, m] of this.marked) {
       const tp = this.owned.get(k);
@@ -203,8 +252,9 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
       for (const p of t.partitions) {
         const k = topicPartitionKey(name, p.partitionIndex);
         if (p.errorCode === ErrorCode.NONE) {
-          const m = this.marked.get(k);
-          if (m) this.committed.set(k, m.offset);
+          // what was sent, not the mark now: a message marked meanwhile is still to commit
+          const sent = toCommit.find(({ tp }) => tp.topic === name && tp.partition === p.partitionIndex);
+          if (sent) this.committed.set(k, sent.m.offset);
           continue;
         }
         this.onCoordinatorError(p.errorCode);

@@ -125,7 +125,9 @@ export class ClassicGroupMember extends GroupMemberBase {
   private async joinOnce(): Promise<void> {
     // EAGER: give up everything before joining (commit first)
     if (this.owned.size > 0 && this.eager()) {
-      await this.commitMarked().catch(() => {});
+      // retried while the coordinator moves (bounded by the session timeout, after which the
+      // member is gone anyway), so a coordinator failover during a rebalance re-reads nothing
+      await this.commitMarkedRetrying(this.o.sessionTimeoutMs).catch(() => {});
       this.revoke([...this.owned.values()], true);
     }
     const conn = await this.coordinatorConnection();
@@ -174,7 +176,7 @@ export class ClassicGroupMember extends GroupMemberBase {
     // COOPERATIVE: revoke only what moves, then rejoin so it can be handed over (KIP-429)
     const revoked = [...this.owned].filter(([k]) => !next.has(k)).map(([, tp]) => tp);
     if (revoked.length > 0) {
-      await this.commitMarked(new Set(revoked.map((tp) => topicPartitionKey(tp.topic, tp.partition)))).catch(() => {});
+      await this.commitMarkedRetrying(this.o.sessionTimeoutMs, new Set(revoked.map((tp) => topicPartitionKey(tp.topic, tp.partition)))).catch(() => {});
       this.revoke(revoked, true);
       this.needsJoin = true;
     }
@@ -186,10 +188,16 @@ export class ClassicGroupMember extends GroupMemberBase {
     if (code === ErrorCode.UNKNOWN_MEMBER_ID || code === ErrorCode.ILLEGAL_GENERATION) {
       this.resetMember();
     }
-    if (REJOIN_ERRORS.has(code) || COORDINATOR_ERRORS.has(code)) {
-      this.onCoordinatorError(code);
+    if (REJOIN_ERRORS.has(code)) {
       this.needsJoin = true;
       return;
+    }
+    if (COORDINATOR_ERRORS.has(code)) {
+      // the coordinator moved or is still loading the group: find it again after a backoff
+      // (a retriable error makes joinLoop sleep), not in a tight loop of FindCoordinator + JoinGroup
+      this.onCoordinatorError(code);
+      this.needsJoin = true;
+      throw new GroupError(`${api} for group '${this.o.groupId}': no coordinator`, KafkaProtocolError.fromCode(code, `${api} group '${this.o.groupId}'`), true);
     }
     throw new GroupError(
       `${api} for group '${this.o.groupId}' failed`,
@@ -275,6 +283,13 @@ export class ClassicGroupMember extends GroupMemberBase {
         groupInstanceId: this.o.groupInstanceId,
       });
       if (res.errorCode === ErrorCode.NONE) return;
+      if (COORDINATOR_ERRORS.has(res.errorCode)) {
+        // the coordinator moved (or its successor is loading the group): the membership is
+        // intact, so find the coordinator again with the next heartbeat and do not rejoin, as
+        // Java does (markCoordinatorUnknown); rejoining would revoke every partition (eager)
+        this.onCoordinatorError(res.errorCode);
+        return;
+      }
       if (res.errorCode === ErrorCode.UNKNOWN_MEMBER_ID || res.errorCode === ErrorCode.ILLEGAL_GENERATION) {
         // our generation is gone: the partitions are lost, not revoked (no commit possible)
         this.revoke([...this.owned.values()], true);

@@ -182,8 +182,8 @@ describe('harness settings', () => {
     expect(single.bootstrap).toEqual(['127.0.0.1:19999']);
     expect(single.listeners.CONTROLLER).toEqual(['127.0.0.1:20000']);
     const cluster = describeMode('cluster', env);
-    expect(cluster.bootstrap).toEqual(['127.0.0.1:29999', '127.0.0.1:39999', '127.0.0.1:49999']);
-    expect(cluster.listeners.CONTROLLER).toEqual(['127.0.0.1:30000', '127.0.0.1:40000', '127.0.0.1:50000']);
+    expect(cluster.bootstrap).toEqual(['127.0.0.1:20109', '127.0.0.1:20119', '127.0.0.1:20129']);
+    expect(cluster.listeners.CONTROLLER).toEqual(['127.0.0.1:20110', '127.0.0.1:20120', '127.0.0.1:20130']);
     const secure = describeMode('secure', env);
     expect(secure.listeners).toEqual({
       PLAINTEXT: ['127.0.0.1:20199'],

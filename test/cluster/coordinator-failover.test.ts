@@ -1,0 +1,227 @@
+/**
+ * The group coordinator crashes (issue #8): the broker FindCoordinator names for the group is
+ * killed with SIGKILL while a member consumes. The member finds the new coordinator and goes on;
+ * whatever it reads again is the tail it had not committed, nothing is skipped, the commits
+ * made before the crash survive it, and a new member of the group starts exactly where the
+ * group's last commit (made to the new coordinator) left off.
+ */
+import { Config, Consumer, type ConsumerMessage, SyncProducer } from '../../src/index.js';
+import type { Cluster } from '../../src/cluster/cluster.js';
+import { uniqueTopic } from '../helpers/broker.js';
+import { createTopic } from '../helpers/topics.js';
+import {
+  adminCluster,
+  closeAll,
+  closeAfter,
+  clusterBrokers,
+  committedOffsets,
+  countingLogger,
+  endOffsets,
+  findCoordinator,
+  killNode,
+  report,
+  restoreCluster,
+  sleep,
+  waitForFullIsr,
+} from './cluster-helpers.js';
+
+const PARTITIONS = 3;
+const PER_PARTITION = 2000;
+jest.setTimeout(180_000);
+
+let admin: Cluster;
+beforeAll(async () => {
+  await restoreCluster();
+  admin = await adminCluster();
+  await waitForFullIsr(admin, ['__consumer_offsets']);
+});
+afterAll(async () => {
+  await closeAll();
+  await restoreCluster();
+  await admin?.close();
+});
+
+/**
+ * Takes messages until `enough()` says so or `timeoutMs` passes; each message goes to `take`.
+ * A `next()` still pending at the timeout is kept for the following call, so no message is lost.
+ */
+function reader(it: AsyncIterator<ConsumerMessage>) {
+  let pending: Promise<IteratorResult<ConsumerMessage>> | undefined;
+  return async (take: (m: ConsumerMessage) => void, enough: () => boolean, timeoutMs: number): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    while (!enough() && Date.now() < deadline) {
+      pending ??= it.next();
+      let timer: NodeJS.Timeout | undefined;
+      const next = await Promise.race([pending, new Promise<null>((r) => (timer = setTimeout(() => r(null), Math.max(0, deadline - Date.now()))))]);
+      clearTimeout(timer);
+      if (next === null) return;
+      pending = undefined;
+      if (next.done) return;
+      take(next.value);
+    }
+  };
+}
+
+/**
+ * One commitOffsets() call during the failover: it must resolve by itself, retrying what the
+ * coordinator move makes fail (NOT_COORDINATOR, a reset connection), as Java's commitSync does
+ * within default.api.timeout.ms.
+ */
+async function commitTimed(consumer: Consumer): Promise<{ ms: number }> {
+  const started = Date.now();
+  await consumer.commitOffsets();
+  return { ms: Date.now() - started };
+}
+
+async function produce(producer: SyncProducer, topic: string, perPartition: number, tag: string): Promise<void> {
+  const sends: Array<Promise<unknown>> = [];
+  for (let p = 0; p < PARTITIONS; p++) for (let i = 0; i < perPartition; i++) sends.push(producer.sendMsgToPartition(topic, p, null, `${tag}-${p}-${i}`));
+  await Promise.all(sends);
+}
+
+test('the coordinator crashes: the group finds the new one and resumes from its committed offsets', async () => {
+  const t0 = Date.now();
+  const brokers = clusterBrokers();
+  const topic = await createTopic(admin, uniqueTopic('coord'), PARTITIONS, 3);
+  const group = uniqueTopic('coord-group');
+  await waitForFullIsr(admin, [topic]);
+  const producer = closeAfter(await SyncProducer.create(new Config({ brokers, acks: 'all', lingerMs: 2 })));
+  let killed: number | undefined;
+  try {
+    await produce(producer, topic, PER_PARTITION, 'a');
+
+    const log = countingLogger();
+    // commits only when told to: what was marked and not committed is the tail that may come again
+    const config = new Config({
+      brokers,
+      group,
+      topics: [topic],
+      initialOffset: 'oldest',
+      autoCommit: false,
+      sessionTimeoutMs: 10_000,
+      heartbeatIntervalMs: 500,
+      logger: log,
+    });
+    const consumer = closeAfter(await Consumer.create(config));
+    const consume = reader(consumer.messages());
+    const delivered: bigint[][] = Array.from({ length: PARTITIONS }, () => []);
+    const seen: Array<Set<bigint>> = Array.from({ length: PARTITIONS }, () => new Set());
+    const take = (m: ConsumerMessage): void => {
+      delivered[m.partition]!.push(m.offset);
+      seen[m.partition]!.add(m.offset);
+      consumer.markOffset(m);
+    };
+    const distinct = (): number => seen.reduce((n, s) => n + s.size, 0);
+
+    // half of it, committed; then a tail that is marked but not committed
+    await consume(take, () => distinct() >= (PARTITIONS * PER_PARTITION) / 2, 30_000);
+    await consumer.commitOffsets();
+    const committedBefore = await committedOffsets(admin, group, topic, PARTITIONS);
+    await consume(take, () => distinct() >= (PARTITIONS * PER_PARTITION) / 2 + 500, 30_000);
+    const deliveredBeforeKill = delivered.map((d) => d.length);
+
+    // ---- the crash
+    const coordinator = await findCoordinator(admin, group);
+    const killAt = Date.now();
+    await killNode(coordinator);
+    killed = coordinator;
+    // while the admin client checks that the commits made before the crash are there at the
+    // new coordinator, the member reads on (the dead broker's partitions move) and commits
+    const atFailover = (async () => {
+      for (const deadline = Date.now() + 30_000; ; ) {
+        try {
+          return { offsets: await committedOffsets(admin, group, topic, PARTITIONS), ms: Date.now() - killAt };
+        } catch (err) {
+          if (Date.now() > deadline) throw err;
+          await sleep(250);
+        }
+      }
+    })();
+    atFailover.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
+    await consume(take, () => distinct() >= (PARTITIONS * PER_PARTITION) / 2 + 800, 60_000);
+    const midCommit = await commitTimed(consumer);
+    const midCommitMs = Date.now() - killAt;
+    await consume(take, () => distinct() >= PARTITIONS * PER_PARTITION, 90_000);
+    const readAllMs = Date.now() - killAt;
+    const finalCommit = await commitTimed(consumer);
+    const { offsets: committedAtFailover, ms: failoverMs } = await atFailover;
+    const newCoordinator = await findCoordinator(admin, group);
+    const committedAfter = await committedOffsets(admin, group, topic, PARTITIONS);
+    const ends = await endOffsets(admin, topic, PARTITIONS);
+
+    // every delivery after the crash that repeats an offset lies in the uncommitted tail
+    const reread = delivered.map((d, p) => {
+      let n = 0;
+      let below = 0;
+      const firstTime = new Set<bigint>();
+      d.forEach((o, i) => {
+        if (firstTime.has(o)) {
+          n++;
+          if (i < deliveredBeforeKill[p]! || o < committedBefore[p]!) below++;
+        }
+        firstTime.add(o);
+      });
+      return { partition: p, reread: n, belowCommitted: below };
+    });
+    // nothing skipped: every offset up to the end was delivered
+    const skipped = seen.map((s, p) => {
+      let n = 0;
+      for (let o = 0n; o < ends[p]!; o++) if (!s.has(o)) n++;
+      return n;
+    });
+    const tail = seen.map((_, p) => deliveredBeforeKill[p]! - Math.max(0, Number(committedBefore[p]!)));
+
+    await consumer.close();
+
+    // ---- a new member, with the old coordinator still down, starts at the group's commit
+    await produce(producer, topic, 100, 'b');
+    const second = closeAfter(await Consumer.create(new Config({ brokers, group, topics: [topic], initialOffset: 'oldest', sessionTimeoutMs: 10_000, heartbeatIntervalMs: 500 })));
+    const after: ConsumerMessage[] = [];
+    const consume2 = reader(second.messages());
+    await consume2((m) => after.push(m), () => after.length >= PARTITIONS * 100, 60_000);
+    await consume2((m) => after.push(m), () => false, 1500); // and nothing more
+    await second.close();
+
+    const figures = {
+      records: PARTITIONS * PER_PARTITION,
+      coordinator,
+      newCoordinator,
+      committedBeforeKill: committedBefore.map(String).join(','),
+      committedAtFailover: committedAtFailover.map(String).join(','),
+      failoverMs,
+      uncommittedTail: tail.join(','),
+      reread: reread.map((r) => r.reread).join(','),
+      rereadBelowCommitted: reread.reduce((n, r) => n + r.belowCommitted, 0),
+      skipped: skipped.reduce((a, b) => a + b, 0),
+      midCommitCallMs: midCommit.ms,
+      midCommitMs,
+      readAllMs,
+      finalCommitCallMs: finalCommit.ms,
+      committedAfter: committedAfter.map(String).join(','),
+      endOffsets: ends.map(String).join(','),
+      secondMemberRead: after.length,
+      secondMemberFirst: after.length ? `${after[0]!.partition}@${after[0]!.offset}` : null,
+      durationMs: Date.now() - t0,
+      log: log.counts,
+    };
+    report('coordinator-failover', figures);
+
+    expect(newCoordinator).not.toBe(coordinator);
+    committedAtFailover.forEach((o, p) => expect(o).toBeGreaterThanOrEqual(committedBefore[p]!));
+    expect(skipped).toEqual([0, 0, 0]);
+    // re-reads only within the uncommitted tail
+    for (const r of reread) {
+      expect(r.belowCommitted).toBe(0);
+      expect(r.reread).toBeLessThanOrEqual(tail[r.partition]!);
+    }
+    expect(committedAfter).toEqual(ends);
+    // the second member: exactly the 100 new records of each partition, from the committed offsets
+    expect(after).toHaveLength(PARTITIONS * 100);
+    for (let p = 0; p < PARTITIONS; p++) {
+      expect(after.filter((m) => m.partition === p).map((m) => m.offset)).toEqual(Array.from({ length: 100 }, (_, i) => ends[p]! + BigInt(i)));
+    }
+  } finally {
+    await producer.close();
+    if (killed !== undefined) await restoreCluster();
+  }
+});
