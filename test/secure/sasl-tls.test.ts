@@ -2,7 +2,8 @@
  * Authentication against the secure broker (npm run broker -- start --mode secure; see
  * docs/broker.md): SASL PLAIN / SCRAM-SHA-256 / SCRAM-SHA-512 over SASL_PLAINTEXT and SASL_SSL,
  * mutual TLS on the SSL listener, wrong credentials and a wrong CA as typed errors without a
- * retry storm, ACLs (bob has none) as typed errors, a produce+consume round trip as alice,
+ * retry storm, ACLs (bob has none; then Read on one topic, no group) as typed errors for topics,
+ * the cluster and groups, a produce+consume round trip as alice,
  * and passwords that never show in util.inspect or error messages.
  */
 import * as fs from 'node:fs';
@@ -267,3 +268,51 @@ test('alice over SASL_SSL (SCRAM-SHA-512): produce with SyncProducer, read back 
     await consumer.close();
   }
 });
+
+test('bob with Read on a topic but no group ACL: a group consumer fails with GROUP_AUTHORIZATION_FAILED, typed, at once', async () => {
+  // alice (All on topics) creates the topic; Kafka's own AclCommand gives bob Read on it only
+  const topic = uniqueTopic('bob-read');
+  const producer = await SyncProducer.create(
+    new Config({ brokers: [SASL_PLAINTEXT], sasl: { mechanism: 'scram-sha-512', username: 'alice', password: alicePw } }),
+  );
+  await producer.sendMsgByte(topic, null, 'x');
+  await producer.close();
+  const harness = require.resolve('../../scripts/broker/harness.mjs');
+  const script = `
+    const h = await import(${JSON.stringify(harness)});
+    const d = h.describe('secure');
+    const r = await h.runTool('org.apache.kafka.tools.AclCommand', ['--bootstrap-server', d.listeners.SASL_PLAINTEXT[0],
+      '--command-config', d.clientConfigs.admin, '--add', '--allow-principal', 'User:bob', '--operation', 'Read',
+      '--operation', 'Describe', '--topic', ${JSON.stringify(topic)}]);
+    if (r.code !== 0) { console.error(r.stderr || r.stdout); process.exit(1); }`;
+  const { execFileSync } = await import('node:child_process');
+  execFileSync(process.execPath, ['--input-type=module', '-e', script], { stdio: 'pipe', timeout: 60_000 });
+
+  const started = Date.now();
+  const err = await Consumer.create(
+    new Config({
+      brokers: [SASL_PLAINTEXT],
+      sasl: { mechanism: 'scram-sha-512', username: 'bob', password: bobPw },
+      group: uniqueTopic('bob-group'),
+      topics: [topic],
+    }),
+  ).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(Error);
+  const e = err as Error & { retriable?: boolean; cause?: unknown };
+  const protocolError = e instanceof KafkaProtocolError ? e : e.cause;
+  expect(protocolError).toBeInstanceOf(KafkaProtocolError);
+  expect((protocolError as KafkaProtocolError).errorName).toBe('GROUP_AUTHORIZATION_FAILED');
+  expect(e.message).toMatch(/GROUP_AUTHORIZATION_FAILED/);
+  expect(e.message).not.toContain(bobPw);
+  expect(Date.now() - started).toBeLessThan(5000);
+
+  // the topic itself is readable by bob without a group: a partition consumer reads it
+  const solo = await Consumer.create(new Config({ brokers: [SASL_PLAINTEXT], sasl: { mechanism: 'scram-sha-512', username: 'bob', password: bobPw } }));
+  try {
+    const pc = await solo.consumePartition(topic, 0, OffsetOldest);
+    const first = await pc.messages().next();
+    expect(first.value?.value?.toString()).toBe('x');
+  } finally {
+    await solo.close();
+  }
+}, 90_000);
