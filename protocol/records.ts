@@ -24,7 +24,8 @@
  * the CRC is verified before records are parsed, decompression is capped, and a batch that
  * fails any check raises {@link CorruptRecordBatchError} naming the batch's offset.
  */
-import { compress, decompress, DecompressionLimitError, type CompressionTypeId } from './compression/index.js';
+import { compress, CompressionType, decompress, DecompressionLimitError, type CompressionTypeId } from './compression/index.js';
+import { lz4CompressInto, lz4FrameBound } from './compression/lz4.js';
 import { crc32c } from './crc32c.js';
 import { view } from './view.js';
 import { KafkaesqueError, ProtocolEncodeError } from './errors.js';
@@ -307,7 +308,13 @@ export function encodeRecordBatch(w: Writer, batch: BatchInput): void {
   } else {
     const s = (scratch ??= new Writer(64 * 1024)).reset();
     maxTimestamp = writeRecords(s, records, baseTimestamp);
-    w.raw(compress(compression, s.finish(), batch.compressionLevel));
+    const raw = s.finish();
+    if (compression === CompressionType.Lz4) {
+      // straight into the request buffer: no frame to allocate and copy per batch
+      w.writeWith(lz4FrameBound(raw.length), (buf, pos) => lz4CompressInto(raw, buf, pos, batch.compressionLevel));
+    } else {
+      w.raw(compress(compression, raw, batch.compressionLevel));
+    }
     if (s.capacity > 4 * 1024 * 1024) scratch = undefined; // do not pin a huge buffer
   }
   const end = w.length;

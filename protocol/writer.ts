@@ -150,6 +150,20 @@ export class Writer {
     return this;
   }
 
+  /**
+   * Lets `write` fill up to `maxBytes` at the current position of the internal buffer (e.g. a
+   * compressor writing in place); `write` returns the position after what it wrote.
+   */
+  writeWith(maxBytes: number, write: (buf: Buffer, pos: number) => number): this {
+    this.ensure(maxBytes);
+    const end = write(this.buf, this.pos);
+    if (!(end >= this.pos && end <= this.pos + maxBytes)) {
+      throw new RangeError(`Writer.writeWith: wrote up to ${end}, allowed ${this.pos}..${this.pos + maxBytes}`);
+    }
+    this.pos = end;
+    return this;
+  }
+
   /** Raw bytes with no length prefix. */
   raw(b: Uint8Array): this {
     this.ensure(b.length);

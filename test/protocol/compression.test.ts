@@ -13,7 +13,8 @@ import {
   decompress,
   ensureCompressionReady,
 } from '../../protocol/compression/index.js';
-import { LZ4_BLOCK_SIZE, lz4HeaderChecksum, xxh32 } from '../../protocol/compression/lz4.js';
+import { LZ4_BLOCK_SIZE, lz4Compress, lz4CompressInto, lz4FrameBound, lz4HeaderChecksum, xxh32 } from '../../protocol/compression/lz4.js';
+import { Writer } from '../../protocol/writer.js';
 import { XERIAL_BLOCK_SIZE, XERIAL_MAGIC, snappyCompressRaw } from '../../protocol/compression/snappy.js';
 import { loadZstd, selectZstdBackend, zstdDecompressedBound, zstdWasmHeapBytes } from '../../protocol/compression/zstd.js';
 
@@ -771,5 +772,25 @@ describe('decompression bombs are refused, not expanded', () => {
     const before = process.memoryUsage().arrayBuffers;
     expectLimit(() => decompress(CompressionType.Zstd, bomb, MiB), MiB);
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(8 * MiB);
+  });
+});
+
+describe('lz4CompressInto and Writer.writeWith (the producer compresses in place)', () => {
+  const input = Buffer.from(Array.from({ length: 3 * LZ4_BLOCK_SIZE + 777 }, (_, i) => (i * 31) % 251 ^ (i >> 9)));
+
+  test('the frame written at an offset of a larger buffer is the one lz4Compress returns', () => {
+    const out = Buffer.alloc(5 + lz4FrameBound(input.length), 0xee);
+    const end = lz4CompressInto(input, out, 5);
+    expect(out.subarray(0, 5)).toEqual(Buffer.alloc(5, 0xee));
+    expect(out.subarray(5, end)).toEqual(lz4Compress(input));
+    expect(decompress(CompressionType.Lz4, out.subarray(5, end), 1 << 20)).toEqual(input);
+  });
+
+  test('too little room is refused before writing; a writeWith callback may not overrun', () => {
+    const out = Buffer.alloc(lz4FrameBound(input.length) - 1);
+    expect(() => lz4CompressInto(input, out, 0)).toThrow(RangeError);
+    expect(() => new Writer(16).writeWith(4, (_buf, pos) => pos + 5)).toThrow(/writeWith/);
+    const w = new Writer(4).int8(1).writeWith(lz4FrameBound(input.length), (buf, pos) => lz4CompressInto(input, buf, pos));
+    expect(w.finish().subarray(1)).toEqual(lz4Compress(input));
   });
 });
