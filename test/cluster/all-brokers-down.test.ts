@@ -20,7 +20,7 @@ import {
 import type { Cluster } from '../../src/cluster/cluster.js';
 import { uniqueTopic } from '../helpers/broker.js';
 import { createTopic } from '../helpers/topics.js';
-import { adminCluster, closeAll, closeAfter, clusterBrokers, countingLogger, killAll, report, restoreCluster, sleep, waitForFullIsr } from './cluster-helpers.js';
+import { closeAfter, clusterBrokers, clusterSuite, countingLogger, killAll, report, restoreCluster, sleep, waitForFullIsr } from './cluster-helpers.js';
 
 const PARTITIONS = 3;
 const OUTAGE_MS = 15_000;
@@ -29,16 +29,7 @@ const MAX_BLOCK_MS = 4000;
 jest.setTimeout(180_000);
 
 let admin: Cluster;
-beforeAll(async () => {
-  await restoreCluster();
-  admin = await adminCluster();
-  await waitForFullIsr(admin, ['__consumer_offsets']);
-});
-afterAll(async () => {
-  await closeAll();
-  await restoreCluster();
-  await admin?.close();
-});
+clusterSuite((c) => (admin = c));
 
 interface Outcome {
   value: string;

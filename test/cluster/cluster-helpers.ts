@@ -65,6 +65,26 @@ async function startRetrying(args: string[]): Promise<string> {
   }
 }
 
+/**
+ * The hooks every cluster suite needs: before it, all three nodes up, an admin client (handed
+ * to \`use\`) and the offsets topic fully replicated; after it (even when a test failed), every
+ * client closed, the cluster whole again and the admin client closed.
+ */
+export function clusterSuite(use: (admin: Cluster) => void): void {
+  let admin: Cluster | undefined;
+  beforeAll(async () => {
+    await restoreCluster();
+    admin = await adminCluster();
+    use(admin);
+    await waitForFullIsr(admin, ['__consumer_offsets']);
+  });
+  afterAll(async () => {
+    await closeAll();
+    await restoreCluster();
+    await admin?.close();
+  });
+}
+
 export async function adminCluster(): Promise<Cluster> {
   return Cluster.connect({ brokers: clusterBrokers(), requestTimeoutMs: 10_000, connectTimeoutMs: 3000, retryBackoffMaxMs: 500 });
 }

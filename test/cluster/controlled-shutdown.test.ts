@@ -9,15 +9,13 @@ import type { Cluster } from '../../src/cluster/cluster.js';
 import { uniqueTopic } from '../helpers/broker.js';
 import { createTopic } from '../helpers/topics.js';
 import {
-  adminCluster,
-  closeAll,
   closeAfter,
   clusterBrokers,
+  clusterSuite,
   endOffsets,
   findCoordinator,
   leaders,
   report,
-  restoreCluster,
   shutdownNode,
   sleep,
   startNode,
@@ -29,16 +27,7 @@ const PARTITIONS = 6;
 jest.setTimeout(180_000);
 
 let admin: Cluster;
-beforeAll(async () => {
-  await restoreCluster();
-  admin = await adminCluster();
-  await waitForFullIsr(admin, ['__consumer_offsets']);
-});
-afterAll(async () => {
-  await closeAll();
-  await restoreCluster();
-  await admin?.close();
-});
+clusterSuite((c) => (admin = c));
 
 test('SIGTERM of a leader mid-consumption: the group consumes from the new leaders, committed offsets never go back', async () => {
   const t0 = Date.now();

@@ -10,10 +10,9 @@ import type { Cluster } from '../../src/cluster/cluster.js';
 import { uniqueTopic } from '../helpers/broker.js';
 import { createTopic } from '../helpers/topics.js';
 import {
-  adminCluster,
-  closeAll,
   closeAfter,
   clusterBrokers,
+  clusterSuite,
   committedOffsets,
   countingLogger,
   endOffsets,
@@ -30,16 +29,7 @@ const PER_PARTITION = 2000;
 jest.setTimeout(180_000);
 
 let admin: Cluster;
-beforeAll(async () => {
-  await restoreCluster();
-  admin = await adminCluster();
-  await waitForFullIsr(admin, ['__consumer_offsets']);
-});
-afterAll(async () => {
-  await closeAll();
-  await restoreCluster();
-  await admin?.close();
-});
+clusterSuite((c) => (admin = c));
 
 /**
  * Takes messages until `enough()` says so or `timeoutMs` passes; each message goes to `take`.

@@ -13,16 +13,14 @@ import type { Cluster } from '../../src/cluster/cluster.js';
 import { uniqueTopic } from '../helpers/broker.js';
 import { createTopic } from '../helpers/topics.js';
 import {
-  adminCluster,
-  closeAll,
   closeAfter,
   clusterBrokers,
+  clusterSuite,
   countingLogger,
   findCoordinator,
   killNode,
   leaderOf,
   report,
-  restoreCluster,
   sleep,
   startNode,
   waitForFullIsr,
@@ -41,16 +39,7 @@ const PADDING = 'x'.repeat(60);
 jest.setTimeout(300_000);
 
 let admin: Cluster;
-beforeAll(async () => {
-  await restoreCluster();
-  admin = await adminCluster();
-  await waitForFullIsr(admin, ['__consumer_offsets']);
-});
-afterAll(async () => {
-  await closeAll();
-  await restoreCluster();
-  await admin?.close();
-});
+clusterSuite((c) => (admin = c));
 
 test('200,000 keyed records survive repeated leader crashes: none lost, duplicated or out of order', async () => {
   const t0 = Date.now();
