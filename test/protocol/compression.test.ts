@@ -13,7 +13,7 @@ import {
   decompress,
   ensureCompressionReady,
 } from '../../protocol/compression/index.js';
-import { LZ4_BLOCK_SIZE, lz4Compress, lz4CompressInto, lz4FrameBound, lz4HeaderChecksum, xxh32 } from '../../protocol/compression/lz4.js';
+import { LZ4_BLOCK_SIZE, lz4Compress, lz4CompressInto, lz4FrameBound, lz4HeaderChecksum, selectLz4Compressor, xxh32 } from '../../protocol/compression/lz4.js';
 import { Writer } from '../../protocol/writer.js';
 import { XERIAL_BLOCK_SIZE, XERIAL_MAGIC, snappyCompressRaw } from '../../protocol/compression/snappy.js';
 import { loadZstd, selectZstdBackend, zstdDecompressedBound, zstdWasmHeapBytes } from '../../protocol/compression/zstd.js';
@@ -792,5 +792,31 @@ describe('lz4CompressInto and Writer.writeWith (the producer compresses in place
     expect(() => new Writer(16).writeWith(4, (_buf, pos) => pos + 5)).toThrow(/writeWith/);
     const w = new Writer(4).int8(1).writeWith(lz4FrameBound(input.length), (buf, pos) => lz4CompressInto(input, buf, pos));
     expect(w.finish().subarray(1)).toEqual(lz4Compress(input));
+  });
+});
+
+describe.each(['wasm', 'ts'] as const)('lz4 frames from the %s block compressor', (which) => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const lz4jsFull = require('lz4js') as { decompress(src: Uint8Array): Uint8Array };
+  beforeAll(() => expect(selectLz4Compressor(which)).toBe(which));
+  afterAll(() => selectLz4Compressor('wasm'));
+
+  let seed = 7;
+  const rnd = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+  const inputs: Array<[string, Buffer]> = [
+    ['empty', Buffer.alloc(0)],
+    ['one byte', Buffer.from([42])],
+    ['12 bytes (below the match limit)', Buffer.from('abcdabcdabcd')],
+    ['random, 3 blocks + 1', Buffer.from(Array.from({ length: 3 * LZ4_BLOCK_SIZE + 1 }, () => rnd() & 0xff))],
+    ['repetitive JSON, 200 KiB', Buffer.from('{"user":"u-1","event":"click","n":12345}'.repeat(5000))],
+    ['zeros, exactly one block', Buffer.alloc(LZ4_BLOCK_SIZE)],
+  ];
+
+  test.each(inputs)('%s: our decoder and lz4js read back the input', (_name, input) => {
+    const frame = lz4Compress(input);
+    expect(decompress(CompressionType.Lz4, frame, 1 << 22)).toEqual(input);
+    expect(Buffer.from(lz4jsFull.decompress(frame))).toEqual(input);
+    // no block is bigger than its input: incompressible blocks are stored
+    expect(frame.length).toBeLessThanOrEqual(7 + 4 + input.length + 4 * Math.ceil(input.length / LZ4_BLOCK_SIZE));
   });
 });
