@@ -69,7 +69,9 @@ async function produce(producer: SyncProducer, topic: string, perPartition: numb
   await Promise.all(sends);
 }
 
-test('the coordinator crashes: the group finds the new one and resumes from its committed offsets', async () => {
+test.each(['classic', 'consumer'] as const)('%s protocol: the coordinator crashes: the group finds the new one and resumes from its committed offsets', async (protocol) => {
+  // classic: our heartbeat settings; KIP-848: the broker owns them (group.consumer.*)
+  const membership = protocol === 'classic' ? { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 500 } : { groupProtocol: 'consumer' as const };
   const t0 = Date.now();
   const brokers = clusterBrokers();
   const topic = await createTopic(admin, uniqueTopic('coord'), PARTITIONS, 3);
@@ -88,8 +90,7 @@ test('the coordinator crashes: the group finds the new one and resumes from its 
       topics: [topic],
       initialOffset: 'oldest',
       autoCommit: false,
-      sessionTimeoutMs: 10_000,
-      heartbeatIntervalMs: 500,
+      ...membership,
       logger: log,
     });
     const consumer = closeAfter(await Consumer.create(config));
@@ -165,7 +166,7 @@ test('the coordinator crashes: the group finds the new one and resumes from its 
 
     // ---- a new member, with the old coordinator still down, starts at the group's commit
     await produce(producer, topic, 100, 'b');
-    const second = closeAfter(await Consumer.create(new Config({ brokers, group, topics: [topic], initialOffset: 'oldest', sessionTimeoutMs: 10_000, heartbeatIntervalMs: 500 })));
+    const second = closeAfter(await Consumer.create(new Config({ brokers, group, topics: [topic], initialOffset: 'oldest', ...membership })));
     const after: ConsumerMessage[] = [];
     const consume2 = reader(second.messages());
     await consume2((m) => after.push(m), () => after.length >= PARTITIONS * 100, 60_000);
@@ -194,7 +195,7 @@ test('the coordinator crashes: the group finds the new one and resumes from its 
       durationMs: Date.now() - t0,
       log: log.counts,
     };
-    report('coordinator-failover', figures);
+    report(protocol === 'classic' ? 'coordinator-failover' : 'coordinator-failover-kip848', figures);
 
     expect(newCoordinator).not.toBe(coordinator);
     committedAtFailover.forEach((o, p) => expect(o).toBeGreaterThanOrEqual(committedBefore[p]!));
