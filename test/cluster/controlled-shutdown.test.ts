@@ -29,7 +29,9 @@ jest.setTimeout(180_000);
 let admin: Cluster;
 clusterSuite((c) => (admin = c));
 
-test('SIGTERM of a leader mid-consumption: the group consumes from the new leaders, committed offsets never go back', async () => {
+test.each(['classic', 'consumer'] as const)('%s protocol: SIGTERM of a leader mid-consumption: the group consumes from the new leaders, committed offsets never go back', async (protocol) => {
+  // classic: our heartbeat settings; KIP-848: the broker owns them (group.consumer.*)
+  const membership = protocol === 'classic' ? { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000 } : { groupProtocol: 'consumer' as const };
   const t0 = Date.now();
   const brokers = clusterBrokers();
   const topic = await createTopic(admin, uniqueTopic('shutdown'), PARTITIONS, 3);
@@ -65,7 +67,7 @@ test('SIGTERM of a leader mid-consumption: the group consumes from the new leade
   const consumerErrors: unknown[] = [];
   const member = async (name: string): Promise<{ consumer: Consumer; loop: Promise<void> }> => {
     const consumer = closeAfter(await Consumer.create(
-      new Config({ brokers, group, topics: [topic], initialOffset: 'oldest', sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000, clientId: name }),
+      new Config({ brokers, group, topics: [topic], initialOffset: 'oldest', ...membership, clientId: name }),
     ));
     consumer.on('revoked', () => revocations++);
     const loop = (async () => {
@@ -164,7 +166,7 @@ test('SIGTERM of a leader mid-consumption: the group consumes from the new leade
     backwardsDetail: watch.backwards,
     consumerErrors: consumerErrors.map(String),
   };
-  report('controlled-shutdown', figures);
+  report(protocol === 'classic' ? 'controlled-shutdown' : 'controlled-shutdown-kip848', figures);
 
   expect(consumerErrors.map(String)).toEqual([]);
   expect(failures.map((f) => f.message)).toEqual([]);
