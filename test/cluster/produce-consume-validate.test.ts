@@ -41,7 +41,9 @@ jest.setTimeout(300_000);
 let admin: Cluster;
 clusterSuite((c) => (admin = c));
 
-test('200,000 keyed records survive repeated leader crashes: none lost, duplicated or out of order', async () => {
+test.each(['classic', 'consumer'] as const)('%s protocol: 200,000 keyed records survive repeated leader crashes: none lost, duplicated or out of order', async (protocol) => {
+  // classic: our heartbeat settings; KIP-848: the broker owns them (group.consumer.*)
+  const membership = protocol === 'classic' ? { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000 } : { groupProtocol: 'consumer' as const };
   const t0 = Date.now();
   const brokers = clusterBrokers();
   const topic = await createTopic(admin, uniqueTopic('pcv'), PARTITIONS, 3);
@@ -80,7 +82,7 @@ test('200,000 keyed records survive repeated leader crashes: none lost, duplicat
   producer.on('error', (e) => failures.push(e));
 
   const consumer = closeAfter(await Consumer.create(
-    new Config({ brokers, group, topics: [topic], initialOffset: 'oldest', sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000, clientId: 'pcv-consumer', logger: consumerLog }),
+    new Config({ brokers, group, topics: [topic], initialOffset: 'oldest', ...membership, clientId: 'pcv-consumer', logger: consumerLog }),
   ));
   consumer.on('revoked', (tps) => rebalances.push({ event: 'revoked', partitions: tps.map((tp) => tp.partition).join(','), atMs: Date.now() - t0 }));
   consumer.on('assigned', (tps) => rebalances.push({ event: 'assigned', partitions: tps.map((tp) => tp.partition).join(','), atMs: Date.now() - t0 }));
@@ -235,7 +237,7 @@ test('200,000 keyed records survive repeated leader crashes: none lost, duplicat
     firstFailure: failures[0]?.message ?? null,
     consumerError: consumerError === undefined ? null : String(consumerError),
   };
-  report('produce-consume-validate', figures);
+  report(protocol === 'classic' ? 'produce-consume-validate' : 'produce-consume-validate-kip848', figures);
 
   expect(consumerError).toBeUndefined();
   expect(kills).toBeGreaterThanOrEqual(3);
