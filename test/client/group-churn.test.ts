@@ -15,6 +15,7 @@ import { AsyncProducer } from '../../src/client/producers.js';
 import { Cluster } from '../../src/cluster/cluster.js';
 import { brokerAddress, uniqueTopic } from '../helpers/broker.js';
 import { createTopic } from '../helpers/topics.js';
+import { until } from '../helpers/wait.js';
 
 jest.setTimeout(120_000);
 const { bootstrap } = brokerAddress();
@@ -57,13 +58,6 @@ function drain(consumer: Consumer, sink: ConsumerMessage[]): { stop: () => Promi
   };
 }
 
-async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('members joining one by one converge without a rebalance storm', async () => {
   const topic = await createTopic(admin, uniqueTopic('churn-burst'), 10);

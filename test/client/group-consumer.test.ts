@@ -11,6 +11,10 @@ import { Cluster } from '../../src/cluster/cluster.js';
 import type { TopicPartition } from '../../src/consumer/assignors.js';
 import { brokerAddress, uniqueTopic } from '../helpers/broker.js';
 import { createTopic } from '../helpers/topics.js';
+import { readMarked, until } from '../helpers/wait.js';
+
+/** Reads `n` messages (marking each) or gives up after `timeoutMs`. */
+const read = (c: Consumer, n: number, timeoutMs = 15_000): Promise<ConsumerMessage[]> => readMarked(c, n, timeoutMs);
 
 jest.setTimeout(60_000);
 const { bootstrap } = brokerAddress();
@@ -47,33 +51,9 @@ async function produceAll(topic: string, partitions: number, perPartition: numbe
 }
 
 /** Reads `n` messages (marking each) or gives up after `timeoutMs`. */
-async function read(consumer: Consumer, n: number, timeoutMs = 15_000): Promise<ConsumerMessage[]> {
-  const out: ConsumerMessage[] = [];
-  const it = consumer.messages();
-  const deadline = Date.now() + timeoutMs;
-  while (out.length < n && Date.now() < deadline) {
-    let timer: NodeJS.Timeout | undefined;
-    const next = await Promise.race([
-      it.next(),
-      new Promise<null>((r) => (timer = setTimeout(() => r(null), deadline - Date.now()))),
-    ]);
-    clearTimeout(timer);
-    if (next === null || next.done) break;
-    out.push(next.value);
-    consumer.markOffset(next.value);
-  }
-  return out;
-}
 
 const sortTp = (tps: TopicPartition[]): number[] => tps.map((t) => t.partition).sort((a, b) => a - b);
 
-async function until(cond: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('one member consumes every partition and a restart continues from the committed offsets', async () => {
   const topic = await createTopic(admin, uniqueTopic('grp'), 3);

@@ -14,6 +14,10 @@ import { ErrorCode } from '../../protocol/error-codes.js';
 import { CreatePartitions } from '../../protocol/messages/create-partitions.js';
 import { brokerAddress, uniqueTopic } from '../helpers/broker.js';
 import { createTopic } from '../helpers/topics.js';
+import { readMarked, until } from '../helpers/wait.js';
+
+/** Reads `n` messages (marking each) or gives up after `timeoutMs`. */
+const read = (c: Consumer, n: number, timeoutMs = 20_000): Promise<ConsumerMessage[]> => readMarked(c, n, timeoutMs);
 
 jest.setTimeout(90_000);
 const { bootstrap } = brokerAddress();
@@ -55,28 +59,7 @@ async function produce(topic: string, partitions: number[], perPartition: number
 }
 
 /** Reads `n` messages (marking each) or gives up after `timeoutMs`. */
-async function read(c: Consumer, n: number, timeoutMs = 20_000): Promise<ConsumerMessage[]> {
-  const out: ConsumerMessage[] = [];
-  const it = c.messages();
-  const deadline = Date.now() + timeoutMs;
-  while (out.length < n && Date.now() < deadline) {
-    let timer: NodeJS.Timeout | undefined;
-    const next = await Promise.race([it.next(), new Promise<null>((r) => (timer = setTimeout(() => r(null), deadline - Date.now())))]);
-    clearTimeout(timer);
-    if (next === null || next.done) break;
-    out.push(next.value);
-    c.markOffset(next.value);
-  }
-  return out;
-}
 
-async function until(cond: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function addPartitions(topic: string, count: number): Promise<void> {
   const conn = await admin.connection(admin.brokerList()[0]!.nodeId);
@@ -98,7 +81,7 @@ describe('a committed offset beyond the log end (OFFSET_OUT_OF_RANGE)', () => {
   // commits offset 1000 on a partition holding 5 records, as a group whose log was truncated would
   async function commitBeyondEnd(topic: string, group: string): Promise<void> {
     const c = await consumer({ group, topics: [topic], initialOffset: 'newest' });
-    await until(() => c.assignment().length === 1);
+    await until(() => c.assignment().length === 1, 30_000);
     c.markOffset({ topic, partition: 0, offset: 999n });
     await c.commitOffsets();
     await c.close();
@@ -129,7 +112,7 @@ describe('a committed offset beyond the log end (OFFSET_OUT_OF_RANGE)', () => {
     await commitBeyondEnd(topic, group);
 
     const c = await consumer({ group, topics: [topic], initialOffset: 'newest' });
-    await until(() => c.assignment().length === 1);
+    await until(() => c.assignment().length === 1, 30_000);
     // produce until the member takes something: whenever its reset happened, the first record it
     // gets is one produced after it, never one of the five before the committed offset
     const first = c.messages().next();
@@ -159,7 +142,7 @@ describe('partitions added to a subscribed topic', () => {
     await addPartitions(topic, 4);
     // the producer sees the new partitions on its own metadata refresh; address them directly
     await produce(topic, [2, 3], 2, 'b');
-    await until(() => partitionsOf(c).length === 4);
+    await until(() => partitionsOf(c).length === 4, 30_000);
     expect(partitionsOf(c)).toEqual([0, 1, 2, 3]);
     // nothing written to the new partitions before the assignment is skipped: they start at the
     // log start (no committed offset, initialOffset oldest)
@@ -200,7 +183,7 @@ describe('partitions added to a subscribed topic', () => {
     expect(values(await read(c, 2))).toEqual(['a-0-0', 'a-1-0']);
     await addPartitions(topic, 3);
     await produce(topic, [2], 2, 'b');
-    await until(() => partitionsOf(c).length === 3);
+    await until(() => partitionsOf(c).length === 3, 30_000);
     expect(values(await read(c, 2))).toEqual(['b-2-0', 'b-2-1']);
   });
 });
@@ -215,7 +198,7 @@ describe("KIP-848 serverAssignor (Java's group.remote.assignor)", () => {
     const group = uniqueTopic('group-assignor848');
     const members: Consumer[] = [];
     for (let i = 0; i < 3; i++) members.push(await consumer848({ group, topics: [a, b], serverAssignor: 'range' }));
-    await until(() => members.every((m) => m.assignment().length === 2));
+    await until(() => members.every((m) => m.assignment().length === 2), 30_000);
     for (const m of members) {
       const [x, y] = m.assignment().sort((p, q) => p.topic.localeCompare(q.topic));
       expect([x!.topic, y!.topic]).toEqual([a, b].sort());

@@ -10,6 +10,7 @@ import { MuxStartedError } from '../../src/mux/errors.js';
 import { HIGH_WATER, Multiplexer } from '../../src/mux/multiplexer.js';
 import { brokerAddress, uniqueTopic } from '../helpers/broker.js';
 import { createTopic } from '../helpers/topics.js';
+import { until } from '../helpers/wait.js';
 
 jest.setTimeout(60_000);
 const { bootstrap } = brokerAddress();
@@ -42,13 +43,6 @@ async function mux(name: string, groupId?: string): Promise<Multiplexer> {
   return m;
 }
 
-async function until(cond: () => boolean, timeoutMs = 20_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const values = (ms: ConsumerMessage[]): string[] => ms.map((m) => m.value!.toString());
 const range = (n: number, tag: string): string[] => Array.from({ length: n }, (_, i) => `${tag}-${i}`);

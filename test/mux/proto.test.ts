@@ -6,6 +6,7 @@ import { Multiplexer } from '../../src/mux/multiplexer.js';
 import { jsonSerializer, type ProtoMessage } from '../../src/mux/proto.js';
 import { brokerAddress, uniqueTopic } from '../helpers/broker.js';
 import { createTopic } from '../helpers/topics.js';
+import { until } from '../helpers/wait.js';
 
 jest.setTimeout(60_000);
 const { bootstrap } = brokerAddress();
@@ -35,13 +36,6 @@ afterAll(async () => {
   await admin?.close();
 });
 
-async function until(cond: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 test('binary and JSON proto connections send and decode; a Go-style canonical JSON message decodes', async () => {
   const [binTopic, jsonTopic, manualTopic] = await Promise.all(
