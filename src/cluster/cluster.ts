@@ -160,13 +160,14 @@ export class Cluster {
   }
 
   /**
-   * Metadata of a topic, fetching it when not cached. Retries while the topic is being
-   * created or has no leader, up to `timeoutMs`; fails at once on an authorization error or
-   * an invalid topic name.
+   * Metadata of a topic, fetching it when not cached (or when the cached entry fails `accept`,
+   * e.g. it lacks a partition added since). Retries while the topic is being created, has no
+   * leader or is not accepted yet, up to `timeoutMs` (then MetadataTimeoutError); fails at once
+   * on an authorization error or an invalid topic name.
    */
-  async topicMetadata(name: string, timeoutMs: number): Promise<TopicInfo> {
+  async topicMetadata(name: string, timeoutMs: number, accept: (t: TopicInfo) => boolean = () => true): Promise<TopicInfo> {
     const cached = this.topics.get(name);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined && accept(cached)) return cached;
     this.interest.add(name);
     const deadline = Date.now() + timeoutMs;
     let last: Error | undefined;
@@ -175,16 +176,17 @@ export class Cluster {
       try {
         const error = await this.refresh([name]);
         const info = this.topics.get(name);
-        if (info !== undefined) return info;
+        if (info !== undefined && accept(info)) return info;
         if (error !== undefined && !error.retriable) throw error;
         last = error;
       } catch (err) {
         if (err instanceof KafkaesqueError && !err.retriable) throw err;
         last = err as Error;
       }
-      const wait = backoffMs(attempt, this.options.retryBackoffMs, this.options.retryBackoffMaxMs);
-      if (Date.now() + wait >= deadline) throw new MetadataTimeoutError(name, timeoutMs, last);
-      await sleep(wait);
+      // the last attempt is made at the deadline, not a backoff before it
+      const left = deadline - Date.now();
+      if (left <= 0) throw new MetadataTimeoutError(name, timeoutMs, last);
+      await sleep(Math.min(left, backoffMs(attempt, this.options.retryBackoffMs, this.options.retryBackoffMaxMs)));
     }
   }
 

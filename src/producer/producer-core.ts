@@ -27,7 +27,7 @@ import { InitProducerId } from '../../protocol/messages/init-producer-id.js';
 import { Produce, type ProduceRequest, type ProduceResponse } from '../../protocol/messages/produce.js';
 import { encodeRecordBatch, estimateRecordSize, type RecordInput } from '../../protocol/records.js';
 import { Writer } from '../../protocol/writer.js';
-import type { Cluster } from '../cluster/cluster.js';
+import { type Cluster, MetadataTimeoutError, type TopicInfo } from '../cluster/cluster.js';
 import { backoffMs, sleep } from '../cluster/retry.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
 import type { BrokerConnection } from '../network/broker-connection.js';
@@ -40,7 +40,7 @@ import {
   RecordTooLargeError,
 } from './errors.js';
 import type { ProducerMessage } from './message.js';
-import { type Partitioner, PartitionerError } from './partitioner.js';
+import type { Partitioner } from './partitioner.js';
 
 export interface ProducerCoreOptions {
   cluster: Cluster;
@@ -277,24 +277,18 @@ export class ProducerCore {
     this.append(record, partitionCount, available);
   }
 
+  /** Waits up to maxBlockMs for metadata that has `partition`, then places the record. */
   private async awaitPartition(record: PendingRecord, partition: number): Promise<void> {
     const topic = record.msg.topic;
-    const deadline = Date.now() + this.o.maxBlockMs;
-    for (let attempt = 0; ; attempt++) {
-      await this.cluster.refresh([topic]);
-      const info = this.cluster.topic(topic);
-      const left = deadline - Date.now();
-      if (info !== undefined && (info.partitions.length > partition || left <= 0)) {
-        // known now, or still unknown after maxBlockMs: the partitioner says which
-        this.append(record, info.partitions.length, info.availablePartitions);
-        return;
-      }
-      if (left <= 0 || this.closedFlag) {
-        this.finish(record, new PartitionerError(`The record partition ${partition} of topic "${topic}" is not in the metadata after maxBlockMs (${this.o.maxBlockMs} ms): create the partition, or give an existing one.`), true);
-        return;
-      }
-      await sleep(Math.min(left, backoffMs(attempt, this.o.retryBackoffMs, this.o.retryBackoffMaxMs)));
+    let info: TopicInfo | undefined;
+    try {
+      info = await this.cluster.topicMetadata(topic, this.o.maxBlockMs, (t) => t.partitions.length > partition);
+    } catch (err) {
+      // still unknown after maxBlockMs: the partitioner says why with the count it has
+      info = this.cluster.topic(topic);
+      if (!(err instanceof MetadataTimeoutError) || info === undefined) throw err;
     }
+    this.append(record, info.partitions.length, info.availablePartitions);
   }
 
   private append(record: PendingRecord, partitionCount: number, available: readonly number[]): void {
