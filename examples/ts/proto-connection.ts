@@ -1,7 +1,7 @@
 // Proto connections: protobuf messages over a Multiplexer, with a type defined in code (no .proto
 // file), once in protobuf's binary wire format and once in its canonical JSON mapping (what Go's
 // protojson writes). Handlers decode with getValue(Type).
-import { Config, Multiplexer, jsonSerializer, type ProtoConnection, type ProtoMessage } from 'kafkaesque';
+import { Config, Multiplexer, binarySerializer, type ProtoConnection, type ProtoMessage } from 'kafkaesque';
 import * as protobuf from 'protobufjs';
 
 // shop.Order, as protoc would describe it (Root.fromJSON takes protobufjs's JSON descriptor form)
@@ -36,8 +36,8 @@ async function main(): Promise<void> {
   const mx = await Multiplexer.fromConfig(new Config({ brokers, initialOffset: 'oldest' }), `example-proto-${Date.now()}`);
   mx.on('error', (err) => console.error(`proto: ${err.message}`));
 
-  const binary = mx.newProtoConnection('orders-binary'); // binarySerializer is the default
-  const json = mx.newProtoConnection('orders-json', jsonSerializer);
+  const binary = mx.newProtoConnection('orders-binary', binarySerializer);
+  const json = mx.newProtoConnection('orders-json'); // jsonSerializer is the default, as the Go plugin's
   const raw = mx.newBytesConnection('raw'); // sees the JSON connection's bytes as they are on the wire
 
   let pending = 3;

@@ -61,6 +61,13 @@ const MiB = 1024 * 1024;
 export type Acks = 0 | 1 | -1 | 'all';
 /** Key hash of the `'hash'` partitioner. */
 export type HashFunction = 'murmur2' | 'fnv1a';
+/**
+ * Where the `'hash'` partitioner sends a record whose key is null: `'sticky'` (KIP-480, Java's),
+ * `'hash-empty'` (hashed as the empty key, as the Go messaging layer's connections do), or
+ * `'value-md5'` (the key becomes the hex MD5 of the value, on the wire too, as the Go layer's
+ * client `SyncProducer.SendMsgByte`/`AsyncProducer.SendMsgByte` do).
+ */
+export type NullKey = 'sticky' | 'hash-empty' | 'value-md5';
 export type { CompressionName };
 export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
 export type GroupProtocol = 'classic' | 'consumer';
@@ -135,6 +142,8 @@ export interface ConfigOptions {
   partitioner?: PartitionerName | PartitionerFunction;
   /** Key hash of the `'hash'` partitioner. Default `'murmur2'`, Java's, so keys land where Java producers put them (unlike sarama, whose default is FNV-1a). Java: Utils.murmur2. */
   hashFunction?: HashFunction;
+  /** Where a keyless record goes with the `'hash'` partitioner. Default `'sticky'` (KIP-480, Java's); the Multiplexer defaults to `'hash-empty'` (the Go layer's). See {@link NullKey}. Java: partitioner.ignore.keys=false behaviour. */
+  nullKey?: NullKey;
   /** Fixed partition for the `'manual'` partitioner; giving it with no partitioner selects `'manual'`. Java: ProducerRecord.partition. */
   partition?: number;
   /** Record batch compression. Default `'none'`. Java: compression.type. */
@@ -253,6 +262,7 @@ export interface ConfigValues {
   readonly acks: 0 | 1 | -1;
   readonly partitioner: PartitionerName | PartitionerFunction;
   readonly hashFunction: HashFunction;
+  readonly nullKey: NullKey;
   readonly partition: number | undefined;
   readonly compression: CompressionName;
   readonly compressionLevel: number | undefined;
@@ -305,6 +315,7 @@ export const CONFIG_DEFAULTS = Object.freeze({
   acks: -1 as const,
   partitioner: 'hash' as const,
   hashFunction: 'murmur2' as const,
+  nullKey: 'sticky' as const,
   compression: 'none' as const,
   idempotent: true,
   lingerMs: 5,
@@ -341,7 +352,7 @@ const OPTION_KEYS: Record<keyof ConfigOptions, true> = {
   brokers: true, clientId: true, connectTimeoutMs: true, requestTimeoutMs: true, metadataMaxAgeMs: true,
   retryBackoffMs: true, retryBackoffMaxMs: true, reconnectBackoffMs: true, reconnectBackoffMaxMs: true,
   maxFrameBytes: true, tls: true, sasl: true, logger: true, debug: true,
-  acks: true, partitioner: true, hashFunction: true, partition: true, compression: true, compressionLevel: true,
+  acks: true, partitioner: true, hashFunction: true, nullKey: true, partition: true, compression: true, compressionLevel: true,
   idempotent: true, lingerMs: true, batchBytes: true, bufferBytes: true, maxRequestBytes: true, maxInFlight: true,
   retries: true, deliveryTimeoutMs: true, maxBlockMs: true,
   topics: true, group: true, groupId: true, groupInstanceId: true, groupProtocol: true, assignors: true, serverAssignor: true, initialOffset: true,
@@ -355,7 +366,7 @@ const KNOWN_OPTIONS = Object.keys(OPTION_KEYS) as (keyof ConfigOptions)[];
 const VALUE_KEYS = Object.keys({
   brokers: 0, clientId: 0, connectTimeoutMs: 0, requestTimeoutMs: 0, metadataMaxAgeMs: 0, retryBackoffMs: 0,
   retryBackoffMaxMs: 0, reconnectBackoffMs: 0, reconnectBackoffMaxMs: 0, maxFrameBytes: 0, tls: 0, sasl: 0,
-  logger: 0, debug: 0, acks: 0, partitioner: 0, hashFunction: 0, partition: 0, compression: 0, compressionLevel: 0,
+  logger: 0, debug: 0, acks: 0, partitioner: 0, hashFunction: 0, nullKey: 0, partition: 0, compression: 0, compressionLevel: 0,
   idempotent: 0, lingerMs: 0, batchBytes: 0, bufferBytes: 0, maxRequestBytes: 0, maxInFlight: 0, retries: 0,
   deliveryTimeoutMs: 0, maxBlockMs: 0, topics: 0, group: 0, groupInstanceId: 0, groupProtocol: 0, assignors: 0, serverAssignor: 0,
   initialOffset: 0, sessionTimeoutMs: 0, heartbeatIntervalMs: 0, rebalanceTimeoutMs: 0, maxPollIntervalMs: 0,
@@ -736,6 +747,7 @@ function resolve(o: ConfigOptions): Resolved {
     partitioner = typeof p === 'function' ? (p as PartitionerFunction) : oneOf('partitioner', p, PARTITIONERS);
   }
   const hashFunction = enumOf<HashFunction>('hashFunction', D.hashFunction, ['murmur2', 'fnv1a']);
+  const nullKey = enumOf<NullKey>('nullKey', D.nullKey, ['sticky', 'hash-empty', 'value-md5']);
   const partition = given('partition') ? integer('partition', o.partition, 0, INT32_MAX) : undefined;
   const compression = enumOf('compression', D.compression as CompressionName, COMPRESSIONS);
   const level = compressionLevel(compression, o.compressionLevel);
@@ -931,7 +943,7 @@ function resolve(o: ConfigOptions): Resolved {
     tls: tlsView,
     sasl: sasl && { mechanism: sasl.mechanism, username: sasl.username, password: REDACTED },
     logger, debug,
-    acks, partitioner, hashFunction, partition, compression, compressionLevel: level, idempotent, lingerMs,
+    acks, partitioner, hashFunction, nullKey, partition, compression, compressionLevel: level, idempotent, lingerMs,
     batchBytes, bufferBytes, maxRequestBytes, maxInFlight, retries, deliveryTimeoutMs, maxBlockMs,
     topics, group, groupInstanceId, groupProtocol, assignors, serverAssignor, initialOffset, sessionTimeoutMs, heartbeatIntervalMs,
     rebalanceTimeoutMs, maxPollIntervalMs, autoCommit, autoCommitIntervalMs, isolationLevel, fetchMinBytes,
@@ -996,6 +1008,16 @@ export class Config {
     this.#tls = r.tls;
     this.#sasl = r.sasl;
     if (new.target === Config) Object.freeze(this);
+  }
+
+  /**
+   * Whether `option` was given (in the constructor, a copied Config or a setter), as opposed to
+   * taking its default. The Multiplexer uses it to apply the Go layer's defaults only where the
+   * Config leaves an option unset.
+   */
+  isSet(option: keyof ConfigOptions): boolean {
+    if (option === 'group' || option === 'groupId') return this.#options.group !== undefined || this.#options.groupId !== undefined;
+    return this.#options[option] !== undefined;
   }
 
   /** Applies several options at once (same rules as the constructor); returns this. */
@@ -1072,11 +1094,6 @@ export class Config {
 
   setLogger(logger: Logger): this {
     return this.set({ logger });
-  }
-
-  /** Whether the user gave option `key` (rather than leaving it to its default). */
-  isSet(key: keyof ConfigOptions): boolean {
-    return this.#options[key] !== undefined;
   }
 
   /** The bootstrap brokers as host and port. */

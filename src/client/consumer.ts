@@ -266,6 +266,25 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
   }
 
   /**
+   * Marks `offset` of `topic`-`partition` processed, as {@link markOffset} does for a message
+   * (the Go layer's `MarkPartitionOffset`): offset + 1 is committed with the next commit.
+   */
+  markPartitionOffset(topic: string, partition: number, offset: bigint | number, metadata?: string): void {
+    const bad = (what: string): KafkaesqueError => new KafkaesqueError('ERR_INVALID_ARGUMENT', `markPartitionOffset: ${what}`);
+    if (typeof topic !== 'string' || topic === '') throw bad(`topic must be a non-empty string, got ${JSON.stringify(topic)}`);
+    if (!Number.isInteger(partition) || partition < 0) throw bad(`partition must be an integer >= 0, got ${String(partition)}`);
+    if (!(typeof offset === 'bigint' || (typeof offset === 'number' && Number.isSafeInteger(offset)))) throw bad(`offset must be a bigint or a safe integer, got ${String(offset)}`);
+    const at = BigInt(offset);
+    if (at < 0n) throw bad(`offset must be >= 0, got ${at}`);
+    this.markOffset({ topic, partition, offset: at }, metadata);
+  }
+
+  /** True once {@link close} was called (the Go layer's `IsClosed`). */
+  isClosed(): boolean {
+    return this.closing !== undefined;
+  }
+
+  /**
    * Commits the marked offsets now. Retriable failures (the coordinator moving, a lost
    * connection) are retried with backoff for up to 60 s, as Java's commitSync does within
    * default.api.timeout.ms; REBALANCE_IN_PROGRESS, ILLEGAL_GENERATION and other final errors

@@ -33,6 +33,7 @@ export function producerCoreOptions(config: Config, cluster: Cluster): ProducerC
     partitioner: new Partitioner({
       partitioner: config.partitioner,
       hashFunction: config.hashFunction,
+      ...(config.nullKey === 'hash-empty' ? { nullKey: 'hash-empty' as const } : {}),
       ...(config.partition !== undefined ? { partition: config.partition } : {}),
     }),
     acks: config.acks,

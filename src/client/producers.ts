@@ -4,6 +4,7 @@
  * returns at once; each outcome arrives as an event or callback). Both are thin shells over one
  * ProducerCore (src/producer), so batching, idempotence and retries exist once.
  */
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Cluster } from '../cluster/cluster.js';
 import { ProducerError } from '../producer/errors.js';
@@ -21,6 +22,8 @@ class ProducerHandle {
   private constructor(
     readonly cluster: Cluster,
     readonly core: ProducerCore,
+    /** Config.nullKey 'value-md5': a record without a key (and without a partition) is keyed by its value's MD5. */
+    readonly valueMd5Keys: boolean,
   ) {
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
   }
@@ -28,7 +31,7 @@ class ProducerHandle {
   static async open(config: Config): Promise<ProducerHandle> {
     const cluster = await Cluster.connect(clusterOptions(config));
     try {
-      return new ProducerHandle(cluster, await ProducerCore.create(producerCoreOptions(config, cluster)));
+      return new ProducerHandle(cluster, await ProducerCore.create(producerCoreOptions(config, cluster)), config.nullKey === 'value-md5');
     } catch (err) {
       await cluster.close();
       throw err;
@@ -47,6 +50,20 @@ class ProducerHandle {
     })();
     return this.closing;
   }
+}
+
+/**
+ * Config.nullKey 'value-md5', as the Go layer's client producers' SendMsgByte: a record with a
+ * null or empty key and no explicit partition gets the lowercase hex MD5 of its value as key (on
+ * the wire too), so equal values land on one partition.
+ */
+function withValueMd5Key<M>(input: ProducerMessageInput<M>): ProducerMessageInput<M> {
+  if (input === null || typeof input !== 'object' || input.partition !== undefined) return input;
+  const key = input.key;
+  if (key !== null && key !== undefined && key.length > 0) return input;
+  const value = input.value;
+  if (value !== null && typeof value !== 'string' && !(value instanceof Uint8Array)) return input; // ProducerMessage says what is wrong
+  return { ...input, key: createHash('md5').update(value ?? '').digest('hex') };
 }
 
 /** A producer whose sends resolve once the broker acknowledged the record (or reject). */
@@ -96,7 +113,7 @@ export class SyncProducer {
   send<M = unknown>(input: ProducerMessageInput<M>): Promise<ProducerMessage<M>> {
     let msg: ProducerMessage<M>;
     try {
-      msg = new ProducerMessage(input);
+      msg = new ProducerMessage(this.h.valueMd5Keys ? withValueMd5Key(input) : input);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -167,7 +184,7 @@ export class AsyncProducer extends EventEmitter<AsyncProducerEvents> {
 
   /** Sends a message; throws InvalidMessageError at once for a message that cannot be sent. */
   send<M = unknown>(input: ProducerMessageInput<M>, callbacks?: AsyncCallbacks<M>): void | Promise<void> {
-    const msg = new ProducerMessage(input);
+    const msg = new ProducerMessage(this.h.valueMd5Keys ? withValueMd5Key(input) : input);
     // one completion function for every message (no closure per send); per-call callbacks ride along
     if (callbacks !== undefined) this.callbacks.set(msg, callbacks as AsyncCallbacks);
     const accepted = this.h.core.send(msg, this.complete);

@@ -22,8 +22,14 @@
  * compression_level: 3
  * acks: all                     # 0, 1, -1 or all
  * partitioner: hash             # hash, random, round-robin (or roundrobin), manual
- * initial_offset: oldest        # oldest or newest: where a group without committed offsets starts
+ * initial_offset: oldest        # oldest (default, the Go Multiplexer's) or newest: where a group without committed offsets starts
+ * hash_function: fnv1a          # fnv1a (default: sarama's, the Go layer's) or murmur2 (the Java client's)
+ * null_key: hash-empty          # keyless records: hash-empty (default, the Go layer's), sticky (Java's) or value-md5
+ * serializer: json              # proto connections: json (default: protojson with proto names, the Go plugin's) or binary
  * ```
+ *
+ * Keys the file leaves out take the Go layer's defaults (the Multiplexer applies them), not the
+ * client layer's Java defaults.
  *
  * Every problem (unreadable file, YAML syntax, an unknown key, a wrong type, a value Config
  * refuses, an unreadable TLS file) is a {@link MuxConfigError} naming the file, the line and
@@ -34,11 +40,14 @@ import * as path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import { Config, ConfigError, type ConfigOptions, type TlsOptions } from '../client/config.js';
 import { MuxConfigError } from './errors.js';
+import { binarySerializer, jsonSerializer, type ProtoSerializer } from './proto.js';
 
 /** What a config file gives: the validated Config and the group id when the file names one. */
 export interface MuxFileConfig {
   config: Config;
   groupId: string | undefined;
+  /** The proto serializer the file names (`serializer:`), if any. */
+  serializer: ProtoSerializer | undefined;
 }
 
 type Kind = 'string' | 'boolean' | 'number' | 'string-list' | 'section';
@@ -65,6 +74,9 @@ const SCHEMA: Record<string, { kind: Kind; option?: string }> = {
   acks: { kind: 'string', option: 'acks' },
   partitioner: { kind: 'string', option: 'partitioner' },
   initial_offset: { kind: 'string', option: 'initialOffset' },
+  hash_function: { kind: 'string', option: 'hashFunction' },
+  null_key: { kind: 'string', option: 'nullKey' },
+  serializer: { kind: 'string' },
 };
 
 interface Entry {
@@ -176,6 +188,15 @@ function build(entries: Map<string, Entry>, file: string): MuxFileConfig {
     options.partitioner = (p === 'roundrobin' ? 'round-robin' : p) as ConfigOptions['partitioner'];
   }
   if (entries.has('initial_offset')) options.initialOffset = get<ConfigOptions['initialOffset']>('initial_offset');
+  if (entries.has('hash_function')) options.hashFunction = get<ConfigOptions['hashFunction']>('hash_function');
+  if (entries.has('null_key')) options.nullKey = get<ConfigOptions['nullKey']>('null_key');
+  let serializer: ProtoSerializer | undefined;
+  if (entries.has('serializer')) {
+    const name = get<string>('serializer');
+    if (name === 'json') serializer = jsonSerializer;
+    else if (name === 'binary') serializer = binarySerializer;
+    else throw new MuxConfigError(file, lineFor('serializer'), 'serializer', `unknown serializer ${JSON.stringify(name)}; use json (protojson with proto field names, the Go plugin's) or binary (protobuf wire format)`);
+  }
 
   const readPem = (k: string): Buffer | undefined => {
     const p = get<string>(k);
@@ -209,7 +230,7 @@ function build(entries: Map<string, Entry>, file: string): MuxFileConfig {
     };
   }
   try {
-    return { config: new Config(options), groupId: get<string>('group_id') };
+    return { config: new Config(options), groupId: get<string>('group_id'), serializer };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     // the Config option at fault → the file key that gave it

@@ -157,10 +157,24 @@ export class BytesConnection extends SendingConnection {
     this.mux.mark(this.name, message, metadata);
   }
 
+  /** Marks `offset` of `topic`-`partition` processed by this connection (the Go layer's `MarkPartitionOffset`). */
+  markPartitionOffset(topic: string, partition: number, offset: bigint | number, metadata?: string): void {
+    this.mux.mark(this.name, { topic, partition, offset: checkedOffset('markPartitionOffset', partition, offset) }, metadata);
+  }
+
   /** Commits the group's marked offsets now. */
   commitOffsets(): Promise<void> {
     return this.mux.commitOffsets();
   }
+}
+
+/** A partition and offset a caller gave, checked: MuxUsageError (`ERR_MUX_OFFSET`) when not usable. */
+export function checkedOffset(what: string, partition: number, offset: bigint | number): bigint {
+  if (!Number.isInteger(partition) || partition < 0) throw new MuxUsageError('ERR_MUX_OFFSET', `${what}: partition must be an integer >= 0, got ${String(partition)}`);
+  if (!(typeof offset === 'bigint' || (typeof offset === 'number' && Number.isSafeInteger(offset))) || BigInt(offset) < 0n) {
+    throw new MuxUsageError('ERR_MUX_OFFSET', `${what}: offset must be a bigint or safe integer >= 0, got ${String(offset)}`);
+  }
+  return BigInt(offset);
 }
 
 /** A connection that consumes single partitions from a chosen offset, outside the group. */

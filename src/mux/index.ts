@@ -1,5 +1,14 @@
 /** The Multiplexer layer: many named connections over one set of producers and consumers. */
-export { Multiplexer, HandlerError, HIGH_WATER, LOW_WATER, type MessageHandler, type MultiplexerOptions, type MultiplexerEvents } from './multiplexer.js';
+export {
+  Multiplexer,
+  HandlerError,
+  HIGH_WATER,
+  LOW_WATER,
+  GO_LAYER_DEFAULTS,
+  type MessageHandler,
+  type MultiplexerOptions,
+  type MultiplexerEvents,
+} from './multiplexer.js';
 export {
   SendingConnection,
   BytesConnection,

@@ -17,7 +17,7 @@
  * periodic (Config.autoCommit), on `commitOffsets()`, before a rebalance and on close.
  */
 import { EventEmitter } from 'node:events';
-import { Config, OffsetNewest, OffsetOldest } from '../client/config.js';
+import { Config, OffsetNewest, OffsetOldest, type ConfigOptions, type HashFunction, type InitialOffset, type NullKey } from '../client/config.js';
 import { Consumer, type ConsumerMessage, type PartitionConsumer, type StartOffset } from '../client/consumer.js';
 import { AsyncProducer, SyncProducer } from '../client/producers.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
@@ -26,7 +26,7 @@ import { KafkaesqueError } from '../../protocol/errors.js';
 import { loadMuxConfigFile } from './config-file.js';
 import { BytesConnection, BytesManualConnection } from './connections.js';
 import { MuxClosedError, MuxStartedError, MuxUsageError } from './errors.js';
-import { ProtoConnection, ProtoManualConnection, type ProtoSerializer, binarySerializer } from './proto.js';
+import { ProtoConnection, ProtoManualConnection, type ProtoSerializer, jsonSerializer } from './proto.js';
 
 /** A handler of consumed messages; may be async (the next message waits for it). */
 export type MessageHandler = (message: ConsumerMessage) => void | Promise<void>;
@@ -36,10 +36,35 @@ export const HIGH_WATER = 1000;
 /** Queue length under which a paused topic is resumed. */
 export const LOW_WATER = 500;
 
+/**
+ * The Multiplexer's own settings. Where the Go messaging layer decides which data is read or
+ * where it goes, the Multiplexer takes the Go layer's default for every option neither these
+ * options nor the Config set (see {@link GO_LAYER_DEFAULTS}); a value given here wins over the
+ * Config's.
+ */
 export interface MultiplexerOptions {
-  /** Consumer group id; default: the Multiplexer's name. */
+  /** Consumer group id; default: the Config's group, else the Multiplexer's name. */
   groupId?: string;
+  /** Where the group starts on partitions without a committed offset. Default `'oldest'` (the Go Multiplexer's `sarama.OffsetOldest`). */
+  initialOffset?: InitialOffset;
+  /** Key hash. Default `'fnv1a'` (sarama's `NewHashPartitioner`, the Go layer's). */
+  hashFunction?: HashFunction;
+  /** Keyless records. Default `'hash-empty'` (the Go connections' `sarama.ByteEncoder(nil)`: the empty key's partition). */
+  nullKey?: NullKey;
+  /** Serializer of proto connections created without one. Default {@link jsonSerializer} (cn-infra's `keyval.SerializerJSON`: protojson with proto field names). */
+  serializer?: ProtoSerializer;
 }
+
+/**
+ * The Go messaging layer's choices where they decide which data is read or where it goes; the
+ * Multiplexer applies each to a Config that leaves the option unset (the client layer keeps
+ * Java's defaults).
+ */
+export const GO_LAYER_DEFAULTS = Object.freeze({
+  initialOffset: 'oldest' as InitialOffset,
+  hashFunction: 'fnv1a' as HashFunction,
+  nullKey: 'hash-empty' as NullKey,
+});
 
 export interface MultiplexerEvents {
   /** A handler threw, or the group consumer failed. */
@@ -173,20 +198,43 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> {
     readonly groupId: string,
     /** @internal */ readonly syncProducer: SyncProducer,
     /** @internal */ readonly asyncProducer: AsyncProducer,
+    /** The serializer of proto connections created without one. */
+    readonly serializer: ProtoSerializer,
   ) {
     super();
   }
 
-  /** A Multiplexer configured by a YAML file (see docs/multiplexer.md); group id = `group_id` or `name`. */
+  /**
+   * A Multiplexer configured by a YAML file (see docs/multiplexer.md), as the Go layer's
+   * `mux.InitMultiplexer(configFile, name, log)`; group id = `group_id` or `name`.
+   */
   static async fromFile(file: string, name: string): Promise<Multiplexer> {
-    const { config, groupId } = loadMuxConfigFile(file);
-    return Multiplexer.fromConfig(config, name, groupId !== undefined ? { groupId } : {});
+    const { config, groupId, serializer } = loadMuxConfigFile(file);
+    return Multiplexer.fromConfig(config, name, {
+      ...(groupId !== undefined ? { groupId } : {}),
+      ...(serializer !== undefined ? { serializer } : {}),
+    });
   }
 
-  /** A Multiplexer on a client Config; the group id is `options.groupId`, else `config.group`, else `name`. */
+  /**
+   * A Multiplexer on a client Config; the group id is `options.groupId`, else `config.group`,
+   * else `name`. Options the Config leaves unset take the Go layer's defaults
+   * ({@link GO_LAYER_DEFAULTS}); `options` override the Config.
+   */
   static async fromConfig(config: Config, name: string, options: MultiplexerOptions = {}): Promise<Multiplexer> {
     if (typeof name !== 'string' || name === '') throw new MuxUsageError('ERR_MUX_NAME', 'a Multiplexer needs a non-empty name');
     const base = new Config(config);
+    const goDefaults: ConfigOptions = {};
+    for (const k of ['initialOffset', 'hashFunction', 'nullKey'] as const) {
+      const chosen = options[k];
+      if (chosen !== undefined) (goDefaults as Record<string, unknown>)[k] = chosen;
+      else if (!config.isSet(k)) (goDefaults as Record<string, unknown>)[k] = GO_LAYER_DEFAULTS[k];
+    }
+    base.set(goDefaults);
+    const serializer = options.serializer ?? jsonSerializer;
+    if (typeof serializer?.encode !== 'function' || typeof serializer.decode !== 'function') {
+      throw new MuxUsageError('ERR_MUX_PROTO', 'MultiplexerOptions.serializer must be a ProtoSerializer (jsonSerializer, binarySerializer or your own)');
+    }
     const sync = await SyncProducer.create(base);
     let async: AsyncProducer;
     try {
@@ -195,7 +243,7 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> {
       await sync.close();
       throw err;
     }
-    return new Multiplexer(base, name, options.groupId ?? config.group ?? name, sync, async);
+    return new Multiplexer(base, name, options.groupId ?? config.group ?? name, sync, async, serializer);
   }
 
   /** @internal */
@@ -231,16 +279,22 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> {
     return new BytesConnection(this, name);
   }
 
+  /** The same as {@link newBytesConnection} (the Go plugin's `NewConnection`). */
+  newConnection(name: string): BytesConnection {
+    return this.newBytesConnection(name);
+  }
+
   newBytesManualConnection(name: string): BytesManualConnection {
     this.claimName(name);
     return new BytesManualConnection(this, name);
   }
 
-  newProtoConnection(name: string, serializer: ProtoSerializer = binarySerializer): ProtoConnection {
+  /** A proto connection; `serializer` defaults to the Multiplexer's (protojson with proto names, as the Go plugin's). */
+  newProtoConnection(name: string, serializer: ProtoSerializer = this.serializer): ProtoConnection {
     return new ProtoConnection(this.newBytesConnection(name), serializer);
   }
 
-  newProtoManualConnection(name: string, serializer: ProtoSerializer = binarySerializer): ProtoManualConnection {
+  newProtoManualConnection(name: string, serializer: ProtoSerializer = this.serializer): ProtoManualConnection {
     return new ProtoManualConnection(this.newBytesManualConnection(name), serializer);
   }
 

@@ -146,6 +146,39 @@ class ProtoSending<C extends BytesConnection | BytesManualConnection> {
     return this.bytes.name;
   }
 
+  // Raw bytes through a proto connection (no serializer), as on every connection.
+  sendSyncByte(topic: string, key: Key, value: Buffer | Uint8Array): Promise<SendResult> {
+    return this.bytes.sendSyncByte(topic, key, value);
+  }
+
+  sendSyncString(topic: string, key: Key, value: string): Promise<SendResult> {
+    return this.bytes.sendSyncString(topic, key, value);
+  }
+
+  sendSyncByteToPartition(topic: string, partition: number, key: Key, value: Buffer | Uint8Array): Promise<SendResult> {
+    return this.bytes.sendSyncByteToPartition(topic, partition, key, value);
+  }
+
+  sendSyncStringToPartition(topic: string, partition: number, key: Key, value: string): Promise<SendResult> {
+    return this.bytes.sendSyncStringToPartition(topic, partition, key, value);
+  }
+
+  sendAsyncByte<M = unknown>(topic: string, key: Key, value: Buffer | Uint8Array, metadata?: M, onSuccess?: SuccessCallback<M>, onError?: ErrorCallback): void | Promise<void> {
+    return this.bytes.sendAsyncByte(topic, key, value, metadata, onSuccess, onError);
+  }
+
+  sendAsyncString<M = unknown>(topic: string, key: Key, value: string, metadata?: M, onSuccess?: SuccessCallback<M>, onError?: ErrorCallback): void | Promise<void> {
+    return this.bytes.sendAsyncString(topic, key, value, metadata, onSuccess, onError);
+  }
+
+  sendAsyncByteToPartition<M = unknown>(topic: string, partition: number, key: Key, value: Buffer | Uint8Array, metadata?: M, onSuccess?: SuccessCallback<M>, onError?: ErrorCallback): void | Promise<void> {
+    return this.bytes.sendAsyncByteToPartition(topic, partition, key, value, metadata, onSuccess, onError);
+  }
+
+  sendAsyncStringToPartition<M = unknown>(topic: string, partition: number, key: Key, value: string, metadata?: M, onSuccess?: SuccessCallback<M>, onError?: ErrorCallback): void | Promise<void> {
+    return this.bytes.sendAsyncStringToPartition(topic, partition, key, value, metadata, onSuccess, onError);
+  }
+
   sendSyncMessage(topic: string, key: Key, value: ProtoValue): Promise<SendResult> {
     return this.bytes.sendSyncMessage(topic, key, toBytes(this.serializer, value));
   }
@@ -197,8 +230,23 @@ export class ProtoConnection extends ProtoSending<BytesConnection> {
     this.bytes.stopConsuming(topic);
   }
 
+  /** The Go layer's `ProtoWatcher.Watch`: the same as {@link consumeTopic}. */
+  watch(handler: ProtoHandler, ...topics: string[]): void {
+    this.consumeTopic(handler, ...topics);
+  }
+
+  /** The Go layer's `ProtoWatcher.StopWatch`: the same as {@link stopConsuming}. */
+  stopWatch(topic: string): void {
+    this.stopConsuming(topic);
+  }
+
   markOffset(message: ProtoMessage | Pick<ConsumerMessage, 'topic' | 'partition' | 'offset'>, metadata?: string): void {
     this.bytes.markOffset(message instanceof ProtoMessage ? message.raw : message, metadata);
+  }
+
+  /** Marks `offset` of `topic`-`partition` processed by this connection (the Go layer's `MarkPartitionOffset`). */
+  markPartitionOffset(topic: string, partition: number, offset: bigint | number, metadata?: string): void {
+    this.bytes.markPartitionOffset(topic, partition, offset, metadata);
   }
 
   commitOffsets(): Promise<void> {
@@ -215,5 +263,15 @@ export class ProtoManualConnection extends ProtoSending<BytesManualConnection> {
   /** Stops the subscription started from `offset` (see BytesManualConnection.stopConsumingPartition). */
   stopConsumingPartition(topic: string, partition: number, offset?: StartOffset): void {
     this.bytes.stopConsumingPartition(topic, partition, offset);
+  }
+
+  /** The Go layer's `ProtoPartitionWatcher.WatchPartition`: the same as {@link consumePartition}. */
+  watchPartition(handler: ProtoHandler, topic: string, partition: number, offset: StartOffset): Promise<void> {
+    return this.consumePartition(handler, topic, partition, offset);
+  }
+
+  /** The Go layer's `ProtoPartitionWatcher.StopWatchPartition`: the same as {@link stopConsumingPartition}. */
+  stopWatchPartition(topic: string, partition: number, offset: StartOffset): void {
+    this.stopConsumingPartition(topic, partition, offset);
   }
 }

@@ -1,1 +1,9 @@
-export { KafkaPlugin, PluginDisabledError, PluginStateError, type KafkaPluginOptions, type HealthStatus } from './plugin.js';
+export {
+  KafkaPlugin,
+  PluginDisabledError,
+  PluginStateError,
+  DEFAULT_CONFIG_FILE,
+  findPluginConfigFile,
+  type KafkaPluginOptions,
+  type HealthStatus,
+} from './plugin.js';

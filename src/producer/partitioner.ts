@@ -119,6 +119,11 @@ export type PartitionerFunction = (ctx: PartitionerContext) => number;
 
 export type PartitionerName = 'hash' | 'random' | 'round-robin' | 'manual';
 
+/** How the `hash` partitioner places a record whose key is null (see {@link PartitionerOptions.nullKey}). */
+export type NullKeyPartitioning = 'sticky' | 'hash-empty';
+
+const EMPTY_KEY = Buffer.alloc(0);
+
 export const PARTITIONER_NAMES: readonly PartitionerName[] = ['hash', 'random', 'round-robin', 'manual'];
 
 export interface PartitionerOptions {
@@ -130,6 +135,14 @@ export interface PartitionerOptions {
    * (so a resolved default may always be passed), but an unknown value is rejected.
    */
   hashFunction?: 'murmur2' | 'fnv1a';
+  /**
+   * `hash` only: where a record with a null key goes. `sticky` (default) = KIP-480's sticky
+   * partition, as the Java producer; `hash-empty` = the partition of the empty key, as the Go
+   * messaging layer's connections send keyless records (`sarama.ByteEncoder(nil)`: a non-nil
+   * Encoder that sarama's hash partitioner hashes as no bytes), so every keyless record of a
+   * topic goes to one partition. The key stays null on the wire either way.
+   */
+  nullKey?: NullKeyPartitioning;
   /** `manual` only: the partition of records that do not carry one. Rejected with another partitioner. */
   partition?: number;
   /**
@@ -163,12 +176,14 @@ export class Partitioner {
   /** random/round-robin: the topic and partition of the last onNewBatch, answered once by partition(). */
   private repeatTopic: string | null = null;
   private repeatPartition = -1;
+  /** hash with nullKey 'hash-empty': a null key is hashed as the empty key (no sticky partitions). */
+  private readonly hashNullAsEmpty: boolean;
 
   constructor(opts: PartitionerOptions = { partitioner: 'hash' }) {
     if (opts === null || typeof opts !== 'object') {
       throw new PartitionerError(`Partitioner options must be an object like { partitioner: 'hash' }, got ${describe(opts)}.`);
     }
-    const { partitioner, hashFunction, partition, random } = opts;
+    const { partitioner, hashFunction, partition, random, nullKey } = opts;
     if (typeof partitioner === 'function') {
       this.mode = MODE_FUNCTION;
     } else if (partitioner === 'hash' || partitioner === undefined) {
@@ -189,6 +204,12 @@ export class Partitioner {
         `Unknown hashFunction ${describe(hashFunction)}: use 'murmur2' (the Java client's partitions, the default) or 'fnv1a' (sarama's).`,
       );
     }
+    if (nullKey !== undefined && nullKey !== 'sticky' && nullKey !== 'hash-empty') {
+      throw new PartitionerError(
+        `Unknown nullKey ${describe(nullKey)}: use 'sticky' (KIP-480, the Java client's, the default) or 'hash-empty' (the Go layer's: hashed as the empty key).`,
+      );
+    }
+    this.hashNullAsEmpty = nullKey === 'hash-empty';
     if (partition !== undefined) {
       if (this.mode !== MODE_MANUAL) {
         throw new PartitionerError(
@@ -229,9 +250,11 @@ export class Partitioner {
     switch (this.mode) {
       case MODE_HASH_MURMUR2:
         if (key !== null && key !== undefined) return (murmur2(key) & 0x7fffffff) % partitionCount;
+        if (this.hashNullAsEmpty) return (murmur2(EMPTY_KEY) & 0x7fffffff) % partitionCount;
         return this.stickyPartition(topic, partitionCount, availablePartitions);
       case MODE_HASH_FNV1A:
         if (key !== null && key !== undefined) return saramaPartitionForKey(key, partitionCount);
+        if (this.hashNullAsEmpty) return saramaPartitionForKey(EMPTY_KEY, partitionCount);
         return this.stickyPartition(topic, partitionCount, availablePartitions);
       case MODE_RANDOM:
         if (this.repeatTopic !== null) {
@@ -265,7 +288,7 @@ export class Partitioner {
 
   /** Whether keyless records stick to one partition per batch (KIP-480): the `hash` partitioner. */
   get usesStickyPartitions(): boolean {
-    return this.mode === MODE_HASH_MURMUR2 || this.mode === MODE_HASH_FNV1A;
+    return (this.mode === MODE_HASH_MURMUR2 || this.mode === MODE_HASH_FNV1A) && !this.hashNullAsEmpty;
   }
 
   /**
@@ -290,7 +313,7 @@ export class Partitioner {
       this.repeatPartition = previousPartition;
       return;
     }
-    if (this.mode !== MODE_HASH_MURMUR2 && this.mode !== MODE_HASH_FNV1A) return;
+    if ((this.mode !== MODE_HASH_MURMUR2 && this.mode !== MODE_HASH_FNV1A) || this.hashNullAsEmpty) return;
     const current = this.sticky.get(topic);
     if (current !== undefined && current !== previousPartition) return;
     this.sticky.set(topic, this.pick(partitionCount, availablePartitions, previousPartition));

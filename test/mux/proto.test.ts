@@ -3,7 +3,7 @@ import * as protobuf from 'protobufjs';
 import { Config, OffsetOldest } from '../../src/client/config.js';
 import { Cluster } from '../../src/cluster/cluster.js';
 import { Multiplexer } from '../../src/mux/multiplexer.js';
-import { jsonSerializer, type ProtoMessage } from '../../src/mux/proto.js';
+import { binarySerializer, jsonSerializer, type ProtoMessage } from '../../src/mux/proto.js';
 import { brokerAddress, uniqueTopic } from '../helpers/broker.js';
 import { createTopic } from '../helpers/topics.js';
 import { until } from '../helpers/wait.js';
@@ -42,7 +42,7 @@ test('binary and JSON proto connections send and decode; a Go-style canonical JS
     ['proto-bin', 'proto-json', 'proto-manual'].map((t) => createTopic(admin, uniqueTopic(t), 1)),
   );
   mx = await Multiplexer.fromConfig(new Config({ brokers: [bootstrap], initialOffset: 'oldest', lingerMs: 1 }), uniqueTopic('proto'));
-  const bin = mx.newProtoConnection('bin');
+  const bin = mx.newProtoConnection('bin', binarySerializer);
   const json = mx.newProtoConnection('json', jsonSerializer);
   const manual = mx.newProtoManualConnection('manual-json', jsonSerializer);
   const raw = mx.newBytesConnection('raw');
