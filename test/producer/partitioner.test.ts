@@ -527,3 +527,35 @@ describe('errors', () => {
     expectPartitionerError(() => new Partitioner().onNewBatch('t', 0, n, []), /partition count/);
   });
 });
+
+describe("nullKey 'hash-empty': keyless records hashed as the empty key (the Go layer's connections)", () => {
+  test.each([1, 2, 3, 6, 7, 12, 100, 1000])('%i partitions: every keyless record goes to the empty key partition, with either hash', (n) => {
+    const fnv = new Partitioner({ partitioner: 'hash', hashFunction: 'fnv1a', nullKey: 'hash-empty' });
+    const mm = new Partitioner({ partitioner: 'hash', hashFunction: 'murmur2', nullKey: 'hash-empty' });
+    const all = Array.from({ length: n }, (_, i) => i);
+    const emptyFnv = saramaPartitionForKey(Buffer.alloc(0), n);
+    const emptyMurmur = (murmur2(Buffer.alloc(0)) & 0x7fffffff) % n;
+    for (let i = 0; i < 50; i++) {
+      expect(fnv.partition('t', null, n, all)).toBe(emptyFnv);
+      expect(mm.partition('t', null, n, all)).toBe(emptyMurmur);
+      fnv.onNewBatch('t', emptyFnv, n, all); // no sticky partition to move
+    }
+    expect(fnv.usesStickyPartitions).toBe(false);
+    expect(new Partitioner({ partitioner: 'hash', nullKey: 'sticky' }).usesStickyPartitions).toBe(true);
+  });
+
+  test('sarama: FNV-1a of no bytes is 0x811c9dc5, so 6 partitions put keyless records on partition 3', () => {
+    expect(fnv1a32(Buffer.alloc(0))).toBe(0x811c9dc5);
+    expect(saramaPartitionForKey(Buffer.alloc(0), 6)).toBe(3);
+  });
+
+  test('keys are still hashed as before; an explicit partition still wins', () => {
+    const p = new Partitioner({ partitioner: 'hash', hashFunction: 'fnv1a', nullKey: 'hash-empty' });
+    expect(p.partition('t', Buffer.from('k'), 6, [0, 1, 2, 3, 4, 5])).toBe(saramaPartitionForKey(Buffer.from('k'), 6));
+    expect(p.partition('t', null, 6, [0, 1, 2, 3, 4, 5], 5)).toBe(5);
+  });
+
+  test('an unknown nullKey is a PartitionerError naming the choices', () => {
+    expect(() => new Partitioner({ partitioner: 'hash', nullKey: 'md5' as never })).toThrow(/Unknown nullKey "md5".*'sticky'.*'hash-empty'/);
+  });
+});
