@@ -89,3 +89,25 @@ test('examples/ts/plugin.ts: a configured plugin is healthy; without a file it i
   expect(out).toMatch(/^plugin: disabled health error$/m);
   expect(out).toMatch(/^plugin: MuxConfigError at line 2, key 'ack'$/m);
 }, 90_000);
+
+test('examples/ts/multiplexer-from-file.ts: Multiplexer.fromFile as the Go layer\'s InitMultiplexer(pathToConfig, name), with the Go defaults', async () => {
+  const out = await runExample('multiplexer-from-file');
+  expect(out).toMatch(/^from-file: sync sent key=value -> partition 0 offset 0$/m);
+  expect(out).toMatch(/^from-file: async sent, metadata meta -> partition 0 offset 1$/m);
+  expect(out).toMatch(/^from-file: consumed key=value \(\S+\/0@0\)$/m);
+  expect(out).toMatch(/^from-file: consumed key=async message \(\S+\/0@1\)$/m);
+  expect(out).toMatch(/^from-file: group example-from-file-\d+, initial offset oldest, key hash fnv1a; closed$/m);
+}, 90_000);
+
+test('examples/ts/plugin-proto.ts: kafka.conf from CONFIG_DIR, a watcher and a named publisher, protojson with proto names on the wire', async () => {
+  const out = await runExample('plugin-proto');
+  expect(out).toMatch(/^plugin-proto: config kafka\.conf from CONFIG_DIR$/m);
+  expect(out).toMatch(/^plugin-proto: published o-1 -> partition 0 offset 0$/m);
+  expect(out).toMatch(
+    /^plugin-proto: watched o-1 \{"orderId":"o-1","totalCents":"1250","shipTo":\{"streetName":"Main St","houseNumber":7\},"giftTags":\["red"\]\}$/m,
+  );
+  expect(out).toMatch(
+    /^plugin-proto: on the wire \{"order_id":"o-1","total_cents":"1250","ship_to":\{"street_name":"Main St","house_number":7\},"gift_tags":\["red"\]\}$/m,
+  );
+  expect(out).toMatch(/^plugin-proto: closed$/m);
+}, 90_000);
