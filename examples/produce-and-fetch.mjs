@@ -1,5 +1,5 @@
 // Produce with SyncProducer and AsyncProducer, then read the records back with a Fetch over
-// BrokerConnection (the consumer comes next). Uses the published package name: run
+// BrokerConnection (the Consumer does this for you: see examples/ts/group-consumer.ts). Uses the published package name: run
 // `npm run build` first (npm run demo does).
 //
 //   node examples/produce-and-fetch.mjs [topic]
