@@ -4,12 +4,15 @@
  * check a TypeScript consumer against the shipped declarations (a `types` field pointing at a
  * missing file would make every type `any`; `@ts-expect-error` lines catch that).
  *
+ * The same for the test doubles' entry point, `kafkaesque/testing`.
+ *
  * Needs `npm run build` first; `npm test` runs it.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { saramaPartitionForKey } from '../../src/producer/partitioner.js';
 
 const root = join(__dirname, '..', '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -44,6 +47,7 @@ describe('the packed tarball', () => {
     expect(listing).toContain('package/dist/src/index.d.ts');
     expect(listing).toContain('package/dist/src/index.d.mts');
     expect(listing).toContain('package/dist/protocol/index.js');
+    for (const f of ['index.js', 'index.mjs', 'index.d.ts', 'index.d.mts']) expect(listing).toContain(`package/dist/src/testing/${f}`);
     expect(listing.some((f) => f.startsWith('package/test/'))).toBe(false);
     expect(listing.some((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.d.mts'))).toBe(false);
   });
@@ -65,6 +69,32 @@ describe('the packed tarball', () => {
     expect(out).toMatch(/^cjs ok \d+/);
   });
 
+  test('require() works for kafkaesque/testing, sharing the classes of kafkaesque; the core does not carry it', () => {
+    const out = run(
+      process.execPath,
+      [
+        '-e',
+        `const k = require('kafkaesque');
+         const t = require('kafkaesque/testing');
+         if ('MockMultiplexer' in k) throw new Error('the core entry exports the test doubles');
+         const mock = new t.MockMultiplexer({ partitions: { orders: 4 } });
+         const conn = mock.newBytesConnection('c');
+         if (!(conn instanceof k.BytesConnection)) throw new Error('not the real connection class');
+         try { mock.newBytesConnection('c'); throw new Error('duplicate accepted'); } catch (e) { if (!(e instanceof k.MuxUsageError)) throw e; }
+         conn.sendSyncString('orders', 'k', 'v').then(async (r) => {
+           if (mock.sent()[0].connection !== 'c' || r.offset !== 0n) throw new Error('not recorded');
+           const p = new t.MockSyncProducer();
+           p.failNextSend();
+           const err = await p.sendMsgByte('t', null, 'v').catch((e) => e);
+           if (!(err instanceof k.ProducerError) || !(err.cause instanceof t.MockSendError)) throw new Error('failure injection');
+           console.log('testing cjs ok ' + r.partition);
+         }).catch((e) => { console.error(e); process.exit(1); });`,
+      ],
+      dir,
+    );
+    expect(out.trim()).toBe(`testing cjs ok ${saramaPartitionForKey(Buffer.from('k'), 4)}`); // sarama's partition of the key
+  });
+
   test('import works (ESM), named and default, sharing classes with require()', () => {
     writeFileSync(
       join(dir, 'esm.mjs'),
@@ -81,6 +111,35 @@ describe('the packed tarball', () => {
        console.log('esm ok');`,
     );
     expect(run(process.execPath, ['esm.mjs'], dir).trim()).toBe('esm ok');
+  });
+
+  test('import works for kafkaesque/testing (ESM), named and default, sharing classes with require()', () => {
+    writeFileSync(
+      join(dir, 'testing.mjs'),
+      `import { MockMultiplexer, MockAsyncProducer } from 'kafkaesque/testing';
+       import testing from 'kafkaesque/testing';
+       import { ProtoConnection, HandlerError } from 'kafkaesque';
+       import { createRequire } from 'node:module';
+       const required = createRequire(import.meta.url)('kafkaesque/testing');
+       if (testing.MockMultiplexer !== MockMultiplexer || required.MockMultiplexer !== MockMultiplexer) throw new Error('named/default/require');
+       const mock = new MockMultiplexer();
+       const conn = mock.newProtoConnection('p');
+       if (!(conn instanceof ProtoConnection)) throw new Error('not the real connection class');
+       const seen = [];
+       conn.consumeTopic(() => { throw new Error('handler failed'); }, 't');
+       mock.newBytesConnection('b').consumeTopic((m) => { seen.push(m.value.toString()); }, 't');
+       await mock.start();
+       const err = await mock.deliver('t', { value: 'hello' }).catch((e) => e);
+       if (!(err instanceof HandlerError) || seen[0] !== 'hello') throw new Error('delivery');
+       const p = new MockAsyncProducer();
+       let ok = 0;
+       p.on('success', () => ok++);
+       p.sendMsgByte('t', null, 'v');
+       await p.flush();
+       if (ok !== 1) throw new Error('async success');
+       console.log('testing esm ok');`,
+    );
+    expect(run(process.execPath, ['testing.mjs'], dir).trim()).toBe('testing esm ok');
   });
 
   test('the shipped declarations type-check a consumer in both module systems', () => {
@@ -103,6 +162,29 @@ describe('the packed tarball', () => {
     `;
     writeFileSync(join(dir, 'consumer.mts'), consumer(`import * as k from 'kafkaesque';`));
     writeFileSync(join(dir, 'consumer.cts'), consumer(`import k = require('kafkaesque');`));
+    // a test of the consumer's own code, with the test doubles
+    const testing = (importLines: string): string => `${importLines}
+      async function placeOrder(conn: Pick<k.BytesConnection, 'sendSyncString'>, producer: t.SyncProducerLike): Promise<bigint> {
+        const r = await conn.sendSyncString('orders', 'o-1', 'created');
+        await producer.sendMsgByte('audit', null, 'o-1');
+        return r.offset;
+      }
+      async function f(): Promise<void> {
+        const mock = new t.MockMultiplexer({ partitions: { orders: 3 } });
+        const conn: k.BytesConnection = mock.newBytesConnection('orders');
+        const offset: bigint = await placeOrder(conn, mock.syncProducer);
+        const sent: t.SentMessage[] = mock.sent({ topic: 'orders' });
+        const partition: number = sent[0]!.partition;
+        // @ts-expect-error a sent offset is a bigint: this line fails only if the types are real
+        const wrong: string = sent[0]!.offset;
+        const d: t.Delivery = await mock.deliver('orders', { key: 'o-1', value: 'paid' });
+        void offset; void partition; void wrong; void d;
+      }
+      void f;
+      export {};
+    `;
+    writeFileSync(join(dir, 'testing-consumer.mts'), testing(`import * as k from 'kafkaesque';\n      import * as t from 'kafkaesque/testing';`));
+    writeFileSync(join(dir, 'testing-consumer.cts'), testing(`import k = require('kafkaesque');\n      import t = require('kafkaesque/testing');`));
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
     writeFileSync(
       join(dir, 'tsconfig.json'),
@@ -118,7 +200,7 @@ describe('the packed tarball', () => {
           types: ['node'],
           skipLibCheck: false,
         },
-        files: ['consumer.mts', 'consumer.cts'],
+        files: ['consumer.mts', 'consumer.cts', 'testing-consumer.mts', 'testing-consumer.cts'],
       }),
     );
     let output = '';

@@ -1,0 +1,338 @@
+/**
+ * MockSyncProducer and MockAsyncProducer: the public methods of SyncProducer and AsyncProducer
+ * with no broker. Every send is validated as the real producers validate it (ProducerMessage),
+ * placed by the real partitioner, given the partition's next offset and recorded; a test reads
+ * the record with `sent()` and injects failures with `failNextSend()`, `failSends()` or, as
+ * sarama's mocks, strict expectations with `expectSend()` and `verify()`.
+ */
+import { EventEmitter } from 'node:events';
+import type { AsyncCallbacks, AsyncProducerEvents } from '../client/producers.js';
+import { ProducerClosedError, ProducerError } from '../producer/errors.js';
+import { type MessageBytes, ProducerMessage, type ProducerMessageInput } from '../producer/message.js';
+import {
+  MockLog,
+  type MockPartitioningOptions,
+  type SendExpectation,
+  type SendMatcher,
+  type SentMessage,
+  select,
+  toBuffer,
+  toHeaders,
+} from './sends.js';
+
+/**
+ * A mock producer's settings: the topics' partition counts and the partitioner, which default
+ * to the client layer's (`'hash'` with murmur2, Java's; keyless records on a sticky partition).
+ */
+export type MockProducerOptions = MockPartitioningOptions;
+
+/** Places, numbers and records one send; the error it fails with, or undefined. */
+function place(log: MockLog, producer: 'sync' | 'async', connection: string | undefined, msg: ProducerMessage, closed: boolean): Error | undefined {
+  const key = toBuffer(msg.key);
+  const send: SentMessage = {
+    topic: msg.topic,
+    partition: -1,
+    offset: -1n,
+    key,
+    value: toBuffer(msg.value),
+    headers: toHeaders(msg.headers),
+    metadata: msg.metadata,
+    timestamp: msg.timestamp,
+    connection,
+    producer,
+  };
+  let error: Error | undefined;
+  if (closed) {
+    error = new ProducerClosedError();
+  } else {
+    try {
+      send.partition = msg.partition = log.choosePartition(msg.topic, key, msg.requestedPartition);
+      error = log.outcome(send);
+    } catch (err) {
+      error = err as Error; // PartitionerError: a partition the topic does not have
+    }
+  }
+  if (error !== undefined) {
+    send.error = error;
+    log.failures.push(send);
+    return error;
+  }
+  send.offset = msg.offset = log.append(send.topic, send.partition);
+  log.acked.push(send);
+  return undefined;
+}
+
+/** Recording and failure injection, the same on both producers. */
+abstract class MockProducer {
+  /** @internal */ readonly log: MockLog;
+  protected closedFlag = false;
+  private readonly closedPromise: Promise<void>;
+  private resolveClosed!: () => void;
+  protected abstract readonly kind: 'sync' | 'async';
+
+  constructor(options: MockProducerOptions, shared: MockLog | undefined) {
+    this.log = shared ?? new MockLog(options);
+    this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
+  }
+
+  /** Resolves once the producer is closed. */
+  get closed(): Promise<void> {
+    return this.closedPromise;
+  }
+
+  isClosed(): boolean {
+    return this.closedFlag;
+  }
+
+  protected markClosed(): void {
+    this.closedFlag = true;
+    this.resolveClosed();
+  }
+
+  /** The acknowledged sends of this producer (matching `matcher`), in send order. */
+  sent(matcher?: SendMatcher): SentMessage[] {
+    return select(this.log.acked, this.own(matcher));
+  }
+
+  /** The failed sends of this producer (matching `matcher`), each with its `error`. */
+  failed(matcher?: SendMatcher): SentMessage[] {
+    return select(this.log.failures, this.own(matcher));
+  }
+
+  /** The next send (matching `matcher`) fails with `error` (default a MockSendError). */
+  failNextSend(error?: Error, matcher?: SendMatcher): void {
+    this.log.failNext(error, this.own(matcher));
+  }
+
+  /** Every send (matching `matcher`) fails with `error` until the returned function is called. */
+  failSends(error?: Error, matcher?: SendMatcher): () => void {
+    return this.log.failAll(error, this.own(matcher));
+  }
+
+  /**
+   * Strict mode, as sarama's mocks: from the first expectation on, each send must match the
+   * next expectation in order; one that does not (or comes after the last) fails with
+   * UnexpectedSendError. `verify()` throws if an expectation is unmet or a send was unexpected.
+   */
+  expectSend(matcher?: SendMatcher): SendExpectation {
+    return this.log.expect(matcher);
+  }
+
+  /** Throws when an expected send has not come or a send came unexpected. */
+  verify(): void {
+    this.log.verify();
+  }
+
+  /** Forgets the recorded sends, injected failures and expectations (offsets go on). */
+  reset(): void {
+    this.log.reset();
+  }
+
+  /** Sets the partition count of `topic` (others have the default). */
+  setPartitions(topic: string, count: number): void {
+    this.log.setPartitions(topic, count);
+  }
+
+  private own(matcher: SendMatcher | undefined): SendMatcher {
+    const kind = this.kind;
+    if (matcher === undefined) return { producer: kind };
+    if (typeof matcher === 'function') return (m) => m.producer === kind && matcher(m);
+    return { ...matcher, producer: kind };
+  }
+}
+
+/** SyncProducer without a broker: a send resolves with its partition and offset, or rejects with a ProducerError. */
+export class MockSyncProducer extends MockProducer {
+  protected readonly kind = 'sync' as const;
+
+  constructor(options: MockProducerOptions = {}, /** @internal */ shared?: MockLog) {
+    super(options, shared);
+  }
+
+  /** Sends `value` with `key` to `topic`; resolves with the message, its partition and offset. */
+  sendMsgByte<M = unknown>(topic: string, key: MessageBytes | null, value: MessageBytes | null, metadata?: M): Promise<ProducerMessage<M>> {
+    return this.send({ topic, key, value, metadata });
+  }
+
+  /** Sends to the given partition, whatever the partitioner says. */
+  sendMsgToPartition<M = unknown>(
+    topic: string,
+    partition: number,
+    key: MessageBytes | null,
+    value: MessageBytes | null,
+    metadata?: M,
+  ): Promise<ProducerMessage<M>> {
+    return this.send({ topic, partition, key, value, metadata });
+  }
+
+  /** Sends a message with headers, timestamp or partition; rejects with a ProducerError. */
+  send<M = unknown>(input: ProducerMessageInput<M>): Promise<ProducerMessage<M>> {
+    return this.sendAs(undefined, input);
+  }
+
+  /** @internal A send of a Multiplexer connection. */
+  sendAs<M>(connection: string | undefined, input: ProducerMessageInput<M>): Promise<ProducerMessage<M>> {
+    let msg: ProducerMessage<M>;
+    try {
+      msg = new ProducerMessage(input);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const error = place(this.log, 'sync', connection, msg, this.closedFlag);
+    return error === undefined ? Promise.resolve(msg) : Promise.reject(new ProducerError(msg, error));
+  }
+
+  close(): Promise<void> {
+    this.markClosed();
+    return Promise.resolve();
+  }
+}
+
+/**
+ * AsyncProducer without a broker: a send returns at once; its outcome arrives after the
+ * current synchronous code (a microtask later) as the per-call callbacks and the `'success'` /
+ * `'error'` events, as the real producer reports them. `flush()` waits for every outcome.
+ */
+export class MockAsyncProducer extends EventEmitter<AsyncProducerEvents> {
+  private readonly base: MockAsyncBase;
+  private readonly pending = new Set<Promise<void>>();
+  /** What the callbacks and listeners threw; flush() rejects with the first. */
+  private thrown: unknown[] = [];
+
+  constructor(options: MockProducerOptions = {}, /** @internal */ shared?: MockLog) {
+    super();
+    this.base = new MockAsyncBase(options, shared);
+  }
+
+  /** @internal */
+  get log(): MockLog {
+    return this.base.log;
+  }
+
+  /** Resolves once the producer is closed. */
+  get closed(): Promise<void> {
+    return this.base.closed;
+  }
+
+  isClosed(): boolean {
+    return this.base.isClosed();
+  }
+
+  sendMsgByte<M = unknown>(topic: string, key: MessageBytes | null, value: MessageBytes | null, metadata?: M, callbacks?: AsyncCallbacks<M>): void | Promise<void> {
+    return this.send({ topic, key, value, metadata }, callbacks);
+  }
+
+  sendMsgToPartition<M = unknown>(
+    topic: string,
+    partition: number,
+    key: MessageBytes | null,
+    value: MessageBytes | null,
+    metadata?: M,
+    callbacks?: AsyncCallbacks<M>,
+  ): void | Promise<void> {
+    return this.send({ topic, partition, key, value, metadata }, callbacks);
+  }
+
+  /** Sends a message; throws InvalidMessageError at once for a message that cannot be sent. */
+  send<M = unknown>(input: ProducerMessageInput<M>, callbacks?: AsyncCallbacks<M>): void | Promise<void> {
+    this.sendAs(undefined, input, callbacks);
+  }
+
+  /** @internal A send of a Multiplexer connection. */
+  sendAs<M>(connection: string | undefined, input: ProducerMessageInput<M>, callbacks: AsyncCallbacks<M> | undefined): void {
+    const msg = new ProducerMessage(input);
+    const error = place(this.base.log, 'async', connection, msg, this.base.isClosed());
+    const done = Promise.resolve().then(() => this.complete(msg, error, callbacks as AsyncCallbacks | undefined));
+    this.pending.add(done);
+    void done.finally(() => this.pending.delete(done));
+  }
+
+  private complete(msg: ProducerMessage, cause: Error | undefined, callbacks: AsyncCallbacks | undefined): void {
+    try {
+      if (cause === undefined) {
+        callbacks?.onSuccess?.(msg);
+        this.emit('success', msg);
+        return;
+      }
+      const error = new ProducerError(msg, cause);
+      callbacks?.onError?.(error);
+      // as the real producer: an 'error' event only when someone listens (else it would throw)
+      if (this.listenerCount('error') > 0) this.emit('error', error);
+    } catch (err) {
+      this.thrown.push(err);
+    }
+  }
+
+  /**
+   * Resolves when every message sent so far has its outcome (callbacks called, events
+   * emitted); rejects with what a callback or listener threw, if one did.
+   */
+  async flush(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+    const thrown = this.thrown;
+    this.thrown = [];
+    if (thrown.length > 0) throw thrown[0];
+  }
+
+  /** Flushes, then closes: later sends fail with ProducerClosedError. */
+  async close(): Promise<void> {
+    try {
+      await this.flush();
+    } finally {
+      this.base.shut();
+    }
+  }
+
+  /** The acknowledged sends (matching `matcher`), in send order. */
+  sent(matcher?: SendMatcher): SentMessage[] {
+    return this.base.sent(matcher);
+  }
+
+  /** The failed sends (matching `matcher`), each with its `error`. */
+  failed(matcher?: SendMatcher): SentMessage[] {
+    return this.base.failed(matcher);
+  }
+
+  /** The next send (matching `matcher`) fails with `error` (default a MockSendError). */
+  failNextSend(error?: Error, matcher?: SendMatcher): void {
+    this.base.failNextSend(error, matcher);
+  }
+
+  /** Every send (matching `matcher`) fails with `error` until the returned function is called. */
+  failSends(error?: Error, matcher?: SendMatcher): () => void {
+    return this.base.failSends(error, matcher);
+  }
+
+  /** Strict mode (see MockSyncProducer.expectSend). */
+  expectSend(matcher?: SendMatcher): SendExpectation {
+    return this.base.expectSend(matcher);
+  }
+
+  /** Throws when an expected send has not come or a send came unexpected. */
+  verify(): void {
+    this.base.verify();
+  }
+
+  /** Forgets the recorded sends, injected failures and expectations (offsets go on). */
+  reset(): void {
+    this.base.reset();
+  }
+
+  /** Sets the partition count of `topic` (others have the default). */
+  setPartitions(topic: string, count: number): void {
+    this.base.setPartitions(topic, count);
+  }
+}
+
+/** The recording half of MockAsyncProducer (which must extend EventEmitter, as AsyncProducer does). */
+class MockAsyncBase extends MockProducer {
+  protected readonly kind = 'async' as const;
+
+  constructor(options: MockProducerOptions, shared: MockLog | undefined) {
+    super(options, shared);
+  }
+
+  shut(): void {
+    this.markClosed();
+  }
+}
