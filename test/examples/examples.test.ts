@@ -111,3 +111,11 @@ test('examples/ts/plugin-proto.ts: kafka.conf from CONFIG_DIR, a watcher and a n
   );
   expect(out).toMatch(/^plugin-proto: closed$/m);
 }, 90_000);
+
+test('examples/ts/testing.ts: a service unit-tested with kafkaesque/testing (no broker): sends read back, an injected failure, the unmarked order not committed', async () => {
+  const out = await runExample('testing');
+  expect(out).toMatch(/^testing: sent order-1 widget:reserved -> partition \d offset 0$/m);
+  expect(out).toMatch(/^testing: sent order-2 widget:out-of-stock -> partition \d offset 1$/m);
+  expect(out).toMatch(/^testing: send failed for order-3: the send failed: a failure injected by the mock$/m);
+  expect(out).toMatch(/^testing: committed orders\/\d@2$/m);
+}, 90_000);
