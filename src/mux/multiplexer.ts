@@ -206,13 +206,19 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> {
 
   /**
    * A Multiplexer configured by a YAML file (see docs/multiplexer.md), as the Go layer's
-   * `mux.InitMultiplexer(configFile, name, log)`; group id = `group_id` or `name`.
+   * `mux.InitMultiplexer(configFile, name, log)`: the consumer group is `name` (or
+   * `options.groupId`), never the file's `group_id`, exactly as in Go, where only the plugin reads
+   * `group_id` (KafkaPlugin does too). The file's other keys configure the client; `options`
+   * override them.
    */
-  static async fromFile(file: string, name: string): Promise<Multiplexer> {
+  static async fromFile(file: string, name: string, options: MultiplexerOptions = {}): Promise<Multiplexer> {
     const { config, groupId, serializer } = loadMuxConfigFile(file);
+    if (groupId !== undefined && options.groupId === undefined && groupId !== name) {
+      config.logger.info(`${file}: group_id '${groupId}' is not used by Multiplexer.fromFile: the group is the name '${name}', as Go's InitMultiplexer (KafkaPlugin uses group_id)`);
+    }
     return Multiplexer.fromConfig(config, name, {
-      ...(groupId !== undefined ? { groupId } : {}),
       ...(serializer !== undefined ? { serializer } : {}),
+      ...options,
     });
   }
 

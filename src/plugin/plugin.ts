@@ -20,6 +20,7 @@ import { clusterOptions } from '../client/options.js';
 import type { Logger } from '../network/logger.js';
 import { KafkaesqueError } from '../../protocol/errors.js';
 import type { AsyncPublisher, BytesConnection, BytesManualConnection, ErrorCallback, SuccessCallback, SyncPublisher } from '../mux/connections.js';
+import { loadMuxConfigFile } from '../mux/config-file.js';
 import { Multiplexer } from '../mux/multiplexer.js';
 import type { ProtoAsyncPublisher, ProtoConnection, ProtoManualConnection, ProtoSerializer, ProtoSyncPublisher } from '../mux/proto.js';
 
@@ -70,7 +71,7 @@ export interface KafkaPluginOptions {
   cwd?: string;
   /** Where the plugin logs (the "config not found" line); default: info and above to stderr. */
   logger?: Logger;
-  /** Name of the Multiplexer (the default group id). Default 'kafka'. */
+  /** The Multiplexer's name and group when the config file has no group_id (the Go plugin takes the service label there). Default 'kafka'. */
   name?: string;
   /** Environment to read KAFKA_CONFIG and CONFIG_DIR from; default process.env. */
   env?: Record<string, string | undefined>;
@@ -133,7 +134,9 @@ export class KafkaPlugin {
       logger.info(`kafka config not found (looked at ${tried.join(', ') || 'nothing: the file name is empty'}): the Kafka plugin is disabled`);
       return;
     }
-    this.mux = await Multiplexer.fromFile(file, this.name);
+    // as the Go plugin: the file's group_id names the Multiplexer and its group, else the plugin's name
+    const { config, groupId, serializer } = loadMuxConfigFile(file);
+    this.mux = await Multiplexer.fromConfig(config, groupId ?? this.name, serializer !== undefined ? { serializer } : {});
     this.fileInUse = file;
     this.state = 'initialized';
   }
