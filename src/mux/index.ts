@@ -26,6 +26,7 @@ export {
   ProtoMessage,
   binarySerializer,
   jsonSerializer,
+  protoJsonSerializer,
   type ProtoSerializer,
   type ProtoValue,
   type ProtoHandler,
@@ -34,3 +35,4 @@ export {
 } from './proto.js';
 export { loadMuxConfigFile, parseMuxConfig, type MuxFileConfig } from './config-file.js';
 export { MuxConfigError, MuxStartedError, MuxClosedError, MuxUsageError } from './errors.js';
+export { toProtoJson, fromProtoJson, PROTO_JSON_MAX_DEPTH, type ProtoJsonOptions } from './protojson.js';

@@ -4,16 +4,17 @@
  * with `$type`), or a plain object together with its `Type`. Handlers receive a
  * {@link ProtoMessage} whose `getValue(Type)` decodes the value.
  *
- * Serializers: {@link binarySerializer} (protobuf wire format, the default) and
- * {@link jsonSerializer}: protobuf's canonical JSON mapping as Go's protojson writes it
- * (lowerCamelCase field names, 64-bit integers as strings, enums by name, bytes base64,
- * default values omitted).
+ * Serializers: {@link jsonSerializer} (the Multiplexer's default, as the Go plugin's: protobuf's
+ * JSON mapping exactly as Go's protojson writes it with the proto field names, well-known types
+ * included; both naming styles read at every depth), {@link protoJsonSerializer} for other
+ * options (lowerCamelCase output), and {@link binarySerializer} (protobuf wire format).
  */
 import type * as protobuf from 'protobufjs';
 import type { RecordHeader } from '../../protocol/records.js';
 import type { ConsumerMessage, StartOffset } from '../client/consumer.js';
 import type { BytesConnection, BytesManualConnection, ErrorCallback, Key, SendResult, SuccessCallback } from './connections.js';
 import { MuxUsageError } from './errors.js';
+import { fromProtoJson, toProtoJson, type ProtoJsonOptions } from './protojson.js';
 
 /** A protobufjs message (it knows its Type) or a plain object with its Type. */
 export type ProtoValue = protobuf.Message<object> | { type: protobuf.Type; value: object };
@@ -39,44 +40,27 @@ export const binarySerializer: ProtoSerializer = {
   },
 };
 
-/** The canonical JSON conversion options (protojson's defaults). */
-const JSON_OPTIONS: protobuf.IConversionOptions = { longs: String, enums: String, bytes: String, defaults: false, json: true };
-
-export const jsonSerializer: ProtoSerializer = {
-  name: 'json',
-  encode(type, value) {
-    const msg = value instanceof (type.ctor as unknown as Function) ? (value as protobuf.Message<object>) : type.fromObject(value);
-    return Buffer.from(JSON.stringify(type.toObject(msg, JSON_OPTIONS)), 'utf8');
-  },
-  decode<T extends object>(type: protobuf.Type, bytes: Buffer): T {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(bytes.toString('utf8'));
-    } catch (err) {
-      throw new MuxUsageError('ERR_MUX_PROTO', `${type.fullName}: the value is not JSON (${(err as Error).message})`, { cause: err });
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new MuxUsageError('ERR_MUX_PROTO', `${type.fullName}: a JSON-encoded message must be an object`);
-    }
-    return type.fromObject(acceptProtoNames(type, parsed as Record<string, unknown>)) as unknown as T;
-  },
-};
-
-/** protojson accepts the proto field name as well as the JSON (lowerCamelCase) one. */
-function acceptProtoNames(type: protobuf.Type, obj: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) {
-    if (type.fields[k] === undefined && k.includes('_')) {
-      const camel = k.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
-      if (type.fields[camel] !== undefined) {
-        out[camel] = v;
-        continue;
-      }
-    }
-    out[k] = v;
-  }
-  return out;
+/**
+ * A JSON serializer: protobuf's JSON mapping exactly as Go's protojson writes and reads it (see
+ * src/mux/protojson.ts). `useProtoNames` (default true) writes the .proto file's field names, as
+ * cn-infra's `keyval.SerializerJSON`; false writes lowerCamelCase (protojson's own default).
+ * Both names are accepted on decode, at every depth.
+ */
+export function protoJsonSerializer(options: ProtoJsonOptions = {}): ProtoSerializer {
+  const opts: ProtoJsonOptions = { ...options };
+  return {
+    name: opts.useProtoNames === false ? 'json-camel' : 'json',
+    encode(type, value) {
+      return Buffer.from(toProtoJson(type, value, opts), 'utf8');
+    },
+    decode<T extends object>(type: protobuf.Type, bytes: Buffer): T {
+      return fromProtoJson<T>(type, bytes, opts) as unknown as T;
+    },
+  };
 }
+
+/** The Go plugin's serializer (cn-infra `keyval.SerializerJSON`): protojson with proto field names. The Multiplexer's default. */
+export const jsonSerializer: ProtoSerializer = protoJsonSerializer({ useProtoNames: true });
 
 function toBytes(serializer: ProtoSerializer, value: ProtoValue): Buffer {
   if (value !== null && typeof value === 'object' && 'type' in value && 'value' in value && (value as { type: unknown }).type !== undefined) {
