@@ -18,6 +18,8 @@
  *     exactly the rest; then a Multiplexer marks and commits part, and the Go member resumes
  *     with exactly the rest.
  *  4. A Multiplexer on a new group reads what was produced before it started (OffsetOldest).
+ *  5. One group with a sarama member and a Multiplexer at once: they split the partitions
+ *     (the range protocol both offer) and read every record exactly once.
  *
  * The Orders come from a seeded generator that writes each message twice: as the canonical
  * protojson Go writes (proto names, 64-bit integers as strings, RFC 3339 timestamps, ...) and as
@@ -947,4 +949,87 @@ test('4. a default Multiplexer on a new group reads what was produced before it 
   expect(read).toBe(produced.length);
   expect(got).toHaveLength(produced.length);
   await closeMux(mx);
+});
+
+test('5. one group with members on both sides at once: sarama and a Multiplexer split the partitions, every record read once', async () => {
+  const topic = await createTopic(admin, uniqueTopic('go-sarama-5'), PARTITIONS);
+  const group = uniqueTopic('go-sarama-5-group');
+  const { spawn } = await import('node:child_process');
+  const go = spawn(bin, ['consume', '-live', '-brokers', bootstrap, '-topic', topic, '-group', group, '-proto', INTEROP_PROTO, '-join-ms', '30000'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let goOut = '';
+  let goErr = '';
+  go.stdout.on('data', (d: Buffer) => (goOut += d.toString()));
+  go.stderr.on('data', (d: Buffer) => (goErr += d.toString()));
+  const goExit = new Promise<number | null>((resolve) => go.on('close', (code) => resolve(code)));
+  /** The partitions of the Go member's latest assignment (it prints each on stderr). */
+  const goAssigned = (): number[] | undefined => {
+    const all = [...goErr.matchAll(/generation (\d+) assigned (\{.*\})/g)];
+    const last = all[all.length - 1];
+    return last === undefined ? undefined : ((JSON.parse(last[2]!) as Record<string, number[]>)[topic] ?? []).slice().sort((a, b) => a - b);
+  };
+  const generations = (): number => [...goErr.matchAll(/generation (\d+) assigned/g)].length;
+  try {
+    await until(() => goAssigned()?.length === PARTITIONS, 30_000, `the Go member alone owning all ${PARTITIONS} partitions (stderr: ${goErr})`);
+
+    const mx = await defaultMux('go-sarama-5', group);
+    const conn = mx.newProtoConnection('x');
+    const ours: Received[] = [];
+    conn.consumeTopic((m) => {
+      ours.push({ partition: m.partition, offset: m.offset, key: m.key, message: m });
+      conn.markOffset(m);
+    }, topic);
+    await mx.start();
+    // the join rebalances the group: both members hold partitions, none twice, none left out
+    await until(
+      () => {
+        const theirs = goAssigned() ?? [];
+        const mine = mx.assignment().filter((tp) => tp.topic === topic).map((tp) => tp.partition);
+        return generations() >= 2 && theirs.length > 0 && mine.length > 0 && new Set([...theirs, ...mine]).size === PARTITIONS && theirs.length + mine.length === PARTITIONS;
+      },
+      40_000,
+      `a split of the ${PARTITIONS} partitions between Go (${JSON.stringify(goAssigned())}) and kafkaesque (${JSON.stringify(mx.assignment())})`,
+    );
+    const goPartitions = goAssigned()!;
+    const ourPartitions = mx.assignment().filter((tp) => tp.topic === topic).map((tp) => tp.partition).sort((a, b) => a - b);
+
+    const keys = distinctKeys(51, 120);
+    const cases = orders(5, 360);
+    const publisher = conn.newSyncPublisher(topic);
+    const sent = await pool(cases, 8, async (c, i) => {
+      const key = keys[i % keys.length]!;
+      const r = await publisher.put(key, Order.fromObject(c.obj));
+      return { key, partition: r.partition, offset: Number(r.offset) };
+    });
+    const goLines = (): Consumed[] => lines<Consumed>(goOut.slice(0, goOut.lastIndexOf('\n') + 1));
+    await until(() => ours.length + goLines().length >= sent.length, 30_000, `${sent.length} records between the two members`);
+    await new Promise((r) => setTimeout(r, 500)); // anything read twice would show up now
+    go.stdin.end(); // the Go member leaves the group, committing what it read
+    expect(await goExit).toBe(0);
+    const theirs = goLines();
+
+    const readBy = new Map<string, string[]>();
+    for (const r of ours) readBy.set(at(r.partition, r.offset), [...(readBy.get(at(r.partition, r.offset)) ?? []), 'kafkaesque']);
+    for (const r of theirs) readBy.set(at(r.partition, r.offset), [...(readBy.get(at(r.partition, r.offset)) ?? []), 'go']);
+    const lost = sent.filter((s) => !readBy.has(at(s.partition, s.offset))).length;
+    const twice = [...readBy.values()].filter((v) => v.length > 1).length;
+    const decodedByGo = theirs.filter((r) => r.error === undefined && r.order !== undefined).length;
+    summaries.push(
+      `go-sarama 5 (one group, both sides): sarama held partitions ${JSON.stringify(goPartitions)}, the Multiplexer ${JSON.stringify(ourPartitions)}; ` +
+        `${sent.length} records: Go read ${theirs.length} (decoded ${decodedByGo}), kafkaesque ${ours.length}; lost ${lost}, read twice ${twice}`,
+    );
+
+    expect(lost).toBe(0);
+    expect(twice).toBe(0);
+    expect(theirs.length).toBeGreaterThan(0);
+    expect(ours.length).toBeGreaterThan(0);
+    expect(decodedByGo).toBe(theirs.length);
+    expect(new Set(theirs.map((r) => r.partition)).size).toBeLessThanOrEqual(goPartitions.length);
+    for (const r of theirs) expect(goPartitions).toContain(r.partition);
+    for (const r of ours) expect(ourPartitions).toContain(r.partition);
+    await closeMux(mx);
+  } finally {
+    if (go.exitCode === null) go.kill('SIGKILL');
+  }
 });

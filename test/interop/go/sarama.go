@@ -232,15 +232,22 @@ type groupReader struct {
 	started bool
 	marked  map[int32]int64 // next offset to commit, by partition
 	out     *json.Encoder
-	err     error
+	// live: flush stdout after every message and report each assignment on stderr, so a test can
+	// follow a group with members on both sides while it runs
+	live *bufio.Writer
+	err  error
 }
 
-func (g *groupReader) Setup(sarama.ConsumerGroupSession) error {
+func (g *groupReader) Setup(sess sarama.ConsumerGroupSession) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if !g.started {
 		g.started = true
 		g.last = time.Now()
+	}
+	if g.live != nil {
+		claims, _ := json.Marshal(sess.Claims())
+		fmt.Fprintf(os.Stderr, "gointerop consume: generation %d assigned %s\n", sess.GenerationID(), claims)
 	}
 	return nil
 }
@@ -297,6 +304,13 @@ func (g *groupReader) take(sess sarama.ConsumerGroupSession, msg *sarama.Consume
 		g.cancel()
 		return false
 	}
+	if g.live != nil {
+		if err := g.live.Flush(); err != nil {
+			g.err = err
+			g.cancel()
+			return false
+		}
+	}
 	sess.MarkMessage(msg, "")
 	g.marked[msg.Partition] = msg.Offset + 1
 	g.taken++
@@ -317,11 +331,15 @@ func runConsume(args []string) error {
 	idleMs := fs.Int("idle-ms", 3000, "stop after this long without a message (counted from the first assignment)")
 	joinMs := fs.Int("join-ms", 60000, "fail if no assignment comes within this long")
 	version := fs.String("version", defaultVersion, "Kafka protocol version sarama speaks")
+	live := fs.Bool("live", false, "flush every message at once, report assignments on stderr, and stop when stdin closes (not on -idle-ms)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *topic == "" || *group == "" || *protoFile == "" {
 		return errors.New("consume: -topic, -group and -proto are required")
+	}
+	if *live {
+		*idleMs = 1 << 30
 	}
 	s, err := loadSchema(*protoFile)
 	if err != nil {
@@ -339,6 +357,13 @@ func runConsume(args []string) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	reader := &groupReader{s: s, count: *count, cancel: cancel, marked: map[int32]int64{}, out: json.NewEncoder(out)}
+	if *live {
+		reader.live = out
+		go func() {
+			_, _ = io.Copy(io.Discard, os.Stdin)
+			cancel()
+		}()
+	}
 
 	var groupErrs []error
 	var errsDone sync.WaitGroup
