@@ -7,8 +7,9 @@
  * topic created, records produced with every codec (idempotent and not, acks 1 and all), read
  * back by a classic group consumer, a KIP-848 consumer and a partition consumer (FindCoordinator,
  * JoinGroup, SyncGroup, Heartbeat, OffsetFetch, OffsetCommit, ListOffsets, Fetch, LeaveGroup,
- * ConsumerGroupHeartbeat), plus ApiVersions, Metadata, DescribeGroups and OffsetForLeaderEpoch at
- * every version (with error answers: unknown topics and groups, a name the broker refuses) and
+ * ConsumerGroupHeartbeat), plus ApiVersions, Metadata, DescribeGroups, OffsetForLeaderEpoch and
+ * CreatePartitions at every version (with error answers: unknown topics and groups, a name the
+ * broker refuses, a partition count that does not grow, a replica assignment naming no broker) and
  * SaslHandshake/SaslAuthenticate answered on a plaintext listener. The workloads run three times:
  * at the newest versions both sides speak, at the oldest, and at the last non-flexible one, so
  * classic and compact encodings are both captured. Per API and version it keeps up to three frames (the smallest, the largest under 48 KiB, one in
@@ -16,6 +17,7 @@
  */
 import type { ApiCodec } from '../../protocol/api.js';
 import { ApiVersions } from '../../protocol/messages/api-versions.js';
+import { CreatePartitions } from '../../protocol/messages/create-partitions.js';
 import { DescribeGroups } from '../../protocol/messages/describe-groups.js';
 import { Metadata } from '../../protocol/messages/metadata.js';
 import { OffsetForLeaderEpoch } from '../../protocol/messages/offset-for-leader-epoch.js';
@@ -205,6 +207,33 @@ test('captures the corpus from the real broker', async () => {
         },
         { version: v },
       );
+    }
+    // CreatePartitions: a topic grown (by count, and with an explicit assignment), answers that
+    // carry errors and messages, and a validateOnly request; the workloads made each topic with
+    // one partition
+    const { brokers } = await conn.send(Metadata, {
+      topics: [],
+      allowAutoTopicCreation: false,
+      includeClusterAuthorizedOperations: false,
+      includeTopicAuthorizedOperations: false,
+    });
+    const brokerId = brokers[0]!.nodeId;
+    const [grown, assigned, unchanged] = made.topics as [string, string, string];
+    const counts = new Map(made.topics.map((t) => [t, 1]));
+    const grow = (topic: string, by: number): number => counts.get(topic)! + by;
+    for (const v of versions(CreatePartitions)) {
+      const send = (topics: Array<{ name: string; count: number; assignments: Array<{ brokerIds: number[] }> | null }>, validateOnly = false) =>
+        conn.send(CreatePartitions, { topics, timeoutMs: 30_000, validateOnly }, { version: v });
+      await send([{ name: grown, count: grow(grown, 1), assignments: null }]);
+      counts.set(grown, grow(grown, 1));
+      await send([
+        { name: assigned, count: grow(assigned, 2), assignments: [{ brokerIds: [brokerId] }, { brokerIds: [brokerId] }] },
+        { name: unchanged, count: 1, assignments: null }, // INVALID_PARTITIONS: it already has 1
+        { name: uniqueTopic('no-such-topic'), count: 3, assignments: null }, // UNKNOWN_TOPIC_OR_PARTITION
+        { name: grown, count: grow(grown, 1), assignments: [{ brokerIds: [brokerId + 1000] }] }, // INVALID_REPLICA_ASSIGNMENT
+      ]);
+      counts.set(assigned, grow(assigned, 2));
+      await send([{ name: unchanged, count: 8, assignments: null }], true);
     }
   } finally {
     conn.close();

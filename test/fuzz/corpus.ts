@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { ApiCodec } from '../../protocol/api.js';
 import { ApiVersions } from '../../protocol/messages/api-versions.js';
 import { ConsumerGroupHeartbeat } from '../../protocol/messages/consumer-group-heartbeat.js';
+import { CreatePartitions } from '../../protocol/messages/create-partitions.js';
 import { CreateTopics } from '../../protocol/messages/create-topics.js';
 import { DescribeGroups } from '../../protocol/messages/describe-groups.js';
 import { Fetch } from '../../protocol/messages/fetch.js';
@@ -56,6 +57,7 @@ export const CODECS: ReadonlyMap<number, ApiCodec<unknown, unknown>> = new Map(
       OffsetForLeaderEpoch,
       SaslAuthenticate,
       ConsumerGroupHeartbeat,
+      CreatePartitions,
     ] as ApiCodec<unknown, unknown>[]
   ).map((c) => [c.apiKey, c]),
 );

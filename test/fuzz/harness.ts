@@ -162,3 +162,52 @@ export async function runCases(
   memory?.sample();
   return { cases, ms: performance.now() - start, slowestMs, slowestCase };
 }
+
+/**
+ * How far a case got before it was refused, furthest last: refused in the frame's header (or, for
+ * a record set or compressed data, in its framing: size, magic, CRC); refused at or before the
+ * first length or count field of the body; refused later in the body; parsed whole but followed
+ * by bytes the schema does not have; decoded.
+ */
+export const STAGES = ['header', 'first check', 'body', 'trailing', 'decoded'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** Cases that got past the first checks: the mutation reached the decoder behind them. */
+export const PAST_FIRST_CHECKS: readonly Stage[] = ['body', 'trailing', 'decoded'];
+
+/** Where cases ended, per kind of case (`mutated frame`, `random frame`, ...) and label (API, codec). */
+export class ReachTally {
+  readonly rows = new Map<string, { kind: string; label: string; stages: Record<Stage, number> }>();
+
+  add(kind: string, label: string, stage: Stage): void {
+    const key = `${kind}\0${label}`;
+    let row = this.rows.get(key);
+    if (row === undefined) {
+      row = { kind, label, stages: { header: 0, 'first check': 0, body: 0, trailing: 0, decoded: 0 } };
+      this.rows.set(key, row);
+    }
+    row.stages[stage]++;
+  }
+
+  get(kind: string, label: string): { cases: number; past: number; refused: number } | undefined {
+    const row = this.rows.get(`${kind}\0${label}`);
+    if (row === undefined) return undefined;
+    const cases = STAGES.reduce((n, s) => n + row.stages[s], 0);
+    const past = PAST_FIRST_CHECKS.reduce((n, s) => n + row.stages[s], 0);
+    return { cases, past, refused: cases - row.stages.decoded };
+  }
+
+  /** One line per kind and label: cases, the share of each stage, the share past the first checks. */
+  table(): string {
+    const pct = (n: number, of: number): string => `${((100 * n) / Math.max(1, of)).toFixed(1)}%`.padStart(6);
+    const lines = [`  ${'kind'.padEnd(22)} ${'label'.padEnd(24)} ${'cases'.padStart(6)} ${STAGES.map((s) => s.padStart(11)).join(' ')}        past`];
+    const rows = [...this.rows.values()].sort((a, b) => a.kind.localeCompare(b.kind) || a.label.localeCompare(b.label));
+    for (const row of rows) {
+      const { cases, past } = this.get(row.kind, row.label)!;
+      lines.push(
+        `  ${row.kind.padEnd(22)} ${row.label.padEnd(24)} ${String(cases).padStart(6)} ${STAGES.map((s) => pct(row.stages[s], cases).padStart(11)).join(' ')} ${pct(past, cases).padStart(11)}`,
+      );
+    }
+    return lines.join('\n');
+  }
+}

@@ -214,3 +214,50 @@ export function fixBatchCrcs(set: Buffer): Buffer {
   }
   return set;
 }
+
+/**
+ * Random bytes shaped like protocol fields: small counts and lengths (INT32, INT16, UNSIGNED_VARINT),
+ * null markers, short strings of both encodings, empty tag buffers, and some noise. Pure noise
+ * is refused at the first count (a random INT32 count claims more elements than any frame holds);
+ * these get past it into the body decoder, independently of what the broker happened to send.
+ */
+export function fieldLikeBytes(rng: Rng, budget: number): Buffer {
+  const parts: Buffer[] = [];
+  let n = 0;
+  while (n < budget) {
+    let b: Buffer;
+    switch (rng.int(8)) {
+      case 0: // INT32: a count, an id or a null marker
+        b = Buffer.alloc(4);
+        b.writeInt32BE(rng.chance(0.8) ? rng.int(4) : -1);
+        break;
+      case 1: // INT16: an error code, a length or a null marker
+        b = Buffer.alloc(2);
+        b.writeInt16BE(rng.chance(0.8) ? rng.int(4) : -1);
+        break;
+      case 2: // UNSIGNED_VARINT: a compact count or length, 0 for null
+        b = Buffer.from([rng.int(5)]);
+        break;
+      case 3: {
+        // STRING
+        const len = rng.int(12);
+        b = Buffer.concat([Buffer.from([0, len]), Buffer.from('abcdefghijkl'.slice(0, len))]);
+        break;
+      }
+      case 4: {
+        // COMPACT_STRING
+        const len = rng.int(12);
+        b = Buffer.concat([Buffer.from([len + 1]), Buffer.from('abcdefghijkl'.slice(0, len))]);
+        break;
+      }
+      case 5: // an empty tag buffer, false, or a zero
+        b = Buffer.from([0]);
+        break;
+      default:
+        b = rng.bytes(1 + rng.int(8));
+    }
+    parts.push(b);
+    n += b.length;
+  }
+  return Buffer.concat(parts);
+}
