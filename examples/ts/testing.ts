@@ -1,4 +1,6 @@
 // Unit-testing code that uses the Multiplexer, with kafkaesque/testing: no broker, no network.
+// The MockMultiplexer is the real Multiplexer (mock.multiplexer) over mock producers and an
+// in-memory consumer, as the Go layer's mux.Mock(t).
 // The "service" below reserves stock for each order it consumes and publishes the outcome; the
 // test drives it with deliver(), reads what it sent and marked, and makes a send fail.
 import assert from 'node:assert/strict';

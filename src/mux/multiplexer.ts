@@ -18,7 +18,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { Config, OffsetNewest, OffsetOldest, type ConfigOptions, type HashFunction, type InitialOffset, type NullKey } from '../client/config.js';
-import { Consumer, type ConsumerMessage, type PartitionConsumer, type StartOffset } from '../client/consumer.js';
+import { Consumer, type ConsumerEvents, type ConsumerMessage, type StartOffset } from '../client/consumer.js';
 import { AsyncProducer, SyncProducer } from '../client/producers.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
 import type { TopicPartition } from '../consumer/assignors.js';
@@ -66,6 +66,46 @@ export const GO_LAYER_DEFAULTS = Object.freeze({
   nullKey: 'hash-empty' as NullKey,
 });
 
+/**
+ * @internal What the Multiplexer asks of its group consumer (the client Consumer, with a group).
+ * The parts below are the seam through which kafkaesque/testing runs this very Multiplexer over
+ * mock producers and an in-memory consumer (as the Go layer's `mux.Mock`); `fromConfig` gives it
+ * the real ones.
+ */
+export type MuxGroupConsumer = Pick<Consumer, 'pause' | 'resume' | 'assignment' | 'markOffset' | 'commitOffsets' | 'close'> & {
+  messages(): AsyncIterable<ConsumerMessage>;
+  on<K extends 'error' | 'assigned' | 'revoked'>(event: K, listener: (...args: ConsumerEvents[K]) => void): unknown;
+};
+
+/** @internal One partition consumed outside the group (the client PartitionConsumer). */
+export interface MuxPartitionConsumer {
+  messages(): AsyncIterable<ConsumerMessage>;
+  close(): void;
+}
+
+/** @internal The groupless consumer of manual connections (the client Consumer, without a group). */
+export interface MuxManualConsumer {
+  consumePartition(topic: string, partition: number, offset: StartOffset): Promise<MuxPartitionConsumer>;
+  close(): Promise<void>;
+}
+
+/** @internal The producers and consumers a Multiplexer runs over; see {@link MuxGroupConsumer}. */
+export interface MultiplexerParts {
+  /** What the Multiplexer and its connections call of the SyncProducer. */
+  syncProducer: Pick<SyncProducer, 'sendMsgByte' | 'sendMsgToPartition' | 'close'>;
+  /** What the Multiplexer and its connections call of the AsyncProducer. */
+  asyncProducer: Pick<AsyncProducer, 'sendMsgByte' | 'sendMsgToPartition' | 'flush' | 'close'>;
+  /** The group consumer, made in `start()` with the group and topics set in `config`. */
+  createGroupConsumer(config: Config): Promise<MuxGroupConsumer>;
+  /** The consumer of manual connections, made on first use with no group in `config`. */
+  createManualConsumer(config: Config): Promise<MuxManualConsumer>;
+  /**
+   * What connection `name` sees as its Multiplexer (default: the Multiplexer itself). The test
+   * double gives each connection a view whose producers record the connection's name.
+   */
+  connectionView?(mux: Multiplexer, name: string): Multiplexer;
+}
+
 export interface MultiplexerEvents {
   /** A handler threw, or the group consumer failed. */
   error: [err: Error];
@@ -103,6 +143,15 @@ function sameStartOffset(a: StartOffset, b: StartOffset): boolean {
 function describeStartOffset(offset: StartOffset): string {
   const key = startOffsetKey(offset);
   return key === 'oldest' ? 'OffsetOldest' : key === 'newest' ? 'OffsetNewest' : `offset ${key}`;
+}
+
+/** @internal A connection's subscription, as {@link Multiplexer.subscriptionState} shows it. */
+export interface SubscriptionState {
+  connection: string;
+  topic: string;
+  stopped: boolean;
+  /** Next offset to commit, per partition, as this connection marked it. */
+  marks: ReadonlyMap<number, { offset: bigint; metadata: string | undefined }>;
 }
 
 /** One connection's subscription to one topic: its queue, its worker and its marks. */
@@ -168,13 +217,18 @@ class Subscription {
   }
 }
 
-interface ManualSubscription {
+/** @internal A manual subscription, as {@link Multiplexer.subscriptionState} shows it. */
+export interface PartitionSubscriptionState {
   connection: string;
   topic: string;
   partition: number;
+  /** The start offset as given to consumePartition. */
   offset: StartOffset;
+}
+
+interface ManualSubscription extends PartitionSubscriptionState {
   handler: MessageHandler;
-  pc?: PartitionConsumer;
+  pc?: MuxPartitionConsumer;
   done?: Promise<void>;
   stopped: boolean;
 }
@@ -184,8 +238,8 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> {
   private readonly manual = new Map<string, ManualSubscription>();
   private readonly pausedTopics = new Set<string>();
   private readonly connectionNames = new Set<string>();
-  private group: Consumer | undefined;
-  private manualConsumer: Promise<Consumer> | undefined;
+  private group: MuxGroupConsumer | undefined;
+  private manualConsumer: Promise<MuxManualConsumer> | undefined;
   private loop: Promise<void> | undefined;
   private started = false;
   private stopping = false;
@@ -196,13 +250,17 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> {
     readonly config: Config,
     readonly name: string,
     readonly groupId: string,
-    /** @internal */ readonly syncProducer: SyncProducer,
-    /** @internal */ readonly asyncProducer: AsyncProducer,
     /** The serializer of proto connections created without one. */
     readonly serializer: ProtoSerializer,
+    private readonly parts: MultiplexerParts,
   ) {
     super();
+    this.syncProducer = parts.syncProducer;
+    this.asyncProducer = parts.asyncProducer;
   }
+
+  /** @internal */ readonly syncProducer: MultiplexerParts['syncProducer'];
+  /** @internal */ readonly asyncProducer: MultiplexerParts['asyncProducer'];
 
   /**
    * A Multiplexer configured by a YAML file (see docs/multiplexer.md), as the Go layer's
@@ -228,6 +286,35 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> {
    * ({@link GO_LAYER_DEFAULTS}); `options` override the Config.
    */
   static async fromConfig(config: Config, name: string, options: MultiplexerOptions = {}): Promise<Multiplexer> {
+    const settings = Multiplexer.settings(config, name, options);
+    const sync = await SyncProducer.create(settings.config);
+    let async: AsyncProducer;
+    try {
+      async = await AsyncProducer.create(settings.config);
+    } catch (err) {
+      await sync.close();
+      throw err;
+    }
+    const consumer = (c: Config): Promise<Consumer> => Consumer.create(c);
+    return new Multiplexer(settings.config, name, settings.groupId, settings.serializer, {
+      syncProducer: sync,
+      asyncProducer: async,
+      createGroupConsumer: consumer,
+      createManualConsumer: consumer,
+    });
+  }
+
+  /**
+   * @internal A Multiplexer over the parts `makeParts` gives for its resolved Config (the same
+   * checks, Go-layer defaults and group as {@link fromConfig}); kafkaesque/testing's mock.
+   */
+  static withParts(config: Config, name: string, options: MultiplexerOptions, makeParts: (config: Config) => MultiplexerParts): Multiplexer {
+    const settings = Multiplexer.settings(config, name, options);
+    return new Multiplexer(settings.config, name, settings.groupId, settings.serializer, makeParts(settings.config));
+  }
+
+  /** The name checked, the Config with the Go layer's defaults applied, the group and the serializer. */
+  private static settings(config: Config, name: string, options: MultiplexerOptions): { config: Config; groupId: string; serializer: ProtoSerializer } {
     if (typeof name !== 'string' || name === '') throw new MuxUsageError('ERR_MUX_NAME', 'a Multiplexer needs a non-empty name');
     const base = new Config(config);
     const goDefaults: ConfigOptions = {};
@@ -241,15 +328,7 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> {
     if (typeof serializer?.encode !== 'function' || typeof serializer.decode !== 'function') {
       throw new MuxUsageError('ERR_MUX_PROTO', 'MultiplexerOptions.serializer must be a ProtoSerializer (jsonSerializer, binarySerializer or your own)');
     }
-    const sync = await SyncProducer.create(base);
-    let async: AsyncProducer;
-    try {
-      async = await AsyncProducer.create(base);
-    } catch (err) {
-      await sync.close();
-      throw err;
-    }
-    return new Multiplexer(base, name, options.groupId ?? config.group ?? name, sync, async, serializer);
+    return { config: base, groupId: options.groupId ?? config.group ?? name, serializer };
   }
 
   /** @internal */
@@ -282,7 +361,7 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> {
 
   newBytesConnection(name: string): BytesConnection {
     this.claimName(name);
-    return new BytesConnection(this, name);
+    return new BytesConnection(this.parts.connectionView?.(this, name) ?? this, name);
   }
 
   /** The same as {@link newBytesConnection} (the Go plugin's `NewConnection`). */
@@ -292,7 +371,7 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> {
 
   newBytesManualConnection(name: string): BytesManualConnection {
     this.claimName(name);
-    return new BytesManualConnection(this, name);
+    return new BytesManualConnection(this.parts.connectionView?.(this, name) ?? this, name);
   }
 
   /** A proto connection; `serializer` defaults to the Multiplexer's (protojson with proto names, as the Go plugin's). */
@@ -421,7 +500,7 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> {
   }
 
   private async launchManual(sub: ManualSubscription): Promise<void> {
-    this.manualConsumer ??= Consumer.create(new Config(this.config).set({ group: undefined, topics: undefined, groupInstanceId: undefined }));
+    this.manualConsumer ??= this.parts.createManualConsumer(new Config(this.config).set({ group: undefined, topics: undefined, groupInstanceId: undefined }));
     const consumer = await this.manualConsumer;
     const pc = await consumer.consumePartition(sub.topic, sub.partition, sub.offset);
     sub.pc = pc;
@@ -457,7 +536,7 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> {
     this.started = true;
     const topics = [...this.subs.keys()];
     if (topics.length > 0) {
-      const group = await Consumer.create(new Config(this.config).set({ group: this.groupId, topics }));
+      const group = await this.parts.createGroupConsumer(new Config(this.config).set({ group: this.groupId, topics }));
       this.group = group;
       group.on('error', (err) => this.reportError(err));
       group.on('assigned', (tps) => {
@@ -486,7 +565,7 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> {
     }
   }
 
-  private async deliver(group: Consumer): Promise<void> {
+  private async deliver(group: MuxGroupConsumer): Promise<void> {
     try {
       for await (const m of group.messages()) {
         if (this.stopping) break;
@@ -533,6 +612,19 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> {
   /** Whether delivery of `topic` is paused (backpressure, or nobody consumes it any more). */
   isPaused(topic: string): boolean {
     return this.pausedTopics.has(topic);
+  }
+
+  /** @internal Resolves once every subscription's worker has handled its queue (manual ones excepted). */
+  async idle(): Promise<void> {
+    await Promise.all([...this.subs.values()].flat().map((s) => s.idle()));
+  }
+
+  /** @internal The subscriptions (stopped ones too, in subscription order) and the manual ones. */
+  subscriptionState(): { topics: SubscriptionState[]; partitions: PartitionSubscriptionState[] } {
+    return {
+      topics: [...this.subs.values()].flat().map(({ connection, topic, stopped, marks }) => ({ connection, topic, stopped, marks })),
+      partitions: [...this.manual.values()].map(({ connection, topic, partition, offset }) => ({ connection, topic, partition, offset })),
+    };
   }
 
   /** @internal */

@@ -1,30 +1,28 @@
 /**
- * MockMultiplexer: the Multiplexer with no broker, as the Go layer's `mux.Mock(t)` (a
- * Multiplexer over mock producers). Its connections are the real connection classes
- * (BytesConnection, ProtoConnection, ...), each over a small backend that sends through a
- * MockSyncProducer / MockAsyncProducer and subscribes here, so a connection behaves as in
- * production down to its argument checks, and has every method the real one has.
+ * MockMultiplexer: the Multiplexer with no broker, as the Go layer's `mux.Mock(t)`. It is the
+ * real Multiplexer (`multiplexer`), built over a MockSyncProducer, a MockAsyncProducer and an
+ * in-memory group and manual consumer (src/testing/consumers.ts) in place of the client's. So
+ * subscriptions, marks and the min-mark rule, delivery queues, pausing and manual partitions are
+ * the Multiplexer's own code, and its connections are the real connection classes.
  *
- * Consumption happens when the test says so: `deliver(topic, message)` hands a message to every
- * connection consuming the topic (or to the manual subscription of its partition) and resolves
- * once their handlers are done. Marks follow the Multiplexer's rule: the group's mark of a
- * partition is the least of the marks of the connections consuming the topic; `commitOffsets()`
- * (and `close()`) commit it.
+ * Consumption happens when the test says so: `deliver(topic, message)` puts a message in its
+ * partition, the in-memory consumers hand it to the Multiplexer as a fetch would, and the promise
+ * resolves once the Multiplexer's handlers are done. The group's marks and commits are what the
+ * Multiplexer gave its (in-memory) group consumer.
  */
-import { EventEmitter } from 'node:events';
 import type * as protobuf from 'protobufjs';
-import type { AsyncProducer, SyncProducer } from '../client/producers.js';
-import { OffsetNewest, OffsetOldest } from '../client/config.js';
-import type { ConsumerMessage, StartOffset } from '../client/consumer.js';
+import { Config } from '../client/config.js';
+import type { ConsumerMessage } from '../client/consumer.js';
 import type { TopicPartition } from '../consumer/assignors.js';
-import { KafkaesqueError } from '../../protocol/errors.js';
+import type { NullKeyPartitioning } from '../producer/partitioner.js';
 import type { MessageBytes, MessageHeader } from '../producer/message.js';
-import { BytesConnection, BytesManualConnection } from '../mux/connections.js';
-import { MuxClosedError, MuxStartedError, MuxUsageError } from '../mux/errors.js';
-import { HandlerError, type MessageHandler, type Multiplexer, type MultiplexerEvents } from '../mux/multiplexer.js';
-import { ProtoConnection, ProtoManualConnection, type ProtoSerializer, type ProtoValue, jsonSerializer } from '../mux/proto.js';
+import type { BytesConnection, BytesManualConnection } from '../mux/connections.js';
+import { MuxClosedError, MuxUsageError } from '../mux/errors.js';
+import { HandlerError, type MessageHandler, Multiplexer, type MultiplexerEvents, type MultiplexerParts, type PartitionSubscriptionState } from '../mux/multiplexer.js';
+import type { ProtoConnection, ProtoManualConnection, ProtoSerializer, ProtoValue } from '../mux/proto.js';
+import { DeliveredLog, type MarkedOffset, MockGroupConsumer, MockManualConsumer } from './consumers.js';
 import { MockAsyncProducer, MockSyncProducer } from './producers.js';
-import { MockLog, type MockPartitioningOptions, type SendExpectation, type SendMatcher, type SentMessage, select, toBuffer } from './sends.js';
+import { MockLog, type MockPartitioningOptions, MockSends, toBuffer } from './sends.js';
 
 export interface MockMultiplexerOptions extends MockPartitioningOptions {
   /** The Multiplexer's name. Default `'mock'`. */
@@ -61,53 +59,28 @@ export interface Delivery {
   errors: HandlerError[];
 }
 
-/** The group's mark (or committed offset) of a partition. */
-export interface MarkedOffset {
-  topic: string;
-  partition: number;
-  /** The offset a restarted group resumes at: the marked message's offset + 1 (Kafka's committed offset). */
-  offset: bigint;
-  metadata: string | undefined;
+export type { MarkedOffset };
+
+/** A partition consumed by a manual connection: `offset` is the start offset given to consumePartition. */
+export type PartitionSubscription = PartitionSubscriptionState;
+
+/** What the handlers did with a message deliver() waits for. */
+interface Handling {
+  connections: Set<string>;
+  errors: HandlerError[];
 }
 
-/** A partition consumed by a manual connection. */
-export interface PartitionSubscription {
-  connection: string;
-  topic: string;
-  partition: number;
-  /** The start offset as given to consumePartition. */
-  offset: StartOffset;
-}
-
-/** What a connection asks of its Multiplexer; the real connection classes call these members only. */
-type ConnectionBackend = Pick<Multiplexer, 'subscribe' | 'unsubscribe' | 'mark' | 'commitOffsets' | 'consumePartition' | 'stopConsumingPartition'> & {
-  readonly syncProducer: Pick<SyncProducer, 'sendMsgByte' | 'sendMsgToPartition'>;
-  readonly asyncProducer: Pick<AsyncProducer, 'sendMsgByte' | 'sendMsgToPartition'>;
-};
-
-/** A subscription's messages, handled one at a time in order. */
-interface Queue {
-  connection: string;
-  handler: MessageHandler;
-  stopped: boolean;
-  queue: Array<{ message: ConsumerMessage; done: (error: HandlerError | undefined) => void }>;
-  running: boolean;
-}
-
-interface Subscription extends Queue {
-  topic: string;
-  /** Next offset to commit, per partition, as this connection marked it. */
-  marks: Map<number, { offset: bigint; metadata: string | undefined }>;
-}
-
-interface ManualSubscription extends PartitionSubscription, Queue {
-  /** The first offset delivered, once consumption began (at start(), or at once after it). */
-  from: bigint | undefined;
-}
-
-const tpKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
-
-export class MockMultiplexer extends EventEmitter<MultiplexerEvents> {
+/**
+ * The Multiplexer with no broker. Its reads of the sends (`sent`, `failed`) and failure injection
+ * (`failNextSend`, `failSends`, `expectSend`, `verify`, `reset`) cover both producers (see MockSends).
+ */
+export class MockMultiplexer extends MockSends<MultiplexerEvents> {
+  /**
+   * The real Multiplexer inside, over the mock producers and the in-memory consumers: give it to
+   * code that takes a Multiplexer, e.g. `KafkaPlugin.fromExistingMux(mock.multiplexer)` (the Go
+   * tests' `FromExistingMux(mux.Mock(t).Mux)`). What it does, the mock's reads show.
+   */
+  readonly multiplexer: Multiplexer;
   readonly name: string;
   readonly groupId: string;
   /** The serializer of proto connections created without one. */
@@ -117,17 +90,15 @@ export class MockMultiplexer extends EventEmitter<MultiplexerEvents> {
   /** The producer every connection's async sends go through (as the Go mock's AsyncPub). */
   readonly asyncProducer: MockAsyncProducer;
 
-  private readonly log: MockLog;
-  private readonly connectionNames = new Set<string>();
-  private readonly subs = new Map<string, Subscription[]>();
-  private readonly manual = new Map<string, ManualSubscription>();
-  private readonly groupMarks = new Map<string, MarkedOffset>();
-  private readonly committedOffsets = new Map<string, MarkedOffset>();
-  private readonly deliveredMessages: ConsumerMessage[] = [];
-  private readonly inflight = new Set<Promise<unknown>>();
-  private started = false;
-  private stopping = false;
-  private closing: Promise<void> | undefined;
+  /** @internal */ readonly log: MockLog;
+  /** The partitions' delivered messages, which the in-memory consumers read. */
+  private readonly records = new DeliveredLog();
+  private group: MockGroupConsumer | undefined;
+  private readonly handling = new Map<ConsumerMessage, Handling>();
+  /** What handlers threw, until the Multiplexer reports it as a HandlerError. */
+  private readonly thrown: Array<{ connection: string; cause: unknown; message: ConsumerMessage }> = [];
+  /** Errors of no delivery a test awaits, with no 'error' listener: the next deliver() or flush() rejects with them. */
+  private readonly unreported: Error[] = [];
 
   /**
    * Partitioning defaults to the Multiplexer's (the Go layer's, GO_LAYER_DEFAULTS): sarama's
@@ -136,260 +107,193 @@ export class MockMultiplexer extends EventEmitter<MultiplexerEvents> {
    */
   constructor(options: MockMultiplexerOptions = {}) {
     super();
-    const name = options.name ?? 'mock';
-    if (typeof name !== 'string' || name === '') throw new MuxUsageError('ERR_MUX_NAME', 'a Multiplexer needs a non-empty name');
-    this.name = name;
-    this.groupId = options.groupId ?? name;
-    this.serializer = options.serializer ?? jsonSerializer;
-    this.log = new MockLog({ ...options, hashFunction: options.hashFunction ?? 'fnv1a', nullKey: options.nullKey ?? 'hash-empty' });
-    this.syncProducer = new MockSyncProducer({}, this.log);
-    this.asyncProducer = new MockAsyncProducer({}, this.log);
+    let log: MockLog | undefined;
+    // undefined options are unset: the Config and the Multiplexer take their defaults
+    const config = new Config({ partitioner: options.partitioner, partition: options.partition });
+    const { groupId, serializer, hashFunction, nullKey } = options;
+    this.multiplexer = Multiplexer.withParts(config, options.name ?? 'mock', { groupId, serializer, hashFunction, nullKey }, (resolved): MultiplexerParts => {
+      // the sends are placed by the Multiplexer's Config, the Go layer's defaults applied
+      const shared = (log = new MockLog({
+        ...options,
+        partitioner: resolved.partitioner,
+        hashFunction: resolved.hashFunction,
+        nullKey: resolved.nullKey as NullKeyPartitioning,
+        partition: resolved.partition,
+      }));
+      return {
+        syncProducer: new MockSyncProducer({}, shared),
+        asyncProducer: new MockAsyncProducer({}, shared),
+        createGroupConsumer: async (c) => (this.group = new MockGroupConsumer(this.records, shared, c.topics, c.initialOffset)),
+        createManualConsumer: async () => new MockManualConsumer(this.records, shared),
+        connectionView: (mux, name) => this.connectionView(mux, name),
+      };
+    });
+    this.log = log!;
+    this.syncProducer = this.multiplexer.syncProducer as MockSyncProducer;
+    this.asyncProducer = this.multiplexer.asyncProducer as MockAsyncProducer;
+    this.name = this.multiplexer.name;
+    this.groupId = this.multiplexer.groupId;
+    this.serializer = this.multiplexer.serializer;
+    this.multiplexer.on('error', (err) => this.reported(err));
   }
 
-  isStarted(): boolean {
-    return this.started;
-  }
-
-  /** The topics subscribed through `consumeTopic`. */
-  topics(): string[] {
-    return [...this.subs.keys()];
-  }
-
-  /** Every partition of the subscribed topics once started (the mock's group has one member). */
-  assignment(): TopicPartition[] {
-    if (!this.started || this.closing) return [];
-    return this.topics().flatMap((topic) => Array.from({ length: this.log.partitionCount(topic) }, (_, partition) => ({ topic, partition })));
-  }
-
-  /** Whether delivery of `topic` is paused: as the Multiplexer, when every connection consuming it stopped. */
-  isPaused(topic: string): boolean {
-    const list = this.subs.get(topic);
-    return list !== undefined && list.every((s) => s.stopped);
-  }
-
-  // ---------------------------------------------------------------- connections
-
-  newBytesConnection(name: string): BytesConnection {
-    this.claimName(name);
-    return new BytesConnection(this.backend(name) as unknown as Multiplexer, name);
-  }
-
-  /** The same as {@link newBytesConnection} (the Go plugin's `NewConnection`). */
-  newConnection(name: string): BytesConnection {
-    return this.newBytesConnection(name);
-  }
-
-  newBytesManualConnection(name: string): BytesManualConnection {
-    this.claimName(name);
-    return new BytesManualConnection(this.backend(name) as unknown as Multiplexer, name);
-  }
-
-  newProtoConnection(name: string, serializer: ProtoSerializer = this.serializer): ProtoConnection {
-    return new ProtoConnection(this.newBytesConnection(name), serializer);
-  }
-
-  newProtoManualConnection(name: string, serializer: ProtoSerializer = this.serializer): ProtoManualConnection {
-    return new ProtoManualConnection(this.newBytesManualConnection(name), serializer);
-  }
-
-  private claimName(name: string): void {
-    this.ensureOpen('new connection');
-    if (typeof name !== 'string' || name === '') throw new MuxUsageError('ERR_MUX_NAME', 'a connection needs a non-empty name');
-    if (this.connectionNames.has(name)) throw new MuxUsageError('ERR_MUX_NAME', `a connection named '${name}' already exists`);
-    this.connectionNames.add(name);
-  }
-
-  /** The Multiplexer a connection named `name` sees: sends tagged with its name, subscriptions here. */
-  private backend(name: string): ConnectionBackend {
+  /**
+   * Connection `name`'s view of the Multiplexer: the Multiplexer itself, but for producers that
+   * record the connection's name with each send, and handlers watched for deliver()'s report.
+   */
+  private connectionView(mux: Multiplexer, name: string): Multiplexer {
     const sync = this.syncProducer;
     const async = this.asyncProducer;
-    return {
+    const own: Partial<Multiplexer> = {
       syncProducer: {
         sendMsgByte: (topic, key, value, metadata) => sync.sendAs(name, { topic, key, value, metadata }),
         sendMsgToPartition: (topic, partition, key, value, metadata) => sync.sendAs(name, { topic, partition, key, value, metadata }),
+        close: () => sync.close(),
       },
       asyncProducer: {
         sendMsgByte: (topic, key, value, metadata, callbacks) => async.sendAs(name, { topic, key, value, metadata }, callbacks),
         sendMsgToPartition: (topic, partition, key, value, metadata, callbacks) =>
           async.sendAs(name, { topic, partition, key, value, metadata }, callbacks),
+        flush: () => async.flush(),
+        close: () => async.close(),
       },
-      subscribe: (connection, topic, handler) => this.subscribe(connection, topic, handler),
-      unsubscribe: (connection, topic) => this.unsubscribe(connection, topic),
-      mark: (connection, message, metadata) => this.mark(connection, message, metadata),
-      commitOffsets: () => this.commitOffsets(),
-      consumePartition: (connection, topic, partition, offset, handler) => this.consumePartition(connection, topic, partition, offset, handler),
-      stopConsumingPartition: (connection, topic, partition, offset) => this.stopConsumingPartition(connection, topic, partition, offset),
+      subscribe: (connection, topic, handler) => mux.subscribe(connection, topic, this.watched(connection, handler)),
+      consumePartition: (connection, topic, partition, offset, handler) => mux.consumePartition(connection, topic, partition, offset, this.watched(connection, handler)),
+    };
+    return new Proxy(mux, { get: (target, prop) => (Object.hasOwn(own, prop) ? own[prop as keyof Multiplexer] : Reflect.get(target, prop)) });
+  }
+
+  /** `handler`, noting for deliver() that it ran and what it threw. */
+  private watched(connection: string, handler: MessageHandler): MessageHandler {
+    if (typeof handler !== 'function') return handler; // the Multiplexer refuses it
+    return async (m) => {
+      this.handling.get(m)?.connections.add(connection);
+      try {
+        await handler(m);
+      } catch (err) {
+        this.thrown.push({ connection, cause: err, message: m });
+        throw err;
+      }
     };
   }
 
-  // ---------------------------------------------------------------- what the connections call (the Multiplexer's rules)
-
-  private ensureOpen(what: string): void {
-    if (this.closing) throw new MuxClosedError(what);
-  }
-
-  private subscribe(connection: string, topic: string, handler: MessageHandler): void {
-    this.ensureOpen('consumeTopic');
-    if (this.started) throw new MuxStartedError(`consumeTopic('${topic}')`);
-    if (typeof topic !== 'string' || topic === '') throw new MuxUsageError('ERR_MUX_TOPIC', 'consumeTopic: a topic must be a non-empty string');
-    if (typeof handler !== 'function') throw new MuxUsageError('ERR_MUX_HANDLER', 'consumeTopic: the handler must be a function');
-    const list = this.subs.get(topic) ?? [];
-    if (list.some((s) => s.connection === connection)) {
-      throw new MuxUsageError('ERR_MUX_SUBSCRIBED', `connection '${connection}' already consumes topic '${topic}'`);
+  /** An error the Multiplexer reports: a handler's goes to its delivery; each goes to 'error' listeners. */
+  private reported(err: Error): void {
+    let handling: Handling | undefined;
+    if (err instanceof HandlerError) {
+      const i = this.thrown.findIndex((t) => t.connection === err.connection && t.cause === err.cause);
+      if (i >= 0) handling = this.handling.get(this.thrown.splice(i, 1)[0]!.message);
+      handling?.errors.push(err);
     }
-    list.push({ connection, topic, handler, stopped: false, queue: [], running: false, marks: new Map() });
-    this.subs.set(topic, list);
+    if (this.listenerCount('error') > 0) this.emit('error', err);
+    else if (handling === undefined) this.unreported.push(err);
   }
 
-  private unsubscribe(connection: string, topic: string): void {
-    const sub = this.subs.get(topic)?.find((s) => s.connection === connection && !s.stopped);
-    if (sub === undefined) return;
-    sub.stopped = true;
-    for (const p of [...sub.marks.keys()]) this.updateMark(topic, p, undefined);
+  isStarted(): boolean {
+    return this.multiplexer.isStarted();
   }
 
-  private mark(connection: string, message: Pick<ConsumerMessage, 'topic' | 'partition' | 'offset'>, metadata?: string): void {
-    const sub = this.subs.get(message.topic)?.find((s) => s.connection === connection);
-    if (sub === undefined) {
-      throw new MuxUsageError('ERR_MUX_NOT_SUBSCRIBED', `markOffset: connection '${connection}' does not consume topic '${message.topic}'`);
-    }
-    const next = message.offset + 1n;
-    const prev = sub.marks.get(message.partition);
-    if (prev !== undefined && prev.offset >= next) return;
-    sub.marks.set(message.partition, { offset: next, metadata });
-    this.updateMark(message.topic, message.partition, metadata);
+  /** The topics subscribed through `consumeTopic`. */
+  topics(): string[] {
+    return this.multiplexer.topics();
   }
 
-  /** The group's mark of a partition: the least of the marks of the connections still consuming the topic. */
-  private updateMark(topic: string, partition: number, metadata: string | undefined): void {
-    if (!this.started) return; // as the Multiplexer: no group consumer to mark in before start()
-    const active = (this.subs.get(topic) ?? []).filter((s) => !s.stopped);
-    if (active.length === 0) return;
-    let min: bigint | undefined;
-    for (const s of active) {
-      const m = s.marks.get(partition);
-      if (m === undefined) return; // someone has not processed anything of it yet
-      if (min === undefined || m.offset < min) min = m.offset;
-    }
-    if (min !== undefined) this.groupMarks.set(tpKey(topic, partition), { topic, partition, offset: min, metadata });
+  /** The partitions the group consumer owns: once started, every partition of the subscribed topics (the group has one member). */
+  assignment(): TopicPartition[] {
+    return this.multiplexer.assignment();
+  }
+
+  /** Whether delivery of `topic` is paused (the Multiplexer's backpressure, or nobody consumes it any more). */
+  isPaused(topic: string): boolean {
+    return this.multiplexer.isPaused(topic);
+  }
+
+  // ---------------------------------------------------------------- connections (the Multiplexer's)
+
+  newBytesConnection(name: string): BytesConnection {
+    return this.multiplexer.newBytesConnection(name);
+  }
+
+  /** The same as {@link newBytesConnection} (the Go plugin's `NewConnection`). */
+  newConnection(name: string): BytesConnection {
+    return this.multiplexer.newConnection(name);
+  }
+
+  newBytesManualConnection(name: string): BytesManualConnection {
+    return this.multiplexer.newBytesManualConnection(name);
+  }
+
+  newProtoConnection(name: string, serializer?: ProtoSerializer): ProtoConnection {
+    return this.multiplexer.newProtoConnection(name, serializer);
+  }
+
+  newProtoManualConnection(name: string, serializer?: ProtoSerializer): ProtoManualConnection {
+    return this.multiplexer.newProtoManualConnection(name, serializer);
   }
 
   /** Commits the group's marks now (what `commitOffsets()` of any connection does). */
-  async commitOffsets(): Promise<void> {
-    if (!this.started) return;
-    for (const [k, m] of this.groupMarks) this.committedOffsets.set(k, { ...m });
-  }
-
-  private async consumePartition(connection: string, topic: string, partition: number, offset: StartOffset, handler: MessageHandler): Promise<void> {
-    this.ensureOpen('consumePartition');
-    if (typeof handler !== 'function') throw new MuxUsageError('ERR_MUX_HANDLER', 'consumePartition: the handler must be a function');
-    const k = tpKey(topic, partition);
-    const other = this.manual.get(k);
-    if (other !== undefined) throw new MuxUsageError('ERR_ALREADY_CONSUMING', `${topic}-${partition} is already consumed by connection '${other.connection}'`);
-    const sub: ManualSubscription = { connection, topic, partition, offset, handler, stopped: false, queue: [], running: false, from: undefined };
-    this.manual.set(k, sub);
-    if (this.started) {
-      try {
-        this.launch(sub);
-      } catch (err) {
-        this.manual.delete(k);
-        throw err;
-      }
-    }
-  }
-
-  /** Begins a manual subscription: checks the partition and start offset as the consumer does. */
-  private launch(sub: ManualSubscription): void {
-    const count = this.log.partitionCount(sub.topic);
-    if (!Number.isInteger(sub.partition) || sub.partition < 0 || sub.partition >= count) {
-      throw new KafkaesqueError('ERR_UNKNOWN_PARTITION', `topic '${sub.topic}' has ${count} partition(s); partition ${sub.partition} does not exist`);
-    }
-    const o = sub.offset;
-    if (o === 'oldest' || o === OffsetOldest) sub.from = 0n;
-    else if (o === 'newest' || o === OffsetNewest) sub.from = this.log.logEnd(sub.topic, sub.partition);
-    else if ((typeof o === 'bigint' && o >= 0n) || (typeof o === 'number' && Number.isSafeInteger(o) && o >= 0)) sub.from = BigInt(o);
-    else {
-      throw new KafkaesqueError(
-        'ERR_INVALID_OFFSET',
-        `start offset must be OffsetOldest (-2), OffsetNewest (-1), 'oldest', 'newest' or an offset >= 0, got ${String(o)}`,
-      );
-    }
-  }
-
-  private stopConsumingPartition(connection: string, topic: string, partition: number, offset?: StartOffset): void {
-    const k = tpKey(topic, partition);
-    const sub = this.manual.get(k);
-    if (sub === undefined || sub.connection !== connection || (offset !== undefined && startKey(sub.offset) !== startKey(offset))) {
-      const now =
-        sub === undefined
-          ? 'it is not consumed manually'
-          : sub.connection !== connection
-            ? `it is consumed by connection '${sub.connection}'`
-            : `it is consumed from ${describeStart(sub.offset)}`;
-      throw new MuxUsageError(
-        'ERR_MUX_NOT_CONSUMING',
-        `stopConsumingPartition: connection '${connection}' does not consume ${topic}-${partition}${offset === undefined ? '' : ` from ${describeStart(offset)}`} (${now})`,
-      );
-    }
-    sub.stopped = true;
-    this.manual.delete(k);
+  commitOffsets(): Promise<void> {
+    return this.multiplexer.commitOffsets();
   }
 
   // ---------------------------------------------------------------- lifecycle
 
-  /** Starts consumption: subscriptions are fixed from now on; manual subscriptions made so far begin. */
-  async start(): Promise<void> {
-    this.ensureOpen('start');
-    if (this.started) throw new MuxStartedError('start()');
-    this.started = true;
-    for (const sub of this.manual.values()) if (sub.from === undefined) this.launch(sub);
+  /** The Multiplexer's start: subscriptions are fixed from now on; the group consumer and the manual subscriptions made so far begin. */
+  start(): Promise<void> {
+    return this.multiplexer.start();
   }
 
   /**
-   * As the Multiplexer's close: lets the handlers finish the message they are on, commits the
-   * group's marks, flushes the async sends and closes the producers (later sends fail with
-   * ProducerClosedError; new connections, subscriptions and deliveries with MuxClosedError).
+   * The Multiplexer's close: lets the handlers finish the message they are on (what is queued is
+   * dropped, unmarked), commits the group's marks, flushes the async sends and closes the
+   * producers (later sends fail with ProducerClosedError; new connections, subscriptions and
+   * deliveries with MuxClosedError).
    */
   close(): Promise<void> {
-    this.closing ??= (async () => {
-      this.stopping = true;
-      for (const sub of this.manual.values()) sub.stopped = true;
-      await Promise.all([...this.inflight]);
-      await this.commitOffsets();
-      try {
-        await this.asyncProducer.close();
-      } finally {
-        await this.syncProducer.close();
-      }
-    })();
-    return this.closing;
+    return this.multiplexer.close();
   }
 
   /**
-   * Resolves once every async send has its outcome (callbacks called) and every handler is
-   * done; rejects with what an async callback threw, if one did.
+   * Resolves once every delivered message the consumers can give is handled and every async send
+   * has its outcome (callbacks called); rejects with what an async callback threw, or with a
+   * handler's error that no deliver() reported and no 'error' listener took.
    */
   async flush(): Promise<void> {
-    while (this.inflight.size > 0) await Promise.all([...this.inflight]);
+    await this.settle();
     await this.asyncProducer.flush();
+    this.throwUnreported();
+  }
+
+  /** Waits until the consumers have nothing to give and the Multiplexer's workers are done (a handler may resume a paused partition). */
+  private async settle(): Promise<void> {
+    do {
+      await this.records.idle();
+      await this.multiplexer.idle();
+    } while (!this.records.isIdle());
+  }
+
+  private throwUnreported(): void {
+    const err = this.listenerCount('error') === 0 ? this.unreported.shift() : undefined;
+    if (err !== undefined) throw err;
   }
 
   // ---------------------------------------------------------------- consumption
 
   /**
-   * Hands `message` of `topic` to every connection consuming the topic (in its order with the
-   * messages delivered before), or, when a manual connection consumes the message's partition,
-   * to that one only if the offset is at or past where it started (as the Multiplexer, a
-   * partition consumed manually is not delivered through the group). Resolves once those
-   * handlers are done. The message takes the partition's next offset unless it gives one.
+   * Puts `message` in its partition of `topic`, where the Multiplexer's consumers read it: the
+   * group hands it to every connection consuming the topic, unless a manual connection consumes
+   * the partition (which gets it from its start offset on), or the Multiplexer paused the
+   * partition. Resolves once the handlers are done (with those of the other messages then being
+   * delivered). The message takes the partition's next offset unless it gives one.
    *
    * A handler that throws is reported as the Multiplexer reports it: a HandlerError on the
    * `'error'` event; without an `'error'` listener, `deliver` rejects with it (after every
    * handler ran), so a failing handler fails the test.
    */
   async deliver(topic: string, input: DeliveredMessageInput): Promise<Delivery> {
-    this.ensureOpen('deliver');
-    if (!this.started) throw new MuxUsageError('ERR_MUX_NOT_STARTED', `deliver('${topic}'): the Multiplexer is not started; call start() first (nothing consumes before it)`);
+    const mux = this.multiplexer;
+    if (mux.isStopping) throw new MuxClosedError('deliver');
+    if (!mux.isStarted()) throw new MuxUsageError('ERR_MUX_NOT_STARTED', `deliver('${topic}'): the Multiplexer is not started; call start() first (nothing consumes before it)`);
     if (typeof topic !== 'string' || topic === '') throw new MuxUsageError('ERR_MUX_TOPIC', 'deliver: a topic must be a non-empty string');
     if (input === null || typeof input !== 'object') throw new MuxUsageError('ERR_MUX_DELIVER', 'deliver: give the message as { key?, value, partition?, offset?, headers? }');
     const key = toBuffer(input.key ?? null);
@@ -413,159 +317,71 @@ export class MockMultiplexer extends EventEmitter<MultiplexerEvents> {
       headers: (input.headers ?? []).map((h) => ({ key: h.key, value: toBuffer(h.value) })),
       timestamp: ts ?? Date.now(),
     };
-    this.deliveredMessages.push(message);
-
-    const runs: Array<Promise<HandlerError | undefined>> = [];
-    const connections: string[] = [];
-    const manual = this.manual.get(tpKey(topic, partition));
-    if (manual !== undefined) {
-      if (!manual.stopped && manual.from !== undefined && message.offset >= manual.from) {
-        connections.push(manual.connection);
-        runs.push(this.enqueue(manual, message));
-      }
-    } else {
-      for (const s of this.subs.get(topic) ?? []) {
-        if (s.stopped) continue;
-        connections.push(s.connection);
-        runs.push(this.enqueue(s, message));
-      }
-    }
-    const errors = (await Promise.all(runs)).filter((e): e is HandlerError => e !== undefined);
-    if (errors.length > 0 && this.listenerCount('error') === 0) throw errors[0];
-    return { message, connections, errors };
-  }
-
-  /**
-   * Queues `m` after the subscription's previous messages; resolves with the handler's error,
-   * if any. As in the Multiplexer, an idle subscription starts its handler at once.
-   */
-  private enqueue(sub: Queue, m: ConsumerMessage): Promise<HandlerError | undefined> {
-    const done = new Promise<HandlerError | undefined>((resolve) => {
-      sub.queue.push({ message: m, done: resolve });
-      if (!sub.running) void this.drain(sub);
-    });
-    this.inflight.add(done);
-    void done.finally(() => this.inflight.delete(done));
-    return done;
-  }
-
-  private async drain(sub: Queue): Promise<void> {
-    sub.running = true;
+    const handling: Handling = { connections: new Set(), errors: [] };
+    this.handling.set(message, handling);
     try {
-      for (let next = sub.queue.shift(); next !== undefined; next = sub.queue.shift()) {
-        // stopConsuming / close drop what is queued, as the Multiplexer does
-        if (sub.stopped || this.stopping) {
-          next.done(undefined);
-          continue;
-        }
-        const m = next.message;
-        try {
-          await sub.handler(m);
-          next.done(undefined);
-        } catch (err) {
-          const e = new HandlerError(sub.connection, m.topic, m.partition, m.offset, err);
-          if (this.listenerCount('error') > 0) this.emit('error', e);
-          next.done(e);
-        }
-      }
+      this.records.append(message);
+      await this.settle();
     } finally {
-      sub.running = false;
+      this.handling.delete(message);
     }
+    const order = mux.subscriptionState().topics.filter((s) => s.topic === topic).map((s) => s.connection);
+    const rank = (c: string): number => (order.includes(c) ? order.indexOf(c) : order.length);
+    const connections = [...handling.connections].sort((a, b) => rank(a) - rank(b));
+    if (handling.errors.length > 0 && this.listenerCount('error') === 0) throw handling.errors[0];
+    this.throwUnreported();
+    return { message, connections, errors: handling.errors };
   }
 
   // ---------------------------------------------------------------- what a test reads
 
   /** The messages delivered so far, in order. */
   delivered(): ConsumerMessage[] {
-    return [...this.deliveredMessages];
+    return [...this.records.all];
   }
 
   /** The connections consuming `topic` (not stopped), in subscription order. */
   subscribers(topic: string): string[] {
-    return (this.subs.get(topic) ?? []).filter((s) => !s.stopped).map((s) => s.connection);
+    return this.multiplexer
+      .subscriptionState()
+      .topics.filter((s) => s.topic === topic && !s.stopped)
+      .map((s) => s.connection);
   }
 
   /** The partitions consumed by manual connections. */
   partitionSubscriptions(): PartitionSubscription[] {
-    return [...this.manual.values()].map(({ connection, topic, partition, offset }) => ({ connection, topic, partition, offset }));
+    return this.multiplexer.subscriptionState().partitions;
   }
 
   /**
    * The group's marks: per partition, the least offset every connection consuming the topic
-   * marked (+1, where a restart resumes). With `connection`: that connection's own marks.
+   * marked (+1, where a restart resumes), as the Multiplexer marked it in its group consumer.
+   * With `connection`: that connection's own marks.
    */
   marked(connection?: string): MarkedOffset[] {
-    if (connection === undefined) return sortMarks([...this.groupMarks.values()].map((m) => ({ ...m })));
+    if (connection === undefined) return sortMarks(this.group?.marked() ?? []);
     const out: MarkedOffset[] = [];
-    for (const list of this.subs.values()) {
-      for (const s of list) {
-        if (s.connection !== connection) continue;
-        for (const [partition, m] of s.marks) out.push({ topic: s.topic, partition, offset: m.offset, metadata: m.metadata });
-      }
+    for (const s of this.multiplexer.subscriptionState().topics) {
+      if (s.connection !== connection) continue;
+      for (const [partition, m] of s.marks) out.push({ topic: s.topic, partition, offset: m.offset, metadata: m.metadata });
     }
     return sortMarks(out);
   }
 
   /** The offsets committed by `commitOffsets()` and `close()`. */
   committed(): MarkedOffset[] {
-    return sortMarks([...this.committedOffsets.values()].map((m) => ({ ...m })));
+    return sortMarks(this.group?.committed() ?? []);
   }
 
-  /** The connections' acknowledged sends (matching `matcher`), sync and async, in send order. */
-  sent(matcher?: SendMatcher): SentMessage[] {
-    return select(this.log.acked, matcher);
-  }
-
-  /** The failed sends (matching `matcher`), each with its `error`. */
-  failed(matcher?: SendMatcher): SentMessage[] {
-    return select(this.log.failures, matcher);
-  }
-
-  /** The next send (matching `matcher`), sync or async, fails with `error` (default a MockSendError). */
-  failNextSend(error?: Error, matcher?: SendMatcher): void {
-    this.log.failNext(error, matcher);
-  }
-
-  /** Every send (matching `matcher`) fails with `error` until the returned function is called. */
-  failSends(error?: Error, matcher?: SendMatcher): () => void {
-    return this.log.failAll(error, matcher);
-  }
-
-  /** Strict mode, as sarama's mocks: see MockSyncProducer.expectSend. */
-  expectSend(matcher?: SendMatcher): SendExpectation {
-    return this.log.expect(matcher);
-  }
-
-  /** Throws when an expected send has not come or a send came unexpected. */
-  verify(): void {
-    this.log.verify();
-  }
-
-  /** Forgets the recorded sends, injected failures and expectations (offsets go on). */
-  reset(): void {
-    this.log.reset();
-  }
-
-  /** Sets the partition count of `topic` (others have the default). */
-  setPartitions(topic: string, count: number): void {
-    this.log.setPartitions(topic, count);
+  /** Sets the partition count of `topic` (others have the default); a started group owns the new count, as after a rebalance. */
+  override setPartitions(topic: string, count: number): void {
+    super.setPartitions(topic, count);
+    this.group?.rebalance();
   }
 }
 
 function sortMarks(list: MarkedOffset[]): MarkedOffset[] {
   return list.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
-}
-
-/** A start offset in one spelling: OffsetOldest and 'oldest' are one start, 7 and 7n too. */
-function startKey(offset: StartOffset): string {
-  if (offset === 'oldest' || offset === OffsetOldest) return 'oldest';
-  if (offset === 'newest' || offset === OffsetNewest) return 'newest';
-  return String(offset);
-}
-
-function describeStart(offset: StartOffset): string {
-  const key = startKey(offset);
-  return key === 'oldest' ? 'OffsetOldest' : key === 'newest' ? 'OffsetNewest' : `offset ${key}`;
 }
 
 /** The bytes of a delivered value: as given, or a protobuf value encoded as a proto connection's send would. */

@@ -5,20 +5,10 @@
  * the record with `sent()` and injects failures with `failNextSend()`, `failSends()` or, as
  * sarama's mocks, strict expectations with `expectSend()` and `verify()`.
  */
-import { EventEmitter } from 'node:events';
 import type { AsyncCallbacks, AsyncProducerEvents } from '../client/producers.js';
 import { ProducerClosedError, ProducerError } from '../producer/errors.js';
 import { type MessageBytes, ProducerMessage, type ProducerMessageInput } from '../producer/message.js';
-import {
-  MockLog,
-  type MockPartitioningOptions,
-  type SendExpectation,
-  type SendMatcher,
-  type SentMessage,
-  select,
-  toBuffer,
-  toHeaders,
-} from './sends.js';
+import { MockLog, type MockPartitioningOptions, MockSends, type SendMatcher, type SentMessage, toBuffer, toHeaders } from './sends.js';
 
 /**
  * A mock producer's settings: the topics' partition counts and the partitioner, which default
@@ -62,15 +52,16 @@ function place(log: MockLog, producer: 'sync' | 'async', connection: string | un
   return undefined;
 }
 
-/** Recording and failure injection, the same on both producers. */
-abstract class MockProducer {
+/** What both producers add to MockSends: their kind's sends, and closing. */
+abstract class MockProducer<Events extends Record<keyof Events, unknown[]>> extends MockSends<Events> {
   /** @internal */ readonly log: MockLog;
-  protected closedFlag = false;
+  private closedFlag = false;
   private readonly closedPromise: Promise<void>;
   private resolveClosed!: () => void;
   protected abstract readonly kind: 'sync' | 'async';
 
   constructor(options: MockProducerOptions, shared: MockLog | undefined) {
+    super();
     this.log = shared ?? new MockLog(options);
     this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
   }
@@ -89,51 +80,8 @@ abstract class MockProducer {
     this.resolveClosed();
   }
 
-  /** The acknowledged sends of this producer (matching `matcher`), in send order. */
-  sent(matcher?: SendMatcher): SentMessage[] {
-    return select(this.log.acked, this.own(matcher));
-  }
-
-  /** The failed sends of this producer (matching `matcher`), each with its `error`. */
-  failed(matcher?: SendMatcher): SentMessage[] {
-    return select(this.log.failures, this.own(matcher));
-  }
-
-  /** The next send (matching `matcher`) fails with `error` (default a MockSendError). */
-  failNextSend(error?: Error, matcher?: SendMatcher): void {
-    this.log.failNext(error, this.own(matcher));
-  }
-
-  /** Every send (matching `matcher`) fails with `error` until the returned function is called. */
-  failSends(error?: Error, matcher?: SendMatcher): () => void {
-    return this.log.failAll(error, this.own(matcher));
-  }
-
-  /**
-   * Strict mode, as sarama's mocks: from the first expectation on, each send must match the
-   * next expectation in order; one that does not (or comes after the last) fails with
-   * UnexpectedSendError. `verify()` throws if an expectation is unmet or a send was unexpected.
-   */
-  expectSend(matcher?: SendMatcher): SendExpectation {
-    return this.log.expect(matcher);
-  }
-
-  /** Throws when an expected send has not come or a send came unexpected. */
-  verify(): void {
-    this.log.verify();
-  }
-
-  /** Forgets the recorded sends, injected failures and expectations (offsets go on). */
-  reset(): void {
-    this.log.reset();
-  }
-
-  /** Sets the partition count of `topic` (others have the default). */
-  setPartitions(topic: string, count: number): void {
-    this.log.setPartitions(topic, count);
-  }
-
-  private own(matcher: SendMatcher | undefined): SendMatcher {
+  /** This producer's sends only: a MockMultiplexer's producers share one log. */
+  protected override scope(matcher: SendMatcher | undefined): SendMatcher {
     const kind = this.kind;
     if (matcher === undefined) return { producer: kind };
     if (typeof matcher === 'function') return (m) => m.producer === kind && matcher(m);
@@ -142,7 +90,7 @@ abstract class MockProducer {
 }
 
 /** SyncProducer without a broker: a send resolves with its partition and offset, or rejects with a ProducerError. */
-export class MockSyncProducer extends MockProducer {
+export class MockSyncProducer extends MockProducer<Record<never, never>> {
   protected readonly kind = 'sync' as const;
 
   constructor(options: MockProducerOptions = {}, /** @internal */ shared?: MockLog) {
@@ -178,7 +126,7 @@ export class MockSyncProducer extends MockProducer {
     } catch (err) {
       return Promise.reject(err);
     }
-    const error = place(this.log, 'sync', connection, msg, this.closedFlag);
+    const error = place(this.log, 'sync', connection, msg, this.isClosed());
     return error === undefined ? Promise.resolve(msg) : Promise.reject(new ProducerError(msg, error));
   }
 
@@ -193,29 +141,14 @@ export class MockSyncProducer extends MockProducer {
  * current synchronous code (a microtask later) as the per-call callbacks and the `'success'` /
  * `'error'` events, as the real producer reports them. `flush()` waits for every outcome.
  */
-export class MockAsyncProducer extends EventEmitter<AsyncProducerEvents> {
-  private readonly base: MockAsyncBase;
+export class MockAsyncProducer extends MockProducer<AsyncProducerEvents> {
+  protected readonly kind = 'async' as const;
   private readonly pending = new Set<Promise<void>>();
   /** What the callbacks and listeners threw; flush() rejects with the first. */
   private thrown: unknown[] = [];
 
   constructor(options: MockProducerOptions = {}, /** @internal */ shared?: MockLog) {
-    super();
-    this.base = new MockAsyncBase(options, shared);
-  }
-
-  /** @internal */
-  get log(): MockLog {
-    return this.base.log;
-  }
-
-  /** Resolves once the producer is closed. */
-  get closed(): Promise<void> {
-    return this.base.closed;
-  }
-
-  isClosed(): boolean {
-    return this.base.isClosed();
+    super(options, shared);
   }
 
   sendMsgByte<M = unknown>(topic: string, key: MessageBytes | null, value: MessageBytes | null, metadata?: M, callbacks?: AsyncCallbacks<M>): void | Promise<void> {
@@ -241,7 +174,7 @@ export class MockAsyncProducer extends EventEmitter<AsyncProducerEvents> {
   /** @internal A send of a Multiplexer connection. */
   sendAs<M>(connection: string | undefined, input: ProducerMessageInput<M>, callbacks: AsyncCallbacks<M> | undefined): void {
     const msg = new ProducerMessage(input);
-    const error = place(this.base.log, 'async', connection, msg, this.base.isClosed());
+    const error = place(this.log, 'async', connection, msg, this.isClosed());
     const done = Promise.resolve().then(() => this.complete(msg, error, callbacks as AsyncCallbacks | undefined));
     this.pending.add(done);
     void done.finally(() => this.pending.delete(done));
@@ -279,60 +212,7 @@ export class MockAsyncProducer extends EventEmitter<AsyncProducerEvents> {
     try {
       await this.flush();
     } finally {
-      this.base.shut();
+      this.markClosed();
     }
-  }
-
-  /** The acknowledged sends (matching `matcher`), in send order. */
-  sent(matcher?: SendMatcher): SentMessage[] {
-    return this.base.sent(matcher);
-  }
-
-  /** The failed sends (matching `matcher`), each with its `error`. */
-  failed(matcher?: SendMatcher): SentMessage[] {
-    return this.base.failed(matcher);
-  }
-
-  /** The next send (matching `matcher`) fails with `error` (default a MockSendError). */
-  failNextSend(error?: Error, matcher?: SendMatcher): void {
-    this.base.failNextSend(error, matcher);
-  }
-
-  /** Every send (matching `matcher`) fails with `error` until the returned function is called. */
-  failSends(error?: Error, matcher?: SendMatcher): () => void {
-    return this.base.failSends(error, matcher);
-  }
-
-  /** Strict mode (see MockSyncProducer.expectSend). */
-  expectSend(matcher?: SendMatcher): SendExpectation {
-    return this.base.expectSend(matcher);
-  }
-
-  /** Throws when an expected send has not come or a send came unexpected. */
-  verify(): void {
-    this.base.verify();
-  }
-
-  /** Forgets the recorded sends, injected failures and expectations (offsets go on). */
-  reset(): void {
-    this.base.reset();
-  }
-
-  /** Sets the partition count of `topic` (others have the default). */
-  setPartitions(topic: string, count: number): void {
-    this.base.setPartitions(topic, count);
-  }
-}
-
-/** The recording half of MockAsyncProducer (which must extend EventEmitter, as AsyncProducer does). */
-class MockAsyncBase extends MockProducer {
-  protected readonly kind = 'async' as const;
-
-  constructor(options: MockProducerOptions, shared: MockLog | undefined) {
-    super(options, shared);
-  }
-
-  shut(): void {
-    this.markClosed();
   }
 }

@@ -6,24 +6,21 @@
  * Partitions are chosen by the producers' own {@link Partitioner}, so a mock puts a key where
  * the real producer with the same settings would.
  */
+import { EventEmitter } from 'node:events';
 import { KafkaesqueError } from '../../protocol/errors.js';
+import type { ConsumerMessage } from '../client/consumer.js';
 import type { MessageBytes, MessageHeader } from '../producer/message.js';
-import { type NullKeyPartitioning, Partitioner, type PartitionerFunction, type PartitionerName } from '../producer/partitioner.js';
+import { Partitioner, type PartitionerOptions } from '../producer/partitioner.js';
 
-/** A send the mock acknowledged (in `sent()`) or failed (in `failed()`, with `error`). */
-export interface SentMessage {
-  topic: string;
-  /** The partition the message went to (the explicit one, else the partitioner's). */
-  partition: number;
-  /** The offset the mock assigned: 0, 1, 2... per partition; -1n for a failed send. */
-  offset: bigint;
-  key: Buffer | null;
-  value: Buffer | null;
-  headers: Array<{ key: string; value: Buffer | null }>;
+/**
+ * A send the mock acknowledged (in `sent()`) or failed (in `failed()`, with `error`): the record as
+ * a consumer would read it (`partition`: the explicit one, else the partitioner's; `offset`: the
+ * one the mock assigned, 0, 1, 2... per partition, -1n for a failed send; `timestamp`: the send's,
+ * else the time of the send), and how it was sent.
+ */
+export interface SentMessage extends ConsumerMessage {
   /** The caller's metadata, as given to the send. */
   metadata: unknown;
-  /** Milliseconds since the epoch (the send's timestamp, else the time of the send). */
-  timestamp: number;
   /** The Multiplexer connection that sent it; undefined for a producer used directly. */
   connection: string | undefined;
   /** Which producer sent it: a sync send resolves, an async send calls back. */
@@ -69,25 +66,16 @@ export interface SendExpectation {
   andSucceed(): SendExpectation;
 }
 
-/** How a mock places messages. */
-export interface MockPartitioningOptions {
+/**
+ * How a mock places messages: the partition counts, and the producers' partitioner options
+ * (`partitioner` defaults to `'hash'`, as Config.partitioner; `random` makes sticky and random
+ * choices deterministic).
+ */
+export interface MockPartitioningOptions extends Partial<PartitionerOptions> {
   /** Partition count per topic; topics not named get `defaultPartitions`. */
   partitions?: Record<string, number>;
   /** Partition count of topics not in `partitions`. Default 1. */
   defaultPartitions?: number;
-  /** The partitioner, as Config.partitioner. Default `'hash'`. */
-  partitioner?: PartitionerName | PartitionerFunction;
-  /** Key hash of the `'hash'` partitioner, as Config.hashFunction. */
-  hashFunction?: 'murmur2' | 'fnv1a';
-  /**
-   * Where the `'hash'` partitioner puts a null key: `'sticky'` (KIP-480: one random partition
-   * per topic, as the Java producer) or `'hash-empty'` (the empty key's partition, as the Go layer).
-   */
-  nullKey?: NullKeyPartitioning;
-  /** The `'manual'` partitioner's partition, as Config.partition. */
-  partition?: number;
-  /** Random numbers in [0, 1) for the sticky and `'random'` partitioners (default Math.random). */
-  random?: () => number;
 }
 
 interface Rule {
@@ -117,13 +105,7 @@ export class MockLog {
   constructor(options: MockPartitioningOptions) {
     this.defaultPartitions = checkCount('defaultPartitions', options.defaultPartitions ?? 1);
     for (const [topic, n] of Object.entries(options.partitions ?? {})) this.counts.set(topic, checkCount(`partitions.${topic}`, n));
-    this.partitioner = new Partitioner({
-      partitioner: options.partitioner ?? 'hash',
-      ...(options.hashFunction !== undefined ? { hashFunction: options.hashFunction } : {}),
-      ...(options.nullKey !== undefined ? { nullKey: options.nullKey } : {}),
-      ...(options.partition !== undefined ? { partition: options.partition } : {}),
-      ...(options.random !== undefined ? { random: options.random } : {}),
-    });
+    this.partitioner = new Partitioner({ ...options, partitioner: options.partitioner ?? 'hash' });
   }
 
   partitionCount(topic: string): number {
@@ -223,6 +205,64 @@ export class MockLog {
     this.expectations = [];
     this.unexpected = [];
     this.strict = false;
+  }
+}
+
+/**
+ * What a test reads and injects, the same on every mock (MockMultiplexer, MockSyncProducer,
+ * MockAsyncProducer), over the MockLog it keeps or shares. An EventEmitter, as the Multiplexer
+ * and the AsyncProducer are (MockSyncProducer has no events).
+ */
+export abstract class MockSends<Events extends Record<keyof Events, unknown[]>> extends EventEmitter<Events> {
+  /** @internal */ abstract readonly log: MockLog;
+
+  /** The sends this mock reads and fails: a producer's own, all of the Multiplexer's. */
+  protected scope(matcher: SendMatcher | undefined): SendMatcher | undefined {
+    return matcher;
+  }
+
+  /** The acknowledged sends (matching `matcher`), in send order. */
+  sent(matcher?: SendMatcher): SentMessage[] {
+    return select(this.log.acked, this.scope(matcher));
+  }
+
+  /** The failed sends (matching `matcher`), each with its `error`. */
+  failed(matcher?: SendMatcher): SentMessage[] {
+    return select(this.log.failures, this.scope(matcher));
+  }
+
+  /** The next send (matching `matcher`) fails with `error` (default a MockSendError). */
+  failNextSend(error?: Error, matcher?: SendMatcher): void {
+    this.log.failNext(error, this.scope(matcher));
+  }
+
+  /** Every send (matching `matcher`) fails with `error` until the returned function is called. */
+  failSends(error?: Error, matcher?: SendMatcher): () => void {
+    return this.log.failAll(error, this.scope(matcher));
+  }
+
+  /**
+   * Strict mode, as sarama's mocks: from the first expectation on, each send must match the
+   * next expectation in order; one that does not (or comes after the last) fails with
+   * UnexpectedSendError. `verify()` throws if an expectation is unmet or a send was unexpected.
+   */
+  expectSend(matcher?: SendMatcher): SendExpectation {
+    return this.log.expect(matcher);
+  }
+
+  /** Throws when an expected send has not come or a send came unexpected. */
+  verify(): void {
+    this.log.verify();
+  }
+
+  /** Forgets the recorded sends, injected failures and expectations (offsets go on). */
+  reset(): void {
+    this.log.reset();
+  }
+
+  /** Sets the partition count of `topic` (others have the default). */
+  setPartitions(topic: string, count: number): void {
+    this.log.setPartitions(topic, count);
   }
 }
 

@@ -2,7 +2,8 @@
  * The public surfaces the mocks share with the real classes. A class with private members (the
  * real producers and Multiplexer) admits no other implementation of its own type, so code that
  * should take either the real thing or a mock types its parameter with one of these (or a
- * `Pick` of them); the real classes and the mocks are both assignable to them.
+ * `Pick` of them); the real classes and the mocks are both assignable to them. (A
+ * MockMultiplexer's `multiplexer` is the real Multiplexer itself.)
  */
 import type { EventEmitter } from 'node:events';
 import type { AsyncProducer, AsyncProducerEvents, SyncProducer } from '../client/producers.js';
@@ -26,7 +27,9 @@ export type MultiplexerInternals =
   | 'consumePartition'
   | 'stopConsumingPartition'
   | 'handled'
-  | 'reportError';
+  | 'reportError'
+  | 'idle'
+  | 'subscriptionState';
 
 /** Every public member of the Multiplexer but its internals, its events included. */
 export type MultiplexerLike = Omit<Multiplexer, MultiplexerInternals | keyof EventEmitter> & EventEmitter<MultiplexerEvents>;

@@ -7,7 +7,7 @@ import { OffsetNewest, OffsetOldest } from '../../src/client/config.js';
 import type { ConsumerMessage } from '../../src/client/consumer.js';
 import { BytesConnection, BytesManualConnection } from '../../src/mux/connections.js';
 import { MuxClosedError, MuxStartedError, MuxUsageError } from '../../src/mux/errors.js';
-import { GO_LAYER_DEFAULTS, HandlerError } from '../../src/mux/multiplexer.js';
+import { GO_LAYER_DEFAULTS, HandlerError, HIGH_WATER } from '../../src/mux/multiplexer.js';
 import { ProtoConnection, ProtoManualConnection, type ProtoMessage, binarySerializer, jsonSerializer } from '../../src/mux/proto.js';
 import { ProducerClosedError, ProducerError } from '../../src/producer/errors.js';
 import { ProducerMessage } from '../../src/producer/message.js';
@@ -398,10 +398,11 @@ describe('manual connections', () => {
     await mock.deliver('t', { value: 'p1-0', partition: 1 });
     expect(m.got.map((x) => x.value!.toString())).toEqual(['p0-2', 'p0-3', 'p0-4']);
     expect(g.got.map((x) => `${x.partition}@${x.offset}`)).toEqual(['1@0']);
-    // stopped: the partition goes back to the group
+    // stopped: the group resumes the partition at its own position, as a Kafka consumer does;
+    // it had read nothing of it (paused since start), so it reads it from the start
     manual.stopConsumingPartition('t', 0, 2n);
     await mock.deliver('t', { value: 'p0-5', partition: 0 });
-    expect(g.got.map((x) => `${x.partition}@${x.offset}`)).toEqual(['1@0', '0@5']);
+    expect(g.got.map((x) => `${x.partition}@${x.offset}`)).toEqual(['1@0', '0@0', '0@1', '0@2', '0@3', '0@4', '0@5']);
   });
 
   test('OffsetOldest gets everything delivered from then on, OffsetNewest only what comes after it began', async () => {
@@ -420,6 +421,21 @@ describe('manual connections', () => {
     expect(newest.got.map((x) => `${x.value!.toString()}@${x.offset}`)).toEqual(['d@2']);
     manual.stopConsumingPartition('t', 1, OffsetNewest);
     expect(mock.partitionSubscriptions().map((s) => s.partition)).toEqual([0]);
+  });
+
+  test('a subscription from OffsetOldest reads its partition from the first message, also those delivered before it', async () => {
+    const mock = new MockMultiplexer();
+    const group = recorder();
+    mock.newBytesConnection('g').consumeTopic(group.handler, 't');
+    await mock.start();
+    await mock.deliver('t', { value: 'a' });
+    await mock.deliver('t', { value: 'b' });
+    const manual = recorder();
+    await mock.newBytesManualConnection('m').consumePartition(manual.handler, 't', 0, OffsetOldest);
+    await mock.flush();
+    await mock.deliver('t', { value: 'c' });
+    expect(manual.got.map((x) => x.value!.toString())).toEqual(['a', 'b', 'c']);
+    expect(group.got.map((x) => x.value!.toString())).toEqual(['a', 'b']); // the group no longer gets the partition
   });
 
   test('proto manual connections decode; the Multiplexer\'s partition rules and errors hold', async () => {
@@ -441,10 +457,63 @@ describe('manual connections', () => {
     expect(() => manual.stopConsumingPartition('t', 1)).toThrow(MuxUsageError);
   });
 
+  test('what the group reads once a manual subscription stops is handled by flush(), which rejects with a handler\'s error no deliver() reported', async () => {
+    const mock = new MockMultiplexer();
+    const group: string[] = [];
+    mock.newBytesConnection('g').consumeTopic((m) => {
+      if (m.value!.toString() === 'bad') throw new Error('cannot handle');
+      group.push(m.value!.toString());
+    }, 't');
+    const manual = mock.newBytesManualConnection('m');
+    await manual.consumePartition(() => {}, 't', 0, OffsetOldest);
+    await mock.start();
+    expect((await mock.deliver('t', { value: 'bad' })).connections).toEqual(['m']);
+    await mock.deliver('t', { value: 'good' });
+    manual.stopConsumingPartition('t', 0);
+    const err = await mock.flush().catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ERR_MUX_HANDLER', connection: 'g', offset: 0n });
+    expect(group).toEqual(['good']);
+    await expect(mock.flush()).resolves.toBeUndefined();
+  });
+
   test('a manual subscription to a partition the topic lacks fails at start()', async () => {
     const mock = new MockMultiplexer();
     await mock.newBytesManualConnection('m').consumePartition(() => {}, 't', 3, OffsetOldest);
     await expect(mock.start()).rejects.toMatchObject({ code: 'ERR_UNKNOWN_PARTITION' });
+  });
+});
+
+describe('the Multiplexer\'s flow control', () => {
+  test('a slow handler pauses its topic past HIGH_WATER queued messages; the rest comes once it catches up', async () => {
+    const mock = new MockMultiplexer();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const seen: bigint[] = [];
+    mock.newBytesConnection('slow').consumeTopic(async (m) => {
+      await gate;
+      seen.push(m.offset);
+    }, 't');
+    await mock.start();
+    const deliveries = Array.from({ length: HIGH_WATER + 10 }, (_, i) => mock.deliver('t', { value: `${i}` }));
+    while (!mock.isPaused('t')) await sleep(1);
+    release();
+    await Promise.all(deliveries);
+    expect(mock.isPaused('t')).toBe(false);
+    expect(seen).toEqual(Array.from({ length: HIGH_WATER + 10 }, (_, i) => BigInt(i)));
+  });
+
+  test('setPartitions after start: the group owns the new partitions, as after a rebalance', async () => {
+    const mock = new MockMultiplexer();
+    const r = recorder();
+    mock.newBytesConnection('c').consumeTopic(r.handler, 't');
+    await mock.start();
+    expect(mock.assignment()).toEqual([{ topic: 't', partition: 0 }]);
+    mock.setPartitions('t', 2);
+    expect(mock.assignment()).toEqual([
+      { topic: 't', partition: 0 },
+      { topic: 't', partition: 1 },
+    ]);
+    expect((await mock.deliver('t', { value: 'v', partition: 1 })).connections).toEqual(['c']);
   });
 });
 
@@ -491,16 +560,21 @@ describe('offsets', () => {
 });
 
 describe('close', () => {
-  test('waits for the handlers, flushes async sends, then refuses: MuxClosedError, ProducerClosedError', async () => {
+  test('waits for the handler it is in, flushes async sends, then refuses: MuxClosedError, ProducerClosedError', async () => {
     const mock = new MockMultiplexer();
     const conn = mock.newBytesConnection('c');
     let handled = false;
+    let began!: () => void;
+    const handling = new Promise<void>((resolve) => (began = resolve));
     conn.consumeTopic(async () => {
+      began();
       await sleep(10);
       handled = true;
     }, 't');
     await mock.start();
     const delivery = mock.deliver('t', { value: 'v' });
+    // as the Multiplexer's close: the message a handler is on is finished, one not yet handed to a handler is not
+    await handling;
     const onSuccess = jest.fn();
     conn.sendAsyncString('t', null, 'v', undefined, onSuccess);
     await mock.close();
