@@ -12,7 +12,7 @@
  *   -> {"id":7,"op":"random","message":"MetadataResponse","version":12,"seed":42}
  *   <- {"id":7,"result":{"hex":"...","json":{...},"stats":{...}}}
  *   <- {"id":7,"error":"java.nio.BufferUnderflowException: null"}      (on failure)
- * Ops: versions, list, random, decode, encode, errors, schema (debug), ping, and for record
+ * Ops: versions, list, random, decode, encode, convert, default, errors, apis, schema (debug), ping, and for record
  * batches records.build / records.read (see recordsBuild / recordsRead below).
  *
  * ## JSON representation (as emitted by the oracle)
@@ -97,6 +97,28 @@ export interface RandomOptions {
    * bytes must be reproducible from the JSON alone (JSON never carries unknown tags).
    */
   unknownTags?: boolean;
+}
+
+/** One `ApiKeys` entry as the Java client sees it (oracle op `apis`). */
+export interface ApiInfo {
+  apiKey: number;
+  /** `ApiKeys.X.name`, e.g. `Metadata`. */
+  name: string;
+  /** `ApiKeys.X.oldestVersion()`. */
+  oldestVersion: number;
+  /** `ApiKeys.X.latestVersion(false)`: the highest version a broker advertises by default. */
+  latestStableVersion: number;
+  /** `ApiKeys.X.latestVersion(true)`: includes a version flagged latestVersionUnstable. */
+  latestVersion: number;
+  latestVersionUnstable: boolean;
+  /** LOWEST/HIGHEST_SUPPORTED_VERSION of the generated `<Name>RequestData` / `<Name>ResponseData`. */
+  requestDataLowest: number;
+  requestDataHighest: number;
+  responseDataLowest: number;
+  responseDataHighest: number;
+  /** Header version of each version oldestVersion..latestVersion (index 0 = oldestVersion). */
+  requestHeaderVersions: number[];
+  responseHeaderVersions: number[];
 }
 
 export interface ErrorInfo {
@@ -613,10 +635,35 @@ export class JavaOracle {
     return { json: r.json, bytes: Buffer.from(r.hex, 'hex') };
   }
 
-  /** Serialize a JSON form (JsonConverter.read + write). */
-  async encode(message: string, version: number, json: JsonValue): Promise<Buffer> {
-    const r = await this.request<{ hex: string }>('encode', { message, version, json });
+  /**
+   * Serialize a JSON form (JsonConverter.read + write). With `readVersion`, the JSON is read as
+   * that version and written as `version` (JsonConverter refuses a struct that the version
+   * lacks even at its default; the write then refuses what `version` cannot carry).
+   */
+  async encode(message: string, version: number, json: JsonValue, readVersion?: number): Promise<Buffer> {
+    const r = await this.request<{ hex: string }>('encode', { message, version, json, ...(readVersion !== undefined ? { readVersion } : {}) });
     return Buffer.from(r.hex, 'hex');
+  }
+
+  /**
+   * Kafka reads `bytes` as version `from` and writes the message at version `to`; throws
+   * OracleError where Kafka refuses (a non-default field `to` lacks, tagged fields below the
+   * first flexible version, a null in a field not nullable in `to`, ...).
+   */
+  async convert(message: string, from: number, to: number, bytes: Buffer): Promise<Buffer> {
+    const r = await this.request<{ hex: string }>('convert', { message, from, to, hex: Buffer.from(bytes).toString('hex') });
+    return Buffer.from(r.hex, 'hex');
+  }
+
+  /** A new `<message>Data` with every field at Kafka's default, serialized at `version`. */
+  async defaults(message: string, version: number): Promise<{ json: JsonValue; bytes: Buffer }> {
+    const r = await this.request<{ hex: string; json: JsonValue }>('default', { message, version });
+    return { json: r.json, bytes: Buffer.from(r.hex, 'hex') };
+  }
+
+  /** Every org.apache.kafka.common.protocol.ApiKeys entry: id, name, version ranges, header versions. */
+  apis(): Promise<ApiInfo[]> {
+    return this.request('apis', {});
   }
 
   /** Every org.apache.kafka.common.protocol.Errors value. */

@@ -16,11 +16,14 @@
  *   {"op":"random","message":M,"version":V,"seed":S[,"records":"empty"|"batches"][,"unknownTags":false]}
  *                                                                 -> {"hex":..,"json":..,"stats":{..}}
  *   {"op":"decode","message":M,"version":V,"hex":H}               -> {"json":..,"hex":<re-serialized>}
- *   {"op":"encode","message":M,"version":V,"json":J}              -> {"hex":..}
+ *   {"op":"encode","message":M,"version":V,"json":J[,"readVersion":R]} -> {"hex":..} (JSON read as R, default V)
+ *   {"op":"convert","message":M,"from":V1,"to":V2,"hex":H}       -> {"hex":..} (read at V1, written at V2)
+ *   {"op":"default","message":M,"version":V}                      -> {"json":..,"hex":..} (a new M with every field at its default)
  *   {"op":"errors"}                                               -> [{"code":..,"name":..,...},...]
  *   {"op":"partition.keys","keys":[base64],"partitionCounts":[n]}  -> [[partition per count] per key]
  *   {"op":"schema","message":M,"version":V}                       -> "<Kafka Schema as text>" (debugging)
  *   {"op":"ping"}                                                 -> "pong"
+ *   {"op":"apis"}                                                 -> [{"apiKey":..,"name":..,"oldestVersion":..,..},...] (ApiKeys)
  *   {"op":"records.build","batches":[<batch spec>,...]}           -> {"base64":..,"sizes":[<batch bytes>,...]}
  *   {"op":"records.read","base64":B[,"ensureValid":false]}        -> {"sizeInBytes":..,"validBytes":..,"batches":[..]}
  * decode also fails (TrailingBytesException) if bytes are left over after the message.
@@ -222,8 +225,36 @@ public final class Oracle {
                 short v = mi.checkVersion(req);
                 JsonNode json = req.get("json");
                 if (json == null) throw new IllegalArgumentException("missing 'json'");
-                Message m = mi.fromJson(json, v);
+                // optional "readVersion": the JSON is read as that version and written as "version"
+                // (Kafka's JsonConverter refuses a struct the version lacks, even at its default)
+                short rv = req.hasNonNull("readVersion")
+                    ? mi.checkVersion(NF.objectNode().put("version", req.get("readVersion").asInt())) : v;
+                Message m = mi.fromJson(json, rv);
                 ObjectNode r = NF.objectNode();
+                r.put("hex", hex(serialize(m, v)));
+                return r;
+            }
+            case "convert": {
+                // Read bytes of version "from", write the message at version "to" (fails where
+                // Kafka refuses: a non-default field "to" lacks, tagged fields below flexible, ...)
+                MsgInfo mi = MsgInfo.of(text(req, "message"));
+                ObjectNode fv = NF.objectNode().put("version", req.path("from").asInt(-1));
+                ObjectNode tv = NF.objectNode().put("version", req.path("to").asInt(-1));
+                short from = mi.checkVersion(fv);
+                short to = mi.checkVersion(tv);
+                ByteBuffer bb = ByteBuffer.wrap(unhex(text(req, "hex")));
+                Message m = mi.read(new ByteBufferAccessor(bb), from);
+                ObjectNode r = NF.objectNode();
+                r.put("hex", hex(serialize(m, to)));
+                return r;
+            }
+            case "default": {
+                // A new <Message>Data (every field at its default) serialized at the version
+                MsgInfo mi = MsgInfo.of(text(req, "message"));
+                short v = mi.checkVersion(req);
+                Message m = (Message) mi.data.getConstructor().newInstance();
+                ObjectNode r = NF.objectNode();
+                r.set("json", mi.toJson(m, v));
                 r.put("hex", hex(serialize(m, v)));
                 return r;
             }
@@ -257,6 +288,8 @@ public final class Oracle {
                 }
                 return out;
             }
+            case "apis":
+                return apis();
             case "assign":
                 // Kafka's client-side partition assignors, called as ConsumerCoordinator does (see AssignOp)
                 return AssignOp.run(req);
@@ -1436,6 +1469,42 @@ public final class Oracle {
             o.set("records", recs);
             return o;
         }
+    }
+
+    // ------------------------------------------------------------------ apis
+
+    /**
+     * Every ApiKeys entry as the Java client sees it: its id and name, the version range
+     * (oldestVersion, latestVersion(false) = highest stable, latestVersion(true) = highest
+     * including a latestVersionUnstable one), the *RequestData/*ResponseData classes' own
+     * LOWEST/HIGHEST_SUPPORTED_VERSION, and the request/response header version of each version.
+     */
+    static JsonNode apis() {
+        ArrayNode a = NF.arrayNode();
+        for (org.apache.kafka.common.protocol.ApiKeys k : org.apache.kafka.common.protocol.ApiKeys.values()) {
+            if (!k.hasValidVersion()) continue; // removed APIs (LeaderAndIsr, ...) have no version left
+            ObjectNode o = NF.objectNode();
+            o.put("apiKey", k.id);
+            o.put("name", k.name);
+            o.put("oldestVersion", k.oldestVersion());
+            o.put("latestStableVersion", k.latestVersion(false));
+            o.put("latestVersion", k.latestVersion(true));
+            o.put("latestVersionUnstable", k.messageType.latestVersionUnstable());
+            Message req = k.messageType.newRequest();
+            Message res = k.messageType.newResponse();
+            o.put("requestDataLowest", req.lowestSupportedVersion());
+            o.put("requestDataHighest", req.highestSupportedVersion());
+            o.put("responseDataLowest", res.lowestSupportedVersion());
+            o.put("responseDataHighest", res.highestSupportedVersion());
+            ArrayNode rq = o.putArray("requestHeaderVersions");
+            ArrayNode rs = o.putArray("responseHeaderVersions");
+            for (short v = k.oldestVersion(); v <= k.latestVersion(true); v++) {
+                rq.add(k.requestHeaderVersion(v));
+                rs.add(k.responseHeaderVersion(v));
+            }
+            a.add(o);
+        }
+        return a;
     }
 
     // ------------------------------------------------------------------ errors
