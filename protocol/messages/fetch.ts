@@ -210,6 +210,7 @@ function encodeRequest(w: Writer, m: FetchRequest, v: number): void {
     }
     w.taggedFields(tagged, m.unknownTaggedFields);
   }
+  if (v < 15 && !isDefaultReplicaState(m.replicaState)) fieldNotInVersion(REQ, 'ReplicaState', v);
 }
 
 function decodeRequest(r: Reader, v: number): FetchRequest {
@@ -315,6 +316,10 @@ function encodeResponse(w: Writer, m: FetchResponse, v: number): void {
           }]);
         }
         w.taggedFields(tagged, p.unknownTaggedFields);
+      } else {
+        if (!isDefaultEpochEndOffset(p.divergingEpoch)) fieldNotInVersion(RES, 'DivergingEpoch', v);
+        if (!isDefaultLeaderIdAndEpoch(p.currentLeader)) fieldNotInVersion(RES, 'CurrentLeader', v);
+        if (!isDefaultSnapshotId(p.snapshotId)) fieldNotInVersion(RES, 'SnapshotId', v);
       }
     });
     if (flexible) w.taggedFields(null, t.unknownTaggedFields);
@@ -324,6 +329,7 @@ function encodeResponse(w: Writer, m: FetchResponse, v: number): void {
     if (v >= 16 && m.nodeEndpoints.length > 0) tagged.push([0, (w) => writeNodeEndpoints(w, m.nodeEndpoints)]); // NodeEndpoints, 16+, tag 0
     w.taggedFields(tagged, m.unknownTaggedFields);
   }
+  if (v < 16 && m.nodeEndpoints.length > 0) fieldNotInVersion(RES, 'NodeEndpoints', v);
 }
 
 function decodeResponse(r: Reader, v: number): FetchResponse {

@@ -156,9 +156,9 @@ function encodeResponse(w: Writer, m: ProduceResponse, v: number): void {
   if (flexible) {
     const tagged: TaggedWriters = [];
     if (v >= 10 && m.nodeEndpoints.length > 0) tagged.push([0, (w) => writeNodeEndpoints(w, m.nodeEndpoints)]); // NodeEndpoints, 10+, tag 0
-    else if (v < 10 && m.nodeEndpoints.length > 0) fieldNotInVersion('ProduceResponse', 'NodeEndpoints', v);
     w.taggedFields(tagged, m.unknownTaggedFields);
   }
+  if (v < 10 && m.nodeEndpoints.length > 0) fieldNotInVersion('ProduceResponse', 'NodeEndpoints', v);
 }
 
 function decodeResponse(r: Reader, v: number): ProduceResponse {
