@@ -6,7 +6,7 @@
 import type { ConsumerMessage, StartOffset } from '../client/consumer.js';
 import type { ProducerError } from '../producer/errors.js';
 import type { MessageBytes, ProducerMessage } from '../producer/message.js';
-import type { MessageHandler, Multiplexer } from './multiplexer.js';
+import type { ConnectionProducers, MessageHandler, Multiplexer } from './multiplexer.js';
 import { MuxUsageError } from './errors.js';
 
 /** Where a synchronous send landed. */
@@ -36,14 +36,19 @@ const result = (m: ProducerMessage): SendResult => ({ partition: m.partition, of
 
 /** Sends: shared by every kind of bytes connection. */
 export class SendingConnection {
+  /** @internal the Multiplexer's producers, as this connection sends through them */
+  private readonly producers: ConnectionProducers;
+
   /** @internal */
   constructor(
     /** @internal */ readonly mux: Multiplexer,
     readonly name: string,
-  ) {}
+  ) {
+    this.producers = mux.producersOf(name);
+  }
 
   async sendSyncMessage(topic: string, key: Key, value: MessageBytes | null): Promise<SendResult> {
-    return result(await this.mux.syncProducer.sendMsgByte(topic, key, value));
+    return result(await this.producers.syncProducer.sendMsgByte(topic, key, value));
   }
 
   sendSyncByte(topic: string, key: Key, value: Buffer | Uint8Array): Promise<SendResult> {
@@ -55,7 +60,7 @@ export class SendingConnection {
   }
 
   async sendSyncMessageToPartition(topic: string, partition: number, key: Key, value: MessageBytes | null): Promise<SendResult> {
-    return result(await this.mux.syncProducer.sendMsgToPartition(topic, partition, key, value));
+    return result(await this.producers.syncProducer.sendMsgToPartition(topic, partition, key, value));
   }
 
   sendSyncByteToPartition(topic: string, partition: number, key: Key, value: Buffer | Uint8Array): Promise<SendResult> {
@@ -78,7 +83,7 @@ export class SendingConnection {
     onSuccess?: SuccessCallback<M>,
     onError?: ErrorCallback,
   ): void | Promise<void> {
-    return this.mux.asyncProducer.sendMsgByte(topic, key, value, metadata, callbacks(onSuccess, onError));
+    return this.producers.asyncProducer.sendMsgByte(topic, key, value, metadata, callbacks(onSuccess, onError));
   }
 
   sendAsyncByte<M = unknown>(topic: string, key: Key, value: Buffer | Uint8Array, metadata?: M, onSuccess?: SuccessCallback<M>, onError?: ErrorCallback): void | Promise<void> {
@@ -98,7 +103,7 @@ export class SendingConnection {
     onSuccess?: SuccessCallback<M>,
     onError?: ErrorCallback,
   ): void | Promise<void> {
-    return this.mux.asyncProducer.sendMsgToPartition(topic, partition, key, value, metadata, callbacks(onSuccess, onError));
+    return this.producers.asyncProducer.sendMsgToPartition(topic, partition, key, value, metadata, callbacks(onSuccess, onError));
   }
 
   sendAsyncByteToPartition<M = unknown>(topic: string, partition: number, key: Key, value: Buffer | Uint8Array, metadata?: M, onSuccess?: SuccessCallback<M>, onError?: ErrorCallback): void | Promise<void> {

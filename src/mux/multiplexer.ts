@@ -100,10 +100,18 @@ export interface MultiplexerParts {
   /** The consumer of manual connections, made on first use with no group in `config`. */
   createManualConsumer(config: Config): Promise<MuxManualConsumer>;
   /**
-   * What connection `name` sees as its Multiplexer (default: the Multiplexer itself). The test
-   * double gives each connection a view whose producers record the connection's name.
+   * The producers connection `name` sends through (default: the two above). The test double
+   * gives each connection producers that record its name with every send.
    */
-  connectionView?(mux: Multiplexer, name: string): Multiplexer;
+  producersFor?(connection: string): ConnectionProducers;
+  /** Called after each handler call with the message and, when the handler threw, the error the Multiplexer reports. */
+  onHandled?(connection: string, message: ConsumerMessage, failure: HandlerError | undefined): void;
+}
+
+/** @internal The producers a connection sends through. */
+export interface ConnectionProducers {
+  syncProducer: MultiplexerParts['syncProducer'];
+  asyncProducer: MultiplexerParts['asyncProducer'];
 }
 
 export interface MultiplexerEvents {
@@ -203,11 +211,7 @@ class Subscription {
           this.queue = this.queue.slice(this.head);
           this.head = 0;
         }
-        try {
-          await this.handler(m);
-        } catch (err) {
-          this.mux.reportError(new HandlerError(this.connection, m.topic, m.partition, m.offset, err));
-        }
+        await this.mux.runHandler(this.connection, this.handler, m);
         this.mux.handled(this.topic);
       }
     } finally {
@@ -361,7 +365,7 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> {
 
   newBytesConnection(name: string): BytesConnection {
     this.claimName(name);
-    return new BytesConnection(this.parts.connectionView?.(this, name) ?? this, name);
+    return new BytesConnection(this, name);
   }
 
   /** The same as {@link newBytesConnection} (the Go plugin's `NewConnection`). */
@@ -371,7 +375,7 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> {
 
   newBytesManualConnection(name: string): BytesManualConnection {
     this.claimName(name);
-    return new BytesManualConnection(this.parts.connectionView?.(this, name) ?? this, name);
+    return new BytesManualConnection(this, name);
   }
 
   /** A proto connection; `serializer` defaults to the Multiplexer's (protojson with proto names, as the Go plugin's). */
@@ -512,11 +516,7 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> {
       try {
         for await (const m of pc.messages()) {
           if (sub.stopped || this.stopping) break;
-          try {
-            await sub.handler(m);
-          } catch (err) {
-            this.reportError(new HandlerError(sub.connection, m.topic, m.partition, m.offset, err));
-          }
+          await this.runHandler(sub.connection, sub.handler, m);
         }
       } catch (err) {
         if (!sub.stopped && !this.stopping) this.reportError(err as Error);
@@ -625,6 +625,23 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> {
       topics: [...this.subs.values()].flat().map(({ connection, topic, stopped, marks }) => ({ connection, topic, stopped, marks })),
       partitions: [...this.manual.values()].map(({ connection, topic, partition, offset }) => ({ connection, topic, partition, offset })),
     };
+  }
+
+  /** @internal Runs `handler` on `m` for `connection`; a failure is reported, never thrown. */
+  async runHandler(connection: string, handler: MessageHandler, m: ConsumerMessage): Promise<void> {
+    let failure: HandlerError | undefined;
+    try {
+      await handler(m);
+    } catch (err) {
+      failure = new HandlerError(connection, m.topic, m.partition, m.offset, err);
+    }
+    this.parts.onHandled?.(connection, m, failure);
+    if (failure !== undefined) this.reportError(failure);
+  }
+
+  /** @internal The producers `connection` sends through. */
+  producersOf(connection: string): ConnectionProducers {
+    return this.parts.producersFor?.(connection) ?? { syncProducer: this.syncProducer, asyncProducer: this.asyncProducer };
   }
 
   /** @internal */

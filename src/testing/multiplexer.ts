@@ -18,7 +18,7 @@ import type { NullKeyPartitioning } from '../producer/partitioner.js';
 import type { MessageBytes, MessageHeader } from '../producer/message.js';
 import type { BytesConnection, BytesManualConnection } from '../mux/connections.js';
 import { MuxClosedError, MuxUsageError } from '../mux/errors.js';
-import { HandlerError, type MessageHandler, Multiplexer, type MultiplexerEvents, type MultiplexerParts, type PartitionSubscriptionState } from '../mux/multiplexer.js';
+import { type ConnectionProducers, HandlerError, Multiplexer, type MultiplexerEvents, type MultiplexerParts, type PartitionSubscriptionState } from '../mux/multiplexer.js';
 import type { ProtoConnection, ProtoManualConnection, ProtoSerializer, ProtoValue } from '../mux/proto.js';
 import { DeliveredLog, type MarkedOffset, MockGroupConsumer, MockManualConsumer } from './consumers.js';
 import { MockAsyncProducer, MockSyncProducer } from './producers.js';
@@ -95,8 +95,8 @@ export class MockMultiplexer extends MockSends<MultiplexerEvents> {
   private readonly records = new DeliveredLog();
   private group: MockGroupConsumer | undefined;
   private readonly handling = new Map<ConsumerMessage, Handling>();
-  /** What handlers threw, until the Multiplexer reports it as a HandlerError. */
-  private readonly thrown: Array<{ connection: string; cause: unknown; message: ConsumerMessage }> = [];
+  /** Handler failures that belong to a delivery a test awaits (reported through it, not as unreported). */
+  private readonly attributed = new WeakSet<HandlerError>();
   /** Errors of no delivery a test awaits, with no 'error' listener: the next deliver() or flush() rejects with them. */
   private readonly unreported: Error[] = [];
 
@@ -125,7 +125,8 @@ export class MockMultiplexer extends MockSends<MultiplexerEvents> {
         asyncProducer: new MockAsyncProducer({}, shared),
         createGroupConsumer: async (c) => (this.group = new MockGroupConsumer(this.records, shared, c.topics, c.initialOffset)),
         createManualConsumer: async () => new MockManualConsumer(this.records, shared),
-        connectionView: (mux, name) => this.connectionView(mux, name),
+        producersFor: (connection) => this.producersFor(connection),
+        onHandled: (connection, message, failure) => this.handled(connection, message, failure),
       };
     });
     this.log = log!;
@@ -137,14 +138,11 @@ export class MockMultiplexer extends MockSends<MultiplexerEvents> {
     this.multiplexer.on('error', (err) => this.reported(err));
   }
 
-  /**
-   * Connection `name`'s view of the Multiplexer: the Multiplexer itself, but for producers that
-   * record the connection's name with each send, and handlers watched for deliver()'s report.
-   */
-  private connectionView(mux: Multiplexer, name: string): Multiplexer {
-    const sync = this.syncProducer;
-    const async = this.asyncProducer;
-    const own: Partial<Multiplexer> = {
+  /** Producers for connection `name`: the mock producers, recording the connection's name with each send. */
+  private producersFor(name: string): ConnectionProducers {
+    const sync = this.syncProducer ?? (this.multiplexer.syncProducer as MockSyncProducer);
+    const async = this.asyncProducer ?? (this.multiplexer.asyncProducer as MockAsyncProducer);
+    return {
       syncProducer: {
         sendMsgByte: (topic, key, value, metadata) => sync.sendAs(name, { topic, key, value, metadata }),
         sendMsgToPartition: (topic, partition, key, value, metadata) => sync.sendAs(name, { topic, partition, key, value, metadata }),
@@ -157,37 +155,26 @@ export class MockMultiplexer extends MockSends<MultiplexerEvents> {
         flush: () => async.flush(),
         close: () => async.close(),
       },
-      subscribe: (connection, topic, handler) => mux.subscribe(connection, topic, this.watched(connection, handler)),
-      consumePartition: (connection, topic, partition, offset, handler) => mux.consumePartition(connection, topic, partition, offset, this.watched(connection, handler)),
-    };
-    return new Proxy(mux, { get: (target, prop) => (Object.hasOwn(own, prop) ? own[prop as keyof Multiplexer] : Reflect.get(target, prop)) });
-  }
-
-  /** `handler`, noting for deliver() that it ran and what it threw. */
-  private watched(connection: string, handler: MessageHandler): MessageHandler {
-    if (typeof handler !== 'function') return handler; // the Multiplexer refuses it
-    return async (m) => {
-      this.handling.get(m)?.connections.add(connection);
-      try {
-        await handler(m);
-      } catch (err) {
-        this.thrown.push({ connection, cause: err, message: m });
-        throw err;
-      }
     };
   }
 
-  /** An error the Multiplexer reports: a handler's goes to its delivery; each goes to 'error' listeners. */
-  private reported(err: Error): void {
-    let handling: Handling | undefined;
-    if (err instanceof HandlerError) {
-      const i = this.thrown.findIndex((t) => t.connection === err.connection && t.cause === err.cause);
-      if (i >= 0) handling = this.handling.get(this.thrown.splice(i, 1)[0]!.message);
-      handling?.errors.push(err);
+  /** A handler of `connection` finished `message` (its failure, if any, is about to be reported): noted for deliver(). */
+  private handled(connection: string, message: ConsumerMessage, failure: HandlerError | undefined): void {
+    const handling = this.handling.get(message);
+    handling?.connections.add(connection);
+    if (failure !== undefined && handling !== undefined) {
+      handling.errors.push(failure);
+      this.attributed.add(failure);
     }
-    if (this.listenerCount('error') > 0) this.emit('error', err);
-    else if (handling === undefined) this.unreported.push(err);
   }
+
+  /** An error the Multiplexer reports: a handler's belongs to its delivery (see handled); each goes to 'error' listeners. */
+  private reported(err: Error): void {
+    const attributed = err instanceof HandlerError && this.attributed.delete(err);
+    if (this.listenerCount('error') > 0) this.emit('error', err);
+    else if (!attributed) this.unreported.push(err);
+  }
+
 
   isStarted(): boolean {
     return this.multiplexer.isStarted();

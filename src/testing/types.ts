@@ -29,7 +29,9 @@ export type MultiplexerInternals =
   | 'handled'
   | 'reportError'
   | 'idle'
-  | 'subscriptionState';
+  | 'subscriptionState'
+  | 'runHandler'
+  | 'producersOf';
 
 /** Every public member of the Multiplexer but its internals, its events included. */
 export type MultiplexerLike = Omit<Multiplexer, MultiplexerInternals | keyof EventEmitter> & EventEmitter<MultiplexerEvents>;
