@@ -1,8 +1,10 @@
-// Shared by the client adapters (each adapter runs as its own child process of bench/run.mjs).
-// An adapter reads one JSON argument (the case), does the work, and prints ONE JSON line on
-// stdout: { records, seconds, ... }. CPU seconds and peak RSS are measured from outside by
-// run.mjs (GNU time around the adapter process) unless the adapter reports them itself
-// (java/kcat adapters measure the JVM / kcat process they start, not their Node wrapper).
+// Shared by the client drivers (each driver runs as its own child process of bench/run.mjs).
+// A driver reads one JSON argument (the case), does the work, and prints ONE JSON line last on
+// stdout: its report ({ records, seconds, ... }). The Java and kcat drivers first pass through
+// what the tool they start prints. run.mjs keeps all of it (bench/results/raw/) and decides with
+// _parsers.cjs whether the run counts. CPU seconds and peak RSS are measured from outside by
+// run.mjs (GNU time around the driver process) unless the driver reports them itself (the java
+// and kcat drivers measure the JVM / kcat process they start, not their Node wrapper).
 import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -122,9 +124,10 @@ export function batcher({ send, maxBytes, lingerMs, maxInFlight }) {
 
 /**
  * Run an external program under GNU time; resolves { code, stdout, stderr, cpuSeconds, rssMb,
- * wallSeconds }. onStdout(chunk) gets stdout as it arrives (stdout is then not kept).
+ * wallSeconds }. onStdout(chunk) gets stdout as it arrives (stdout is then not kept); with
+ * passThrough, the program's stdout and stderr are also copied to this process's as they arrive.
  */
-export function runTimed(cmd, args, { onStdout, env } = {}) {
+export function runTimed(cmd, args, { onStdout, env, passThrough = false } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'kbench-'));
   const out = path.join(dir, 'time');
   return new Promise((resolve, reject) => {
@@ -135,8 +138,15 @@ export function runTimed(cmd, args, { onStdout, env } = {}) {
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (onStdout ? onStdout(d) : (stdout += d)));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.on('data', (d) => {
+      if (onStdout) onStdout(d);
+      else stdout += d;
+      if (passThrough && !onStdout) process.stdout.write(d);
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (passThrough) process.stderr.write(d);
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -169,6 +179,35 @@ export async function createTopic(k, broker, name, partitions) {
       validateOnly: false,
     });
     if (res.topics[0].errorCode !== 0) throw new Error(`CreateTopics ${name}: error ${res.topics[0].errorCode}`);
+  } finally {
+    conn.close();
+  }
+}
+
+/**
+ * The number of records on `topic` (partitions 0..partitions-1): the sum of log-end minus
+ * log-start offsets (ListOffsets, read_uncommitted), with kafkaesque (`k`) on `broker`. On a
+ * fresh topic written by an idempotent producer, the records that producer wrote.
+ */
+export async function topicRecordCount(k, broker, topic, partitions) {
+  const i = broker.lastIndexOf(':');
+  const conn = await k.BrokerConnection.connect({ host: broker.slice(0, i), port: Number(broker.slice(i + 1)) });
+  try {
+    const at = async (timestamp) => {
+      const res = await conn.send(k.protocol.ListOffsets, {
+        replicaId: -1,
+        isolationLevel: 0,
+        topics: [{ name: topic, partitions: Array.from({ length: partitions }, (_, p) => ({ partitionIndex: p, currentLeaderEpoch: -1, timestamp })) }],
+        timeoutMs: 30000,
+      });
+      let sum = 0n;
+      for (const p of res.topics[0].partitions) {
+        if (p.errorCode !== 0) throw new Error(`ListOffsets ${topic}[${p.partitionIndex}]: error ${p.errorCode}`);
+        sum += p.offset;
+      }
+      return sum;
+    };
+    return Number((await at(-1n)) - (await at(-2n)));
   } finally {
     conn.close();
   }

@@ -1,24 +1,34 @@
 // Apache Kafka's own Java client, driven by the perf tools shipped with Kafka 4.2.1
-// (org.apache.kafka.tools.ProducerPerformance / ConsumerPerformance). CPU seconds and peak RSS
-// are those of the JVM (GNU time around `java`), including JVM start-up and JIT warm-up.
+// (org.apache.kafka.tools.ProducerPerformance / ConsumerPerformance). This driver only starts
+// the tool: it passes the tool's stdout and stderr through unchanged and ends with one JSON line
+// { tool, exitCode, cpuSeconds, rssMb, wallSeconds }. run.mjs reads the tool's FINAL summary
+// from that output with _parsers.cjs (not a 5-second progress line). CPU seconds and peak RSS
+// are those of the JVM (GNU time around `java`), JVM start-up and JIT included.
+//
+// No warm-up, as for every client: ProducerPerformance's clock starts after the KafkaProducer
+// constructor (which opens no connection) and stops after close(), when every record is
+// acknowledged; ConsumerPerformance's starts after the KafkaConsumer constructor and stops at
+// the N-th record. Both clocks include metadata, connections, the producer id and the group join.
+import { writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { caseArg, done, runTimed } from './_common.mjs';
 
 const c = caseArg();
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cp = path.join(root, '.kafka', `kafka-${c.kafkaVersion ?? '4.2.1'}`, 'libs', '*');
-const jvm = ['-Xmx512m', '-XX:+UseG1GC', `-Dlog4j2.configurationFile=${path.join(root, 'scripts/broker/tools-log4j2.properties')}`, '-cp', cp];
+const jvm = ['-Xmx512m', '-XX:+UseG1GC', `-Dlog4j2.configurationFile=${c.javaLog4j}`, '-cp', c.javaClasspath];
 
+let tool;
+let args;
+let configFile = null;
 if (c.workload === 'produce') {
-  const r = await runTimed('java', [
-    ...jvm,
+  tool = 'ProducerPerformance';
+  args = [
     'org.apache.kafka.tools.ProducerPerformance',
     '--topic', c.topic,
     '--num-records', String(c.records),
     '--payload-file', c.dataFile,
     '--throughput', '-1',
-    '--producer-props',
+    '--command-property',
     `bootstrap.servers=${c.broker}`,
     'acks=all',
     'enable.idempotence=true',
@@ -26,27 +36,36 @@ if (c.workload === 'produce') {
     `batch.size=${c.batchBytes}`,
     `compression.type=${c.compression}`,
     `max.in.flight.requests.per.connection=${c.maxInFlight}`,
-  ]);
-  // "200000 records sent, 51234.5 records/sec (50.03 MB/sec), ..."
-  const m = /(\d+) records sent, ([\d.]+) records\/sec/.exec(r.stdout);
-  if (r.code !== 0 || !m) throw new Error(`ProducerPerformance failed (${r.code}): ${r.stdout.slice(-500)} ${r.stderr.slice(-1500)}`);
-  done({ records: Number(m[1]), seconds: Number(m[1]) / Number(m[2]), cpuSeconds: r.cpuSeconds, rssMb: r.rssMb, idempotent: true });
-} else if (c.workload === 'consume') {
-  const r = await runTimed('java', [
-    ...jvm,
+  ];
+} else if (c.workload === 'consume' || c.workload === 'consume-nocommit') {
+  tool = 'ConsumerPerformance';
+  // The group settings every client gets (see run.mjs GROUP); commits: the Java consumer's
+  // default (enable.auto.commit=true, every 5 s, and on close) or none.
+  configFile = path.join(tmpdir(), `kbench-java-consumer-${process.pid}.properties`);
+  writeFileSync(
+    configFile,
+    [
+      `heartbeat.interval.ms=${c.heartbeatMs}`,
+      `session.timeout.ms=${c.sessionMs}`,
+      `fetch.max.wait.ms=${c.fetchMaxWaitMs}`,
+      ...(c.commits === 'off' ? ['enable.auto.commit=false'] : []),
+      '',
+    ].join('\n'),
+  );
+  args = [
     'org.apache.kafka.tools.ConsumerPerformance',
     '--bootstrap-server', c.broker,
     '--topic', c.topic,
-    '--messages', String(c.records),
+    '--num-records', String(c.records),
     '--group', c.group,
+    '--command-config', configFile,
     '--timeout', '120000',
-  ]);
-  // header: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, ...
-  const line = r.stdout.trim().split('\n').filter((l) => /^\d{4}-/.test(l)).pop();
-  if (r.code !== 0 || !line) throw new Error(`ConsumerPerformance failed (${r.code}): ${r.stdout.slice(-500)} ${r.stderr.slice(-1500)}`);
-  const f = line.split(',').map((s) => s.trim());
-  const n = Number(f[4]);
-  done({ records: n, seconds: n / Number(f[5]), rebalanceMs: Number(f[6]), cpuSeconds: r.cpuSeconds, rssMb: r.rssMb, note: 'wall time includes group join, as for the others' });
+  ];
 } else {
-  throw new Error(`java adapter: workload ${c.workload} not supported`);
+  throw new Error(`java driver: workload ${c.workload} not supported`);
 }
+
+process.stdout.write(`$ java ${[...jvm, ...args].join(' ')}\n`);
+const r = await runTimed('java', [...jvm, ...args], { passThrough: true });
+if (configFile) rmSync(configFile, { force: true });
+done({ tool, exitCode: r.code, cpuSeconds: r.cpuSeconds, rssMb: r.rssMb, wallSeconds: r.wallSeconds });

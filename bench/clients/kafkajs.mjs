@@ -1,4 +1,4 @@
-// KafkaJS 2.2.4 adapter. KafkaJS has no linger.ms / batch.size: the adapter groups records into
+// KafkaJS 2.2.4 driver. KafkaJS has no linger.ms / batch.size: the adapter groups records into
 // send() calls itself (see batcher in _common.mjs) with the same limits as the other clients.
 // KafkaJS has no built-in LZ4: a codec is registered (LZ4 frame built from lz4js blocks), the way
 // KafkaJS users plug one in (kafkajs-lz4 needs the native `lz4` module: no build here).
@@ -48,23 +48,42 @@ const c = caseArg();
 const kafka = new Kafka({ clientId: 'bench-kafkajs', brokers: [c.broker], logLevel: logLevel.NOTHING });
 const compression = c.compression === 'lz4' ? CompressionTypes.LZ4 : CompressionTypes.None;
 
+// No warm-up, as for every client: each clock starts before connect() and stops at the last
+// acknowledgement (produce) or the N-th record handed to the application (consume). The report
+// counts records acknowledged (the messages of every send() that resolved), consumed or received.
 async function makeProducer() {
   const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false, maxInFlightRequests: c.maxInFlight });
   await producer.connect();
+  const counts = { acked: 0 };
   const b = batcher({
-    send: (messages) => producer.send({ topic: c.topic, acks: -1, compression, messages }),
+    send: async (messages) => {
+      await producer.send({ topic: c.topic, acks: -1, compression, messages });
+      counts.acked += messages.length;
+    },
     maxBytes: c.batchBytes * c.partitions,
     lingerMs: c.lingerMs,
     maxInFlight: c.maxInFlight,
   });
-  return { producer, b };
+  return { producer, b, counts };
 }
+
+// The group settings every client gets (run.mjs GROUP): heartbeat, session timeout and the
+// fetch wait. KafkaJS's maxWaitTimeInMs defaults to 5,000 ms, and KafkaJS heartbeats between
+// fetches, so that default would also delay every rebalance by up to 5 s.
+const consumerOptions = () => ({
+  groupId: c.group,
+  heartbeatInterval: c.heartbeatMs,
+  sessionTimeout: c.sessionMs,
+  maxWaitTimeInMs: c.fetchMaxWaitMs,
+});
+// Commits: KafkaJS's default (autoCommit on: the offsets of each processed batch are committed
+// after it) or none.
+const runOptions = () => (c.commits === 'off' ? { autoCommit: false } : {});
 
 if (c.workload === 'produce') {
   const values = loadValues(c.dataFile);
-  const { producer, b } = await makeProducer();
-  await producer.send({ topic: c.topic, acks: -1, compression, messages: [{ value: values[0] }] }); // warm-up
   const t0 = process.hrtime.bigint();
+  const { producer, b, counts } = await makeProducer();
   for (let i = 0; i < c.records; i++) {
     const v = values[i % values.length];
     const r = b.add({ value: v }, v.length);
@@ -73,10 +92,10 @@ if (c.workload === 'produce') {
   await b.flush();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   await producer.disconnect();
-  done({ records: c.records, seconds, idempotent: true });
-} else if (c.workload === 'consume') {
+  done({ records: counts.acked, seconds });
+} else if (c.workload === 'consume' || c.workload === 'consume-nocommit') {
   const t0 = process.hrtime.bigint();
-  const consumer = kafka.consumer({ groupId: c.group });
+  const consumer = kafka.consumer(consumerOptions());
   await consumer.connect();
   await consumer.subscribe({ topics: [c.topic], fromBeginning: true });
   let n = 0;
@@ -84,6 +103,7 @@ if (c.workload === 'produce') {
   let finish;
   const finished = new Promise((r) => (finish = r));
   await consumer.run({
+    ...runOptions(),
     eachBatch: async ({ batch }) => {
       for (const m of batch.messages) {
         bytes += m.value ? m.value.length : 0;
@@ -98,7 +118,7 @@ if (c.workload === 'produce') {
 } else if (c.workload === 'latency') {
   const values = loadValues(c.dataFile);
   const total = c.rate * c.seconds;
-  const consumer = kafka.consumer({ groupId: c.group, maxWaitTimeInMs: 500 });
+  const consumer = kafka.consumer(consumerOptions());
   await consumer.connect();
   await consumer.subscribe({ topics: [c.topic], fromBeginning: false });
   let joined;
@@ -108,6 +128,7 @@ if (c.workload === 'produce') {
   let finish;
   const finished = new Promise((r) => (finish = r));
   await consumer.run({
+    ...runOptions(),
     eachMessage: async ({ message }) => {
       samples.push(latencyOf(message.value));
       if (samples.length >= total) finish();
@@ -129,20 +150,20 @@ if (c.workload === 'produce') {
   await Promise.race([finished, deadline(30000)]);
   await producer.disconnect();
   await consumer.disconnect();
-  done({ records: samples.length, seconds: c.seconds, latency: percentiles(samples), idempotent: true });
+  done({ records: samples.length, seconds: c.seconds, latency: percentiles(samples) });
 } else if (c.workload === 'rebalance') {
   const t0 = performance.now();
   const members = [];
   const assigned = [0, 0, 0];
   for (let i = 0; i < 3; i++) {
-    const m = kafka.consumer({ groupId: c.group, heartbeatInterval: 300 });
+    const m = kafka.consumer(consumerOptions());
     m.on(m.events.GROUP_JOIN, (e) => {
       const a = e.payload.memberAssignment[c.topic] ?? [];
       assigned[i] = a.length;
     });
     await m.connect();
     await m.subscribe({ topics: [c.topic], fromBeginning: true });
-    await m.run({ eachMessage: async () => {} });
+    await m.run({ ...runOptions(), eachMessage: async () => {} });
     members.push(m);
   }
   while (!assigned.every((n) => n === c.partitions / 3)) await sleep(10);

@@ -1,23 +1,35 @@
-// kcat 1.7.1 (librdkafka) adapter. CPU seconds and peak RSS are those of the kcat process
-// (GNU time around it). Producer: `kcat -P -l file` (one record per line of the data file, so
-// values never contain '\n'); consumer: balanced group (-G), from the earliest offset, -c N.
+// kcat 1.7.1 (librdkafka) driver. CPU seconds and peak RSS are those of the kcat process (GNU
+// time around it); its time is the process's wall time. No warm-up, as for every client: that
+// wall time includes kcat's start-up (a few ms for a C program), metadata, connections, the
+// producer id and, for the consumer, the group join.
+//
+// kcat prints no summary. Producer: `kcat -P -l file` (one record per line of the input file,
+// written before kcat starts, so values never contain '\n'); the runner counts the records on
+// the topic afterwards, and any "% ERROR" line kcat writes fails the run. Consumer: balanced
+// group (-G), earliest offset, -c N, one '%o\n' line per record on stdout, counted here (those
+// lines are not kept: the first and last few are, with the count).
+// The driver passes kcat's stderr through and ends with one JSON line:
+// { tool, exitCode, records (consumer; null for the producer), stderrError, cpuSeconds, rssMb, wallSeconds, seconds }.
 import { writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { caseArg, done, runTimed, loadValues } from './_common.mjs';
 
 const c = caseArg();
+const errorLine = (stderr) =>
+  stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => /^%\s*ERROR/i.test(l) || /^%\s*FATAL/i.test(l)) ?? null;
 
 if (c.workload === 'produce') {
-  // The full input file (records lines, cycling through the same values as the other clients),
-  // written before kcat starts.
   const values = loadValues(c.dataFile);
   const file = path.join(tmpdir(), `kbench-kcat-${process.pid}.txt`);
   const nl = Buffer.from('\n');
   const parts = [];
   for (let i = 0; i < c.records; i++) parts.push(values[i % values.length], nl);
   writeFileSync(file, Buffer.concat(parts));
-  const r = await runTimed('kcat', [
+  const args = [
     '-P', '-b', c.broker, '-t', c.topic,
     '-X', 'acks=all',
     '-X', 'enable.idempotence=true',
@@ -26,23 +38,43 @@ if (c.workload === 'produce') {
     '-X', `compression.codec=${c.compression}`,
     '-X', `max.in.flight.requests.per.connection=${c.maxInFlight}`,
     '-l', file,
-  ]);
+  ];
+  process.stdout.write(`$ kcat ${args.join(' ')}\n`);
+  const r = await runTimed('kcat', args, { passThrough: true });
   rmSync(file, { force: true });
-  if (r.code !== 0) throw new Error(`kcat -P failed (${r.code}): ${r.stderr.slice(-1500)}`);
-  done({ records: c.records, seconds: r.wallSeconds, cpuSeconds: r.cpuSeconds, rssMb: r.rssMb, idempotent: true, note: 'wall time of the kcat process (includes start-up)' });
-} else if (c.workload === 'consume') {
+  done({ tool: 'kcat -P', exitCode: r.code, records: null, stderrError: errorLine(r.stderr), seconds: r.wallSeconds, cpuSeconds: r.cpuSeconds, rssMb: r.rssMb, wallSeconds: r.wallSeconds });
+} else if (c.workload === 'consume' || c.workload === 'consume-nocommit') {
+  // Group settings every client gets (run.mjs GROUP); commits: librdkafka's default
+  // (enable.auto.commit=true, every 5 s, and on close) or none.
+  const args = [
+    '-b', c.broker, '-G', c.group,
+    '-X', 'auto.offset.reset=earliest',
+    '-X', `heartbeat.interval.ms=${c.heartbeatMs}`,
+    '-X', `session.timeout.ms=${c.sessionMs}`,
+    '-X', `fetch.wait.max.ms=${c.fetchMaxWaitMs}`,
+    // Commits off: kcat applies an -X property to the topic configuration first, where
+    // enable.auto.commit is an alias of the legacy topic property auto.commit.enable, which the
+    // KafkaConsumer ignores (kcat -X enable.auto.commit=false still commits: checked with
+    // kafka-consumer-groups --describe). enable.auto.offset.store=false is global only: no
+    // offset is stored, so the auto-commit has nothing to commit.
+    ...(c.commits === 'off' ? ['-X', 'enable.auto.offset.store=false'] : []),
+    '-c', String(c.records), '-q', '-f', '%o\n', c.topic,
+  ];
+  process.stdout.write(`$ kcat ${args.map((a) => (/[\s%]/.test(a) ? JSON.stringify(a) : a)).join(' ')}\n`);
   let lines = 0;
-  const r = await runTimed(
-    'kcat',
-    ['-b', c.broker, '-G', c.group, '-X', 'auto.offset.reset=earliest', '-c', String(c.records), '-q', '-f', '%o\n', c.topic],
-    {
-      onStdout: (d) => {
-        for (let i = 0; i < d.length; i++) if (d[i] === 10) lines++;
-      },
+  let head = '';
+  let tail = '';
+  const r = await runTimed('kcat', args, {
+    passThrough: true,
+    onStdout: (d) => {
+      for (let i = 0; i < d.length; i++) if (d[i] === 10) lines++;
+      if (head.length < 64) head += d.toString('latin1', 0, Math.min(d.length, 64));
+      tail = (tail + d.toString('latin1')).slice(-64);
     },
-  );
-  if (r.code !== 0) throw new Error(`kcat -G failed (${r.code}): ${r.stderr.slice(-1500)}`);
-  done({ records: lines, seconds: r.wallSeconds, cpuSeconds: r.cpuSeconds, rssMb: r.rssMb, note: 'wall time of the kcat process (includes start-up and group join)' });
+  });
+  const show = (s) => s.split('\n').filter(Boolean).slice(0, 5).join(' ');
+  process.stdout.write(`kcat stdout: ${lines} lines (one offset per record; not kept). First: ${show(head)} … last: ${show(tail.split('\n').slice(-6).join('\n'))}\n`);
+  done({ tool: 'kcat -G', exitCode: r.code, records: lines, stderrError: errorLine(r.stderr), seconds: r.wallSeconds, cpuSeconds: r.cpuSeconds, rssMb: r.rssMb, wallSeconds: r.wallSeconds });
 } else {
-  throw new Error(`kcat adapter: workload ${c.workload} not supported`);
+  throw new Error(`kcat driver: workload ${c.workload} not supported`);
 }
