@@ -5,7 +5,9 @@
  * a send to a topic whose metadata was never fetched fails with MetadataTimeoutError after
  * maxBlockMs. When the brokers are back, the same producers and the same group consumer go on
  * by themselves: records sent during the outage with a longer delivery timeout are delivered,
- * new sends succeed, and the consumer reads all of it once, and none of what expired.
+ * new sends succeed, and the consumer reads all of it once, and none of what expired. Afterwards
+ * kcat (librdkafka) reads the topic back: the same records, none lost, none twice, none of the
+ * expired ones, each producer's records of a key in the order they were sent.
  */
 import {
   AsyncProducer,
@@ -20,7 +22,23 @@ import {
 import type { Cluster } from '../../src/cluster/cluster.js';
 import { uniqueTopic } from '../helpers/broker.js';
 import { createTopic } from '../helpers/topics.js';
-import { closeAfter, clusterBrokers, clusterSuite, countingLogger, killAll, report, restoreCluster, sleep, waitForFullIsr } from './cluster-helpers.js';
+import {
+  type Acked,
+  agreement,
+  closeAfter,
+  clusterBrokers,
+  clusterSuite,
+  countingLogger,
+  type Identify,
+  killAll,
+  Reading,
+  readWithKcat,
+  report,
+  restoreCluster,
+  sleep,
+  tally,
+  waitForFullIsr,
+} from './cluster-helpers.js';
 
 const PARTITIONS = 3;
 const OUTAGE_MS = 15_000;
@@ -33,9 +51,12 @@ clusterSuite((c) => (admin = c));
 
 interface Outcome {
   value: string;
+  key: string;
   sentAt: number;
   doneAt?: number;
   error?: ProducerError;
+  /** Where it was acknowledged. */
+  at?: Acked;
 }
 
 test('all brokers down, then back: timeouts are typed and on time, producers and consumer resume by themselves', async () => {
@@ -66,11 +87,13 @@ test('all brokers down, then back: timeouts are typed and on time, producers and
     new Config({ brokers, group, topics: [topic], initialOffset: 'oldest', sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000, clientId: 'outage-consumer', logger: consumerLog }),
   ));
   const received: Array<{ value: string; partition: number; offset: bigint; at: number }> = [];
+  const ours = new Reading(); // what the consumer read
   let consumerError: unknown;
   const reading = (async () => {
     try {
       for await (const m of consumer.messages()) {
         received.push({ value: m.value!.toString(), partition: m.partition, offset: m.offset, at: Date.now() });
+        ours.add(m.partition, m.offset, m.key, m.value);
         consumer.markOffset(m);
       }
     } catch (err) {
@@ -86,9 +109,12 @@ test('all brokers down, then back: timeouts are typed and on time, producers and
   };
 
   const sendShort = (value: string, key: string, to = topic): Outcome => {
-    const o: Outcome = { value, sentAt: Date.now() };
+    const o: Outcome = { value, key, sentAt: Date.now() };
     const wait = short.sendMsgByte(to, key, value, undefined, {
-      onSuccess: () => (o.doneAt = Date.now()),
+      onSuccess: (m) => {
+        o.doneAt = Date.now();
+        o.at = { partition: m.partition, offset: Number(m.offset) };
+      },
       onError: (e) => {
         o.doneAt = Date.now();
         o.error = e;
@@ -98,10 +124,11 @@ test('all brokers down, then back: timeouts are typed and on time, producers and
     return o;
   };
   const sendPatient = (value: string, key: string): Outcome & { done: Promise<ProducerMessage> } => {
-    const o = { value, sentAt: Date.now() } as Outcome & { done: Promise<ProducerMessage> };
+    const o = { value, key, sentAt: Date.now() } as Outcome & { done: Promise<ProducerMessage> };
     o.done = patient.sendMsgByte(topic, key, value).then(
       (m) => {
         o.doneAt = Date.now();
+        o.at = { partition: m.partition, offset: Number(m.offset) };
         return m;
       },
       (e: ProducerError) => {
@@ -158,6 +185,26 @@ test('all brokers down, then back: timeouts are typed and on time, producers and
     const expiredRead = values.filter((v) => v.startsWith('expiring-') || v === 'new-topic-record').length;
     const missing = expected.filter((v) => !values.includes(v));
     const lateErrors = expiring.map((o) => o.doneAt! - o.sentAt);
+
+    // the independent reading, and the same counts from both: a record's id is its place in
+    // `sent`, which is each producer's send order for a key (short: before, expiring, after;
+    // patient: before, during)
+    const kcat = await readWithKcat(topic);
+    const sent = [...before, ...expiring, ...waiting, ...after];
+    const ids = new Map(sent.map((o, id) => [o.value, id]));
+    const ackedById = new Map<number, Acked>();
+    sent.forEach((o, id) => {
+      if (o.at !== undefined && !o.error) ackedById.set(id, o.at);
+    });
+    const identify: Identify = (r) => {
+      const id = ids.get(r.value ?? '');
+      if (id === undefined || r.key !== sent[id]!.key) return undefined;
+      const by = /^(before-patient|during)-/.test(r.value!) ? 'patient' : 'short';
+      return { id, order: `${by}/${r.key}`, seq: id };
+    };
+    const byKafkaesque = tally(ours, ackedById, identify);
+    const byKcat = tally(kcat.reading, ackedById, identify);
+    const same = agreement(ours, kcat.reading);
     const figures = {
       outageMs: restartAt - downAt,
       restartMs: upAt - restartAt,
@@ -177,6 +224,7 @@ test('all brokers down, then back: timeouts are typed and on time, producers and
       duplicates,
       expiredRead,
       readAllAfterUpMs: readAllAt - upAt,
+      readers: { independent: kcat.kcat, kcatMs: kcat.ms, kafkaesque: byKafkaesque, kcat: byKcat, agreement: same },
       durationMs: Date.now() - t0,
       consumerError: consumerError === undefined ? null : String(consumerError),
       errors: [...expiring, unknownTopic, ...waiting, ...after].filter((o) => o.error).slice(0, 3).map((o) => o.error!.message),
@@ -202,6 +250,12 @@ test('all brokers down, then back: timeouts are typed and on time, producers and
     expect(missing).toEqual([]);
     expect(duplicates).toBe(0);
     expect(expiredRead).toBe(0);
+    // both readings: every acknowledged record once, in order, none that expired, the same records
+    const clean = { read: expected.length, lost: 0, duplicated: 0, outOfOrder: 0, misplaced: 0, unacknowledged: 0, unknown: 0 };
+    expect(ackedById.size).toBe(expected.length);
+    expect(byKafkaesque).toEqual(clean);
+    expect(byKcat).toEqual(clean);
+    expect(same).toEqual({ both: expected.length, differ: 0, onlyFirst: 0, onlySecond: 0 });
   } finally {
     if (killed) await restoreCluster();
     await consumer.close();

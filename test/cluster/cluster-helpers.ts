@@ -2,7 +2,9 @@
  * What the three-node failure tests share: crashing, stopping and restarting single nodes
  * through the broker CLI (the harness is ESM; a jest test reaches it as a child process),
  * looking up leaders, the group coordinator, committed and end offsets with an admin Cluster
- * of its own, and writing each scenario's figures where the engineer can quote them.
+ * of its own, reading a topic back with an independent client (kcat, i.e. librdkafka), counting
+ * lost, duplicated and reordered records in any reading, and writing each scenario's figures
+ * where the engineer can quote them (test/cluster/results/last-run.json, committed).
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -14,6 +16,7 @@ import { LATEST_TIMESTAMP, ListOffsets } from '../../protocol/messages/list-offs
 import { OffsetFetch } from '../../protocol/messages/offset-fetch.js';
 import { Cluster } from '../../src/cluster/cluster.js';
 import type { Logger } from '../../src/index.js';
+import { ensureKcat, runKcat } from '../helpers/kcat.js';
 
 const root = path.join(__dirname, '..', '..');
 const cliPath = path.join(root, 'scripts', 'broker', 'cli.mjs');
@@ -210,20 +213,223 @@ export async function endOffsets(admin: Cluster, topic: string, partitions: numb
   return out;
 }
 
+/** The tracked file holding each scenario's figures from its last run; docs/reliability.md quotes it. */
+export const RESULTS_FILE = path.join(__dirname, 'results', 'last-run.json');
+
+const asJson = (data: unknown): string => `${JSON.stringify(data, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`;
+
 /**
- * Prints one summary line and writes the figures to .kafka/test-results/cluster-<name>.json
- * (git-ignored), so a run's numbers can be quoted.
+ * Prints one summary line, writes every figure to .kafka/test-results/cluster-<name>.json
+ * (git-ignored: logs, per-partition detail) and the scenario's entry in RESULTS_FILE (tracked):
+ * its scalar figures and its `readers` block (each reader's counts and their agreement), so
+ * the last run's numbers can be committed and cited. Other scenarios' entries are kept, so a
+ * run of one suite updates only its own.
  */
 export function report(name: string, figures: Record<string, unknown>): void {
+  const at = new Date().toISOString();
   const dir = path.join(root, '.kafka', 'test-results');
   fs.mkdirSync(dir, { recursive: true });
-  const data = { scenario: name, at: new Date().toISOString(), ...figures };
-  fs.writeFileSync(path.join(dir, `cluster-${name}.json`), `${JSON.stringify(data, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
+  fs.writeFileSync(path.join(dir, `cluster-${name}.json`), asJson({ scenario: name, at, ...figures }));
+
+  const summary: Record<string, unknown> = { at };
+  for (const [k, v] of Object.entries(figures)) if (k === 'readers' || typeof v !== 'object' || v === null) summary[k] = v;
+  let results: { about?: string; scenarios?: Record<string, unknown> } = {};
+  try {
+    results = JSON.parse(fs.readFileSync(RESULTS_FILE, 'utf8')) as typeof results;
+  } catch {
+    // first run, or a file mangled by hand: start again
+  }
+  const scenarios: Record<string, unknown> = { ...results.scenarios, [name]: summary };
+  fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+  const text = asJson({
+    about:
+      'Written by the three-node tests (npm run test:cluster, test/cluster/): each scenario\'s figures from its last run, ' +
+      'as counted by kafkaesque\'s consumer and by kcat reading the topic back. Cited by docs/reliability.md.',
+    scenarios: Object.fromEntries(Object.keys(scenarios).sort().map((k) => [k, scenarios[k]])),
+  });
+  // an object holding only scalars (a reader's counts) on one line: the file stays a few KB
+  fs.writeFileSync(RESULTS_FILE, text.replace(/\{\n\s+([^{}[\]]*?)\n\s*\}/g, (_m, body: string) => `{ ${body.split(/,\n\s+/).join(', ')} }`));
+
   const line = Object.entries(figures)
     .filter(([, v]) => typeof v !== 'object' || v === null)
     .map(([k, v]) => `${k}=${String(v)}`)
     .join(' ');
   process.stdout.write(`cluster ${name}: ${line}\n`);
+}
+
+// ---- readings: what a reader read, and what it tells about the log ---------------------------
+
+/** A record's key and value as read (latin1 strings, so any byte compares exactly; null kept). */
+export interface ReadRecord {
+  key: string | null;
+  value: string | null;
+}
+
+/**
+ * What one reader read of a topic, by position (partition, offset). A position delivered again
+ * (a rewind to the committed offset) is kept once and counted in `redelivered`; `changed` counts
+ * the redeliveries whose key or value differed from the first (a log that changed under a reader).
+ */
+export class Reading {
+  readonly partitions = new Map<number, Map<number, ReadRecord>>();
+  redelivered = 0;
+  changed = 0;
+  private count = 0;
+
+  add(partition: number, offset: bigint | number, key: Buffer | null, value: Buffer | null): void {
+    let at = this.partitions.get(partition);
+    if (at === undefined) this.partitions.set(partition, (at = new Map()));
+    const record = { key: key === null ? null : key.toString('latin1'), value: value === null ? null : value.toString('latin1') };
+    const o = Number(offset);
+    const before = at.get(o);
+    if (before === undefined) {
+      at.set(o, record);
+      this.count++;
+    } else {
+      this.redelivered++;
+      if (before.key !== record.key || before.value !== record.value) this.changed++;
+    }
+  }
+
+  /** Distinct positions read. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Distinct positions read in one partition. */
+  sizeOf(partition: number): number {
+    return this.partitions.get(partition)?.size ?? 0;
+  }
+}
+
+/** The kcat output format: a header line with explicit key and value lengths (-1: null), then the raw bytes. */
+const KCAT_FORMAT = '%p %o %K %S\\n%k%s\\n';
+
+/**
+ * Reads a topic from the beginning of every partition to its end with kcat (librdkafka's own
+ * consumer, no group, CRCs checked): the independent reading the cluster tests hold kafkaesque's
+ * against.
+ */
+export async function readWithKcat(topic: string): Promise<{ reading: Reading; ms: number; kcat: string }> {
+  const info = await ensureKcat();
+  const args = ['-C', '-b', clusterBrokers().join(','), '-t', topic, '-o', 'beginning', '-e', '-q', '-X', 'check.crcs=true', '-X', 'fetch.wait.max.ms=10', '-f', KCAT_FORMAT];
+  const r = await runKcat(args, { timeoutMs: 120_000 });
+  if (r.code !== 0) throw new Error(`kcat ${args.join(' ')} exited ${String(r.code ?? r.signal)}:\n${r.stderr}`);
+  const reading = new Reading();
+  const out = r.stdout;
+  let pos = 0;
+  const bytes = (length: number): Buffer | null => {
+    if (length < 0) return null;
+    if (pos + length > out.length) throw new Error(`kcat output cut short at byte ${pos}`);
+    const b = out.subarray(pos, pos + length);
+    pos += length;
+    return b;
+  };
+  while (pos < out.length) {
+    const eol = out.indexOf(0x0a, pos);
+    const header = eol < 0 ? '' : out.toString('latin1', pos, eol);
+    const m = /^(\d+) (\d+) (-1|\d+) (-1|\d+)$/.exec(header);
+    if (m === null) throw new Error(`kcat output: no record header at byte ${pos}: ${JSON.stringify(out.toString('latin1', pos, pos + 80))}`);
+    pos = eol + 1;
+    const key = bytes(Number(m[3]));
+    const value = bytes(Number(m[4]));
+    if (out[pos] !== 0x0a) throw new Error(`kcat output: no newline after the record at ${m[1]}@${m[2]}`);
+    pos++;
+    reading.add(Number(m[1]), Number(m[2]), key, value);
+  }
+  return { reading, ms: r.ms, kcat: `kcat ${info.version} (librdkafka ${info.librdkafkaVersion})` };
+}
+
+/** Where the producer was told a record went; offset -1 when it was acknowledged without one. */
+export interface Acked {
+  partition: number;
+  offset: number;
+}
+
+/**
+ * Which record a key and value are: its id (the producer's numbering), the order it belongs to
+ * (`order`: usually its key) and its place in that order (`seq`: rises with every send).
+ * undefined for a record the test never sent.
+ */
+export type Identify = (record: ReadRecord) => { id: number; order: string; seq: number } | undefined;
+
+/** What one reading says about the log, counted the same way for every reader. */
+export interface Tally {
+  /** Distinct positions read. */
+  read: number;
+  /** Acknowledged by the producer, absent from the reading. */
+  lost: number;
+  /** The same record at a second position. */
+  duplicated: number;
+  /** A record stored after a later one of the same order (key), in one partition. */
+  outOfOrder: number;
+  /** Read at another partition or offset than the producer was told. */
+  misplaced: number;
+  /** Read, but never acknowledged (a send that failed, or expired, yet was written). */
+  unacknowledged: number;
+  /** Read, but not a record the test sent. */
+  unknown: number;
+}
+
+export function tally(reading: Reading, acked: ReadonlyMap<number, Acked>, identify: Identify): Tally {
+  const t: Tally = { read: reading.size, lost: 0, duplicated: 0, outOfOrder: 0, misplaced: 0, unacknowledged: 0, unknown: 0 };
+  const firstAt = new Map<number, Acked>();
+  // per order: [partition, offset, seq] triples, checked in log order below
+  const orders = new Map<string, number[]>();
+  for (const [partition, records] of reading.partitions) {
+    for (const [offset, record] of records) {
+      const r = identify(record);
+      if (r === undefined) {
+        t.unknown++;
+        continue;
+      }
+      if (firstAt.has(r.id)) t.duplicated++;
+      else firstAt.set(r.id, { partition, offset });
+      const a = acked.get(r.id);
+      if (a === undefined) t.unacknowledged++;
+      else if (a.partition !== partition || (a.offset >= 0 && a.offset !== offset)) t.misplaced++;
+      let list = orders.get(r.order);
+      if (list === undefined) orders.set(r.order, (list = []));
+      list.push(partition, offset, r.seq);
+    }
+  }
+  for (const id of acked.keys()) if (!firstAt.has(id)) t.lost++;
+  for (const list of orders.values()) {
+    const idx = Array.from({ length: list.length / 3 }, (_, i) => i * 3);
+    idx.sort((x, y) => list[x]! - list[y]! || list[x + 1]! - list[y + 1]!);
+    for (let j = 1; j < idx.length; j++) {
+      const [a, b] = [idx[j - 1]!, idx[j]!];
+      if (list[a] === list[b] && list[b + 2]! <= list[a + 2]!) t.outOfOrder++;
+    }
+  }
+  return t;
+}
+
+/** How two readings of one topic compare, position by position. */
+export interface Agreement {
+  /** Positions both read, and of those, the ones whose key or value differ. */
+  both: number;
+  differ: number;
+  /** Positions only one of them read. */
+  onlyFirst: number;
+  onlySecond: number;
+}
+
+export function agreement(first: Reading, second: Reading): Agreement {
+  const a: Agreement = { both: 0, differ: 0, onlyFirst: 0, onlySecond: 0 };
+  for (const [partition, records] of first.partitions) {
+    const other = second.partitions.get(partition);
+    for (const [offset, r] of records) {
+      const s = other?.get(offset);
+      if (s === undefined) a.onlyFirst++;
+      else {
+        a.both++;
+        if (s.key !== r.key || s.value !== r.value) a.differ++;
+      }
+    }
+  }
+  a.onlySecond = second.size - a.both;
+  return a;
 }
 
 /** A Logger that counts messages (by level and text) so a test can show what the client went through. */

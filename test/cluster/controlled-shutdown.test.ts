@@ -3,27 +3,37 @@
  * (issue #8): the broker hands its leaderships over before it stops, and the group goes on
  * consuming those partitions from their new leaders while it is down. Meanwhile the group's
  * committed offsets, read from the coordinator several times a second, never go backwards.
+ * Afterwards kcat (librdkafka) reads the topic back: what it reads and what the group read
+ * must agree record for record, and neither may miss an acknowledged record, hold one twice or
+ * hold a key's records out of order.
  */
 import { AsyncProducer, Config, Consumer, type ProducerError } from '../../src/index.js';
 import type { Cluster } from '../../src/cluster/cluster.js';
 import { uniqueTopic } from '../helpers/broker.js';
 import { createTopic } from '../helpers/topics.js';
 import {
+  type Acked,
+  agreement,
   closeAfter,
   clusterBrokers,
   clusterSuite,
   endOffsets,
   findCoordinator,
+  type Identify,
   leaders,
+  Reading,
+  readWithKcat,
   report,
   shutdownNode,
   sleep,
   startNode,
+  tally,
   waitForFullIsr,
   watchCommitted,
 } from './cluster-helpers.js';
 
 const PARTITIONS = 6;
+const KEYS = 997;
 jest.setTimeout(180_000);
 
 let admin: Cluster;
@@ -38,18 +48,19 @@ test.each(['classic', 'consumer'] as const)('%s protocol: SIGTERM of a leader mi
   const group = uniqueTopic('shutdown-group');
   await waitForFullIsr(admin, [topic]);
 
-  // ---- a producer sending steadily (about 2,000 records/s) until told to stop
-  const ackedOffsets: number[][] = Array.from({ length: PARTITIONS }, () => []);
+  // ---- a producer (idempotent, the default) sending steadily (about 2,000 records/s) until told
+  // to stop; record n is `record-n` under key `key-(n mod KEYS)`
+  const acknowledged = new Map<number, Acked>();
   const failures: ProducerError[] = [];
   const producer = closeAfter(await AsyncProducer.create(new Config({ brokers, acks: 'all', lingerMs: 5, clientId: 'shutdown-producer' })));
-  producer.on('success', (m) => ackedOffsets[m.partition]!.push(Number(m.offset)));
+  producer.on('success', (m) => acknowledged.set(m.metadata as number, { partition: m.partition, offset: Number(m.offset) }));
   producer.on('error', (e) => failures.push(e));
   let producing = true;
   let sent = 0;
   const production = (async () => {
     while (producing) {
       for (let j = 0; j < 100; j++) {
-        const wait = producer.sendMsgByte(topic, `key-${sent % 997}`, `record-${sent}`);
+        const wait = producer.sendMsgByte(topic, `key-${sent % KEYS}`, `record-${sent}`, sent);
         sent++;
         if (wait) await wait;
       }
@@ -59,7 +70,7 @@ test.each(['classic', 'consumer'] as const)('%s protocol: SIGTERM of a leader mi
   })();
 
   // ---- two group members, marking every message (auto-commit every second)
-  const consumed: Array<Set<number>> = Array.from({ length: PARTITIONS }, () => new Set());
+  const ours = new Reading(); // what the group read
   const receivedAt: number[][] = Array.from({ length: PARTITIONS }, () => []);
   let lastDelivery = Date.now();
   let maxGapMs = 0;
@@ -76,7 +87,7 @@ test.each(['classic', 'consumer'] as const)('%s protocol: SIGTERM of a leader mi
           const now = Date.now();
           maxGapMs = Math.max(maxGapMs, now - lastDelivery);
           lastDelivery = now;
-          consumed[m.partition]!.add(Number(m.offset));
+          ours.add(m.partition, m.offset, m.key, m.value);
           receivedAt[m.partition]!.push(now);
           consumer.markOffset(m);
         }
@@ -93,7 +104,7 @@ test.each(['classic', 'consumer'] as const)('%s protocol: SIGTERM of a leader mi
   const watch = watchCommitted(admin, group, topic, PARTITIONS);
   const highest = watch.highest;
 
-  const total = (): number => consumed.reduce((n, s) => n + s.size, 0);
+  const total = (): number => ours.size;
   const until = async (what: string, cond: () => boolean, timeoutMs: number): Promise<void> => {
     const deadline = Date.now() + timeoutMs;
     while (!cond()) {
@@ -126,7 +137,7 @@ test.each(['classic', 'consumer'] as const)('%s protocol: SIGTERM of a leader mi
 
   producing = false;
   await production;
-  const acked = ackedOffsets.reduce((n, l) => n + l.length, 0);
+  const acked = acknowledged.size;
   await until('every acknowledged record consumed', () => total() >= acked, 60_000).catch(() => {});
   const ends = await endOffsets(admin, topic, PARTITIONS);
   // auto-commit catches up with the marks within a second or two
@@ -136,10 +147,18 @@ test.each(['classic', 'consumer'] as const)('%s protocol: SIGTERM of a leader mi
   await Promise.all([a.loop, b.loop]);
   await producer.close();
 
-  let lost = 0;
-  ackedOffsets.forEach((offsets, p) => {
-    for (const o of offsets) if (!consumed[p]!.has(o)) lost++;
-  });
+  // the independent reading, and the same counts from both
+  const kcat = await readWithKcat(topic);
+  const identify: Identify = (r) => {
+    const m = /^record-(\d+)$/.exec(r.value ?? '');
+    const n = Number(m?.[1]);
+    if (m === null || n >= sent || r.key !== `key-${n % KEYS}`) return undefined;
+    return { id: n, order: r.key, seq: n };
+  };
+  const byKafkaesque = tally(ours, acknowledged, identify);
+  const byKcat = tally(kcat.reading, acknowledged, identify);
+  const same = agreement(ours, kcat.reading);
+  const { lost } = byKafkaesque;
   const figures = {
     sent,
     acknowledged: acked,
@@ -159,6 +178,7 @@ test.each(['classic', 'consumer'] as const)('%s protocol: SIGTERM of a leader mi
     revocations,
     maxGapMs,
     durationMs: Date.now() - t0,
+    readers: { independent: kcat.kcat, kcatMs: kcat.ms, kafkaesque: byKafkaesque, kcat: byKcat, agreement: same },
     leadersBefore: Object.fromEntries(before),
     leadersWhileDown: Object.fromEntries(during),
     committed: highest.map(String),
@@ -175,8 +195,14 @@ test.each(['classic', 'consumer'] as const)('%s protocol: SIGTERM of a leader mi
   // the victim's partitions moved to other leaders and were consumed from them while it was down
   for (const p of victimPartitions) expect(during.get(p)).not.toBe(victim);
   for (const n of readWhileDown) expect(n).toBeGreaterThan(0);
+  expect(acked).toBe(sent);
   expect(lost).toBe(0);
   expect(total()).toBe(acked);
+  const clean = { read: acked, lost: 0, duplicated: 0, outOfOrder: 0, misplaced: 0, unacknowledged: 0, unknown: 0 };
+  expect(byKafkaesque).toEqual(clean);
+  expect(byKcat).toEqual(clean);
+  expect(same).toEqual({ both: acked, differ: 0, onlyFirst: 0, onlySecond: 0 });
+  expect(ours.changed).toBe(0);
   expect(highest).toEqual(ends);
   expect(maxGapMs).toBeLessThan(15_000);
 });

@@ -1,15 +1,19 @@
 /**
  * The group coordinator crashes (issue #8): the broker FindCoordinator names for the group is
- * killed with SIGKILL while a member consumes. The member finds the new coordinator and goes on;
- * whatever it reads again is the tail it had not committed, nothing is skipped, the commits
- * made before the crash survive it, and a new member of the group starts exactly where the
- * group's last commit (made to the new coordinator) left off.
+ * killed with SIGKILL while a member consumes. The member finds the new coordinator and goes on
+ * without a rebalance (it keeps its partitions, as Java's member does on NOT_COORDINATOR), so it
+ * reads nothing again and skips nothing; the commits made before the crash survive it, and a new
+ * member of the group starts exactly where the group's last commit (made to the new
+ * coordinator) left off. Afterwards kcat (librdkafka) reads the topic back: it must hold every
+ * record once, in order, and agree record for record with what the two members read.
  */
 import { Config, Consumer, type ConsumerMessage, SyncProducer } from '../../src/index.js';
 import type { Cluster } from '../../src/cluster/cluster.js';
 import { uniqueTopic } from '../helpers/broker.js';
 import { createTopic } from '../helpers/topics.js';
 import {
+  type Acked,
+  agreement,
   closeAfter,
   clusterBrokers,
   clusterSuite,
@@ -17,10 +21,14 @@ import {
   countingLogger,
   endOffsets,
   findCoordinator,
+  type Identify,
   killNode,
+  Reading,
+  readWithKcat,
   report,
   restoreCluster,
   sleep,
+  tally,
   waitForFullIsr,
 } from './cluster-helpers.js';
 
@@ -63,9 +71,15 @@ async function commitTimed(consumer: Consumer): Promise<{ ms: number }> {
   return { ms: Date.now() - started };
 }
 
-async function produce(producer: SyncProducer, topic: string, perPartition: number, tag: string): Promise<void> {
+/** Sends `<tag>-<partition>-<i>` (no key) to each partition; records where each was acknowledged, by value. */
+async function produce(producer: SyncProducer, topic: string, perPartition: number, tag: string, acknowledged: Map<string, Acked>): Promise<void> {
   const sends: Array<Promise<unknown>> = [];
-  for (let p = 0; p < PARTITIONS; p++) for (let i = 0; i < perPartition; i++) sends.push(producer.sendMsgToPartition(topic, p, null, `${tag}-${p}-${i}`));
+  for (let p = 0; p < PARTITIONS; p++) {
+    for (let i = 0; i < perPartition; i++) {
+      const value = `${tag}-${p}-${i}`;
+      sends.push(producer.sendMsgToPartition(topic, p, null, value).then((m) => acknowledged.set(value, { partition: m.partition, offset: Number(m.offset) })));
+    }
+  }
   await Promise.all(sends);
 }
 
@@ -79,8 +93,9 @@ test.each(['classic', 'consumer'] as const)('%s protocol: the coordinator crashe
   await waitForFullIsr(admin, [topic]);
   const producer = closeAfter(await SyncProducer.create(new Config({ brokers, acks: 'all', lingerMs: 2 })));
   let killed: number | undefined;
+  const acknowledged = new Map<string, Acked>();
   try {
-    await produce(producer, topic, PER_PARTITION, 'a');
+    await produce(producer, topic, PER_PARTITION, 'a', acknowledged);
 
     const log = countingLogger();
     // commits only when told to: what was marked and not committed is the tail that may come again
@@ -94,10 +109,18 @@ test.each(['classic', 'consumer'] as const)('%s protocol: the coordinator crashe
       logger: log,
     });
     const consumer = closeAfter(await Consumer.create(config));
+    // the first assignment may come before these listeners (during create): what counts is that
+    // none comes after the crash, and nothing is ever revoked
+    let assigned = 0; // partitions handed to the member, each time
+    let revocations = 0;
+    consumer.on('assigned', (tps) => (assigned += tps.length));
+    consumer.on('revoked', () => revocations++);
+    const ours = new Reading(); // what the two members read
     const consume = reader(consumer.messages());
     const delivered: bigint[][] = Array.from({ length: PARTITIONS }, () => []);
     const seen: Array<Set<bigint>> = Array.from({ length: PARTITIONS }, () => new Set());
     const take = (m: ConsumerMessage): void => {
+      ours.add(m.partition, m.offset, m.key, m.value);
       delivered[m.partition]!.push(m.offset);
       seen[m.partition]!.add(m.offset);
       consumer.markOffset(m);
@@ -113,6 +136,7 @@ test.each(['classic', 'consumer'] as const)('%s protocol: the coordinator crashe
 
     // ---- the crash
     const coordinator = await findCoordinator(admin, group);
+    const assignedBeforeKill = assigned;
     const killAt = Date.now();
     await killNode(coordinator);
     killed = coordinator;
@@ -161,17 +185,36 @@ test.each(['classic', 'consumer'] as const)('%s protocol: the coordinator crashe
       return n;
     });
     const tail = seen.map((_, p) => deliveredBeforeKill[p]! - Math.max(0, Number(committedBefore[p]!)));
+    const rebalances = { assignedAfterKill: assigned - assignedBeforeKill, revocations }; // before close(), whose leaving revokes
 
     await consumer.close();
 
     // ---- a new member, with the old coordinator still down, starts at the group's commit
-    await produce(producer, topic, 100, 'b');
+    await produce(producer, topic, 100, 'b', acknowledged);
     const second = closeAfter(await Consumer.create(new Config({ brokers, group, topics: [topic], initialOffset: 'oldest', ...membership })));
     const after: ConsumerMessage[] = [];
     const consume2 = reader(second.messages());
-    await consume2((m) => after.push(m), () => after.length >= PARTITIONS * 100, 60_000);
-    await consume2((m) => after.push(m), () => false, 1500); // and nothing more
+    const take2 = (m: ConsumerMessage): void => {
+      ours.add(m.partition, m.offset, m.key, m.value);
+      after.push(m);
+    };
+    await consume2(take2, () => after.length >= PARTITIONS * 100, 60_000);
+    await consume2(take2, () => false, 1500); // and nothing more
     await second.close();
+
+    // the independent reading (the old coordinator still down), and the same counts from both
+    const kcat = await readWithKcat(topic);
+    const ids = new Map([...acknowledged.keys()].map((v, id) => [v, id]));
+    const ackedById = new Map([...acknowledged.values()].map((a, id) => [id, a]));
+    const identify: Identify = (r) => {
+      const m = /^([ab])-(\d+)-(\d+)$/.exec(r.value ?? '');
+      const id = ids.get(r.value ?? '');
+      if (m === null || id === undefined || r.key !== null) return undefined;
+      return { id, order: `${m[1]}-${m[2]}`, seq: Number(m[3]) };
+    };
+    const byKafkaesque = tally(ours, ackedById, identify);
+    const byKcat = tally(kcat.reading, ackedById, identify);
+    const same = agreement(ours, kcat.reading);
 
     const figures = {
       records: PARTITIONS * PER_PARTITION,
@@ -192,6 +235,8 @@ test.each(['classic', 'consumer'] as const)('%s protocol: the coordinator crashe
       endOffsets: ends.map(String).join(','),
       secondMemberRead: after.length,
       secondMemberFirst: after.length ? `${after[0]!.partition}@${after[0]!.offset}` : null,
+      ...rebalances,
+      readers: { independent: kcat.kcat, kcatMs: kcat.ms, kafkaesque: byKafkaesque, kcat: byKcat, agreement: same },
       durationMs: Date.now() - t0,
       log: log.counts,
     };
@@ -200,17 +245,23 @@ test.each(['classic', 'consumer'] as const)('%s protocol: the coordinator crashe
     expect(newCoordinator).not.toBe(coordinator);
     committedAtFailover.forEach((o, p) => expect(o).toBeGreaterThanOrEqual(committedBefore[p]!));
     expect(skipped).toEqual([0, 0, 0]);
-    // re-reads only within the uncommitted tail
-    for (const r of reread) {
-      expect(r.belowCommitted).toBe(0);
-      expect(r.reread).toBeLessThanOrEqual(tail[r.partition]!);
-    }
+    // no rebalance (nothing revoked, nothing assigned again), so nothing read again, not even
+    // the uncommitted tail
+    expect(rebalances).toEqual({ assignedAfterKill: 0, revocations: 0 });
+    expect(reread.map((r) => r.reread)).toEqual([0, 0, 0]);
     expect(committedAfter).toEqual(ends);
     // the second member: exactly the 100 new records of each partition, from the committed offsets
     expect(after).toHaveLength(PARTITIONS * 100);
     for (let p = 0; p < PARTITIONS; p++) {
       expect(after.filter((m) => m.partition === p).map((m) => m.offset)).toEqual(Array.from({ length: 100 }, (_, i) => ends[p]! + BigInt(i)));
     }
+    // both readings: every acknowledged record once, in send order per partition, the same records
+    const records = PARTITIONS * (PER_PARTITION + 100);
+    const clean = { read: records, lost: 0, duplicated: 0, outOfOrder: 0, misplaced: 0, unacknowledged: 0, unknown: 0 };
+    expect(acknowledged.size).toBe(records);
+    expect(byKafkaesque).toEqual(clean);
+    expect(byKcat).toEqual(clean);
+    expect(same).toEqual({ both: records, differ: 0, onlyFirst: 0, onlySecond: 0 });
   } finally {
     await producer.close();
     if (killed !== undefined) await restoreCluster();

@@ -6,23 +6,32 @@
  * with SIGKILL and restarted. A group consumer reads at the same time. Each value carries its
  * key's sequence number, so afterwards we count, per partition: records acknowledged and never
  * read (lost), records stored at two offsets (duplicated), and records stored before a lower
- * sequence of the same key (out of order). All three must be zero.
+ * sequence of the same key (out of order). All three must be zero, counted once in what
+ * kafkaesque's consumer read and once in what kcat (librdkafka) reads back from the beginning
+ * of every partition afterwards; the two readings must agree record for record. Exactly KILLS
+ * leaders are killed, all while the producer sends.
  */
 import { AsyncProducer, Config, Consumer, type ConsumerMessage, type ProducerError } from '../../src/index.js';
 import type { Cluster } from '../../src/cluster/cluster.js';
 import { uniqueTopic } from '../helpers/broker.js';
 import { createTopic } from '../helpers/topics.js';
 import {
+  type Acked,
+  agreement,
   closeAfter,
   clusterBrokers,
   clusterSuite,
   countingLogger,
   findCoordinator,
+  type Identify,
   killNode,
   leaderOf,
+  Reading,
+  readWithKcat,
   report,
   sleep,
   startNode,
+  tally,
   waitForFullIsr,
   watchCommitted,
 } from './cluster-helpers.js';
@@ -50,16 +59,13 @@ test.each(['classic', 'consumer'] as const)('%s protocol: 200,000 keyed records 
   const group = uniqueTopic('pcv-group');
   await waitForFullIsr(admin, [topic]);
 
-  // per record (index = key * PER_KEY + seq): acknowledged offset, partition, read offset
-  const ackedOffset = new Float64Array(TOTAL).fill(-2); // -2 never acked, -1 acked without offset
+  // per record (id = key * PER_KEY + seq): where the producer was told it went
+  const acknowledged = new Map<number, Acked>();
   const keyPartition = new Int16Array(KEYS).fill(-1);
-  const readOffset = new Float64Array(TOTAL).fill(-1);
+  const ours = new Reading(); // what kafkaesque's consumer read
   const failures: ProducerError[] = [];
   let acked = 0;
-  let duplicated = 0;
   let redelivered = 0;
-  let readDistinct = 0;
-  let misplaced = 0; // read at another offset than the producer reported
   let keysMoved = 0; // a key acknowledged on two partitions
   const lastDelivered = new Map<number, number>(); // highest offset delivered, per partition
   const previous = new Map<number, number>(); // offset delivered last, per partition
@@ -73,7 +79,7 @@ test.each(['classic', 'consumer'] as const)('%s protocol: 200,000 keyed records 
   ));
   producer.on('success', (m) => {
     const i = m.metadata as number;
-    ackedOffset[i] = m.offset >= 0n ? Number(m.offset) : -1;
+    acknowledged.set(i, { partition: m.partition, offset: Number(m.offset) });
     const key = Math.floor(i / PER_KEY);
     if (keyPartition[key]! < 0) keyPartition[key] = m.partition;
     else if (keyPartition[key] !== m.partition) keysMoved++;
@@ -87,8 +93,6 @@ test.each(['classic', 'consumer'] as const)('%s protocol: 200,000 keyed records 
   consumer.on('revoked', (tps) => rebalances.push({ event: 'revoked', partitions: tps.map((tp) => tp.partition).join(','), atMs: Date.now() - t0 }));
   consumer.on('assigned', (tps) => rebalances.push({ event: 'assigned', partitions: tps.map((tp) => tp.partition).join(','), atMs: Date.now() - t0 }));
   const onMessage = (m: ConsumerMessage): void => {
-    const [k, s] = m.value!.toString().split(':', 2);
-    const i = Number(k) * PER_KEY + Number(s);
     const offset = Number(m.offset);
     const last = lastDelivered.get(m.partition) ?? -1;
     if (offset <= last) {
@@ -98,13 +102,7 @@ test.each(['classic', 'consumer'] as const)('%s protocol: 200,000 keyed records 
     }
     previous.set(m.partition, offset);
     lastDelivered.set(m.partition, Math.max(last, offset));
-    const prev = readOffset[i]!;
-    if (prev < 0) {
-      readOffset[i] = offset;
-      readDistinct++;
-    } else if (prev !== offset) {
-      duplicated++; // the same record stored twice
-    }
+    ours.add(m.partition, m.offset, m.key, m.value);
   };
   // the group's committed offsets, read all along: they must never go backwards
   const watch = watchCommitted(admin, group, topic, PARTITIONS, 250);
@@ -122,6 +120,7 @@ test.each(['classic', 'consumer'] as const)('%s protocol: 200,000 keyed records 
 
   // the killer: crash the leader of partition k, let the cluster fail over, bring it back
   let kills = 0;
+  let coordinatorKills = 0;
   const killed: Array<{ node: number; partition: number; coordinator: boolean; atMs: number; downMs: number }> = [];
   let producing = true;
   const killing = (async () => {
@@ -136,6 +135,7 @@ test.each(['classic', 'consumer'] as const)('%s protocol: 200,000 keyed records 
       await startNode(node);
       killed.push({ node, partition, coordinator, atMs: at - t0, downMs: Date.now() - at });
       kills++;
+      if (coordinator) coordinatorKills++;
       // before the next crash every replica is back, or a second crash could take the ISR below 2
       await waitForFullIsr(admin, [topic, '__consumer_offsets'], 90_000);
       await sleep(1500);
@@ -147,9 +147,10 @@ test.each(['classic', 'consumer'] as const)('%s protocol: 200,000 keyed records 
   let sent = 0;
   const perChunk = TOTAL / CHUNKS;
   for (let c = 0; c < CHUNKS; c++) {
-    // spread the kills over the run: chunk c waits for kill (c × KILLS / CHUNKS)
+    // spread the kills over the run: chunk c waits for kill ⌊c × (KILLS + 1) / CHUNKS⌋, so every
+    // kill is over before the last fifth of the records is sent: all KILLS happen mid-production
     const chunkStart = Date.now();
-    while (kills < Math.floor((c * KILLS) / CHUNKS) && Date.now() - chunkStart < 120_000) await sleep(50);
+    while (kills < Math.floor((c * (KILLS + 1)) / CHUNKS) && Date.now() - chunkStart < 120_000) await sleep(50);
     for (let j = 0; j < perChunk; j++) {
       const n = c * perChunk + j;
       const seq = Math.floor(n / KEYS);
@@ -169,7 +170,7 @@ test.each(['classic', 'consumer'] as const)('%s protocol: 200,000 keyed records 
 
   // wait for the consumer to read every acknowledged record
   const deadline = Date.now() + 120_000;
-  while (readDistinct < acked && Date.now() < deadline && consumerError === undefined) await sleep(200);
+  while (ours.size < acked && Date.now() < deadline && consumerError === undefined) await sleep(200);
   // auto-commit catches up with the marks within a second or two
   const commitDeadline = Date.now() + 15_000;
   while (Date.now() < commitDeadline && watch.highest.some((o, p) => o !== BigInt(lastDelivered.get(p) ?? -2) + 1n)) await sleep(200);
@@ -178,41 +179,24 @@ test.each(['classic', 'consumer'] as const)('%s protocol: 200,000 keyed records 
   await reading;
   await producer.close();
 
-  // per partition figures
-  const perPartition = Array.from({ length: PARTITIONS }, (_, p) => ({ partition: p, acked: 0, read: 0, lost: 0, outOfOrder: 0 }));
-  let lost = 0;
-  let outOfOrder = 0;
-  for (let key = 0; key < KEYS; key++) {
-    const p = keyPartition[key]!;
-    if (p < 0) continue;
-    const pp = perPartition[p]!;
-    // in offset order, the key's sequence numbers must rise
-    const stored: Array<{ seq: number; offset: number }> = [];
-    for (let seq = 0; seq < PER_KEY; seq++) {
-      const i = key * PER_KEY + seq;
-      if (ackedOffset[i]! > -2) pp.acked++;
-      if (readOffset[i]! >= 0) {
-        pp.read++;
-        stored.push({ seq, offset: readOffset[i]! });
-        if (ackedOffset[i]! >= 0 && ackedOffset[i] !== readOffset[i]) misplaced++;
-      } else if (ackedOffset[i]! > -2) {
-        pp.lost++;
-        lost++;
-      }
-    }
-    stored.sort((a, b) => a.offset - b.offset);
-    for (let j = 1; j < stored.length; j++) {
-      if (stored[j]!.seq <= stored[j - 1]!.seq) {
-        pp.outOfOrder++;
-        outOfOrder++;
-      }
-    }
-  }
+  // the independent reading: kcat, from the beginning of every partition to its end
+  const kcat = await readWithKcat(topic);
+  const identify: Identify = (r) => {
+    const m = /^(\d+):(\d+):(x*)$/.exec(r.value ?? '');
+    if (m === null || r.key !== `key-${m[1]}` || m[3] !== PADDING || Number(m[1]) >= KEYS || Number(m[2]) >= PER_KEY) return undefined;
+    return { id: Number(m[1]) * PER_KEY + Number(m[2]), order: r.key, seq: Number(m[2]) };
+  };
+  const byKafkaesque = tally(ours, acknowledged, identify);
+  const byKcat = tally(kcat.reading, acknowledged, identify);
+  const same = agreement(ours, kcat.reading);
+  const { lost, duplicated, outOfOrder, misplaced } = byKafkaesque;
+
+  const perPartition = Array.from({ length: PARTITIONS }, (_, p) => ({ partition: p, read: ours.sizeOf(p), readByKcat: kcat.reading.sizeOf(p) }));
   const figures = {
     sent,
     acknowledged: acked,
     failed: failures.length,
-    consumed: readDistinct,
+    consumed: ours.size,
     lost,
     duplicated,
     outOfOrder,
@@ -220,6 +204,7 @@ test.each(['classic', 'consumer'] as const)('%s protocol: 200,000 keyed records 
     keysMoved,
     redelivered,
     kills,
+    coordinatorKills,
     producerRetries: producerLog.counts['debug: retrying a batch'] ?? 0,
     producedMs,
     durationMs: Date.now() - t0,
@@ -227,6 +212,7 @@ test.each(['classic', 'consumer'] as const)('%s protocol: 200,000 keyed records 
     commitPolls: watch.polls,
     commitsBackwards: watch.backwards.length,
     committedAtEnd: watch.highest.map(String).join(','),
+    readers: { independent: kcat.kcat, kcatMs: kcat.ms, kafkaesque: byKafkaesque, kcat: byKcat, agreement: same },
     killed,
     rewinds,
     commitsBackwardsDetail: watch.backwards,
@@ -240,18 +226,25 @@ test.each(['classic', 'consumer'] as const)('%s protocol: 200,000 keyed records 
   report(protocol === 'classic' ? 'produce-consume-validate' : 'produce-consume-validate-kip848', figures);
 
   expect(consumerError).toBeUndefined();
-  expect(kills).toBeGreaterThanOrEqual(3);
+  expect(kills).toBe(KILLS);
   expect(sent).toBe(TOTAL);
   expect(failures.map((f) => f.message)).toEqual([]);
   expect(acked).toBe(TOTAL);
-  expect({ lost, duplicated, outOfOrder, misplaced, keysMoved }).toEqual({ lost: 0, duplicated: 0, outOfOrder: 0, misplaced: 0, keysMoved: 0 });
+  expect(keysMoved).toBe(0);
+  const clean = { read: TOTAL, lost: 0, duplicated: 0, outOfOrder: 0, misplaced: 0, unacknowledged: 0, unknown: 0 };
+  expect(byKafkaesque).toEqual(clean);
+  // kcat reads the same log: nothing lost, duplicated or reordered there either, and record for
+  // record what kafkaesque read (same partition, offset, key and value)
+  expect(byKcat).toEqual(clean);
+  expect(same).toEqual({ both: TOTAL, differ: 0, onlyFirst: 0, onlySecond: 0 });
+  expect(ours.changed).toBe(0);
   // one member has no reason to rebalance: a coordinator's crash must not make it revoke its
   // partitions and read the uncommitted tail again
   expect(rebalances).toEqual([]);
   expect(redelivered).toBe(0);
-  expect(readDistinct).toBe(TOTAL);
   expect(watch.backwards).toEqual([]);
   expect(watch.polls).toBeGreaterThan(50);
   // the group committed everything it read
   expect(watch.highest).toEqual(perPartition.map((pp) => BigInt(pp.read)));
+  expect(perPartition.map((pp) => pp.readByKcat)).toEqual(perPartition.map((pp) => pp.read));
 });
