@@ -33,6 +33,7 @@ import {
 } from '../../src/consumer/assignors.js';
 import { closeSharedOracle, sharedOracle } from './harness.js';
 import { JavaOracle, OracleError } from './oracle.js';
+import { seeded } from '../helpers/random.js';
 
 jest.setTimeout(180_000);
 
@@ -40,17 +41,6 @@ type AssignOracle = Pick<JavaOracle, 'assign'>;
 
 const SEED = Number(process.env.KAFKAESQUE_CONFORMANCE_SEED ?? 1) || 1;
 const ASSIGNORS: Assignor[] = [RangeAssignor, RoundRobinAssignor, CooperativeStickyAssignor];
-
-/** Deterministic uniform [0, 1) (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Rng {
   readonly next: () => number;

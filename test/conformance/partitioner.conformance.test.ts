@@ -21,6 +21,7 @@ import * as path from 'path';
 import { Partitioner, javaPartitionForKey, murmur2 } from '../../src/producer/partitioner.js';
 import { closeSharedOracle, sharedOracle } from './harness.js';
 import { JavaOracle } from './oracle.js';
+import { seeded } from '../helpers/random.js';
 
 jest.setTimeout(180_000);
 
@@ -34,17 +35,6 @@ const fixture = JSON.parse(
 const FIXTURE_COUNTS = [1, 2, 3, 6, 7, 12, 100, 1000];
 const EXTRA_COUNTS = [5, 64, 997, 65536, 2 ** 31 - 1];
 const COUNTS = [...FIXTURE_COUNTS, ...EXTRA_COUNTS];
-
-/** Deterministic uniform [0, 1) (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** 1,000 more keys: binary (0x00/0xff-heavy), ASCII and multi-byte UTF-8, 0-300 bytes. */
 function extraKeys(): Buffer[] {

@@ -18,6 +18,7 @@ import {
   type TopicPartition,
   type TopicPartitionsInfo,
 } from '../../src/consumer/assignors.js';
+import { seeded } from '../helpers/random.js';
 
 const ALL: Assignor[] = [RangeAssignor, RoundRobinAssignor, CooperativeStickyAssignor];
 
@@ -34,17 +35,6 @@ const names = (tps: readonly TopicPartition[]): string[] => tps.map((p) => `${p.
 
 function plain(result: Map<string, TopicPartition[]>): Record<string, string[]> {
   return Object.fromEntries([...result].map(([id, tps]) => [id, names(tps)]));
-}
-
-/** Deterministic uniform [0, 1) (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface RandomGroup {

@@ -40,6 +40,7 @@ import { brokerAddress, uniqueTopic } from '../helpers/broker.js';
 import { buildGoInterop, INTEROP_PROTO, runGo } from '../helpers/go.js';
 import { createTopic } from '../helpers/topics.js';
 import { until } from '../helpers/wait.js';
+import { seeded as rng } from '../helpers/random.js';
 
 jest.setTimeout(60_000);
 
@@ -150,17 +151,6 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 interface OrderCase {
   json: { [k: string]: Json };
   obj: Record<string, unknown>;
-}
-
-/** mulberry32: a small seeded generator, so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 class Gen {

@@ -23,6 +23,7 @@ import {
   saramaPartitionForKey,
   toPositive,
 } from '../../src/producer/partitioner.js';
+import { seeded } from '../helpers/random.js';
 
 interface Fixture<V> {
   partitionCounts: number[];
@@ -36,17 +37,6 @@ const java = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'java-murmur2.json')
 const sarama = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'sarama-fnv1a.json'), 'utf8')) as Fixture<SaramaVector>;
 
 const COUNTS = [1, 2, 3, 6, 7, 12, 100, 1000];
-
-/** Deterministic uniform [0, 1) (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function expectPartitionerError(fn: () => unknown, message: RegExp): PartitionerError {
   let caught: unknown;

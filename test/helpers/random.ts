@@ -1,0 +1,12 @@
+/** Seeded randomness for the tests: a failure reproduces from its seed. */
+
+/** mulberry32: a deterministic uniform [0, 1) generator from a 32-bit seed. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
