@@ -278,10 +278,7 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> {
     if (groupId !== undefined && options.groupId === undefined && groupId !== name) {
       config.logger.info(`${file}: group_id '${groupId}' is not used by Multiplexer.fromFile: the group is the name '${name}', as Go's InitMultiplexer (KafkaPlugin uses group_id)`);
     }
-    return Multiplexer.fromConfig(config, name, {
-      ...(serializer !== undefined ? { serializer } : {}),
-      ...options,
-    });
+    return Multiplexer.fromConfig(config, name, { ...options, serializer: options.serializer ?? serializer });
   }
 
   /**
