@@ -226,3 +226,80 @@ export async function benchBroker(explicit) {
     stop: r.started ? () => harness.stop({ mode: 'single' }) : async () => {},
   };
 }
+
+// --------------------------------------------------------------- scale runs (bench/scale.mjs)
+// Options a case may carry beyond run.mjs's (all optional; without them a driver does exactly
+// what it did before):
+//   topics        ['t1', 't2', …]: record i goes to topics[i % topics.length] (else c.topic)
+//   keys          N > 0: record i carries the key keyAt(i % N) (else no key)
+//   partitioner   'hash' (default: each client's default, by key), 'round-robin' or 'random'
+//   sendMaxBytes  the JS batcher's limit per send() call (else batchBytes × partitions)
+//   bufferBytes   kafkaesque's bufferBytes (else its default)
+//   sampleMemory  true: the driver samples process.memoryUsage() every 50 ms and reports the peaks
+
+/** The topic of record i (`c.topics` round-robin, or `c.topic`). */
+export function topicPicker(c) {
+  const topics = c.topics && c.topics.length ? c.topics : [c.topic];
+  return topics.length === 1 ? () => topics[0] : (i) => topics[i % topics.length];
+}
+
+/** N distinct keys, "k0" … "k<N-1>", made once (no allocation per record in any driver). */
+export function makeKeys(n) {
+  const keys = new Array(n);
+  for (let i = 0; i < n; i++) keys[i] = Buffer.from(`k${i}`);
+  return keys;
+}
+
+/**
+ * Samples process.memoryUsage() every 50 ms until stop(); stop() returns the peaks in MiB
+ * ({ heapUsed, heapTotal, external, arrayBuffers, rss, samples }). The timer is unref'd.
+ */
+export function memorySampler(everyMs = 50) {
+  const peak = { heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0, rss: 0, samples: 0 };
+  const sample = () => {
+    const m = process.memoryUsage();
+    for (const k of ['heapUsed', 'heapTotal', 'external', 'arrayBuffers', 'rss']) if (m[k] > peak[k]) peak[k] = m[k];
+    peak.samples++;
+  };
+  sample();
+  const timer = setInterval(sample, everyMs);
+  timer.unref();
+  return {
+    stop() {
+      sample();
+      clearInterval(timer);
+      const mib = (x) => Math.round((x / 2 ** 20) * 10) / 10;
+      return { heapUsed: mib(peak.heapUsed), heapTotal: mib(peak.heapTotal), external: mib(peak.external), arrayBuffers: mib(peak.arrayBuffers), rss: mib(peak.rss), samples: peak.samples, everyMs };
+    },
+  };
+}
+
+/**
+ * `count` record values of `size` bytes: JSON-like text with varying fields and a base64 blob of
+ * pseudo-random bytes (lz4 saves ~20-30%, not 99%), no '\n' or '\t' inside. The same generator
+ * and seed as bench/run.mjs's makeValues, so both runners send the same bytes.
+ */
+export function makeValues(size, count = 1024) {
+  let s = 0x9e3779b9 ^ size;
+  const rnd = () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s;
+  };
+  const events = ['page_view', 'add_to_cart', 'checkout', 'login', 'logout', 'search', 'click', 'purchase'];
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    const blob = Buffer.alloc(size);
+    for (let j = 0; j < size; j++) blob[j] = rnd() & 0xff;
+    const head =
+      `{"id":${100000 + i},"user":"user-${rnd() % 50000}","event":"${events[rnd() % events.length]}",` +
+      `"ts":${1764000000000 + i * 37},"amount":${(rnd() % 100000) / 100},"payload":"`;
+    let text = head + blob.toString('base64');
+    text = text.slice(0, size - 2) + '"}';
+    out.push(Buffer.from(text.slice(0, size)));
+  }
+  return out;
+}

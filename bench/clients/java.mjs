@@ -21,6 +21,11 @@ let tool;
 let args;
 let configFile = null;
 if (c.workload === 'produce') {
+  // ProducerPerformance sends keyless records to one topic: bench/scale.mjs gives it only the
+  // cases it can run (one topic, no key). partitioner 'round-robin': Kafka's RoundRobinPartitioner.
+  if (c.keys || c.topics?.length > 1 || (c.partitioner && c.partitioner !== 'hash' && c.partitioner !== 'round-robin')) {
+    throw new Error('java driver: ProducerPerformance sends no key, to one topic, with the default or a named partitioner class');
+  }
   tool = 'ProducerPerformance';
   args = [
     'org.apache.kafka.tools.ProducerPerformance',
@@ -36,6 +41,7 @@ if (c.workload === 'produce') {
     `batch.size=${c.batchBytes}`,
     `compression.type=${c.compression}`,
     `max.in.flight.requests.per.connection=${c.maxInFlight}`,
+    ...(c.partitioner === 'round-robin' ? ['partitioner.class=org.apache.kafka.clients.producer.RoundRobinPartitioner'] : []),
   ];
 } else if (c.workload === 'consume' || c.workload === 'consume-nocommit') {
   tool = 'ConsumerPerformance';

@@ -4,7 +4,7 @@
 // or the N-th record handed to the application (consume). The report counts what happened:
 // records acknowledged ('success' events), consumed or received, never what was asked.
 import { createRequire } from 'node:module';
-import { caseArg, done, loadValues, stamped, latencyOf, percentiles, deadline, sleep } from './_common.mjs';
+import { caseArg, done, loadValues, stamped, latencyOf, percentiles, deadline, sleep, topicPicker, makeKeys, memorySampler } from './_common.mjs';
 
 const require = createRequire(import.meta.url);
 const k = require('../../dist/src/index.js');
@@ -19,6 +19,9 @@ const producerConfig = () =>
     lingerMs: c.lingerMs,
     batchBytes: c.batchBytes,
     maxInFlight: c.maxInFlight,
+    // scale runs (bench/scale.mjs): 'round-robin' / 'random', and the send buffer's bound
+    ...(c.partitioner && c.partitioner !== 'hash' ? { partitioner: c.partitioner } : {}),
+    ...(c.bufferBytes ? { bufferBytes: c.bufferBytes } : {}),
   });
 
 // The group settings every client gets (run.mjs GROUP). Commits: kafkaesque's default is
@@ -39,6 +42,9 @@ const consumerConfig = (initialOffset) =>
 
 if (c.workload === 'produce') {
   const values = loadValues(c.dataFile);
+  const topicOf = topicPicker(c);
+  const keys = c.keys ? makeKeys(c.keys) : null;
+  const mem = c.sampleMemory ? memorySampler() : null;
   const t0 = process.hrtime.bigint();
   await k.protocol.ensureCompressionReady();
   const producer = await k.AsyncProducer.create(producerConfig());
@@ -51,13 +57,14 @@ if (c.workload === 'produce') {
     firstError ??= e;
   });
   for (let i = 0; i < c.records; i++) {
-    const r = producer.sendMsgByte(c.topic, null, values[i % values.length]);
+    const r = producer.sendMsgByte(topicOf(i), keys ? keys[i % keys.length] : null, values[i % values.length]);
     if (r) await r;
   }
   await producer.flush();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const memory = mem?.stop();
   await producer.close();
-  done({ records: acked, failed, seconds, ...(firstError ? { error: `${failed} records failed: ${firstError.message}` } : {}) });
+  done({ records: acked, failed, seconds, ...(memory ? { memory } : {}), ...(firstError ? { error: `${failed} records failed: ${firstError.message}` } : {}) });
 } else if (c.workload === 'consume' || c.workload === 'consume-nocommit') {
   const mark = c.commits !== 'off';
   const t0 = process.hrtime.bigint();

@@ -3,7 +3,7 @@
 // KafkaJS has no built-in LZ4: a codec is registered (LZ4 frame built from lz4js blocks), the way
 // KafkaJS users plug one in (kafkajs-lz4 needs the native `lz4` module: no build here).
 import { createRequire } from 'node:module';
-import { caseArg, done, loadValues, stamped, latencyOf, percentiles, deadline, batcher, sleep } from './_common.mjs';
+import { caseArg, done, loadValues, stamped, latencyOf, percentiles, deadline, batcher, sleep, topicPicker, makeKeys, memorySampler } from './_common.mjs';
 
 const require = createRequire(import.meta.url);
 const { Kafka, CompressionTypes, CompressionCodecs, logLevel } = require('kafkajs');
@@ -52,19 +52,38 @@ const compression = c.compression === 'lz4' ? CompressionTypes.LZ4 : Compression
 // acknowledgement (produce) or the N-th record handed to the application (consume). The report
 // counts records acknowledged (the messages of every send() that resolved), consumed or received.
 async function makeProducer() {
-  const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false, maxInFlightRequests: c.maxInFlight });
+  const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false, maxInFlightRequests: c.maxInFlight, ...partitionerOption() });
   await producer.connect();
   const counts = { acked: 0 };
   const b = batcher({
-    send: async (messages) => {
-      await producer.send({ topic: c.topic, acks: -1, compression, messages });
-      counts.acked += messages.length;
-    },
-    maxBytes: c.batchBytes * c.partitions,
+    // records of several topics (scale runs): one send() call, a topicMessages entry per topic
+    send: c.topics?.length > 1
+      ? async (messages) => {
+          const byTopic = new Map();
+          for (const m of messages) {
+            if (!byTopic.has(m.topic)) byTopic.set(m.topic, []);
+            byTopic.get(m.topic).push(m);
+          }
+          await producer.sendBatch({ acks: -1, compression, topicMessages: [...byTopic].map(([topic, ms]) => ({ topic, messages: ms })) });
+          counts.acked += messages.length;
+        }
+      : async (messages) => {
+          await producer.send({ topic: c.topic, acks: -1, compression, messages });
+          counts.acked += messages.length;
+        },
+    maxBytes: c.sendMaxBytes ?? c.batchBytes * c.partitions,
     lingerMs: c.lingerMs,
     maxInFlight: c.maxInFlight,
   });
   return { producer, b, counts };
+}
+
+// Scale runs: KafkaJS's DefaultPartitioner is Java's murmur2 for keyed records and round-robin
+// (a counter over the partitions with a leader) for keyless ones, so 'hash' and 'round-robin'
+// are its default; 'random' is a user partitioner, as a KafkaJS user would write one.
+function partitionerOption() {
+  if (c.partitioner === 'random') return { createPartitioner: () => ({ partitionMetadata }) => Math.floor(Math.random() * partitionMetadata.length) };
+  return {};
 }
 
 // The group settings every client gets (run.mjs GROUP): heartbeat, session timeout and the
@@ -82,17 +101,25 @@ const runOptions = () => (c.commits === 'off' ? { autoCommit: false } : {});
 
 if (c.workload === 'produce') {
   const values = loadValues(c.dataFile);
+  const topicOf = topicPicker(c);
+  const multi = c.topics?.length > 1;
+  const keys = c.keys ? makeKeys(c.keys) : null;
+  const mem = c.sampleMemory ? memorySampler() : null;
   const t0 = process.hrtime.bigint();
   const { producer, b, counts } = await makeProducer();
   for (let i = 0; i < c.records; i++) {
     const v = values[i % values.length];
-    const r = b.add({ value: v }, v.length);
+    const m = { value: v };
+    if (keys) m.key = keys[i % keys.length];
+    if (multi) m.topic = topicOf(i);
+    const r = b.add(m, v.length);
     if (r) await r;
   }
   await b.flush();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const memory = mem?.stop();
   await producer.disconnect();
-  done({ records: counts.acked, seconds });
+  done({ records: counts.acked, seconds, ...(memory ? { memory } : {}) });
 } else if (c.workload === 'consume' || c.workload === 'consume-nocommit') {
   const t0 = process.hrtime.bigint();
   const consumer = kafka.consumer(consumerOptions());

@@ -13,7 +13,7 @@
 import { writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { caseArg, done, runTimed, loadValues } from './_common.mjs';
+import { caseArg, done, runTimed, loadValues, makeKeys } from './_common.mjs';
 
 const c = caseArg();
 const errorLine = (stderr) =>
@@ -23,12 +23,25 @@ const errorLine = (stderr) =>
     .find((l) => /^%\s*ERROR/i.test(l) || /^%\s*FATAL/i.test(l)) ?? null;
 
 if (c.workload === 'produce') {
+  // kcat -P takes one topic and librdkafka has no round-robin partitioner: bench/scale.mjs
+  // gives kcat only the cases it can run.
+  if (c.topics?.length > 1 || c.partitioner === 'round-robin') throw new Error('kcat driver: one topic per kcat -P, and librdkafka has no round-robin partitioner');
   const values = loadValues(c.dataFile);
+  const keys = c.keys ? makeKeys(c.keys) : null;
   const file = path.join(tmpdir(), `kbench-kcat-${process.pid}.txt`);
   const nl = Buffer.from('\n');
+  const tab = Buffer.from('\t');
   const parts = [];
-  for (let i = 0; i < c.records; i++) parts.push(values[i % values.length], nl);
+  // keyed: "key<TAB>value" lines, split by kcat -K (values and keys hold no tab)
+  for (let i = 0; i < c.records; i++) {
+    if (keys) parts.push(keys[i % keys.length], tab);
+    parts.push(values[i % values.length], nl);
+  }
   writeFileSync(file, Buffer.concat(parts));
+  // Scale runs: keyed records by murmur2 (Java's placement; librdkafka's default is crc32 via
+  // consistent_random), 'random' with sticky partitioning off so every record is placed at random.
+  const partitioning =
+    c.partitioner === 'random' ? ['-X', 'partitioner=random', '-X', 'sticky.partitioning.linger.ms=0'] : keys ? ['-X', 'partitioner=murmur2_random'] : [];
   const args = [
     '-P', '-b', c.broker, '-t', c.topic,
     '-X', 'acks=all',
@@ -37,6 +50,8 @@ if (c.workload === 'produce') {
     '-X', `batch.size=${c.batchBytes}`,
     '-X', `compression.codec=${c.compression}`,
     '-X', `max.in.flight.requests.per.connection=${c.maxInFlight}`,
+    ...partitioning,
+    ...(keys ? ['-K', '\t'] : []),
     '-l', file,
   ];
   process.stdout.write(`$ kcat ${args.join(' ')}\n`);

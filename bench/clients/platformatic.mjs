@@ -3,7 +3,7 @@
 // (batcher in _common.mjs) with the same size/linger limits as the other clients, but only one
 // send() in flight (see makeProducer).
 import { Producer, Consumer, ProduceAcks, MessagesStreamModes } from '@platformatic/kafka';
-import { caseArg, done, loadValues, stamped, latencyOf, percentiles, deadline, batcher, sleep } from './_common.mjs';
+import { caseArg, done, loadValues, stamped, latencyOf, percentiles, deadline, batcher, sleep, topicPicker, makeKeys, memorySampler } from './_common.mjs';
 
 const c = caseArg();
 const base = { clientId: 'bench-platformatic', bootstrapBrokers: [c.broker] };
@@ -19,6 +19,10 @@ function makeProducer() {
     acks: ProduceAcks.ALL,
     compression: c.compression === 'lz4' ? 'lz4' : 'none',
     autocreateTopics: false,
+    // Scale runs: @platformatic/kafka's default places keyed records by murmur2 and keyless
+    // ones round-robin, so 'hash' and 'round-robin' are its default; 'random' is a user
+    // partitioner (the client takes its result modulo the partition count).
+    ...(c.partitioner === 'random' ? { partitioner: () => Math.floor(Math.random() * 0x7fffffff) } : {}),
   });
   const counts = { acked: 0 };
   const b = batcher({
@@ -26,7 +30,7 @@ function makeProducer() {
       await producer.send({ messages });
       counts.acked += messages.length;
     },
-    maxBytes: c.batchBytes * c.partitions,
+    maxBytes: c.sendMaxBytes ?? c.batchBytes * c.partitions,
     lingerMs: c.lingerMs,
     // One send() in flight: with idempotence on, concurrent send() calls make 1.35.0 fail with
     // OUT_OF_ORDER_SEQUENCE_NUMBER (seen with 5 in flight at 100 B records).
@@ -50,17 +54,23 @@ const commitOptions = () => (c.commits === 'off' ? { autocommit: false } : {});
 
 if (c.workload === 'produce') {
   const values = loadValues(c.dataFile);
+  const topicOf = topicPicker(c);
+  const keys = c.keys ? makeKeys(c.keys) : null;
+  const mem = c.sampleMemory ? memorySampler() : null;
   const t0 = process.hrtime.bigint();
   const { producer, b, counts } = makeProducer();
   for (let i = 0; i < c.records; i++) {
     const v = values[i % values.length];
-    const r = b.add({ topic: c.topic, value: v }, v.length);
+    const m = { topic: topicOf(i), value: v };
+    if (keys) m.key = keys[i % keys.length];
+    const r = b.add(m, v.length);
     if (r) await r;
   }
   await b.flush();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const memory = mem?.stop();
   await producer.close();
-  done({ records: counts.acked, seconds });
+  done({ records: counts.acked, seconds, ...(memory ? { memory } : {}) });
 } else if (c.workload === 'consume' || c.workload === 'consume-nocommit') {
   const t0 = process.hrtime.bigint();
   const consumer = new Consumer(consumerOptions());

@@ -1,0 +1,657 @@
+// Producers at cluster scale (issue 14, item 5): throughput over many partitions and topics, and
+// the kafkaesque producer's peak memory against its configured bufferBytes, next to kcat, the
+// Java client (ProducerPerformance), @platformatic/kafka and KafkaJS where each can run the case.
+// It reuses bench/run.mjs's drivers (bench/clients/*.mjs, with the scale options described in
+// _common.mjs) and _parsers.cjs's rule: a run counts only if the client says it delivered the
+// records asked for AND the topics hold exactly that many more records afterwards.
+//
+//   npm run bench:scale                              (builds kafkaesque first)
+//   node bench/scale.mjs [--quick] [--broker host:port] [--records 1000000] [--memory-records 1000000]
+//                        [--runs 3] [--clients kafkaesque,kafkajs,platformatic,java,kcat]
+//                        [--layouts p6,p1000,t1000x10,rr1000,random1000] [--with-10k]
+//                        [--sizes 100,1024] [--buffers-mib 8,32,128] [--no-memory] [--memory-layout p1000]
+//                        [--timeout-s 600]
+//                        [--out bench/results]
+//   --quick: 100,000 records per throughput run, 300,000 per memory run (more than 128 MiB of
+//   1 KiB values, so every buffer fills), one run. --with-10k adds one topic of 10,000 partitions
+//   (its creation takes long on one broker: see the topic set-up table).
+//
+// Every layout's topics are created ONCE, before any run, and each is probed until it accepts a
+// write on every partition (right after CreateTopics with 1,000+ partitions a broker answers
+// Produce with NOT_LEADER_OR_FOLLOWER for seconds while Metadata already names the leaders), so
+// no client's clock includes that wait. Runs then share the topics: a run's record count is the
+// topics' record count after it minus before it (ListOffsets). Every run is its own process; the
+// JavaScript drivers run under GNU time (CPU, max RSS) and sample process.memoryUsage() every
+// 50 ms; runs are interleaved as in run.mjs (clients round-robin, rotated per repetition).
+//
+// Writes bench/results/scale.{json,md,svg} and bench/results/raw-scale/<run-id>/ (the raw output
+// of every run; older run folders are removed); prints the Markdown on stdout, progress on stderr.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync, readFileSync, rmSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeValues } from './clients/_common.mjs';
+
+const require = createRequire(import.meta.url);
+const { interpretRun, formatRaw } = require('./clients/_parsers.cjs');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+const argv = process.argv.slice(2);
+const arg = (name, def) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : def;
+};
+const flag = (name) => argv.includes(`--${name}`);
+const list = (name, def) => arg(name, def).split(',').map((s) => s.trim()).filter(Boolean);
+const log = (s) => process.stderr.write(`${s}\n`);
+
+const quick = flag('quick');
+const MiB = 2 ** 20;
+const opts = {
+  records: Number(arg('records', quick ? '100000' : '1000000')),
+  memoryRecords: Number(arg('memory-records', quick ? '300000' : '1000000')),
+  runs: Number(arg('runs', quick ? '1' : '3')),
+  clients: list('clients', 'kafkaesque,kafkajs,platformatic,java,kcat'),
+  layouts: list('layouts', `p6,p1000,${flag('with-10k') ? 'p10000,' : ''}t1000x10,rr1000,random1000`),
+  sizes: list('sizes', '100,1024').map(Number),
+  buffersMiB: list('buffers-mib', '8,32,128').map(Number),
+  memory: !flag('no-memory'),
+  memoryLayout: arg('memory-layout', 'p1000'),
+  lingerMs: 5,
+  batchBytes: 65536,
+  maxInFlight: 5,
+  // The JS batcher's limit per send() call for KafkaJS and @platformatic/kafka (no linger.ms /
+  // batch.size of their own): 1 MiB, the Java client's and kafkaesque's max request size, with
+  // ≤ 5 (KafkaJS) or 1 (@platformatic/kafka, see its driver) send() calls in flight. run.mjs's
+  // batchBytes × partitions would be 64 MiB per call at 1,000 partitions.
+  sendMaxBytes: MiB,
+  keys: 100000, // distinct keys of keyed runs ("k0" … "k99999"): more than the partitions of any layout
+  timeoutS: Number(arg('timeout-s', '600')),
+  out: path.resolve(root, arg('out', 'bench/results')),
+};
+
+// Topic sets: created once per invocation, shared by every run of the layouts that name them.
+const TOPIC_SETS = {
+  p6: { topics: 1, partitions: 6 },
+  p1000: { topics: 1, partitions: 1000 },
+  p10000: { topics: 1, partitions: 10000 },
+  t1000x10: { topics: 1000, partitions: 10 },
+};
+const LAYOUTS = {
+  p6: { set: 'p6', keyed: true, partitioner: 'hash', label: '1 topic × 6 partitions, keyed' },
+  p1000: { set: 'p1000', keyed: true, partitioner: 'hash', label: '1 topic × 1,000 partitions, keyed' },
+  p10000: { set: 'p10000', keyed: true, partitioner: 'hash', label: '1 topic × 10,000 partitions, keyed' },
+  t1000x10: { set: 't1000x10', keyed: true, partitioner: 'hash', label: '1,000 topics × 10 partitions, keyed' },
+  rr1000: { set: 'p1000', keyed: false, partitioner: 'round-robin', label: "1 topic × 1,000 partitions, 'round-robin', no key" },
+  random1000: { set: 'p1000', keyed: false, partitioner: 'random', label: "1 topic × 1,000 partitions, 'random', no key" },
+};
+// The memory rows: keyed 1 KiB records (over 1,000 partitions unless --memory-layout), as fast as each client takes them.
+const MEMORY_SIZE = 1024;
+
+const LABEL = {
+  kafkaesque: 'kafkaesque',
+  kafkajs: 'KafkaJS 2.2.4',
+  platformatic: '@platformatic/kafka 1.35.0',
+  java: 'Java client 4.2.1',
+  kcat: 'kcat 1.7.1 (librdkafka)',
+};
+const HOW = {
+  kafkaesque: "AsyncProducer.sendMsgByte in a loop, awaiting only the Promise it returns when the buffer is full; partitioner 'hash' (murmur2, Java's placement) for keyed rows, 'round-robin' / 'random' as named",
+  kafkajs: 'producer.send() (sendBatch() over several topics) of ≤ 1 MiB calls built by the driver, ≤ 5 in flight; DefaultPartitioner (murmur2 by key, round-robin without a key); random: a user createPartitioner',
+  platformatic: 'Producer.send() of ≤ 1 MiB calls built by the driver, ONE in flight (idempotence, see docs/performance.md); its default partitioner (murmur2 by key, round-robin without a key); random: a user partitioner',
+  java: 'ProducerPerformance (no key, one topic): only the round-robin row, with partitioner.class=RoundRobinPartitioner',
+  kcat: "kcat -P -l file, keyed lines split by -K '\\t' with partitioner=murmur2_random (Java's placement); random: partitioner=random, sticky.partitioning.linger.ms=0",
+};
+
+/** Whether `client` can run `layout`; a string says why not. */
+function support(client, layoutName) {
+  const l = LAYOUTS[layoutName];
+  const multi = TOPIC_SETS[l.set].topics > 1;
+  if (client === 'java') {
+    if (l.keyed) return 'ProducerPerformance sends no key (it has no key option)';
+    if (l.partitioner === 'random') return 'the Java client ships no random partitioner';
+    if (multi) return 'ProducerPerformance writes one topic';
+  }
+  if (client === 'kcat') {
+    if (multi) return 'kcat -P writes one topic per process';
+    if (l.partitioner === 'round-robin') return 'librdkafka has no round-robin partitioner';
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------- setup
+function ensureBenchDeps() {
+  const need = ['kafkajs', '@platformatic/kafka', 'lz4js'].filter((d) => !existsSync(path.join(here, 'node_modules', d, 'package.json')));
+  if (need.length === 0) return;
+  log(`installing bench/ dependencies (${need.join(', ')} missing)`);
+  const r = spawnSync('npm', ['ci', '--prefix', here, '--no-audit', '--no-fund'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new Error('npm ci --prefix bench failed');
+}
+if (!existsSync(path.join(root, 'dist/src/index.js'))) {
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('build failed');
+}
+ensureBenchDeps();
+const k = require('../dist/src/index.js');
+for (const c of opts.clients) if (!LABEL[c]) throw new Error(`unknown client ${c} (one of ${Object.keys(LABEL).join(', ')})`);
+for (const l of opts.layouts) if (!LAYOUTS[l]) throw new Error(`unknown layout ${l} (one of ${Object.keys(LAYOUTS).join(', ')})`);
+
+const harness = await import('../scripts/broker/harness.mjs');
+const described = harness.describe('single');
+let broker = arg('broker', process.env.KAFKAESQUE_BROKER ?? null);
+let brokerInfo = { bootstrap: broker, version: 'unknown', profile: 'unknown (external)' };
+if (broker === null) {
+  const r = await harness.ensureRunning({ mode: 'single', profile: 'bench', log });
+  broker = described.bootstrap[0];
+  const st = await harness.status('single');
+  brokerInfo = { bootstrap: broker, version: st.kafkaVersion ?? r.describe?.kafkaVersion, profile: st.profile ?? r.profile, reused: !r.started };
+} else if (described.bootstrap.includes(broker)) {
+  const st = await harness.status('single').catch(() => null);
+  if (st?.running) brokerInfo = { bootstrap: broker, version: st.kafkaVersion, profile: st.profile, reused: true };
+}
+const hostPort = () => {
+  const i = broker.lastIndexOf(':');
+  return { host: broker.slice(0, i), port: Number(broker.slice(i + 1)) };
+};
+
+// ------------------------------------------------------------------------------ topics
+const stamp = Date.now().toString(36);
+const topicNames = (set) => {
+  const t = TOPIC_SETS[set];
+  return Array.from({ length: t.topics }, (_, i) => (t.topics === 1 ? `scale-${set}-${stamp}` : `scale-${set}-${stamp}-${i}`));
+};
+
+async function createTopics(names, partitions) {
+  const conn = await k.BrokerConnection.connect({ ...hostPort(), requestTimeoutMs: 600_000 });
+  try {
+    for (let i = 0; i < names.length; i += 100) {
+      const res = await conn.send(k.protocol.CreateTopics, {
+        topics: names.slice(i, i + 100).map((name) => ({ name, numPartitions: partitions, replicationFactor: -1, assignments: [], configs: [] })),
+        timeoutMs: 600_000,
+        validateOnly: false,
+      });
+      for (const t of res.topics) if (t.errorCode !== 0) throw new Error(`CreateTopics ${t.name}: error ${t.errorCode}${t.errorMessage ? ` (${t.errorMessage})` : ''}`);
+    }
+  } finally {
+    conn.close();
+  }
+}
+
+/**
+ * Waits until every partition of `names` took one write: one record (no key, value "probe") sent
+ * to each partition with sendMsgToPartition by a kafkaesque producer (acks=all, not idempotent),
+ * whose own retries ride out the broker's NOT_LEADER_OR_FOLLOWER answers; partitions whose
+ * record failed are probed again. Resolves { seconds, rounds }.
+ */
+async function waitWritable(names, partitions) {
+  const t0 = performance.now();
+  let pending = names.flatMap((topic) => Array.from({ length: partitions }, (_, p) => ({ topic, p })));
+  let rounds = 0;
+  while (pending.length) {
+    rounds++;
+    if (performance.now() - t0 > 600_000) throw new Error(`topics not writable after 10 min: ${pending.length} partitions left (see the broker's log)`);
+    // a round gives up on a partition after 30 s; a partition that never becomes writable (a
+    // broker out of file descriptors, say: see its log) fails the whole run after 10 minutes
+    const producer = await k.AsyncProducer.create(new k.Config({ brokers: [broker], acks: -1, idempotent: false, lingerMs: 5, deliveryTimeoutMs: 30000 }));
+    const failed = [];
+    const value = Buffer.from('probe');
+    await Promise.all(
+      pending.map(
+        ({ topic, p }) =>
+          new Promise((resolve) => {
+            const r = producer.sendMsgToPartition(topic, p, null, value, undefined, { onSuccess: () => resolve(), onError: () => (failed.push({ topic, p }), resolve()) });
+            if (r) r.catch(() => {});
+          }),
+      ),
+    );
+    await producer.close();
+    pending = failed;
+    if (pending.length) {
+      log(`  probe round ${rounds}: ${pending.length} partition(s) not writable yet`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+  return { seconds: (performance.now() - t0) / 1000, rounds };
+}
+
+/** Records on `names` (sum over partitions of log-end minus log-start offsets), one ListOffsets per 1,000 topics. */
+async function recordCount(names, partitions) {
+  const conn = await k.BrokerConnection.connect({ ...hostPort(), requestTimeoutMs: 120_000 });
+  try {
+    const at = async (timestamp) => {
+      let sum = 0n;
+      for (let i = 0; i < names.length; i += 1000) {
+        const res = await conn.send(k.protocol.ListOffsets, {
+          replicaId: -1,
+          isolationLevel: 0,
+          topics: names.slice(i, i + 1000).map((name) => ({ name, partitions: Array.from({ length: partitions }, (_, p) => ({ partitionIndex: p, currentLeaderEpoch: -1, timestamp })) })),
+          timeoutMs: 60000,
+        });
+        for (const t of res.topics)
+          for (const p of t.partitions) {
+            if (p.errorCode !== 0) throw new Error(`ListOffsets ${t.name}[${p.partitionIndex}]: error ${p.errorCode}`);
+            sum += p.offset;
+          }
+      }
+      return sum;
+    };
+    return Number((await at(-1n)) - (await at(-2n)));
+  } finally {
+    conn.close();
+  }
+}
+
+// DeleteTopics v1 (not in kafkaesque's protocol module): a raw request through the harness.
+async function deleteTopics(names) {
+  const { host, port } = hostPort();
+  for (let i = 0; i < names.length; i += 100) {
+    const chunk = names.slice(i, i + 100).map((n) => Buffer.from(n));
+    const parts = [Buffer.alloc(4)];
+    parts[0].writeInt32BE(chunk.length);
+    for (const n of chunk) {
+      const len = Buffer.alloc(2);
+      len.writeInt16BE(n.length);
+      parts.push(len, n);
+    }
+    const timeout = Buffer.alloc(4);
+    timeout.writeInt32BE(60000);
+    parts.push(timeout);
+    try {
+      await harness.kafkaRequest(host, port, 20, 1, Buffer.concat(parts), 65000);
+    } catch (e) {
+      log(`(delete ${chunk.length} topics: ${e.message})`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------- child runs
+let running = null;
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    if (running) {
+      try {
+        process.kill(-running.pid, 'SIGKILL');
+      } catch {}
+    }
+    process.exit(130);
+  });
+}
+
+/** One driver run (as run.mjs runs them): resolves { code, signal, timedOut, stdout, stderr, wallSeconds, cpuSeconds?, rssMb? }. */
+function runChild(client, c) {
+  const script = path.join(here, 'clients', `${client}.mjs`);
+  const selfTimed = client === 'java' || client === 'kcat';
+  const timeFile = path.join(os.tmpdir(), `kbench-scale-time-${process.pid}-${Date.now()}`);
+  const cmd = selfTimed ? process.execPath : '/usr/bin/time';
+  const args = selfTimed ? [script, JSON.stringify(c)] : ['-f', '%U %S %M', '-o', timeFile, process.execPath, script, JSON.stringify(c)];
+  const t0 = process.hrtime.bigint();
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    running = child;
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {}
+    }, opts.timeoutS * 1000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      running = null;
+      const r = { code, signal, timedOut, stdout, stderr, wallSeconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+      if (!selfTimed) {
+        try {
+          const [u, s, m] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+          r.cpuSeconds = u + s;
+          r.rssMb = m / 1024;
+        } catch {}
+        rmSync(timeFile, { force: true });
+      }
+      resolve(r);
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------- plan
+const runId = new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+const rawDir = path.join(opts.out, 'raw-scale', runId);
+mkdirSync(rawDir, { recursive: true });
+const dataFiles = {};
+for (const s of new Set([...opts.sizes, ...(opts.memory ? [MEMORY_SIZE] : [])])) {
+  const file = path.join(os.tmpdir(), `kafkaesque-scale-values-${s}-${process.pid}.txt`);
+  writeFileSync(file, Buffer.concat(makeValues(s).flatMap((v) => [v, Buffer.from('\n')])));
+  dataFiles[s] = file;
+}
+
+// Cases: throughput (layout × size), then memory (kafkaesque per bufferBytes, the other JS clients once).
+const cases = [];
+const notRun = [];
+for (const layout of opts.layouts) {
+  for (const size of opts.sizes) {
+    const clients = [];
+    for (const client of opts.clients) {
+      const s = support(client, layout);
+      if (s === true) clients.push(client);
+      else if (!notRun.some((n) => n.client === client && n.layout === layout)) notRun.push({ client, layout, why: s });
+    }
+    if (clients.length) cases.push({ kind: 'throughput', layout, size, clients });
+  }
+}
+if (opts.memory) {
+  for (const client of opts.clients) {
+    if (client === 'kafkaesque') for (const mib of opts.buffersMiB) cases.push({ kind: 'memory', layout: opts.memoryLayout, size: MEMORY_SIZE, clients: [client], bufferMiB: mib });
+    else if (client === 'kafkajs' || client === 'platformatic') cases.push({ kind: 'memory', layout: opts.memoryLayout, size: MEMORY_SIZE, clients: [client], bufferMiB: null });
+  }
+}
+const rotate = (xs, n) => xs.map((_, i) => xs[(i + n) % xs.length]);
+const schedule = [];
+for (let rep = 0; rep < opts.runs; rep++) {
+  const order = rotate(opts.clients, rep);
+  for (const cs of cases) for (const client of order) if (cs.clients.includes(client)) schedule.push({ rep, client, cs });
+}
+const caseId = (cs, client) => `${cs.kind}|${cs.layout}|${cs.size}|${cs.bufferMiB ?? ''}|${client}`;
+
+// ---------------------------------------------------------------------------------------- topics
+const t0 = Date.now();
+const setsNeeded = [...new Set(cases.map((cs) => LAYOUTS[cs.layout].set))];
+const topicSetup = {};
+for (const set of setsNeeded) {
+  const names = topicNames(set);
+  const { partitions, topics } = TOPIC_SETS[set];
+  log(`creating ${topics} topic(s) × ${partitions} partitions (${set})`);
+  const c0 = performance.now();
+  await createTopics(names, partitions);
+  const createSeconds = (performance.now() - c0) / 1000;
+  log(`  CreateTopics answered after ${createSeconds.toFixed(1)} s; probing every partition until it takes a write`);
+  const w = await waitWritable(names, partitions);
+  log(`  writable after ${w.seconds.toFixed(1)} s more (${w.rounds} probe round(s))`);
+  topicSetup[set] = { topics, partitions, names, createSeconds, writableSeconds: w.seconds, probeRounds: w.rounds };
+}
+
+// ---------------------------------------------------------------------------------------- runs
+const results = new Map();
+let doneCount = 0;
+for (const p of schedule) {
+  const { cs, client } = p;
+  const rep = p.rep + 1;
+  const layout = LAYOUTS[cs.layout];
+  const set = topicSetup[layout.set];
+  const records = cs.kind === 'memory' ? opts.memoryRecords : opts.records;
+  const what = `${cs.kind} ${cs.layout} ${cs.size} B${cs.bufferMiB ? ` buffer ${cs.bufferMiB} MiB` : ''} ${client} (${rep}/${opts.runs})`;
+  process.stderr.write(`[${doneCount + 1}/${schedule.length}] ${Math.round((Date.now() - t0) / 1000)} s ${what}\n`);
+  const c = {
+    workload: 'produce',
+    client,
+    size: cs.size,
+    compression: 'none',
+    broker,
+    topic: set.names[0],
+    ...(set.names.length > 1 ? { topics: set.names } : {}),
+    records,
+    dataFile: dataFiles[cs.size],
+    partitions: set.partitions,
+    lingerMs: opts.lingerMs,
+    batchBytes: opts.batchBytes,
+    maxInFlight: opts.maxInFlight,
+    sendMaxBytes: opts.sendMaxBytes,
+    ...(layout.keyed ? { keys: opts.keys } : {}),
+    partitioner: layout.partitioner,
+    ...(cs.bufferMiB ? { bufferBytes: cs.bufferMiB * MiB } : {}),
+    sampleMemory: true,
+    javaClasspath: described.classpath,
+    javaLog4j: path.join(root, 'scripts/broker/tools-log4j2.properties'),
+  };
+  const before = await recordCount(set.names, set.partitions);
+  const child = await runChild(client, c);
+  const topicRecords = await recordCount(set.names, set.partitions).then(
+    (after) => after - before,
+    (e) => (log(`(counting: ${e.message})`), NaN),
+  );
+  const verdict = interpretRun({ client, workload: 'produce', expected: records, ...child, timeoutS: opts.timeoutS, topicRecords });
+  const res = { ...verdict, rep };
+  if (client !== 'java' && client !== 'kcat' && !res.error) {
+    res.cpuSeconds = child.cpuSeconds;
+    res.rssMb = child.rssMb;
+  }
+  const rawName = `${client}-${cs.kind}-${cs.layout}-${cs.size}${cs.bufferMiB ? `-buffer${cs.bufferMiB}MiB` : ''}-${rep}.txt`;
+  res.raw = path.relative(root, path.join(rawDir, rawName));
+  writeFileSync(
+    path.join(rawDir, rawName),
+    formatRaw(
+      {
+        run: runId,
+        case: `${client} ${what}: ${layout.label}`,
+        asked: `${records} records`,
+        command: `node bench/clients/${client}.mjs '${JSON.stringify({ ...c, ...(c.topics ? { topics: [`${c.topics[0]}`, `… ${c.topics.length} topics`] } : {}) })}'`,
+        exit: `code ${child.code}${child.signal ? `, signal ${child.signal}` : ''}${child.timedOut ? ' (timeout)' : ''}, ${child.wallSeconds.toFixed(1)} s`,
+        'topic records added by the run': String(topicRecords),
+        verdict: res.error ? `ERROR: ${res.error}` : `OK: ${res.records} records in ${res.seconds?.toFixed(3)} s`,
+      },
+      child.stdout,
+      child.stderr,
+    ),
+  );
+  if (res.error) log(`  ERROR: ${res.error}`);
+  const key = caseId(cs, client);
+  if (!results.has(key)) results.set(key, []);
+  results.get(key).push(res);
+  doneCount++;
+}
+for (const set of Object.values(topicSetup)) await deleteTopics(set.names);
+for (const f of Object.values(dataFiles)) rmSync(f, { force: true });
+
+// ---------------------------------------------------------------------------------- statistics
+function median(xs) {
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (s.length === 0) return { med: NaN, min: NaN, max: NaN };
+  const m = s.length >> 1;
+  return { med: s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2, min: s[0], max: s[s.length - 1] };
+}
+function aggregate(size, runs) {
+  const ok = runs.filter((r) => !r.error);
+  const metric = (f) => median(ok.map(f));
+  return {
+    ok: ok.length,
+    failed: runs.length - ok.length,
+    errors: runs.filter((r) => r.error).map((r) => ({ rep: r.rep, error: r.error, raw: r.raw })),
+    recordsPerSec: metric((r) => r.records / r.seconds),
+    mbPerSec: metric((r) => (r.records * size) / r.seconds / 1e6),
+    cpuPerMillion: metric((r) => (r.cpuSeconds / r.records) * 1e6),
+    rssMb: metric((r) => r.rssMb),
+    heapMiB: metric((r) => r.memory?.heapUsed),
+    externalMiB: metric((r) => r.memory?.external),
+    sampledRssMiB: metric((r) => r.memory?.rss),
+  };
+}
+const rows = [];
+for (const cs of cases)
+  for (const client of opts.clients) {
+    if (!cs.clients.includes(client)) continue;
+    const runs = results.get(caseId(cs, client)) ?? [];
+    rows.push({ kind: cs.kind, layout: cs.layout, size: cs.size, bufferMiB: cs.bufferMiB, client, runs, agg: aggregate(cs.size, runs) });
+  }
+
+// ------------------------------------------------------------------------------------- output
+const fmtInt = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '–');
+const fmt1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : '–');
+const fmt2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : '–');
+const withRange = (m, f, n) => (n > 1 && Number.isFinite(m.med) ? `${f(m.med)} (${f(m.min)}–${f(m.max)})` : f(m.med));
+const cellText = (s) => String(s).replace(/\|/g, '/').replace(/\s+/g, ' ');
+
+const meta = {
+  date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+  runId,
+  quick,
+  rawDir: path.relative(root, rawDir),
+  node: process.version,
+  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model?.trim() ?? 'unknown', memGb: Math.round(os.totalmem() / 2 ** 30), platform: `${os.type()} ${os.release()}` },
+  broker: brokerInfo,
+  settings: {
+    records: opts.records,
+    memoryRecords: opts.memoryRecords,
+    runs: opts.runs,
+    sizes: opts.sizes,
+    buffersMiB: opts.buffersMiB,
+    acks: 'all',
+    idempotence: true,
+    lingerMs: opts.lingerMs,
+    batchBytes: opts.batchBytes,
+    maxInFlight: opts.maxInFlight,
+    sendMaxBytes: opts.sendMaxBytes,
+    keys: opts.keys,
+    compression: 'none',
+    memorySampling: 'process.memoryUsage() every 50 ms in the driver, from before the client exists until the last acknowledgement',
+  },
+  topicSetup: Object.fromEntries(Object.entries(topicSetup).map(([s, v]) => [s, { topics: v.topics, partitions: v.partitions, createSeconds: v.createSeconds, writableSeconds: v.writableSeconds, probeRounds: v.probeRounds }])),
+  clients: Object.fromEntries(opts.clients.map((c) => [c, { label: LABEL[c], how: HOW[c] }])),
+  notRun,
+  seconds: Math.round((Date.now() - t0) / 1000),
+};
+
+function markdown() {
+  const L = [];
+  const S = meta.settings;
+  L.push(
+    `${quick ? '**Quick run** (`--quick`: one run per cell, fewer records). ' : ''}Measured ${meta.date} · ${meta.machine.cpus}× ${meta.machine.cpuModel}, ${meta.machine.memGb} GB, shared with the broker · Node ${meta.node} · Kafka ${meta.broker.version} broker (${meta.broker.profile} profile) on ${meta.broker.bootstrap} · run ${meta.runId} (raw output: ${meta.rawDir}/)`,
+  );
+  L.push(
+    '',
+    `Every client: acks=all, idempotence on, linger ${S.lingerMs} ms, batch ${S.batchBytes / 1024} KiB, ≤ ${S.maxInFlight} requests in flight, no compression; keyed rows use ${fmtInt(S.keys)} distinct keys ("k0"…), placed by murmur2 (Java's placement: kafkaesque, KafkaJS, kcat with partitioner=murmur2_random; @platformatic/kafka's default takes murmur2 unsigned, a different placement). ` +
+      `Throughput: ${fmtInt(S.records)} records per run; memory: ${fmtInt(S.memoryRecords)} 1 KiB records, ${LAYOUTS[opts.memoryLayout].label}. ` +
+      `The topics of each layout are created once and probed until every partition took a write before any clock starts; runs share them, and a run counts only if the client reports exactly the records asked for and the topics hold exactly that many more afterwards. ` +
+      `No warm-up for any client. CPU = user+system seconds of the client process (GNU time, start-up included) per million records; peak RSS = GNU time's max RSS (the JVM's for Java, kcat's for kcat). ` +
+      `Each figure is the median of the runs that count (${S.runs} per cell${S.runs > 1 ? '; min–max in brackets' : ''}).`,
+  );
+  L.push('', '| topics × partitions | CreateTopics answered (s) | then writable on every partition (s) | probe rounds |', '|---|---|---|---|');
+  for (const v of Object.values(meta.topicSetup)) L.push(`| ${fmtInt(v.topics)} × ${fmtInt(v.partitions)} | ${fmt1(v.createSeconds)} | ${fmt1(v.writableSeconds)} | ${v.probeRounds} |`);
+  const errors = [];
+  const countCell = (r) => (r.agg.failed ? `${r.agg.ok}/${r.runs.length} ⚠` : `${r.agg.ok}/${r.runs.length}`);
+  const errorCell = (r) => `**ERROR**: ${cellText(r.agg.errors[0]?.error ?? 'no run').slice(0, 160)}`;
+  const noteErrors = (r, what) => {
+    for (const e of r.agg.errors) errors.push(`- ${LABEL[r.client]}, ${what}, repetition ${e.rep}: ERROR: ${cellText(e.error)} (\`${e.raw}\`)`);
+  };
+  L.push('', '### Producer throughput at scale', '', '| layout | value | client | records/s | MB/s | CPU s / M records | peak RSS MB | peak heap MiB | runs counted |', '|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows.filter((x) => x.kind === 'throughput')) {
+    const a = r.agg;
+    const lead = [LAYOUTS[r.layout].label, `${r.size} B`, LABEL[r.client]];
+    if (a.ok === 0) L.push(`| ${[...lead, errorCell(r), '', '', '', ''].join(' | ')} | ${countCell(r)} |`);
+    else L.push(`| ${[...lead, withRange(a.recordsPerSec, fmtInt, a.ok), withRange(a.mbPerSec, fmt1, a.ok), withRange(a.cpuPerMillion, fmt2, a.ok), fmtInt(a.rssMb.med), fmtInt(a.heapMiB.med)].join(' | ')} | ${countCell(r)} |`);
+    noteErrors(r, `${LAYOUTS[r.layout].label}, ${r.size} B`);
+  }
+  const mem = rows.filter((x) => x.kind === 'memory');
+  if (mem.length) {
+    L.push(
+      '',
+      `### Producer memory against the configured bound (${fmtInt(S.memoryRecords)} 1 KiB records, ${LAYOUTS[opts.memoryLayout].label}, sent as fast as the client takes them)`,
+      '',
+      'Peaks of `process.memoryUsage()` sampled every 50 ms (heapUsed, external — which includes the Buffers of record values — and rss), and GNU time\'s max RSS of the process. The buffer bound covers records waiting to be sent; the values file (1,024 values) and the runtime are outside it.',
+      '',
+      '| client | configured bound | records/s | peak heap MiB | peak external MiB | peak RSS MiB (sampled) | max RSS MB (GNU time) | runs counted |',
+      '|---|---|---|---|---|---|---|---|',
+    );
+    for (const r of mem) {
+      const a = r.agg;
+      const bound = r.bufferMiB ? `bufferBytes ${r.bufferMiB} MiB` : r.client === 'kafkajs' ? 'none (driver: ≤ 5 send() calls of ≤ 1 MiB in flight)' : 'none (driver: 1 send() call of ≤ 1 MiB in flight)';
+      if (a.ok === 0) L.push(`| ${LABEL[r.client]} | ${bound} | ${errorCell(r)} | | | | | ${countCell(r)} |`);
+      else L.push(`| ${LABEL[r.client]} | ${bound} | ${withRange(a.recordsPerSec, fmtInt, a.ok)} | ${withRange(a.heapMiB, fmt1, a.ok)} | ${withRange(a.externalMiB, fmt1, a.ok)} | ${withRange(a.sampledRssMiB, fmt1, a.ok)} | ${fmtInt(a.rssMb.med)} | ${countCell(r)} |`);
+      noteErrors(r, `memory${r.bufferMiB ? `, bufferBytes ${r.bufferMiB} MiB` : ''}`);
+    }
+  }
+  if (errors.length) L.push('', 'Runs that did not count (raw output in the file named):', ...errors);
+  if (notRun.length) {
+    L.push('', 'Not measured:');
+    for (const n of notRun) L.push(`- ${LABEL[n.client]}, ${LAYOUTS[n.layout].label}: ${n.why}`);
+  }
+  L.push('', 'How each client was driven:');
+  for (const c of opts.clients) L.push(`- ${LABEL[c]}: ${HOW[c]}`);
+  return L.join('\n');
+}
+
+// Two panels: records/s against partitions (1 KiB and 100 B keyed, one line per client; the
+// 1,000-topic layout as an open marker at its 10,000 partitions), and peak memory against bufferBytes.
+function svg() {
+  const colors = { kafkaesque: '#6a3d9a', kafkajs: '#1f78b4', platformatic: '#33a02c', java: '#e31a1c', kcat: '#ff7f00' };
+  const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const W = 980;
+  const H = 440;
+  const o = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`, '<rect width="100%" height="100%" fill="white"/>'];
+  o.push(`<text x="10" y="20" font-size="14" font-weight="bold">Producers at scale${quick ? ' (quick run)' : ''}: keyed records/s against partitions, and kafkaesque's peak memory against bufferBytes</text>`);
+  opts.clients.forEach((c, i) => o.push(`<rect x="${10 + i * 170}" y="32" width="10" height="10" fill="${colors[c]}"/><text x="${24 + i * 170}" y="41">${esc(LABEL[c])}</text>`));
+  // panel 1
+  const px = 70;
+  const py = 70;
+  const pw = 400;
+  const ph = 300;
+  const tp = rows.filter((r) => r.kind === 'throughput' && LAYOUTS[r.layout].keyed && r.agg.ok);
+  const partsOf = (r) => TOPIC_SETS[LAYOUTS[r.layout].set].topics * TOPIC_SETS[LAYOUTS[r.layout].set].partitions;
+  const maxY = Math.max(1, ...tp.map((r) => r.agg.recordsPerSec.med)) * 1.1;
+  const xs = (n) => px + ((Math.log10(n) - Math.log10(5)) / (Math.log10(15000) - Math.log10(5))) * pw;
+  const ys = (v) => py + ph - (v / maxY) * ph;
+  o.push(`<rect x="${px}" y="${py}" width="${pw}" height="${ph}" fill="none" stroke="#999"/>`);
+  for (const n of [6, 10, 100, 1000, 10000]) o.push(`<line x1="${xs(n)}" y1="${py + ph}" x2="${xs(n)}" y2="${py + ph + 4}" stroke="#555"/><text x="${xs(n)}" y="${py + ph + 16}" text-anchor="middle">${fmtInt(n)}</text>`);
+  for (let i = 0; i <= 4; i++) {
+    const v = (maxY / 4) * i;
+    o.push(`<line x1="${px - 4}" y1="${ys(v)}" x2="${px + pw}" y2="${ys(v)}" stroke="#eee"/><text x="${px - 6}" y="${ys(v) + 4}" text-anchor="end">${fmtInt(v / 1000)}k</text>`);
+  }
+  o.push(`<text x="${px + pw / 2}" y="${py + ph + 32}" text-anchor="middle">partitions (log scale; one topic — open marker: 1,000 topics × 10)</text>`);
+  o.push(`<text x="${px}" y="${py - 8}" font-weight="bold">records/s (keyed; solid 1 KiB, dashed 100 B)</text>`);
+  for (const c of opts.clients)
+    for (const size of opts.sizes) {
+      const pts = tp.filter((r) => r.client === c && r.size === size && TOPIC_SETS[LAYOUTS[r.layout].set].topics === 1).sort((a, b) => partsOf(a) - partsOf(b));
+      const dash = size === 1024 ? '' : ' stroke-dasharray="4 3"';
+      if (pts.length > 1) o.push(`<polyline fill="none" stroke="${colors[c]}" stroke-width="2"${dash} points="${pts.map((r) => `${xs(partsOf(r)).toFixed(1)},${ys(r.agg.recordsPerSec.med).toFixed(1)}`).join(' ')}"/>`);
+      for (const r of pts) o.push(`<circle cx="${xs(partsOf(r)).toFixed(1)}" cy="${ys(r.agg.recordsPerSec.med).toFixed(1)}" r="3" fill="${colors[c]}"/>`);
+      for (const r of tp.filter((x) => x.client === c && x.size === size && TOPIC_SETS[LAYOUTS[x.layout].set].topics > 1))
+        o.push(`<circle cx="${xs(partsOf(r)).toFixed(1)}" cy="${ys(r.agg.recordsPerSec.med).toFixed(1)}" r="4" fill="white" stroke="${colors[c]}" stroke-width="2"/>`);
+    }
+  // panel 2
+  const qx = 560;
+  const qw = 390;
+  const mem = rows.filter((r) => r.kind === 'memory');
+  const metrics = [
+    ['heap', (r) => r.agg.heapMiB.med, 0.45],
+    ['external', (r) => r.agg.externalMiB.med, 0.7],
+    ['RSS', (r) => r.agg.sampledRssMiB.med, 1],
+  ];
+  const maxM = Math.max(1, ...mem.flatMap((r) => [r.agg.sampledRssMiB.med, r.agg.rssMb.med, r.bufferMiB ?? 0]).filter(Number.isFinite)) * 1.1;
+  const ym = (v) => py + ph - (v / maxM) * ph;
+  o.push(`<rect x="${qx}" y="${py}" width="${qw}" height="${ph}" fill="none" stroke="#999"/>`);
+  o.push(`<text x="${qx}" y="${py - 8}" font-weight="bold">peak MiB: heap, external, RSS (bars); configured bufferBytes (black line)</text>`);
+  for (let i = 0; i <= 4; i++) {
+    const v = (maxM / 4) * i;
+    o.push(`<line x1="${qx - 4}" y1="${ym(v)}" x2="${qx + qw}" y2="${ym(v)}" stroke="#eee"/><text x="${qx - 6}" y="${ym(v) + 4}" text-anchor="end">${fmtInt(v)}</text>`);
+  }
+  const gw = qw / Math.max(1, mem.length);
+  mem.forEach((r, i) => {
+    const gx = qx + i * gw + 8;
+    const bw = (gw - 16) / metrics.length;
+    metrics.forEach(([, f, op], j) => {
+      const v = f(r);
+      if (!Number.isFinite(v)) return;
+      o.push(`<rect x="${(gx + j * bw).toFixed(1)}" y="${ym(v).toFixed(1)}" width="${(bw - 2).toFixed(1)}" height="${(py + ph - ym(v)).toFixed(1)}" fill="${colors[r.client]}" opacity="${op}"/>`);
+      o.push(`<text x="${(gx + j * bw + bw / 2).toFixed(1)}" y="${(ym(v) - 3).toFixed(1)}" text-anchor="middle" font-size="9">${fmtInt(v)}</text>`);
+    });
+    if (r.bufferMiB) o.push(`<line x1="${gx - 4}" y1="${ym(r.bufferMiB)}" x2="${gx + gw - 12}" y2="${ym(r.bufferMiB)}" stroke="black" stroke-width="2"/>`);
+    const name = r.bufferMiB ? `${r.bufferMiB} MiB` : r.client === 'kafkajs' ? 'KafkaJS' : 'platformatic';
+    o.push(`<text x="${(gx + (gw - 16) / 2).toFixed(1)}" y="${py + ph + 16}" text-anchor="middle">${esc(name)}</text>`);
+  });
+  o.push(`<text x="${qx + qw / 2}" y="${py + ph + 32}" text-anchor="middle">kafkaesque bufferBytes (other JS clients: no bound)</text>`);
+  o.push(`<text x="10" y="${H - 12}" fill="#555">Medians of the runs that count; bars left to right: heap, external, RSS. Settings, errors and the cases each client cannot run: bench/results/scale.md.</text>`);
+  o.push('</svg>');
+  return o.join('\n');
+}
+
+const md = markdown();
+mkdirSync(opts.out, { recursive: true });
+writeFileSync(path.join(opts.out, 'scale.json'), JSON.stringify({ meta, rows }, null, 2) + '\n');
+writeFileSync(path.join(opts.out, 'scale.md'), md + '\n');
+writeFileSync(path.join(opts.out, 'scale.svg'), svg() + '\n');
+for (const d of readdirSync(path.join(opts.out, 'raw-scale'))) if (d !== runId) rmSync(path.join(opts.out, 'raw-scale', d), { recursive: true, force: true });
+process.stdout.write(md + '\n');
+log(`wrote ${path.relative(root, opts.out)}/scale.{md,json,svg} and ${meta.rawDir}/ in ${meta.seconds} s`);
