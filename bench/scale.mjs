@@ -192,9 +192,9 @@ async function waitWritable(names, partitions) {
   while (pending.length) {
     rounds++;
     if (performance.now() - t0 > 600_000) throw new Error(`topics not writable after 10 min: ${pending.length} partitions left (see the broker's log)`);
-    // a round gives up on a partition after 30 s; a partition that never becomes writable (a
+    // a round gives up on a partition after 40 s; a partition that never becomes writable (a
     // broker out of file descriptors, say: see its log) fails the whole run after 10 minutes
-    const producer = await k.AsyncProducer.create(new k.Config({ brokers: [broker], acks: -1, idempotent: false, lingerMs: 5, deliveryTimeoutMs: 30000 }));
+    const producer = await k.AsyncProducer.create(new k.Config({ brokers: [broker], acks: -1, idempotent: false, lingerMs: 5, deliveryTimeoutMs: 40000 }));
     const failed = [];
     const value = Buffer.from('probe');
     await Promise.all(
