@@ -25,7 +25,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createTopic as createTopicWith, topicRecordCount as topicRecordCountWith } from './clients/_common.mjs';
+import { createTopic as createTopicWith, makeValues, topicRecordCount as topicRecordCountWith } from './clients/_common.mjs';
 
 const require = createRequire(import.meta.url);
 const { interpretRun, formatRaw } = require('./clients/_parsers.cjs');
@@ -146,34 +146,6 @@ function ensureBuilt() {
   log('dist/ missing: building kafkaesque');
   const r = spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error('build failed');
-}
-
-// Deterministic, realistic-ish values: JSON-like text with varying fields and a base64 blob of
-// pseudo-random bytes (lz4 saves ~20-30%, not 99%). The same bytes for every client. No '\n'
-// inside (kcat reads one record per line).
-function makeValues(size, count = 1024) {
-  let s = 0x9e3779b9 ^ size;
-  const rnd = () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-  const events = ['page_view', 'add_to_cart', 'checkout', 'login', 'logout', 'search', 'click', 'purchase'];
-  const out = [];
-  for (let i = 0; i < count; i++) {
-    const blob = Buffer.alloc(size);
-    for (let j = 0; j < size; j++) blob[j] = rnd() & 0xff;
-    const head =
-      `{"id":${100000 + i},"user":"user-${rnd() % 50000}","event":"${events[rnd() % events.length]}",` +
-      `"ts":${1764000000000 + i * 37},"amount":${(rnd() % 100000) / 100},"payload":"`;
-    let text = head + blob.toString('base64');
-    text = text.slice(0, size - 2) + '"}';
-    out.push(Buffer.from(text.slice(0, size)));
-  }
-  return out;
 }
 
 function writeDataFile(size) {

@@ -276,8 +276,8 @@ export function memorySampler(everyMs = 50) {
 
 /**
  * `count` record values of `size` bytes: JSON-like text with varying fields and a base64 blob of
- * pseudo-random bytes (lz4 saves ~20-30%, not 99%), no '\n' or '\t' inside. The same generator
- * and seed as bench/run.mjs's makeValues, so both runners send the same bytes.
+ * pseudo-random bytes (lz4 saves ~20-30%, not 99%), no '\n' or '\t' inside (kcat reads one
+ * record per line). bench/run.mjs and bench/scale.mjs both send these bytes, to every client.
  */
 export function makeValues(size, count = 1024) {
   let s = 0x9e3779b9 ^ size;
