@@ -26,6 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTopic as createTopicWith, makeValues, topicRecordCount as topicRecordCountWith } from './clients/_common.mjs';
+import { runDriver } from './drivers.mjs';
 
 const require = createRequire(import.meta.url);
 const { interpretRun, formatRaw } = require('./clients/_parsers.cjs');
@@ -190,60 +191,7 @@ async function prefill(broker, topic, dataFile, records) {
 }
 
 // ---------------------------------------------------------------------------------- child runs
-// The running driver's process group: ended with the runner (Ctrl-C), since it is detached.
-let running = null;
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => {
-    if (running) {
-      try {
-        process.kill(-running.pid, 'SIGKILL');
-      } catch {}
-    }
-    process.exit(130);
-  });
-}
-
-/** Runs one driver; resolves { code, signal, timedOut, stdout, stderr, wallSeconds, cpuSeconds?, rssMb? }. */
-function runChild(client, c) {
-  const script = path.join(here, 'clients', `${client}.mjs`);
-  const selfTimed = client === 'java' || client === 'kcat';
-  const cmd = selfTimed ? process.execPath : '/usr/bin/time';
-  const timeFile = path.join(os.tmpdir(), `kbench-time-${process.pid}-${Date.now()}`);
-  const args = selfTimed ? [script, JSON.stringify(c)] : ['-f', '%U %S %M', '-o', timeFile, process.execPath, script, JSON.stringify(c)];
-  const t0 = process.hrtime.bigint();
-  return new Promise((resolve) => {
-    // its own process group, so that a timeout also ends what the driver started (a JVM, kcat)
-    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    running = child;
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    }, opts.timeoutS * 1000);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      running = null;
-      const r = { code, signal, timedOut, stdout, stderr, wallSeconds: Number(process.hrtime.bigint() - t0) / 1e9 };
-      if (!selfTimed) {
-        try {
-          const [u, s, m] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
-          r.cpuSeconds = u + s;
-          r.rssMb = m / 1024;
-        } catch {}
-        rmSync(timeFile, { force: true });
-      }
-      resolve(r);
-    });
-  });
-}
+const runChild = (client, c) => runDriver(client, c, opts.timeoutS);
 
 // ---------------------------------------------------------------------------------- statistics
 const median = (xs) => {
