@@ -1,5 +1,6 @@
-// Runs the client drivers (bench/clients/<client>.mjs) for bench/run.mjs and bench/scale.mjs:
-// one child process per run, in its own process group, ended with the runner on Ctrl-C.
+// What bench/run.mjs and bench/scale.mjs share: the broker they measure against, and running the
+// client drivers (bench/clients/<client>.mjs), one child process per run, in its own process
+// group, ended with the runner on Ctrl-C.
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -66,4 +67,28 @@ export function runDriver(client, c, timeoutS) {
       resolve(r);
     });
   });
+}
+
+/**
+ * The broker to measure against: `brokerArg` (host:port) as given, else the harness's single node
+ * with the bench profile, started if none runs. Returns its address and what the table says of it
+ * (version, profile, whether it was reused).
+ */
+export async function resolveRunBroker(brokerArg, log) {
+  const harness = await import('../scripts/broker/harness.mjs');
+  const described = harness.describe('single');
+  let broker = brokerArg;
+  let brokerInfo = { bootstrap: broker, version: 'unknown', profile: 'unknown (external)' };
+  if (broker === null) {
+    const r = await harness.ensureRunning({ mode: 'single', profile: 'bench', log });
+    broker = described.bootstrap[0];
+    const st = await harness.status('single');
+    brokerInfo = { bootstrap: broker, version: st.kafkaVersion ?? r.describe?.kafkaVersion, profile: st.profile ?? r.profile, reused: !r.started };
+    if (!r.started && st.profile !== 'bench') log(`note: reusing a running broker with the "${st.profile}" profile (restart it with --profile bench for publishable numbers)`);
+  } else if (described.bootstrap.includes(broker)) {
+    // the harness's own single node: say which version and profile it runs
+    const st = await harness.status('single').catch(() => null);
+    if (st?.running) brokerInfo = { bootstrap: broker, version: st.kafkaVersion, profile: st.profile, reused: true };
+  }
+  return { harness, described, broker, brokerInfo };
 }

@@ -26,7 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTopic as createTopicWith, makeValues, topicRecordCount as topicRecordCountWith } from './clients/_common.mjs';
-import { runDriver } from './drivers.mjs';
+import { resolveRunBroker, runDriver } from './drivers.mjs';
 
 const require = createRequire(import.meta.url);
 const { interpretRun, formatRaw } = require('./clients/_parsers.cjs');
@@ -355,21 +355,7 @@ ensureBuilt();
 kafkaesque = require('../dist/src/index.js');
 for (const w of opts.workloads) if (!WORKLOADS.includes(w)) throw new Error(`unknown workload ${w} (one of ${WORKLOADS.join(', ')})`);
 for (const c of opts.clients) if (!SUPPORTS[c]) throw new Error(`unknown client ${c} (one of ${Object.keys(SUPPORTS).join(', ')})`);
-const harness = await import('../scripts/broker/harness.mjs');
-const described = harness.describe('single');
-let broker = arg('broker', process.env.KAFKAESQUE_BROKER ?? null);
-let brokerInfo = { bootstrap: broker, version: 'unknown', profile: 'unknown (external)' };
-if (broker === null) {
-  const r = await harness.ensureRunning({ mode: 'single', profile: 'bench', log });
-  broker = described.bootstrap[0];
-  const st = await harness.status('single');
-  brokerInfo = { bootstrap: broker, version: st.kafkaVersion ?? r.describe?.kafkaVersion, profile: st.profile ?? r.profile, reused: !r.started };
-  if (!r.started && st.profile !== 'bench') log(`note: reusing a running broker with the "${st.profile}" profile (restart it with --profile bench for publishable numbers)`);
-} else if (described.bootstrap.includes(broker)) {
-  // --broker names the harness's own single node: say which version and profile it runs
-  const st = await harness.status('single').catch(() => null);
-  if (st?.running) brokerInfo = { bootstrap: broker, version: st.kafkaVersion, profile: st.profile, reused: true };
-}
+const { harness, described, broker, brokerInfo } = await resolveRunBroker(arg('broker', process.env.KAFKAESQUE_BROKER ?? null), log);
 
 const runId = new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
 const rawDir = path.join(opts.out, 'raw', runId);

@@ -33,7 +33,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeValues } from './clients/_common.mjs';
-import { runDriver } from './drivers.mjs';
+import { resolveRunBroker, runDriver } from './drivers.mjs';
 
 const require = createRequire(import.meta.url);
 const { interpretRun, formatRaw } = require('./clients/_parsers.cjs');
@@ -139,19 +139,8 @@ const k = require('../dist/src/index.js');
 for (const c of opts.clients) if (!LABEL[c]) throw new Error(`unknown client ${c} (one of ${Object.keys(LABEL).join(', ')})`);
 for (const l of opts.layouts) if (!LAYOUTS[l]) throw new Error(`unknown layout ${l} (one of ${Object.keys(LAYOUTS).join(', ')})`);
 
-const harness = await import('../scripts/broker/harness.mjs');
-const described = harness.describe('single');
-let broker = arg('broker', process.env.KAFKAESQUE_BROKER ?? null);
-let brokerInfo = { bootstrap: broker, version: 'unknown', profile: 'unknown (external)' };
-if (broker === null) {
-  const r = await harness.ensureRunning({ mode: 'single', profile: 'bench', log });
-  broker = described.bootstrap[0];
-  const st = await harness.status('single');
-  brokerInfo = { bootstrap: broker, version: st.kafkaVersion ?? r.describe?.kafkaVersion, profile: st.profile ?? r.profile, reused: !r.started };
-} else if (described.bootstrap.includes(broker)) {
-  const st = await harness.status('single').catch(() => null);
-  if (st?.running) brokerInfo = { bootstrap: broker, version: st.kafkaVersion, profile: st.profile, reused: true };
-}
+const { harness, described, broker, brokerInfo } = await resolveRunBroker(arg('broker', process.env.KAFKAESQUE_BROKER ?? null), log);
+
 const hostPort = () => {
   const i = broker.lastIndexOf(':');
   return { host: broker.slice(0, i), port: Number(broker.slice(i + 1)) };
