@@ -29,7 +29,7 @@ import { lz4CompressInto, lz4FrameBound } from './compression/lz4.js';
 import { crc32c } from './crc32c.js';
 import { view } from './view.js';
 import { KafkaesqueError, ProtocolEncodeError } from './errors.js';
-import { Writer } from './writer.js';
+import { Writer, type WriterAllocator } from './writer.js';
 
 // ---- layout ----------------------------------------------------------------------------
 
@@ -249,26 +249,30 @@ function writeBytesOrString(w: Writer, v: Uint8Array | string | null): void {
   }
 }
 
+/** Writes one record (length prefix included) with the given timestamp and offset deltas. */
+function writeRecord(w: Writer, r: RecordInput, timestampDelta: number, offsetDelta: number): void {
+  w.varint(recordBodySize(r, timestampDelta, offsetDelta));
+  w.int8(0); //                                           attributes (unused)
+  writeVarlongNumber(w, timestampDelta);
+  w.varint(offsetDelta);
+  writeBytesOrString(w, r.key);
+  writeBytesOrString(w, r.value);
+  const headers = r.headers ?? EMPTY;
+  w.varint(headers.length);
+  for (let j = 0; j < headers.length; j++) {
+    const h = headers[j]!;
+    writeBytesOrString(w, h.key);
+    writeBytesOrString(w, h.value);
+  }
+}
+
 function writeRecords(w: Writer, records: readonly RecordInput[], baseTimestamp: number): number {
   let maxTimestamp = baseTimestamp;
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
     const ts = r.timestamp ?? baseTimestamp;
     if (ts > maxTimestamp) maxTimestamp = ts;
-    const delta = ts - baseTimestamp;
-    w.varint(recordBodySize(r, delta, i));
-    w.int8(0); //                                         attributes (unused)
-    writeVarlongNumber(w, delta); //                      timestampDelta
-    w.varint(i); //                                       offsetDelta
-    writeBytesOrString(w, r.key);
-    writeBytesOrString(w, r.value);
-    const headers = r.headers ?? EMPTY;
-    w.varint(headers.length);
-    for (let j = 0; j < headers.length; j++) {
-      const h = headers[j]!;
-      writeBytesOrString(w, h.key);
-      writeBytesOrString(w, h.value);
-    }
+    writeRecord(w, r, ts - baseTimestamp, i);
   }
   return maxTimestamp;
 }
@@ -322,6 +326,141 @@ export function encodeRecordBatch(w: Writer, batch: BatchInput): void {
   w.patchInt64(maxTimestampAt, BigInt(maxTimestamp));
   const buf = w.view(start, end);
   buf.writeUInt32BE(crc32c(buf.subarray(ATTRIBUTES_OFFSET)), CRC_OFFSET);
+}
+
+/** The header fields a batch gets when it is sealed for sending (see {@link RecordBatchBuilder.build}). */
+export interface BatchHeaderInput {
+  compression?: CompressionTypeId;
+  compressionLevel?: number;
+  partitionLeaderEpoch?: number;
+  isTransactional?: boolean;
+  producerId?: bigint;
+  producerEpoch?: number;
+  baseSequence?: number;
+}
+
+/**
+ * An open record batch that records are encoded into as they are accepted (Java's
+ * MemoryRecordsBuilder): a producer keeps no per-record objects for the encoder, and what a
+ * waiting record costs is the bytes it occupies here. The 61-byte header is left blank until
+ * {@link build}, which fills it (producer id, epoch and sequence can change between attempts of
+ * the same batch, e.g. after an epoch bump) and computes the CRC; a compressed batch is
+ * compressed once, on the first build, and its uncompressed bytes are dropped.
+ */
+export class RecordBatchBuilder {
+  private w: Writer | undefined;
+  /** Header + compressed records, once built with compression. */
+  private compressed: Buffer | undefined;
+  private compressedWith = -1;
+  private count = 0;
+  private maxTimestamp: number;
+  private uncompressedBytes = BATCH_HEADER_SIZE;
+
+  /**
+   * `baseTimestamp`: the first record's timestamp; `initialCapacity`: bytes allocated at first;
+   * `allocator`: where the buffers come from (see {@link release}).
+   */
+  constructor(
+    readonly baseTimestamp: number,
+    initialCapacity = 256,
+    allocator?: WriterAllocator,
+  ) {
+    this.maxTimestamp = baseTimestamp;
+    const w = new Writer(Math.max(BATCH_HEADER_SIZE + 16, initialCapacity), allocator);
+    w.writeWith(BATCH_HEADER_SIZE, (_buf, pos) => pos + BATCH_HEADER_SIZE); // the header, filled by build()
+    this.w = w;
+  }
+
+  /** Records appended so far. */
+  get recordCount(): number {
+    return this.count;
+  }
+
+  /** Size of the batch on the wire without compression (log overhead included). */
+  get sizeInBytes(): number {
+    return this.uncompressedBytes;
+  }
+
+  /** Bytes this batch holds in memory (allocated, written or not). */
+  get allocatedBytes(): number {
+    return (this.w?.capacity ?? 0) + (this.compressed?.length ?? 0);
+  }
+
+  /** Encodes `r` as the next record (offset delta = records so far); returns its size in bytes. */
+  append(r: RecordInput): number {
+    const w = this.w;
+    if (w === undefined) throw new ProtocolEncodeError('RecordBatchBuilder.append after the batch was compressed or released');
+    const ts = r.timestamp ?? this.baseTimestamp;
+    const before = w.length;
+    try {
+      writeRecord(w, r, ts - this.baseTimestamp, this.count);
+    } catch (err) {
+      w.truncate(before); // the batch stays whole without this record
+      throw err;
+    }
+    if (ts > this.maxTimestamp) this.maxTimestamp = ts;
+    this.count++;
+    this.uncompressedBytes = w.length;
+    return w.length - before;
+  }
+
+  /**
+   * Gives the buffer back to the allocator: the batch is done (sent and acknowledged, or failed)
+   * and nothing refers to its bytes any more. The builder cannot be used afterwards.
+   */
+  release(): void {
+    this.w?.release();
+    this.w = undefined;
+    this.compressed = undefined;
+  }
+
+  /**
+   * The whole batch (log overhead included) with `header`'s fields, ready to send. The returned
+   * bytes are a view of the builder's memory: valid until the next build or append.
+   */
+  build(header: BatchHeaderInput = {}): Buffer {
+    if (this.count === 0) throw new ProtocolEncodeError('a record batch needs at least one record');
+    const compression = header.compression ?? 0;
+    let buf: Buffer;
+    if (compression === 0) {
+      if (this.w === undefined) throw new ProtocolEncodeError('RecordBatchBuilder: built compressed before, cannot build uncompressed');
+      buf = this.w.view(0, this.w.length);
+    } else {
+      if (this.compressed === undefined) {
+        if (this.w === undefined) throw new ProtocolEncodeError('RecordBatchBuilder: built after release');
+        const raw = this.w.view(BATCH_HEADER_SIZE, this.w.length);
+        const out = new Writer(BATCH_HEADER_SIZE + Math.ceil(raw.length / 2) + 64);
+        out.writeWith(BATCH_HEADER_SIZE, (_buf, pos) => pos + BATCH_HEADER_SIZE);
+        if (compression === CompressionType.Lz4) {
+          out.writeWith(lz4FrameBound(raw.length), (b, pos) => lz4CompressInto(raw, b, pos, header.compressionLevel));
+        } else {
+          out.raw(compress(compression, raw, header.compressionLevel));
+        }
+        // a copy of the exact size: the writer's spare capacity is not kept while the batch waits
+        this.compressed = Buffer.from(out.finish());
+        this.compressedWith = compression;
+        this.w.release();
+        this.w = undefined;
+      } else if (this.compressedWith !== compression) {
+        throw new ProtocolEncodeError('RecordBatchBuilder: built with another compression before');
+      }
+      buf = this.compressed;
+    }
+    buf.writeBigInt64BE(0n, 0); //                           baseOffset (the broker assigns it)
+    buf.writeInt32BE(buf.length - BATCH_LOG_OVERHEAD, 8); //  batchLength
+    buf.writeInt32BE(header.partitionLeaderEpoch ?? NO_PARTITION_LEADER_EPOCH, PARTITION_LEADER_EPOCH_OFFSET);
+    buf.writeInt8(2, MAGIC_OFFSET);
+    buf.writeInt16BE(compression | (header.isTransactional ? TRANSACTIONAL_FLAG : 0), ATTRIBUTES_OFFSET);
+    buf.writeInt32BE(this.count - 1, 23); //                  lastOffsetDelta
+    buf.writeBigInt64BE(BigInt(this.baseTimestamp), 27);
+    buf.writeBigInt64BE(BigInt(this.maxTimestamp), 35);
+    buf.writeBigInt64BE(header.producerId ?? NO_PRODUCER_ID, 43);
+    buf.writeInt16BE(header.producerEpoch ?? NO_PRODUCER_EPOCH, 51);
+    buf.writeInt32BE(header.baseSequence ?? NO_SEQUENCE, 53);
+    buf.writeInt32BE(this.count, RECORDS_COUNT_OFFSET);
+    buf.writeUInt32BE(crc32c(buf.subarray(ATTRIBUTES_OFFSET)), CRC_OFFSET);
+    return buf;
+  }
 }
 
 /** Size of the batch `encodeRecordBatch` would write without compression. */

@@ -10,13 +10,39 @@ import { ProtocolEncodeError } from './errors.js';
 import type { TaggedField } from './types.js';
 
 const INITIAL_SIZE = 256;
+const EMPTY = Buffer.alloc(0);
+
+/** Where a {@link Writer} gets its buffers (at least `size` bytes) and returns those it no longer uses. */
+export interface WriterAllocator {
+  alloc(size: number): Buffer;
+  release(buf: Buffer): void;
+}
 
 export class Writer {
   private buf: Buffer;
   private pos = 0;
 
-  constructor(initialSize = INITIAL_SIZE) {
-    this.buf = Buffer.allocUnsafe(Math.max(16, initialSize));
+  /**
+   * With an `allocator`, the writer's buffers come from it and go back to it when outgrown or
+   * {@link release}d (e.g. a producer's batch buffers, reused from batch to batch); without, they
+   * are Buffer.allocUnsafe's.
+   */
+  constructor(
+    initialSize = INITIAL_SIZE,
+    private readonly allocator?: WriterAllocator,
+  ) {
+    this.buf = this.alloc(Math.max(16, initialSize));
+  }
+
+  private alloc(size: number): Buffer {
+    return this.allocator !== undefined ? this.allocator.alloc(size) : Buffer.allocUnsafe(size);
+  }
+
+  /** Hands the buffer back to the allocator; the writer must not be used afterwards. */
+  release(): void {
+    if (this.allocator !== undefined && this.buf.length > 0) this.allocator.release(this.buf);
+    this.buf = EMPTY;
+    this.pos = 0;
   }
 
   /** Number of bytes written so far. */
@@ -45,13 +71,20 @@ export class Writer {
     return this;
   }
 
+  /** Drops what was written after the first `length` bytes (e.g. a record that failed halfway). */
+  truncate(length: number): this {
+    if (length < this.pos) this.pos = Math.max(0, length);
+    return this;
+  }
+
   private ensure(n: number): void {
     const need = this.pos + n;
     if (need <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < need) size *= 2;
-    const next = Buffer.allocUnsafe(size);
+    const next = this.alloc(size);
     this.buf.copy(next, 0, 0, this.pos);
+    if (this.allocator !== undefined && this.buf.length > 0) this.allocator.release(this.buf);
     this.buf = next;
   }
 

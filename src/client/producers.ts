@@ -185,16 +185,16 @@ export class AsyncProducer extends EventEmitter<AsyncProducerEvents> {
   /** Sends a message; throws InvalidMessageError at once for a message that cannot be sent. */
   send<M = unknown>(input: ProducerMessageInput<M>, callbacks?: AsyncCallbacks<M>): void | Promise<void> {
     const msg = new ProducerMessage(this.h.valueMd5Keys ? withValueMd5Key(input) : input);
-    // one completion function for every message (no closure per send); per-call callbacks ride along
-    if (callbacks !== undefined) this.callbacks.set(msg, callbacks as AsyncCallbacks);
-    const accepted = this.h.core.send(msg, this.complete);
+    // one completion function shared by every message sent without callbacks (no closure per
+    // send: a batch then keeps one function for all its records)
+    const done = callbacks === undefined ? this.complete : (err: Error | null, m: ProducerMessage) => this.report(err, m, callbacks as AsyncCallbacks);
+    const accepted = this.h.core.send(msg, done);
     if (accepted) return accepted.catch(() => {});
   }
 
-  private readonly callbacks = new WeakMap<ProducerMessage, AsyncCallbacks>();
+  private readonly complete = (err: Error | null, m: ProducerMessage): void => this.report(err, m, undefined);
 
-  private readonly complete = (err: Error | null, m: ProducerMessage): void => {
-    const callbacks = this.callbacks.get(m);
+  private report(err: Error | null, m: ProducerMessage, callbacks: AsyncCallbacks | undefined): void {
     if (err === null) {
       callbacks?.onSuccess?.(m);
       this.emit('success', m);
@@ -204,7 +204,7 @@ export class AsyncProducer extends EventEmitter<AsyncProducerEvents> {
     callbacks?.onError?.(error);
     if (this.listenerCount('error') > 0) this.emit('error', error);
     else if (callbacks?.onError === undefined) this.h.cluster.logger.error(error.message, { code: error.code });
-  };
+  }
 
   /** Resolves when every message sent so far has its outcome. */
   flush(): Promise<void> {

@@ -58,11 +58,20 @@ export interface BrokerConnectionOptions {
   sasl?: SaslOptions;
 }
 
+/** A request buffer allocated up front is never larger than this, whatever the hint says. */
+const MAX_SIZE_HINT = 64 * 1024 * 1024;
+
 export interface SendOptions {
   /** Version to use instead of the negotiated one (must be one the broker supports). */
   version?: number;
   /** Timeout for this request instead of the connection's default. */
   timeoutMs?: number;
+  /**
+   * About how many bytes the request will take (e.g. a Produce request's batches): its buffer is
+   * allocated at that size once instead of doubling from 512 bytes, which leaves a trail of
+   * garbage buffers behind a large request.
+   */
+  sizeHint?: number;
 }
 
 /** The range of versions of one API the broker advertised. */
@@ -230,7 +239,7 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
     this.nextCorrelationId = (this.nextCorrelationId + 1) & 0x7fffffff;
     try {
       version = options?.version ?? this.versionFor(codec as ApiCodec<unknown, unknown>);
-      const w = new Writer(512);
+      const w = new Writer(Math.min(Math.max(512, options?.sizeHint ?? 0), MAX_SIZE_HINT));
       w.int32(0); // size, patched below
       encodeRequestHeader(
         w,

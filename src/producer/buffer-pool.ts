@@ -47,6 +47,14 @@ export class BufferPool {
     });
   }
 
+  /**
+   * Counts `bytes` already in use whatever the limit (memory that exists, e.g. a batch buffer that
+   * grew): the buffer may go over its capacity by that much, and waiters wait until it is back.
+   */
+  forceReserve(bytes: number): void {
+    this.used += bytes;
+  }
+
   release(bytes: number): void {
     this.used -= bytes;
     if (this.used < 0) this.used = 0;
@@ -69,4 +77,48 @@ export class BufferPool {
       w.resolve();
     }
   }
+}
+
+/**
+ * Reuses the producer's batch buffers, by power-of-two size, as Java's BufferPool keeps freed
+ * batch.size buffers: at thousands of partitions a producer opens thousands of small batches a
+ * second, and a buffer from this free list costs nothing where a new one costs an allocation now
+ * and a garbage collection later. The free list holds at most `maxFreeBytes`.
+ */
+export class BatchBufferCache {
+  /** Free buffers by size class (log2 of their length). */
+  private readonly free: Buffer[][] = [];
+  private freeBytes = 0;
+
+  constructor(readonly maxFreeBytes: number) {}
+
+  /** Bytes held in the free list. */
+  get cachedBytes(): number {
+    return this.freeBytes;
+  }
+
+  alloc(size: number): Buffer {
+    const c = sizeClass(size);
+    const list = this.free[c];
+    if (list !== undefined && list.length > 0) {
+      const buf = list.pop()!;
+      this.freeBytes -= buf.length;
+      return buf;
+    }
+    return Buffer.allocUnsafeSlow(2 ** c);
+  }
+
+  release(buf: Buffer): void {
+    const c = sizeClass(buf.length);
+    if (2 ** c !== buf.length || this.freeBytes + buf.length > this.maxFreeBytes) return; // left to the GC
+    (this.free[c] ??= []).push(buf);
+    this.freeBytes += buf.length;
+  }
+}
+
+/** The smallest c with 2^c >= size (and at least 2^9). */
+function sizeClass(size: number): number {
+  let c = 9;
+  while (2 ** c < size) c++;
+  return c;
 }

@@ -9,6 +9,9 @@ export interface MessageHeader {
   value: MessageBytes | null;
 }
 
+/** The headers of every message sent without any: one frozen array, not one per message. */
+const NO_HEADERS: MessageHeader[] = Object.freeze([]) as unknown as MessageHeader[];
+
 /** What a caller hands to `send`. */
 export interface ProducerMessageInput<M = unknown> {
   topic: string;
@@ -50,7 +53,7 @@ export class ProducerMessage<M = unknown> {
     this.topic = input.topic;
     this.key = checkBytes(input.key ?? null, 'key');
     this.value = checkBytes(input.value, 'value');
-    const headers = input.headers ?? [];
+    const headers = input.headers ?? NO_HEADERS;
     if (!Array.isArray(headers)) {
       throw new InvalidMessageError(`the message headers must be an array of { key, value }, got ${describe(headers)}`);
     }

@@ -286,6 +286,16 @@ export class Partitioner {
     }
   }
 
+  /**
+   * What the partitioner does with a record's key: 0 ignores it (`random`, `round-robin`,
+   * `manual`), 1 hashes it and forgets it (`hash`: the producer may pass a reused scratch view),
+   * 2 hands it to user code (a function: it gets a Buffer of its own).
+   */
+  get keyUse(): 0 | 1 | 2 {
+    if (this.mode === MODE_HASH_MURMUR2 || this.mode === MODE_HASH_FNV1A) return 1;
+    return this.mode === MODE_FUNCTION ? 2 : 0;
+  }
+
   /** Whether keyless records stick to one partition per batch (KIP-480): the `hash` partitioner. */
   get usesStickyPartitions(): boolean {
     return (this.mode === MODE_HASH_MURMUR2 || this.mode === MODE_HASH_FNV1A) && !this.hashNullAsEmpty;

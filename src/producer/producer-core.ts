@@ -25,14 +25,13 @@ import { ErrorCode, errorCodeInfo } from '../../protocol/error-codes.js';
 import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
 import { InitProducerId } from '../../protocol/messages/init-producer-id.js';
 import { Produce, type ProduceRequest, type ProduceResponse } from '../../protocol/messages/produce.js';
-import { encodeRecordBatch, estimateRecordSize, type RecordInput } from '../../protocol/records.js';
-import { Writer } from '../../protocol/writer.js';
+import { BATCH_HEADER_SIZE, estimateRecordSize, RecordBatchBuilder } from '../../protocol/records.js';
 import { type Cluster, MetadataTimeoutError, type TopicInfo } from '../cluster/cluster.js';
 import { backoffMs, sleep } from '../cluster/retry.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
 import type { BrokerConnection } from '../network/broker-connection.js';
 import type { Logger } from '../network/logger.js';
-import { BufferPool } from './buffer-pool.js';
+import { BatchBufferCache, BufferPool } from './buffer-pool.js';
 import {
   BufferFullError,
   DeliveryTimeoutError,
@@ -66,16 +65,49 @@ export interface ProducerCoreOptions {
 /** Called once per message with its outcome. */
 export type Completion = (err: Error | null, msg: ProducerMessage) => void;
 
-interface PendingRecord {
+/**
+ * What a waiting record costs besides its encoded bytes: the ProducerMessage (kept to report the
+ * outcome), its slot in the batch and its share of the batch's bookkeeping. Measured with
+ * bench/scale.mjs's memory rows (heap per outstanding record at 100 B and 1 KiB); see
+ * docs/DESIGN.md, "Memory".
+ */
+/** At most this many bytes of freed batch buffers are kept for reuse (besides bufferBytes). */
+const MAX_CACHED_BATCH_BUFFERS = 8 * 1024 * 1024;
+
+/** Key lengths whose scratch views are kept (longer keys get a view per record). */
+const KEY_VIEWS = 256;
+
+export const MESSAGE_OVERHEAD_BYTES = 192;
+
+/**
+ * The send-buffer bytes a record of encoded size `size` reserves while it waits: its bytes in
+ * the batch buffer, the key/value/headers the message keeps for its outcome (about the same
+ * size again), and the message's own objects.
+ */
+function recordCost(size: number): number {
+  return 2 * size + MESSAGE_OVERHEAD_BYTES;
+}
+
+/** A record waiting for its topic's metadata, a partition, or room in the send buffer. */
+interface WaitingRecord {
   msg: ProducerMessage;
-  input: RecordInput;
-  size: number;
   done: Completion;
+  size: number;
+  /** Bytes reserved in the send buffer (0 until reserved). */
+  reserved: number;
 }
 
 class ProducerBatch {
-  readonly records: PendingRecord[] = [];
-  bytes = 0;
+  /** The messages, in offset order; the records themselves are already encoded in `builder`. */
+  readonly msgs: ProducerMessage[] = [];
+  /** The completion all messages share (the AsyncProducer's), while they do... */
+  private done: Completion | undefined;
+  /** ...else one per message. */
+  private dones: Completion[] | undefined;
+  /** Σ (message overhead + payload) of the records: what they hold outside the builder. */
+  held = 0;
+  /** Bytes this batch holds in the send buffer: ≥ held + the builder's allocation. */
+  reserved = 0;
   attempts = 0;
   retryAtMs = 0;
   /** -1 until drained by an idempotent producer. */
@@ -89,7 +121,32 @@ class ProducerBatch {
     readonly topic: string,
     readonly partition: number,
     readonly createdMs: number,
+    readonly builder: RecordBatchBuilder,
   ) {}
+
+  /** Size of the batch on the wire without compression. */
+  get bytes(): number {
+    return this.builder.sizeInBytes;
+  }
+
+  get recordCount(): number {
+    return this.msgs.length;
+  }
+
+  add(msg: ProducerMessage, done: Completion): void {
+    this.builder.append(msg);
+    this.msgs.push(msg);
+    if (this.dones !== undefined) this.dones.push(done);
+    else if (this.done === undefined || this.done === done) this.done = done;
+    else {
+      this.dones = new Array<Completion>(this.msgs.length - 1).fill(this.done);
+      this.dones.push(done);
+    }
+  }
+
+  completionAt(i: number): Completion {
+    return this.dones !== undefined ? this.dones[i]! : this.done!;
+  }
 
   whenDone(): Promise<void> {
     return new Promise((resolve) => (this.waiters ??= []).push(resolve));
@@ -129,12 +186,13 @@ export class ProducerCore {
   private readonly o: ProducerCoreOptions;
   private readonly cluster: Cluster;
   private readonly pool: BufferPool;
+  private readonly batchBuffers: BatchBufferCache;
   /** Every partition's state, for the sender's passes. */
   private readonly states: PartitionState[] = [];
   /** topic -> partition index -> state: the per-record lookup, without building string keys. */
   private readonly byTopic = new Map<string, PartitionState[]>();
   /** Records waiting for their topic's metadata. */
-  private readonly awaitingMetadata = new Map<string, PendingRecord[]>();
+  private readonly awaitingMetadata = new Map<string, WaitingRecord[]>();
   private readonly brokerInflight = new Map<number, number>();
   private producerId = -1n;
   private producerEpoch = -1;
@@ -146,7 +204,9 @@ export class ProducerCore {
   private flushing = 0;
   private closing = false;
   private closedFlag = false;
-  private readonly scratch = new Writer(64 * 1024);
+  /** String keys' bytes for the partitioner (see keyBytes), and views of it by length. */
+  private readonly keyScratch = Buffer.allocUnsafeSlow(4096);
+  private readonly keyViews: Array<Buffer | undefined> = [];
   /** Records accepted and not yet completed. */
   private outstanding = 0;
   private idleWaiters: Array<() => void> = [];
@@ -155,6 +215,7 @@ export class ProducerCore {
     this.o = options;
     this.cluster = options.cluster;
     this.pool = new BufferPool(options.bufferBytes);
+    this.batchBuffers = new BatchBufferCache(Math.min(MAX_CACHED_BATCH_BUFFERS, Math.floor(options.bufferBytes / 4)));
   }
 
   static async create(options: ProducerCoreOptions): Promise<ProducerCore> {
@@ -181,32 +242,31 @@ export class ProducerCore {
       done(new ProducerClosedError(), msg);
       return;
     }
-    // a ProducerMessage is itself a valid RecordInput: no per-record copy
-    const input: RecordInput = msg;
-    const size = estimateRecordSize(input);
-    const batchOverhead = 61 + 64;
+    // a ProducerMessage is itself a valid RecordInput: encoded straight into its batch
+    const size = estimateRecordSize(msg);
+    const batchOverhead = BATCH_HEADER_SIZE + 64;
     if (size + batchOverhead > this.o.maxRequestBytes) {
       done(new RecordTooLargeError(size + batchOverhead, this.o.maxRequestBytes, 'maxRequestBytes'), msg);
       return;
     }
-    if (size > this.o.bufferBytes) {
-      done(new RecordTooLargeError(size, this.o.bufferBytes, 'bufferBytes'), msg);
+    const cost = recordCost(size);
+    if (cost > this.o.bufferBytes) {
+      done(new RecordTooLargeError(cost, this.o.bufferBytes, 'bufferBytes'), msg);
       return;
     }
-    const record: PendingRecord = { msg, input, size, done };
     this.outstanding++;
-    if (this.pool.tryReserve(size)) {
-      this.route(record);
+    if (this.pool.tryReserve(cost)) {
+      this.route(msg, done, size, cost);
       return;
     }
     return this.pool
-      .reserve(size, this.o.maxBlockMs, () => new BufferFullError(size, this.o.bufferBytes, this.o.maxBlockMs))
+      .reserve(cost, this.o.maxBlockMs, () => new BufferFullError(cost, this.o.bufferBytes, this.o.maxBlockMs))
       .then(
         () => {
-          if (this.closedFlag) this.finish(record, new ProducerClosedError(), false);
-          else this.route(record);
+          if (this.closedFlag) this.finishOne(msg, done, new ProducerClosedError(), cost);
+          else this.route(msg, done, size, cost);
         },
-        (err: Error) => this.finish(record, err, false),
+        (err: Error) => this.finishOne(msg, done, err, 0),
       );
   }
 
@@ -238,13 +298,14 @@ export class ProducerCore {
 
   // ---- routing -----------------------------------------------------------------------
 
-  private route(record: PendingRecord): void {
-    const topic = record.msg.topic;
+  private route(msg: ProducerMessage, done: Completion, size: number, cost: number): void {
+    const topic = msg.topic;
     const info = this.cluster.topic(topic);
     if (info !== undefined) {
-      this.place(record, info.partitions.length, info.availablePartitions);
+      this.place(msg, done, size, cost, info.partitions.length, info.availablePartitions);
       return;
     }
+    const record: WaitingRecord = { msg, done, size, reserved: cost };
     let waiting = this.awaitingMetadata.get(topic);
     if (waiting !== undefined) {
       waiting.push(record);
@@ -256,30 +317,37 @@ export class ProducerCore {
       (t) => {
         const list = this.awaitingMetadata.get(topic) ?? [];
         this.awaitingMetadata.delete(topic);
-        for (const r of list) this.place(r, t.partitions.length, t.availablePartitions);
+        for (const r of list) this.place(r.msg, r.done, r.size, r.reserved, t.partitions.length, t.availablePartitions);
       },
       (err: Error) => {
         const list = this.awaitingMetadata.get(topic) ?? [];
         this.awaitingMetadata.delete(topic);
-        for (const r of list) this.finish(r, err, true);
+        for (const r of list) this.finishOne(r.msg, r.done, err, r.reserved);
       },
     );
   }
 
-  private place(record: PendingRecord, partitionCount: number, available: readonly number[]): void {
-    const wanted = record.msg.requestedPartition;
+  private place(
+    msg: ProducerMessage,
+    done: Completion,
+    size: number,
+    cost: number,
+    partitionCount: number,
+    available: readonly number[],
+  ): void {
+    const wanted = msg.requestedPartition;
     if (typeof wanted === 'number' && Number.isInteger(wanted) && wanted >= partitionCount) {
       // a partition our metadata does not know (added since the last refresh?): wait for it up
       // to maxBlockMs, as Java's KafkaProducer.waitOnMetadata does, before refusing the record
-      this.awaitPartition(record, wanted).catch((err: Error) => this.finish(record, err, true));
+      this.awaitPartition(msg, done, size, cost, wanted).catch((err: Error) => this.finishOne(msg, done, err, cost));
       return;
     }
-    this.append(record, partitionCount, available);
+    this.append(msg, done, size, cost, partitionCount, available);
   }
 
   /** Waits up to maxBlockMs for metadata that has `partition`, then places the record. */
-  private async awaitPartition(record: PendingRecord, partition: number): Promise<void> {
-    const topic = record.msg.topic;
+  private async awaitPartition(msg: ProducerMessage, done: Completion, size: number, cost: number, partition: number): Promise<void> {
+    const topic = msg.topic;
     let info: TopicInfo | undefined;
     try {
       info = await this.cluster.topicMetadata(topic, this.o.maxBlockMs, (t) => t.partitions.length > partition);
@@ -288,18 +356,28 @@ export class ProducerCore {
       info = this.cluster.topic(topic);
       if (!(err instanceof MetadataTimeoutError) || info === undefined) throw err;
     }
-    this.append(record, info.partitions.length, info.availablePartitions);
+    this.append(msg, done, size, cost, info.partitions.length, info.availablePartitions);
   }
 
-  private append(record: PendingRecord, partitionCount: number, available: readonly number[]): void {
-    const msg = record.msg;
+  private append(
+    msg: ProducerMessage,
+    done: Completion,
+    size: number,
+    cost: number,
+    partitionCount: number,
+    available: readonly number[],
+  ): void {
     const partitioner = this.o.partitioner;
-    const key = msg.key === null ? null : typeof msg.key === 'string' ? Buffer.from(msg.key) : asBuffer(msg.key);
+    const keyUse = partitioner.keyUse;
+    const k = msg.key;
+    // the key's bytes only for a partitioner that reads them; a string key hashed by a built-in
+    // partitioner is written into a scratch buffer instead of a new Buffer per record
+    const key = k === null || keyUse === 0 ? null : typeof k !== 'string' ? asBuffer(k) : keyUse === 1 ? this.keyBytes(k) : Buffer.from(k);
     let state: PartitionState;
     try {
       let partition = partitioner.partition(msg.topic, key, partitionCount, available, msg.requestedPartition);
       state = this.partitionState(msg.topic, partition);
-      if (key === null && partitioner.usesStickyPartitions && msg.requestedPartition === undefined && this.needsNewBatch(state, record.size)) {
+      if (key === null && partitioner.usesStickyPartitions && msg.requestedPartition === undefined && this.needsNewBatch(state, size)) {
         // KIP-480: a keyless record that would open a new batch moves the sticky partition
         // first, so keyless records fill one batch at a time across the partitions
         partitioner.onNewBatch(msg.topic, partition, partitionCount, available);
@@ -307,19 +385,28 @@ export class ProducerCore {
         state = this.partitionState(msg.topic, partition);
       }
     } catch (err) {
-      this.finish(record, err as Error, true);
+      this.finishOne(msg, done, err as Error, cost);
       return;
     }
     msg.partition = state.partition;
     let batch = state.queue[state.queue.length - 1];
-    if (this.needsNewBatch(state, record.size)) {
+    if (this.needsNewBatch(state, size)) {
       if (batch !== undefined) batch.sealed = true;
-      batch = new ProducerBatch(msg.topic, state.partition, Date.now());
+      batch = this.newBatch(msg.topic, state.partition, msg.timestamp, size);
       state.queue.push(batch);
     }
     batch = batch!;
-    batch.records.push(record);
-    batch.bytes += record.size;
+    try {
+      batch.add(msg, done);
+    } catch (err) {
+      // not encodable (e.g. a timestamp delta out of range): this record fails, the batch goes on
+      if (batch.recordCount === 0) state.queue.pop();
+      this.finishOne(msg, done, err as Error, cost);
+      return;
+    }
+    batch.reserved += cost;
+    batch.held += size + MESSAGE_OVERHEAD_BYTES;
+    this.account(batch);
     if (batch.bytes >= this.o.batchBytes) {
       batch.sealed = true;
       this.wake();
@@ -328,10 +415,41 @@ export class ProducerCore {
     }
   }
 
+  /** The UTF-8 bytes of `key` in a reused scratch buffer: valid until the next call. */
+  private keyBytes(key: string): Buffer {
+    const scratch = this.keyScratch;
+    if (key.length * 3 > scratch.length) return Buffer.from(key);
+    const n = scratch.write(key, 0, 'utf8');
+    if (n >= KEY_VIEWS) return scratch.subarray(0, n);
+    return (this.keyViews[n] ??= scratch.subarray(0, n));
+  }
+
+  private newBatch(topic: string, partition: number, baseTimestamp: number, firstRecordSize: number): ProducerBatch {
+    // small at first: at thousands of partitions most batches hold a few records
+    const capacity = Math.min(this.o.batchBytes, Math.max(512, 2 * (firstRecordSize + BATCH_HEADER_SIZE)));
+    return new ProducerBatch(topic, partition, Date.now(), new RecordBatchBuilder(baseTimestamp, capacity, this.batchBuffers));
+  }
+
+  /**
+   * Keeps the send buffer's count true to what the batch holds: a builder that grew past what its
+   * records reserved takes the difference (over the limit if it must: the next sends wait), one
+   * that shrank (compressed) gives it back.
+   */
+  private account(batch: ProducerBatch): void {
+    const real = batch.held + batch.builder.allocatedBytes;
+    if (real > batch.reserved) {
+      this.pool.forceReserve(real - batch.reserved);
+      batch.reserved = real;
+    } else if (batch.sealed && real < batch.reserved) {
+      this.pool.release(batch.reserved - real);
+      batch.reserved = real;
+    }
+  }
+
   /** Whether a record of `size` bytes cannot join the partition's open batch. */
   private needsNewBatch(state: PartitionState, size: number): boolean {
     const last = state.queue[state.queue.length - 1];
-    return last === undefined || last.sealed || (last.records.length > 0 && last.bytes + size > this.o.batchBytes);
+    return last === undefined || last.sealed || (last.recordCount > 0 && last.bytes + size > this.o.batchBytes);
   }
 
   private partitionState(topic: string, partition: number): PartitionState {
@@ -385,7 +503,7 @@ export class ProducerCore {
       // delivery timeout for batches that never left or wait for a retry
       if (now >= batch.createdMs + this.o.deliveryTimeoutMs && !state.inflight.has(batch)) {
         state.queue.shift();
-        this.failBatch(state, batch, new DeliveryTimeoutError(this.o.deliveryTimeoutMs, `${batch.records.length} record(s) for ${state.topic}-${state.partition} still queued`));
+        this.failBatch(state, batch, new DeliveryTimeoutError(this.o.deliveryTimeoutMs, `${batch.recordCount} record(s) for ${state.topic}-${state.partition} still queued`));
         nextWake = 0;
         continue;
       }
@@ -434,7 +552,7 @@ export class ProducerCore {
       batch.sealed = true;
       if (this.o.idempotent && batch.baseSequence < 0) {
         batch.baseSequence = state.nextSequence;
-        state.nextSequence = (state.nextSequence + batch.records.length) | 0;
+        state.nextSequence = (state.nextSequence + batch.recordCount) | 0;
       }
       batch.producerEpoch = this.producerEpoch;
       batch.attempts++;
@@ -451,17 +569,17 @@ export class ProducerCore {
     });
   }
 
+  /** The batch's bytes for this attempt: a view of its builder, copied into the request. */
   private encode(batch: ProducerBatch): Buffer {
-    const w = this.scratch.reset();
-    encodeRecordBatch(w, {
-      records: batch.records.map((r) => r.input),
+    const bytes = batch.builder.build({
       compression: this.o.compression as CompressionTypeId,
       ...(this.o.compressionLevel !== undefined ? { compressionLevel: this.o.compressionLevel } : {}),
       producerId: this.o.idempotent ? this.producerId : -1n,
       producerEpoch: this.o.idempotent ? this.producerEpoch : -1,
       baseSequence: this.o.idempotent ? batch.baseSequence : -1,
     });
-    return Buffer.from(w.finish());
+    this.account(batch); // a compressed batch gives back its uncompressed buffer
+    return bytes;
   }
 
   private async produce(
@@ -474,13 +592,17 @@ export class ProducerCore {
       conn = await this.cluster.connection(leader);
       const byTopic = new Map<string, ProduceRequest['topicData'][number]>();
       let allIds = true;
+      // the request's size: batches, partition entries, topic entries (ids or names), header
+      let sizeHint = 256;
       for (const { state, bytes } of sent) {
+        sizeHint += bytes.length + 16;
         let t = byTopic.get(state.topic);
         if (t === undefined) {
           const topicId = this.cluster.topic(state.topic)?.topicId ?? '';
           if (topicId === '' || topicId === 'AAAAAAAAAAAAAAAAAAAAAA') allIds = false;
           t = { name: state.topic, topicId: topicId || 'AAAAAAAAAAAAAAAAAAAAAA', partitionData: [] };
           byTopic.set(state.topic, t);
+          sizeHint += 3 * state.topic.length + 24;
         }
         t.partitionData.push({ index: state.partition, records: bytes });
       }
@@ -493,11 +615,11 @@ export class ProducerCore {
       // Produce v13 addresses topics by id (KIP-516); without ids, stay at v12
       const version = allIds ? conn.versionFor(Produce) : Math.min(12, conn.versionFor(Produce));
       if (this.o.acks === 0) {
-        await conn.sendNoResponse(Produce, request, { version });
+        await conn.sendNoResponse(Produce, request, { version, sizeHint });
         for (const { state, batch } of sent) this.completeBatch(state, batch, -1n, -1n);
         return;
       }
-      response = await conn.send(Produce, request, { version, timeoutMs: this.o.requestTimeoutMs });
+      response = await conn.send(Produce, request, { version, timeoutMs: this.o.requestTimeoutMs, sizeHint });
     } catch (err) {
       // connection lost, timed out, or no version in common: the batches may or may not have
       // been written; retrying with the same sequence numbers lets the broker drop duplicates
@@ -553,7 +675,7 @@ export class ProducerCore {
       this.requeueOrFail(state, batch, error);
       return;
     }
-    if ((code === ErrorCode.MESSAGE_TOO_LARGE || code === ErrorCode.RECORD_LIST_TOO_LARGE) && batch.records.length > 1) {
+    if ((code === ErrorCode.MESSAGE_TOO_LARGE || code === ErrorCode.RECORD_LIST_TOO_LARGE) && batch.recordCount > 1) {
       this.split(state, batch);
       return;
     }
@@ -570,18 +692,25 @@ export class ProducerCore {
   /** A batch over the broker's size limit goes again as two halves with the same sequence range. */
   private split(state: PartitionState, batch: ProducerBatch): void {
     state.inflight.delete(batch);
-    const half = Math.ceil(batch.records.length / 2);
-    const parts = [batch.records.slice(0, half), batch.records.slice(half)];
+    const half = Math.ceil(batch.recordCount / 2);
     let seq = batch.baseSequence;
-    const halves = parts.map((records) => {
-      const b = new ProducerBatch(batch.topic, batch.partition, batch.createdMs);
-      b.records.push(...records);
-      b.bytes = records.reduce((n, r) => n + r.size, 0);
+    const halves = [0, half].map((from) => {
+      const to = from === 0 ? half : batch.recordCount;
+      const first = batch.msgs[from]!;
+      const b = new ProducerBatch(batch.topic, batch.partition, batch.createdMs, new RecordBatchBuilder(first.timestamp, 512, this.batchBuffers));
+      for (let i = from; i < to; i++) b.add(batch.msgs[i]!, batch.completionAt(i));
       b.sealed = true;
+      b.attempts = batch.attempts;
       b.baseSequence = seq;
-      if (seq >= 0) seq += records.length;
+      if (seq >= 0) seq += to - from;
+      // the halves take over the records' share of the send buffer
+      b.held = Math.round((batch.held * (to - from)) / batch.recordCount);
+      this.account(b);
       return b;
     });
+    this.pool.release(batch.reserved);
+    batch.reserved = 0;
+    batch.builder.release();
     for (const b of halves.reverse()) {
       if (b.baseSequence >= 0) state.requeue(b);
       else state.queue.unshift(b);
@@ -617,37 +746,60 @@ export class ProducerCore {
 
   private completeBatch(state: PartitionState, batch: ProducerBatch, baseOffset: bigint, logAppendTime: bigint): void {
     state.inflight.delete(batch);
-    const records = batch.records;
-    for (let i = 0; i < records.length; i++) {
-      const r = records[i]!;
-      r.msg.offset = baseOffset >= 0n ? baseOffset + BigInt(i) : -1n;
-      if (logAppendTime >= 0n) r.msg.timestamp = Number(logAppendTime);
-      this.finish(r, null, true);
+    const msgs = batch.msgs;
+    const known = baseOffset >= 0n;
+    const appendTime = logAppendTime >= 0n ? Number(logAppendTime) : -1;
+    for (let i = 0; i < msgs.length; i++) {
+      const msg = msgs[i]!;
+      msg.offset = known ? (i === 0 ? baseOffset : baseOffset + BigInt(i)) : -1n;
+      if (appendTime >= 0) msg.timestamp = appendTime;
     }
-    batch.settle();
+    this.finishBatch(batch, null);
   }
 
   private failBatch(state: PartitionState, batch: ProducerBatch, error: Error): void {
     state.inflight.delete(batch);
     if (this.o.idempotent && batch.baseSequence >= 0) {
       // the sequence range this batch held was never written: later batches move down
-      const n = batch.records.length;
+      const n = batch.recordCount;
       for (const b of [...state.inflight, ...state.queue]) if (b.baseSequence > batch.baseSequence) b.baseSequence -= n;
       state.nextSequence -= n;
     }
-    for (const r of batch.records) this.finish(r, error, true);
-    batch.settle();
+    this.finishBatch(batch, error);
   }
 
-  /** Reports a record's outcome and frees its buffer space. */
-  private finish(record: PendingRecord, error: Error | null, reserved: boolean): void {
-    if (reserved) this.pool.release(record.size);
+  /** Reports every record's outcome, frees the batch's buffer space and wakes flush() when idle. */
+  private finishBatch(batch: ProducerBatch, error: Error | null): void {
+    this.pool.release(batch.reserved);
+    batch.reserved = 0;
+    const msgs = batch.msgs;
+    this.outstanding -= msgs.length;
+    for (let i = 0; i < msgs.length; i++) {
+      try {
+        batch.completionAt(i)(error, msgs[i]!);
+      } catch (err) {
+        this.o.logger.error('a delivery callback threw', { error: (err as Error).message });
+      }
+    }
+    // the request that carried the batch was encoded long ago: its buffer can serve another batch
+    batch.builder.release();
+    batch.settle();
+    this.notifyIdle();
+  }
+
+  /** Reports the outcome of a record that never joined a batch; releases what it reserved. */
+  private finishOne(msg: ProducerMessage, done: Completion, error: Error, reserved: number): void {
+    if (reserved > 0) this.pool.release(reserved);
     this.outstanding--;
     try {
-      record.done(error, record.msg);
+      done(error, msg);
     } catch (err) {
       this.o.logger.error('a delivery callback threw', { error: (err as Error).message });
     }
+    this.notifyIdle();
+  }
+
+  private notifyIdle(): void {
     if (this.outstanding === 0 && this.idleWaiters.length > 0) {
       for (const w of this.idleWaiters.splice(0)) w();
     }

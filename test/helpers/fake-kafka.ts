@@ -12,6 +12,16 @@ import { FakeBroker, type FakeRequest, writeResponse } from './fake-broker.js';
 
 export type ProduceMode = 'ok' | 'hang';
 
+const NO_ERROR = {
+  errorCode: 0,
+  baseOffset: 0n,
+  logAppendTimeMs: -1n,
+  logStartOffset: 0n,
+  recordErrors: [],
+  errorMessage: null,
+  currentLeader: { leaderId: -1, leaderEpoch: -1 },
+};
+
 export class FakeKafka {
   private broker: FakeBroker | undefined;
   port = 0;
@@ -22,6 +32,8 @@ export class FakeKafka {
   readonly logs = new Map<string, Buffer[]>();
   metadataRequests = 0;
   produceRequests = 0;
+  /** A batch with more records than this is refused with MESSAGE_TOO_LARGE (the producer splits it). */
+  maxRecordsPerBatch = Infinity;
 
   constructor(readonly partitions = 1) {}
 
@@ -98,6 +110,9 @@ export class FakeKafka {
               const log = this.logs.get(key) ?? this.logs.set(key, []).get(key)!;
               const set = decodeRecordSet(Buffer.from(p.records!), { maxDecompressedBytes: 64 << 20 });
               const base = BigInt(log.length);
+              if (set.batches.some((b) => b.records.length > this.maxRecordsPerBatch)) {
+                return { ...NO_ERROR, index: p.index, errorCode: ErrorCode.MESSAGE_TOO_LARGE, baseOffset: -1n };
+              }
               for (const b of set.batches) for (const r of b.records) log.push(Buffer.from(r.value ?? Buffer.alloc(0)));
               return {
                 index: p.index,
