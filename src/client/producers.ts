@@ -197,7 +197,7 @@ export class AsyncProducer extends EventEmitter<AsyncProducerEvents> {
   private report(err: Error | null, m: ProducerMessage, callbacks: AsyncCallbacks | undefined): void {
     if (err === null) {
       callbacks?.onSuccess?.(m);
-      this.emit('success', m);
+      if (this.listenerCount('success') > 0) this.emit('success', m);
       return;
     }
     const error = new ProducerError(m, err);

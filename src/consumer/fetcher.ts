@@ -5,7 +5,9 @@
  * Per broker there is one incremental fetch session (KIP-227, fetch-session.ts). A partition is
  * fetched while it is assigned, not paused, its position is known, and nothing fetched for it
  * waits undelivered; so a slow application stops its partitions' fetching instead of growing
- * memory. On top, when the undelivered bytes of all partitions reach `prefetchBytes`, no fetch is
+ * memory. On top, undelivered bytes stay within `prefetchBytes`: each Fetch asks the broker for at
+ * most what is left of that budget (its MaxBytes; the broker may exceed it by one batch, KIP-74),
+ * the budget split among the brokers fetched from at once, and while nothing is left no fetch is
  * sent until the application catches up. Records before the position (a batch starts earlier),
  * control batches and, under read_committed, aborted transactions never reach the application.
  */
@@ -96,6 +98,10 @@ export class Fetcher {
   private readonly inflight = new Set<number>();
   private readonly ready: FetchedRecords[] = [];
   private bufferedBytes = 0;
+  /** Of the prefetch budget, what the fetches in flight may still bring (their MaxBytes). */
+  private reservedBytes = 0;
+  /** Which idle broker is served first when the budget does not reach them all (rotates). */
+  private rotation = 0;
   private waiters: Array<() => void> = [];
   private errors: PartitionError[] = [];
   private closed = false;
@@ -297,73 +303,114 @@ export class Fetcher {
       this.retryTimer = setTimeout(() => this.wake(), Math.max(0, earliestRetry - now));
     }
     if (toResolve.length > 0) this.resolvePositions(toResolve);
-    const behind = this.bufferedBytes >= this.o.prefetchBytes;
-    for (const [leader, list] of byLeader) {
-      if (this.inflight.has(leader)) continue;
-      // over the prefetch bound only partitions a reader is waiting on are fetched, so one
-      // slow reader cannot starve another, and undelivered data stays bounded
-      const fetchable = behind ? list.filter((p) => p.awaited) : list;
-      if (fetchable.length > 0) this.fetchFrom(leader, fetchable);
+    const idle = [...byLeader].filter(([leader]) => !this.inflight.has(leader));
+    if (idle.length === 0) return;
+    // A broker answers up to the request's MaxBytes (at least one batch, KIP-74), so the budget
+    // left (prefetchBytes minus what waits undelivered and what the fetches in flight may bring)
+    // is split among the idle brokers; each share is at least `minShare` so a nearly full buffer
+    // does not turn into a stream of tiny fetches. With nothing buffered or in flight the whole
+    // budget is free, so some broker is always fetched from.
+    const budget = this.o.prefetchBytes - this.bufferedBytes - this.reservedBytes;
+    const minShare = Math.max(1, Math.min(this.o.maxPartitionFetchBytes, Math.floor(this.o.prefetchBytes / 4)));
+    const served = Math.min(idle.length, Math.max(0, Math.floor(budget / minShare)));
+    const share = served > 0 ? Math.min(this.o.fetchMaxBytes, Math.floor(budget / served)) : 0;
+    const first = this.rotation++ % idle.length;
+    for (let i = 0; i < idle.length; i++) {
+      const [leader, list] = idle[(first + i) % idle.length]!;
+      if (i < served) {
+        this.fetchFrom(leader, list, share);
+        continue;
+      }
+      // over the budget only partitions a reader is waiting on are fetched, so one slow reader
+      // cannot starve another
+      const awaited = list.filter((p) => p.awaited);
+      if (awaited.length > 0) this.fetchFrom(leader, awaited, Math.min(this.o.fetchMaxBytes, awaited.length * this.o.maxPartitionFetchBytes));
     }
   }
 
-  /** ListOffsets for partitions whose start is OFFSET_OLDEST/OFFSET_NEWEST. */
+  /**
+   * Resolves the positions of partitions whose start is OFFSET_OLDEST/OFFSET_NEWEST with one
+   * ListOffsets request per leader (as Java's OffsetFetcher does), not one per partition: a member
+   * given 10,000 partitions would otherwise queue 10,000 requests ahead of its first fetch.
+   */
   private resolvePositions(list: PartitionState[]): void {
+    for (const p of list) p.resolving = true;
+    this.listOffsets(list)
+      .catch((err: Error) => {
+        for (const p of list) if (p.resolving) this.resolveFailed(p, err);
+      })
+      .finally(() => {
+        for (const p of list) p.resolving = false;
+        this.wake();
+      });
+  }
+
+  private resolveFailed(p: PartitionState, err: Error): void {
+    p.resolving = false;
+    p.errors++;
+    p.backoffUntil = Date.now() + backoffMs(p.errors, this.o.retryBackoffMs, this.o.retryBackoffMaxMs);
+    if (!(err instanceof KafkaesqueError && err.retriable)) this.fail(p, err);
+  }
+
+  private async listOffsets(list: PartitionState[]): Promise<void> {
+    for (const topic of new Set(list.map((p) => p.topic))) await this.cluster.topicMetadata(topic, 30_000);
+    const byLeader = new Map<number, PartitionState[]>();
     for (const p of list) {
-      p.resolving = true;
-      this.listOffset(p)
-        .then((offset) => {
-          p.position = offset;
+      const leader = this.cluster.leaderFor(p.topic, p.partition);
+      if (leader < 0) {
+        this.cluster.markStale();
+        this.resolveFailed(p, new KafkaesqueError('ERR_NO_LEADER', `no leader for ${p.topic}-${p.partition}`, { retriable: true }));
+        continue;
+      }
+      let ps = byLeader.get(leader);
+      if (ps === undefined) byLeader.set(leader, (ps = []));
+      ps.push(p);
+    }
+    await Promise.all([...byLeader].map(([leader, ps]) => this.listOffsetsFrom(leader, ps)));
+  }
+
+  /** One ListOffsets to `leader` for `ps`; each partition is resolved or failed on its own. */
+  private async listOffsetsFrom(leader: number, ps: PartitionState[]): Promise<void> {
+    try {
+      const conn = await this.cluster.connection(leader);
+      const topics = new Map<string, Array<{ partitionIndex: number; currentLeaderEpoch: number; timestamp: bigint }>>();
+      for (const p of ps) {
+        let t = topics.get(p.topic);
+        if (t === undefined) topics.set(p.topic, (t = []));
+        t.push({ partitionIndex: p.partition, currentLeaderEpoch: -1, timestamp: p.position === OFFSET_OLDEST ? EARLIEST_TIMESTAMP : LATEST_TIMESTAMP });
+      }
+      const res = await conn.send(ListOffsets, {
+        replicaId: -1,
+        isolationLevel: this.o.isolationLevel,
+        timeoutMs: 30_000,
+        topics: [...topics].map(([name, partitions]) => ({ name, partitions })),
+      });
+      const byKey = new Map(ps.map((p) => [topicPartitionKey(p.topic, p.partition), p]));
+      for (const t of res.topics) {
+        for (const r of t.partitions) {
+          const p = byKey.get(topicPartitionKey(t.name, r.partitionIndex));
+          if (p === undefined || !p.resolving) continue;
+          if (r.errorCode !== ErrorCode.NONE) {
+            if (errorCodeInfo(r.errorCode).invalidMetadata) this.cluster.markStale();
+            this.resolveFailed(p, KafkaProtocolError.fromCode(r.errorCode, `ListOffsets ${p.topic}-${p.partition}`));
+            continue;
+          }
+          p.position = r.offset;
           p.backoffUntil = 0;
           p.errors = 0;
-        })
-        .catch((err: Error) => {
-          p.errors++;
-          p.backoffUntil = Date.now() + backoffMs(p.errors, this.o.retryBackoffMs, this.o.retryBackoffMaxMs);
-          if (!(err instanceof KafkaesqueError && err.retriable)) this.fail(p, err);
-        })
-        .finally(() => {
           p.resolving = false;
-          this.wake();
-        });
+        }
+      }
+      for (const p of ps) {
+        if (p.resolving) this.resolveFailed(p, new KafkaesqueError('ERR_LIST_OFFSETS', `no ListOffsets answer for ${p.topic}-${p.partition}`, { retriable: true }));
+      }
+    } catch (err) {
+      for (const p of ps) if (p.resolving) this.resolveFailed(p, err as Error);
     }
   }
 
-  private async listOffset(p: PartitionState): Promise<bigint> {
-    await this.cluster.topicMetadata(p.topic, 30_000);
-    const leader = this.cluster.leaderFor(p.topic, p.partition);
-    if (leader < 0) {
-      this.cluster.markStale();
-      throw new KafkaesqueError('ERR_NO_LEADER', `no leader for ${p.topic}-${p.partition}`, { retriable: true });
-    }
-    const conn = await this.cluster.connection(leader);
-    const res = await conn.send(ListOffsets, {
-      replicaId: -1,
-      isolationLevel: this.o.isolationLevel,
-      timeoutMs: 30_000,
-      topics: [
-        {
-          name: p.topic,
-          partitions: [
-            {
-              partitionIndex: p.partition,
-              currentLeaderEpoch: -1,
-              timestamp: p.position === OFFSET_OLDEST ? EARLIEST_TIMESTAMP : LATEST_TIMESTAMP,
-            },
-          ],
-        },
-      ],
-    });
-    const r = res.topics[0]?.partitions[0];
-    if (r === undefined) throw new KafkaesqueError('ERR_LIST_OFFSETS', 'empty ListOffsets response', { retriable: true });
-    if (r.errorCode !== ErrorCode.NONE) {
-      if (errorCodeInfo(r.errorCode).invalidMetadata) this.cluster.markStale();
-      throw KafkaProtocolError.fromCode(r.errorCode, `ListOffsets ${p.topic}-${p.partition}`);
-    }
-    return r.offset;
-  }
-
-  private fetchFrom(leader: number, list: PartitionState[]): void {
+  /** Sends one Fetch to `leader` for `list`, asking for at most `maxBytes` (reserved until it ends). */
+  private fetchFrom(leader: number, list: PartitionState[], maxBytes: number): void {
     let session = this.sessions.get(leader);
     if (session === undefined) this.sessions.set(leader, (session = new FetchSession()));
     const wanted = new Map<string, FetchPartitionParams>();
@@ -384,7 +431,8 @@ export class Fetcher {
     // partitions the session holds but no longer wants are forgotten with this request
     const req = s.build(wanted);
     this.inflight.add(leader);
-    this.doFetch(leader, s, req, allIds, list)
+    this.reservedBytes += maxBytes;
+    this.doFetch(leader, s, req, allIds, list, maxBytes)
       .catch((err: Error) => {
         s.reset();
         this.cluster.markStale();
@@ -396,6 +444,7 @@ export class Fetcher {
       })
       .finally(() => {
         this.inflight.delete(leader);
+        this.reservedBytes -= maxBytes;
         this.wake();
       });
   }
@@ -406,6 +455,7 @@ export class Fetcher {
     req: ReturnType<FetchSession['build']>,
     allIds: boolean,
     list: PartitionState[],
+    maxBytes: number,
   ): Promise<void> {
     const conn = await this.cluster.connection(leader);
     // Fetch v13+ addresses topics by id; without ids for every topic, stay at v12
@@ -439,7 +489,7 @@ export class Fetcher {
         replicaState: { replicaId: -1, replicaEpoch: -1n },
         maxWaitMs: this.o.fetchMaxWaitMs,
         minBytes: this.o.fetchMinBytes,
-        maxBytes: this.o.fetchMaxBytes,
+        maxBytes,
         isolationLevel: this.o.isolationLevel,
         sessionId: req.sessionId,
         sessionEpoch: req.sessionEpoch,

@@ -28,7 +28,6 @@ import { Produce, type ProduceRequest, type ProduceResponse } from '../../protoc
 import { BATCH_HEADER_SIZE, estimateRecordSize, RecordBatchBuilder } from '../../protocol/records.js';
 import { type Cluster, MetadataTimeoutError, type TopicInfo } from '../cluster/cluster.js';
 import { backoffMs, sleep } from '../cluster/retry.js';
-import { topicPartitionKey } from '../cluster/topic-partition.js';
 import type { BrokerConnection } from '../network/broker-connection.js';
 import type { Logger } from '../network/logger.js';
 import { BatchBufferCache, BufferPool } from './buffer-pool.js';
@@ -72,12 +71,15 @@ export type Completion = (err: Error | null, msg: ProducerMessage) => void;
  * docs/DESIGN.md, "Memory".
  */
 /** At most this many bytes of freed batch buffers are kept for reuse (besides bufferBytes). */
-const MAX_CACHED_BATCH_BUFFERS = 8 * 1024 * 1024;
+const MAX_CACHED_BATCH_BUFFERS = 4 * 1024 * 1024;
+
+/** 0n..4095n, so a record's offset (base + its index in the batch) allocates one BigInt, not two. */
+const SMALL_BIGINTS: readonly bigint[] = Array.from({ length: 4096 }, (_, i) => BigInt(i));
 
 /** Key lengths whose scratch views are kept (longer keys get a view per record). */
 const KEY_VIEWS = 256;
 
-export const MESSAGE_OVERHEAD_BYTES = 192;
+export const MESSAGE_OVERHEAD_BYTES = 512;
 
 /**
  * The send-buffer bytes a record of encoded size `size` reserves while it waits: its bytes in
@@ -158,12 +160,16 @@ class ProducerBatch {
   }
 }
 
+type PartitionAnswer = ProduceResponse['responses'][number]['partitionResponses'][number];
+
 class PartitionState {
   /** Batches waiting to be sent: retries first, in sequence order, then new batches. */
   readonly queue: ProducerBatch[] = [];
   /** Batches sent and not yet answered. */
   readonly inflight = new Set<ProducerBatch>();
   nextSequence = 0;
+  /** The partition's entry in the Produce response being handled (see produce()). */
+  answer: PartitionAnswer | undefined = undefined;
 
   constructor(
     readonly topic: string,
@@ -202,6 +208,8 @@ export class ProducerCore {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private flushing = 0;
+  /** Where the next sender pass starts in `states`. */
+  private drainStart = 0;
   private closing = false;
   private closedFlag = false;
   /** String keys' bytes for the partitioner (see keyBytes), and views of it by length. */
@@ -215,7 +223,7 @@ export class ProducerCore {
     this.o = options;
     this.cluster = options.cluster;
     this.pool = new BufferPool(options.bufferBytes);
-    this.batchBuffers = new BatchBufferCache(Math.min(MAX_CACHED_BATCH_BUFFERS, Math.floor(options.bufferBytes / 4)));
+    this.batchBuffers = new BatchBufferCache(Math.min(MAX_CACHED_BATCH_BUFFERS, Math.floor(options.bufferBytes / 8)));
   }
 
   static async create(options: ProducerCoreOptions): Promise<ProducerCore> {
@@ -497,7 +505,13 @@ export class ProducerCore {
     let nextWake = Infinity;
     const perLeader = new Map<number, PartitionState[]>();
     let staleMetadata = false;
-    for (const state of this.states) {
+    // each pass starts one partition further (Java's drainIndex): when a request cannot take
+    // every ready batch (maxRequestBytes), the ones left out go first next time
+    const states = this.states;
+    const count = states.length;
+    const first = count > 0 ? this.drainStart++ % count : 0;
+    for (let n = 0; n < count; n++) {
+      const state = states[first + n < count ? first + n : first + n - count]!;
       const batch = state.queue[0];
       if (batch === undefined) continue;
       // delivery timeout for batches that never left or wait for a retry
@@ -628,13 +642,20 @@ export class ProducerCore {
       for (const { state, batch } of sent) this.retryOrFail(state, batch, error);
       return;
     }
-    const results = new Map<string, ProduceResponse['responses'][number]['partitionResponses'][number]>();
+    // each partition's answer is parked on its state (no string keys per partition); nothing
+    // else runs between here and the loop below, so concurrent requests cannot mix them up
     for (const t of response.responses) {
       const name = t.name !== '' ? t.name : (this.cluster.topicNameById(t.topicId) ?? '');
-      for (const p of t.partitionResponses) results.set(topicPartitionKey(name, p.index), p);
+      const states = this.byTopic.get(name);
+      if (states === undefined) continue;
+      for (const p of t.partitionResponses) {
+        const state = states[p.index];
+        if (state !== undefined) state.answer = p;
+      }
     }
     for (const { state, batch } of sent) {
-      const r = results.get(topicPartitionKey(state.topic, state.partition));
+      const r = state.answer;
+      state.answer = undefined;
       if (r === undefined) {
         this.retryOrFail(state, batch, new KafkaesqueError('ERR_PRODUCE', 'the broker did not answer for this partition', { retriable: true }));
         continue;
@@ -751,7 +772,7 @@ export class ProducerCore {
     const appendTime = logAppendTime >= 0n ? Number(logAppendTime) : -1;
     for (let i = 0; i < msgs.length; i++) {
       const msg = msgs[i]!;
-      msg.offset = known ? (i === 0 ? baseOffset : baseOffset + BigInt(i)) : -1n;
+      msg.offset = known ? (i === 0 ? baseOffset : baseOffset + (i < SMALL_BIGINTS.length ? SMALL_BIGINTS[i]! : BigInt(i))) : -1n;
       if (appendTime >= 0) msg.timestamp = appendTime;
     }
     this.finishBatch(batch, null);
