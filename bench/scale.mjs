@@ -9,20 +9,23 @@
 //   node bench/scale.mjs [--quick] [--broker host:port] [--records 1000000] [--memory-records 1000000]
 //                        [--runs 3] [--clients kafkaesque,kafkajs,platformatic,java,kcat]
 //                        [--layouts p6,p1000,t1000x10,rr1000,random1000] [--with-10k]
-//                        [--sizes 100,1024] [--buffers-mib 8,32,128] [--no-memory] [--memory-layout p1000]
+//                        [--sizes 100,1024] [--buffers-mib 8,32,128] [--no-memory] [--memory-layouts p6,p1000]
 //                        [--timeout-s 600]
 //                        [--out bench/results]
 //   --quick: 100,000 records per throughput run, 300,000 per memory run (more than 128 MiB of
 //   1 KiB values, so every buffer fills), one run. --with-10k adds one topic of 10,000 partitions
 //   (its creation takes long on one broker: see the topic set-up table).
 //
-// Every layout's topics are created ONCE, before any run, and each is probed until it accepts a
-// write on every partition (right after CreateTopics with 1,000+ partitions a broker answers
-// Produce with NOT_LEADER_OR_FOLLOWER for seconds while Metadata already names the leaders), so
-// no client's clock includes that wait. Runs then share the topics: a run's record count is the
-// topics' record count after it minus before it (ListOffsets). Every run is its own process; the
-// JavaScript drivers run under GNU time (CPU, max RSS) and sample process.memoryUsage() every
-// 50 ms; runs are interleaved as in run.mjs (clients round-robin, rotated per repetition).
+// Each topic set (6, 1,000 or 10,000 partitions, 1,000 topics of 10) is created once, probed
+// until every partition took two 6 KiB writes (right after CreateTopics with 1,000+ partitions a
+// broker answers Produce with NOT_LEADER_OR_FOLLOWER for seconds while Metadata already names the
+// leaders, and it opens a partition's index files only after 4 KiB were written), so no client's
+// clock includes that; then every run on that set, then it is deleted before the next set (one
+// broker holds one set at a time: see setUpTopics). Runs share a set's topics: a run's record
+// count is the topics' record count after it minus before it (ListOffsets). Every run is its own
+// process; the JavaScript drivers run under GNU time (CPU, max RSS) and sample
+// process.memoryUsage() every 50 ms; within a set, runs are interleaved as in run.mjs (clients
+// round-robin, rotated per repetition).
 //
 // Writes bench/results/scale.{json,md,svg} and bench/results/raw-scale/<run-id>/ (the raw output
 // of every run; older run folders are removed); prints the Markdown on stdout, progress on stderr.
@@ -54,12 +57,12 @@ const opts = {
   records: Number(arg('records', quick ? '100000' : '1000000')),
   memoryRecords: Number(arg('memory-records', quick ? '300000' : '1000000')),
   runs: Number(arg('runs', quick ? '1' : '3')),
-  clients: list('clients', 'kafkaesque,kafkajs,platformatic,java,kcat'),
+  clients: list('clients', 'kafkaesque,kafkaesque-nolistener,kafkajs,platformatic,java,kcat'),
   layouts: list('layouts', `p6,p1000,${flag('with-10k') ? 'p10000,' : ''}t1000x10,rr1000,random1000`),
   sizes: list('sizes', '100,1024').map(Number),
   buffersMiB: list('buffers-mib', '8,32,128').map(Number),
   memory: !flag('no-memory'),
-  memoryLayout: arg('memory-layout', 'p1000'),
+  memoryLayouts: list('memory-layouts', 'p6,p1000'),
   lingerMs: 5,
   batchBytes: 65536,
   maxInFlight: 5,
@@ -88,17 +91,18 @@ const LAYOUTS = {
   rr1000: { set: 'p1000', keyed: false, partitioner: 'round-robin', label: "1 topic × 1,000 partitions, 'round-robin', no key" },
   random1000: { set: 'p1000', keyed: false, partitioner: 'random', label: "1 topic × 1,000 partitions, 'random', no key" },
 };
-// The memory rows: keyed 1 KiB records (over 1,000 partitions unless --memory-layout), as fast as each client takes them.
-const MEMORY_SIZE = 1024;
+// The memory rows: keyed records of every --sizes over every --memory-layouts, as fast as each client takes them.
 
 const LABEL = {
   kafkaesque: 'kafkaesque',
+  'kafkaesque-nolistener': "kafkaesque, no 'success' listener",
   kafkajs: 'KafkaJS 2.2.4',
   platformatic: '@platformatic/kafka 1.35.0',
   java: 'Java client 4.2.1',
   kcat: 'kcat 1.7.1 (librdkafka)',
 };
 const HOW = {
+  'kafkaesque-nolistener': "as kafkaesque, with no 'success' listener attached (acknowledged = sent − failed after flush()): the CPU a per-message listener costs is the difference between the two rows (issue 14, item 4)",
   kafkaesque: "AsyncProducer.sendMsgByte in a loop, awaiting only the Promise it returns when the buffer is full; partitioner 'hash' (murmur2, Java's placement) for keyed rows, 'round-robin' / 'random' as named",
   kafkajs: 'producer.send() (sendBatch() over several topics) of ≤ 1 MiB calls built by the driver, ≤ 5 in flight; DefaultPartitioner (murmur2 by key, round-robin without a key); random: a user createPartitioner',
   platformatic: 'Producer.send() of ≤ 1 MiB calls built by the driver, ONE in flight (idempotence, see docs/performance.md); its default partitioner (murmur2 by key, round-robin without a key); random: a user partitioner',
@@ -110,6 +114,7 @@ const HOW = {
 function support(client, layoutName) {
   const l = LAYOUTS[layoutName];
   const multi = TOPIC_SETS[l.set].topics > 1;
+  if (client === 'kafkaesque-nolistener' && layoutName !== 'p6' && layoutName !== 'p1000') return "the listener's cost is measured on the keyed 6- and 1,000-partition rows";
   if (client === 'java') {
     if (l.keyed) return 'ProducerPerformance sends no key (it has no key option)';
     if (l.partitioner === 'random') return 'the Java client ships no random partitioner';
@@ -170,13 +175,22 @@ async function createTopics(names, partitions) {
 }
 
 /**
- * Waits until every partition of `names` took one write: one record (no key, value "probe") sent
- * to each partition with sendMsgToPartition by a kafkaesque producer (acks=all, not idempotent),
- * whose own retries ride out the broker's NOT_LEADER_OR_FOLLOWER answers; partitions whose
- * record failed are probed again. Resolves { seconds, rounds }.
+ * Waits until every partition of `names` took two writes of 6 KiB: records sent to each partition
+ * with sendMsgToPartition by a kafkaesque producer (acks=all, not idempotent), whose own retries
+ * ride out the broker's NOT_LEADER_OR_FOLLOWER answers; partitions whose record failed are
+ * probed again. Two batches of 6 KiB each because the broker opens a partition's index files
+ * (mmap) only once more than index.interval.bytes (4 KiB) were written since the last entry,
+ * at the NEXT append: a few milliseconds per partition that would otherwise fall into the first
+ * client's clock. Resolves { seconds, rounds }.
  */
 async function waitWritable(names, partitions) {
   const t0 = performance.now();
+  let rounds = 0;
+  for (let pass = 0; pass < 2; pass++) rounds += await writeEveryPartition(names, partitions, t0);
+  return { seconds: (performance.now() - t0) / 1000, rounds };
+}
+
+async function writeEveryPartition(names, partitions, t0) {
   let pending = names.flatMap((topic) => Array.from({ length: partitions }, (_, p) => ({ topic, p })));
   let rounds = 0;
   while (pending.length) {
@@ -186,7 +200,7 @@ async function waitWritable(names, partitions) {
     // broker out of file descriptors, say: see its log) fails the whole run after 10 minutes
     const producer = await k.AsyncProducer.create(new k.Config({ brokers: [broker], acks: -1, idempotent: false, lingerMs: 5, deliveryTimeoutMs: 40000 }));
     const failed = [];
-    const value = Buffer.from('probe');
+    const value = Buffer.alloc(6 * 1024, 'p');
     await Promise.all(
       pending.map(
         ({ topic, p }) =>
@@ -203,7 +217,7 @@ async function waitWritable(names, partitions) {
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
-  return { seconds: (performance.now() - t0) / 1000, rounds };
+  return rounds;
 }
 
 /** Records on `names` (sum over partitions of log-end minus log-start offsets), one ListOffsets per 1,000 topics. */
@@ -257,14 +271,15 @@ async function deleteTopics(names) {
 }
 
 // ---------------------------------------------------------------------------------- child runs
-const runChild = (client, c) => runDriver(client, c, opts.timeoutS);
+const runChild = (client, c) =>
+  client === 'kafkaesque-nolistener' ? runDriver('kafkaesque', { ...c, client: 'kafkaesque', successListener: false }, opts.timeoutS) : runDriver(client, c, opts.timeoutS);
 
 // ---------------------------------------------------------------------------------------- plan
 const runId = new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
 const rawDir = path.join(opts.out, 'raw-scale', runId);
 mkdirSync(rawDir, { recursive: true });
 const dataFiles = {};
-for (const s of new Set([...opts.sizes, ...(opts.memory ? [MEMORY_SIZE] : [])])) {
+for (const s of new Set(opts.sizes)) {
   const file = path.join(os.tmpdir(), `kafkaesque-scale-values-${s}-${process.pid}.txt`);
   writeFileSync(file, Buffer.concat(makeValues(s).flatMap((v) => [v, Buffer.from('\n')])));
   dataFiles[s] = file;
@@ -285,10 +300,12 @@ for (const layout of opts.layouts) {
   }
 }
 if (opts.memory) {
-  for (const client of opts.clients) {
-    if (client === 'kafkaesque') for (const mib of opts.buffersMiB) cases.push({ kind: 'memory', layout: opts.memoryLayout, size: MEMORY_SIZE, clients: [client], bufferMiB: mib });
-    else if (client === 'kafkajs' || client === 'platformatic') cases.push({ kind: 'memory', layout: opts.memoryLayout, size: MEMORY_SIZE, clients: [client], bufferMiB: null });
-  }
+  for (const layout of opts.memoryLayouts)
+    for (const size of opts.sizes)
+      for (const client of opts.clients) {
+        if (client === 'kafkaesque') for (const mib of opts.buffersMiB) cases.push({ kind: 'memory', layout, size, clients: [client], bufferMiB: mib });
+        else if (client === 'kafkajs' || client === 'platformatic') cases.push({ kind: 'memory', layout, size, clients: [client], bufferMiB: null });
+      }
 }
 const rotate = (xs, n) => xs.map((_, i) => xs[(i + n) % xs.length]);
 const schedule = [];
@@ -299,10 +316,13 @@ for (let rep = 0; rep < opts.runs; rep++) {
 const caseId = (cs, client) => `${cs.kind}|${cs.layout}|${cs.size}|${cs.bufferMiB ?? ''}|${client}`;
 
 // ---------------------------------------------------------------------------------------- topics
+// One topic set at a time: created and probed, its runs, then deleted, so the broker never holds
+// more than one set's partitions (one open log file each: 10,000 + 10,000 partitions would pass
+// a file-descriptor limit of 20,000, and a broker past it stops).
 const t0 = Date.now();
 const setsNeeded = [...new Set(cases.map((cs) => LAYOUTS[cs.layout].set))];
 const topicSetup = {};
-for (const set of setsNeeded) {
+async function setUpTopics(set) {
   const names = topicNames(set);
   const { partitions, topics } = TOPIC_SETS[set];
   log(`creating ${topics} topic(s) × ${partitions} partitions (${set})`);
@@ -318,8 +338,18 @@ for (const set of setsNeeded) {
 // ---------------------------------------------------------------------------------------- runs
 const results = new Map();
 let doneCount = 0;
-for (const p of schedule) {
+const ordered = setsNeeded.flatMap((set) => schedule.filter((p) => LAYOUTS[p.cs.layout].set === set));
+let currentSet = null;
+for (const p of ordered) {
   const { cs, client } = p;
+  if (LAYOUTS[cs.layout].set !== currentSet) {
+    if (currentSet !== null) {
+      await deleteTopics(topicSetup[currentSet].names);
+      await new Promise((r) => setTimeout(r, 5000)); // the broker closes the deleted logs' files
+    }
+    currentSet = LAYOUTS[cs.layout].set;
+    await setUpTopics(currentSet);
+  }
   const rep = p.rep + 1;
   const layout = LAYOUTS[cs.layout];
   const set = topicSetup[layout.set];
@@ -354,7 +384,7 @@ for (const p of schedule) {
     (after) => after - before,
     (e) => (log(`(counting: ${e.message})`), NaN),
   );
-  const verdict = interpretRun({ client, workload: 'produce', expected: records, ...child, timeoutS: opts.timeoutS, topicRecords });
+  const verdict = interpretRun({ client: client === 'kafkaesque-nolistener' ? 'kafkaesque' : client, workload: 'produce', expected: records, ...child, timeoutS: opts.timeoutS, topicRecords });
   const res = { ...verdict, rep };
   if (client !== 'java' && client !== 'kcat' && !res.error) {
     res.cpuSeconds = child.cpuSeconds;
@@ -384,7 +414,7 @@ for (const p of schedule) {
   results.get(key).push(res);
   doneCount++;
 }
-for (const set of Object.values(topicSetup)) await deleteTopics(set.names);
+if (currentSet !== null) await deleteTopics(topicSetup[currentSet].names);
 for (const f of Object.values(dataFiles)) rmSync(f, { force: true });
 
 // ---------------------------------------------------------------------------------- statistics
@@ -407,6 +437,7 @@ function aggregate(size, runs) {
     rssMb: metric((r) => r.rssMb),
     heapMiB: metric((r) => r.memory?.heapUsed),
     externalMiB: metric((r) => r.memory?.external),
+    heapPlusExternalMiB: metric((r) => r.memory?.heapPlusExternal),
     sampledRssMiB: metric((r) => r.memory?.rss),
   };
 }
@@ -464,7 +495,7 @@ function markdown() {
   L.push(
     '',
     `Every client: acks=all, idempotence on, linger ${S.lingerMs} ms, batch ${S.batchBytes / 1024} KiB, ≤ ${S.maxInFlight} requests in flight, no compression; keyed rows use ${fmtInt(S.keys)} distinct keys ("k0"…), placed by murmur2 (Java's placement: kafkaesque, KafkaJS, kcat with partitioner=murmur2_random; @platformatic/kafka's default takes murmur2 unsigned, a different placement). ` +
-      `Throughput: ${fmtInt(S.records)} records per run; memory: ${fmtInt(S.memoryRecords)} 1 KiB records, ${LAYOUTS[opts.memoryLayout].label}. ` +
+      `Throughput: ${fmtInt(S.records)} records per run; memory: ${fmtInt(S.memoryRecords)} records per run. ` +
       `The topics of each layout are created once and probed until every partition took a write before any clock starts; runs share them, and a run counts only if the client reports exactly the records asked for and the topics hold exactly that many more afterwards. ` +
       `No warm-up for any client. CPU = user+system seconds of the client process (GNU time, start-up included) per million records; peak RSS = GNU time's max RSS (the JVM's for Java, kcat's for kcat). ` +
       `Each figure is the median of the runs that count (${S.runs} per cell${S.runs > 1 ? '; min–max in brackets' : ''}).`,
@@ -489,19 +520,26 @@ function markdown() {
   if (mem.length) {
     L.push(
       '',
-      `### Producer memory against the configured bound (${fmtInt(S.memoryRecords)} 1 KiB records, ${LAYOUTS[opts.memoryLayout].label}, sent as fast as the client takes them)`,
+      `### Producer memory against the configured bound (${fmtInt(S.memoryRecords)} keyed records per run, sent as fast as the client takes them)`,
       '',
-      'Peaks of `process.memoryUsage()` sampled every 50 ms (heapUsed, external — which includes the Buffers of record values — and rss), and GNU time\'s max RSS of the process. The buffer bound covers records waiting to be sent; the values file (1,024 values) and the runtime are outside it.',
+      "Peaks of `process.memoryUsage()` sampled every 50 ms: heapUsed, external (which includes the Buffers of record values and the clients' network buffers), the peak of heapUsed + external in one sample, and rss; and GNU time's max RSS of the process. " +
+        "Issue 14's bound for kafkaesque: heap + external ≤ bufferBytes + 64 MiB. The values file (1,024 values) and the runtime are inside the figures.",
       '',
-      '| client | configured bound | records/s | peak heap MiB | peak external MiB | peak RSS MiB (sampled) | max RSS MB (GNU time) | runs counted |',
-      '|---|---|---|---|---|---|---|---|',
+      '| layout | value | client | configured bound | records/s | peak heap MiB | peak external MiB | peak heap + external MiB | bound + 64 MiB | peak RSS MiB (sampled) | max RSS MB (GNU time) | runs counted |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|',
     );
     for (const r of mem) {
       const a = r.agg;
       const bound = r.bufferMiB ? `bufferBytes ${r.bufferMiB} MiB` : r.client === 'kafkajs' ? 'none (driver: ≤ 5 send() calls of ≤ 1 MiB in flight)' : 'none (driver: 1 send() call of ≤ 1 MiB in flight)';
-      if (a.ok === 0) L.push(`| ${LABEL[r.client]} | ${bound} | ${errorCell(r)} | | | | | ${countCell(r)} |`);
-      else L.push(`| ${LABEL[r.client]} | ${bound} | ${withRange(a.recordsPerSec, fmtInt, a.ok)} | ${withRange(a.heapMiB, fmt1, a.ok)} | ${withRange(a.externalMiB, fmt1, a.ok)} | ${withRange(a.sampledRssMiB, fmt1, a.ok)} | ${fmtInt(a.rssMb.med)} | ${countCell(r)} |`);
-      noteErrors(r, `memory${r.bufferMiB ? `, bufferBytes ${r.bufferMiB} MiB` : ''}`);
+      const lead = `${LAYOUTS[r.layout].label} | ${r.size} B | ${LABEL[r.client]} | ${bound}`;
+      const limit = r.bufferMiB ? r.bufferMiB + 64 : NaN;
+      const within = Number.isFinite(limit) && Number.isFinite(a.heapPlusExternalMiB.med) ? (a.heapPlusExternalMiB.med <= limit ? ' ✓' : ' ✗') : '';
+      if (a.ok === 0) L.push(`| ${lead} | ${errorCell(r)} | | | | | | | ${countCell(r)} |`);
+      else
+        L.push(
+          `| ${lead} | ${withRange(a.recordsPerSec, fmtInt, a.ok)} | ${withRange(a.heapMiB, fmt1, a.ok)} | ${withRange(a.externalMiB, fmt1, a.ok)} | ${withRange(a.heapPlusExternalMiB, fmt1, a.ok)} | ${Number.isFinite(limit) ? `${limit}${within}` : '–'} | ${withRange(a.sampledRssMiB, fmt1, a.ok)} | ${fmtInt(a.rssMb.med)} | ${countCell(r)} |`,
+        );
+      noteErrors(r, `memory, ${LAYOUTS[r.layout].label}, ${r.size} B${r.bufferMiB ? `, bufferBytes ${r.bufferMiB} MiB` : ''}`);
     }
   }
   if (errors.length) L.push('', 'Runs that did not count (raw output in the file named):', ...errors);
@@ -517,13 +555,13 @@ function markdown() {
 // Two panels: records/s against partitions (1 KiB and 100 B keyed, one line per client; the
 // 1,000-topic layout as an open marker at its 10,000 partitions), and peak memory against bufferBytes.
 function svg() {
-  const colors = { kafkaesque: '#6a3d9a', kafkajs: '#1f78b4', platformatic: '#33a02c', java: '#e31a1c', kcat: '#ff7f00' };
+  const colors = { kafkaesque: '#6a3d9a', 'kafkaesque-nolistener': '#cab2d6', kafkajs: '#1f78b4', platformatic: '#33a02c', java: '#e31a1c', kcat: '#ff7f00' };
   const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
   const W = 980;
   const H = 440;
   const o = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`, '<rect width="100%" height="100%" fill="white"/>'];
   o.push(`<text x="10" y="20" font-size="14" font-weight="bold">Producers at scale${quick ? ' (quick run)' : ''}: keyed records/s against partitions, and kafkaesque's peak memory against bufferBytes</text>`);
-  opts.clients.forEach((c, i) => o.push(`<rect x="${10 + i * 170}" y="32" width="10" height="10" fill="${colors[c]}"/><text x="${24 + i * 170}" y="41">${esc(LABEL[c])}</text>`));
+  opts.clients.forEach((c, i) => o.push(`<rect x="${10 + i * 160}" y="32" width="10" height="10" fill="${colors[c]}"/><text x="${24 + i * 160}" y="41">${esc(LABEL[c])}</text>`));
   // panel 1
   const px = 70;
   const py = 70;
@@ -554,7 +592,9 @@ function svg() {
   // panel 2
   const qx = 560;
   const qw = 390;
-  const mem = rows.filter((r) => r.kind === 'memory');
+  const memLayout = opts.memoryLayouts.includes('p1000') ? 'p1000' : opts.memoryLayouts[0];
+  const memSize = opts.sizes.includes(1024) ? 1024 : opts.sizes[0];
+  const mem = rows.filter((r) => r.kind === 'memory' && r.layout === memLayout && r.size === memSize);
   const metrics = [
     ['heap', (r) => r.agg.heapMiB.med, 0.45],
     ['external', (r) => r.agg.externalMiB.med, 0.7],
@@ -582,7 +622,7 @@ function svg() {
     const name = r.bufferMiB ? `${r.bufferMiB} MiB` : r.client === 'kafkajs' ? 'KafkaJS' : 'platformatic';
     o.push(`<text x="${(gx + (gw - 16) / 2).toFixed(1)}" y="${py + ph + 16}" text-anchor="middle">${esc(name)}</text>`);
   });
-  o.push(`<text x="${qx + qw / 2}" y="${py + ph + 32}" text-anchor="middle">kafkaesque bufferBytes (other JS clients: no bound)</text>`);
+  o.push(`<text x="${qx + qw / 2}" y="${py + ph + 32}" text-anchor="middle">${esc(`${memSize} B records, ${LAYOUTS[memLayout]?.label ?? ''}: kafkaesque bufferBytes (other JS clients: no bound)`)}</text>`);
   o.push(`<text x="10" y="${H - 12}" fill="#555">Medians of the runs that count; bars left to right: heap, external, RSS. Settings, errors and the cases each client cannot run: bench/results/scale.md.</text>`);
   o.push('</svg>');
   return o.join('\n');

@@ -250,12 +250,12 @@ function writeBytesOrString(w: Writer, v: Uint8Array | string | null): void {
 }
 
 /** Writes one record (length prefix included) with the given timestamp and offset deltas. */
-function writeRecord(w: Writer, r: RecordInput, timestampDelta: number, offsetDelta: number): void {
+function writeRecord(w: Writer, r: RecordInput, timestampDelta: number, offsetDelta: number, key = r.key): void {
   w.varint(recordBodySize(r, timestampDelta, offsetDelta));
   w.int8(0); //                                           attributes (unused)
   writeVarlongNumber(w, timestampDelta);
   w.varint(offsetDelta);
-  writeBytesOrString(w, r.key);
+  writeBytesOrString(w, key);
   writeBytesOrString(w, r.value);
   const headers = r.headers ?? EMPTY;
   w.varint(headers.length);
@@ -386,14 +386,18 @@ export class RecordBatchBuilder {
     return (this.w?.capacity ?? 0) + (this.compressed?.length ?? 0);
   }
 
-  /** Encodes `r` as the next record (offset delta = records so far); returns its size in bytes. */
-  append(r: RecordInput): number {
+  /**
+   * Encodes `r` as the next record (offset delta = records so far); returns its size in bytes.
+   * `keyBytes`, when given, are `r.key`'s bytes (a string key's UTF-8 the caller already has):
+   * written instead of encoding the key again.
+   */
+  append(r: RecordInput, keyBytes?: Uint8Array | null): number {
     const w = this.w;
     if (w === undefined) throw new ProtocolEncodeError('RecordBatchBuilder.append after the batch was compressed or released');
     const ts = r.timestamp ?? this.baseTimestamp;
     const before = w.length;
     try {
-      writeRecord(w, r, ts - this.baseTimestamp, this.count);
+      writeRecord(w, r, ts - this.baseTimestamp, this.count, keyBytes ?? r.key);
     } catch (err) {
       w.truncate(before); // the batch stays whole without this record
       throw err;

@@ -255,10 +255,12 @@ export function makeKeys(n) {
  * ({ heapUsed, heapTotal, external, arrayBuffers, rss, samples }). The timer is unref'd.
  */
 export function memorySampler(everyMs = 50) {
-  const peak = { heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0, rss: 0, samples: 0 };
+  const peak = { heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0, rss: 0, heapPlusExternal: 0, samples: 0 };
   const sample = () => {
     const m = process.memoryUsage();
     for (const k of ['heapUsed', 'heapTotal', 'external', 'arrayBuffers', 'rss']) if (m[k] > peak[k]) peak[k] = m[k];
+    // the peak of the sum in one sample (not the sum of the peaks, which may be apart in time)
+    if (m.heapUsed + m.external > peak.heapPlusExternal) peak.heapPlusExternal = m.heapUsed + m.external;
     peak.samples++;
   };
   sample();
@@ -269,7 +271,7 @@ export function memorySampler(everyMs = 50) {
       sample();
       clearInterval(timer);
       const mib = (x) => Math.round((x / 2 ** 20) * 10) / 10;
-      return { heapUsed: mib(peak.heapUsed), heapTotal: mib(peak.heapTotal), external: mib(peak.external), arrayBuffers: mib(peak.arrayBuffers), rss: mib(peak.rss), samples: peak.samples, everyMs };
+      return { heapUsed: mib(peak.heapUsed), heapTotal: mib(peak.heapTotal), external: mib(peak.external), arrayBuffers: mib(peak.arrayBuffers), rss: mib(peak.rss), heapPlusExternal: mib(peak.heapPlusExternal), samples: peak.samples, everyMs };
     },
   };
 }

@@ -51,7 +51,10 @@ if (c.workload === 'produce') {
   let acked = 0;
   let failed = 0;
   let firstError = null;
-  producer.on('success', () => acked++);
+  // successListener false (bench/scale.mjs's "no 'success' listener" rows, issue 14 item 4):
+  // nothing listens for successes; acknowledged = sent - failed once flush() resolved
+  const listen = c.successListener !== false;
+  if (listen) producer.on('success', () => acked++);
   producer.on('error', (e) => {
     failed++;
     firstError ??= e;
@@ -62,6 +65,7 @@ if (c.workload === 'produce') {
   }
   await producer.flush();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (!listen) acked = c.records - failed;
   const memory = mem?.stop();
   await producer.close();
   done({ records: acked, failed, seconds, ...(memory ? { memory } : {}), ...(firstError ? { error: `${failed} records failed: ${firstError.message}` } : {}) });

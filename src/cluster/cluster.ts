@@ -100,8 +100,13 @@ function parseAddress(address: string): { host: string; port: number } {
   return { host, port: Number(address.slice(i + 1)) };
 }
 
-/** Which pooled connection to a broker: `data` (metadata, produce, fetch) or `group` (the coordinator's). */
-export type ConnectionLane = 'data' | 'group';
+/**
+ * Which pooled connection to a broker: `data` (metadata, produce, fetch), `group` (the
+ * coordinator's: joins, offsets) or `heartbeat` (group heartbeats alone, so that an OffsetCommit
+ * the coordinator holds while __consumer_offsets replicates cannot delay them past the session
+ * timeout).
+ */
+export type ConnectionLane = 'data' | 'group' | 'heartbeat';
 
 export class Cluster {
   readonly options: Resolved;
@@ -325,8 +330,9 @@ export class Cluster {
   /**
    * The pooled connection to an address on a lane; a closed one is replaced. A broker answers
    * one connection's requests strictly in order, so a Fetch parked for maxWaitMs holds back
-   * whatever follows it on its socket: group requests (JoinGroup, Heartbeat, OffsetCommit) get
-   * their own connection, as Java's coordinator connection does, or a rebalance waits on fetches.
+   * whatever follows it on its socket: group requests (JoinGroup, OffsetCommit) get their own
+   * connection, as Java's coordinator connection does, or a rebalance waits on fetches; and
+   * heartbeats one more, or they wait behind a slow OffsetCommit until the member is fenced.
    */
   connectionTo(address: string, lane: ConnectionLane = 'data'): Promise<BrokerConnection> {
     if (this.closed) return Promise.reject(new KafkaesqueError('ERR_CLOSED', 'the client is closed'));

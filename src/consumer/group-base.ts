@@ -12,7 +12,7 @@ import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
 import { CoordinatorKeyType, FindCoordinator } from '../../protocol/messages/find-coordinator.js';
 import { OffsetCommit, type OffsetCommitRequestTopic } from '../../protocol/messages/offset-commit.js';
 import { OffsetFetch } from '../../protocol/messages/offset-fetch.js';
-import type { Cluster } from '../cluster/cluster.js';
+import type { Cluster, ConnectionLane } from '../cluster/cluster.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
 import { backoffMs, sleep } from '../cluster/retry.js';
 import type { BrokerConnection } from '../network/broker-connection.js';
@@ -353,10 +353,11 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
     if (COORDINATOR_ERRORS.has(code)) this.coordinator = undefined;
   }
 
-  protected async coordinatorConnection(): Promise<BrokerConnection> {
+  /** The coordinator's connection on `lane` ('heartbeat' for heartbeats, 'group' for the rest). */
+  protected async coordinatorConnection(lane: ConnectionLane = 'group'): Promise<BrokerConnection> {
     if (this.coordinator !== undefined) {
       try {
-        return await this.cluster.connection(this.coordinator, 'group');
+        return await this.cluster.connection(this.coordinator, lane);
       } catch {
         this.coordinator = undefined;
       }
@@ -382,7 +383,7 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
         }
         await this.cluster.refresh();
         this.coordinator = c.nodeId;
-        return await this.cluster.connection(c.nodeId, 'group');
+        return await this.cluster.connection(c.nodeId, lane);
       } catch (err) {
         if (err instanceof KafkaesqueError && !err.retriable) throw err;
         if (attempt > 50) throw err;

@@ -275,7 +275,7 @@ export class ClassicGroupMember extends GroupMemberBase {
       return;
     }
     try {
-      const conn = await this.coordinatorConnection();
+      const conn = await this.coordinatorConnection('heartbeat');
       const res = await conn.send(Heartbeat, {
         groupId: this.o.groupId,
         generationId: this.generationId,

@@ -8,7 +8,11 @@
  * then heartbeats at the interval the broker sets, sending only what changed. When the target
  * assignment drops partitions, the member commits their marked offsets and releases them, and
  * says so in the next heartbeat (the owned partitions); partitions added are fetched from their
- * committed offsets. FENCED_MEMBER_EPOCH / UNKNOWN_MEMBER_ID mean the partitions are lost:
+ * committed offsets. Reconciling (committing, then OffsetFetch) runs beside the heartbeats, never
+ * in their way: a commit the coordinator is slow to answer must not stop the heartbeats, or the
+ * member is fenced for a missed session timeout while it works on its revocation. Heartbeats go
+ * on a connection of their own (lane 'heartbeat'), behind no OffsetCommit.
+ * FENCED_MEMBER_EPOCH / UNKNOWN_MEMBER_ID mean the partitions are lost:
  * they are released without a commit and the member joins again with epoch 0. Leaving is a
  * heartbeat with epoch -1 (-2 for a static member, which keeps its place for the session
  * timeout).
@@ -23,6 +27,7 @@ import {
 } from '../../protocol/messages/consumer-group-heartbeat.js';
 import type { TopicPartition } from './assignors.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
+import { backoffMs, sleep } from '../cluster/retry.js';
 import { COORDINATOR_ERRORS, GroupError, GroupMemberBase } from './group-base.js';
 
 const LEAVE_EPOCH = -1;
@@ -42,7 +47,14 @@ export class ConsumerProtocolMember extends GroupMemberBase {
   private inflight: Promise<void> | undefined;
   /** Send the full state in the next heartbeat (joining, or after a reconciliation). */
   private sendFull = true;
-  private ownedChanged = true;
+  /** Bumped whenever the owned partitions change; `ackedOwned`: the version the broker was sent. */
+  private ownedVersion = 1;
+  private ackedOwned = 0;
+  /** The latest target assignment not reconciled yet, and the reconciliation under way. */
+  private target: ConsumerGroupHeartbeatTopicPartitions[] | undefined;
+  private reconciling: Promise<void> | undefined;
+  /** Bumped when the member loses its partitions (fenced): an older reconciliation stops. */
+  private incarnation = 0;
   private leftForPollTimeout = false;
   private firstAssignment: (() => void) | undefined;
   private joinFailed: ((err: Error) => void) | undefined;
@@ -83,6 +95,7 @@ export class ConsumerProtocolMember extends GroupMemberBase {
   protected async stopMembership(): Promise<void> {
     clearTimeout(this.timer);
     await this.inflight?.catch(() => {});
+    await this.reconciling;
   }
 
   /** A heartbeat with epoch -1 (-2 for a static member, which keeps its place). */
@@ -126,10 +139,14 @@ export class ConsumerProtocolMember extends GroupMemberBase {
       this.leftForPollTimeout = true;
       await this.commitMarked().catch(() => {});
       this.revoke([...this.owned.values()], true);
+      this.ownedVersion++;
       await this.leave().catch(() => {});
       return;
     }
     const full = this.sendFull || this.memberEpoch === 0;
+    // the owned partitions go out when they changed since the broker last heard them
+    const sendOwned = full || this.ownedVersion !== this.ackedOwned;
+    const ownedVersion = this.ownedVersion;
     const request: ConsumerGroupHeartbeatRequest = {
       groupId: this.o.groupId,
       memberId: this.memberId,
@@ -140,11 +157,11 @@ export class ConsumerProtocolMember extends GroupMemberBase {
       subscribedTopicNames: full ? [...this.o.topics] : null,
       subscribedTopicRegex: null,
       serverAssignor: full ? this.serverAssignor : null,
-      topicPartitions: full || this.ownedChanged ? this.ownedTopicPartitions() : null,
+      topicPartitions: sendOwned ? this.ownedTopicPartitions() : null,
     };
     let res;
     try {
-      const conn = await this.coordinatorConnection();
+      const conn = await this.coordinatorConnection('heartbeat');
       res = await conn.send(ConsumerGroupHeartbeat, request);
     } catch (err) {
       this.coordinator = undefined;
@@ -155,14 +172,50 @@ export class ConsumerProtocolMember extends GroupMemberBase {
       return;
     }
     this.sendFull = false;
-    this.ownedChanged = false;
+    if (sendOwned) this.ackedOwned = ownedVersion;
     this.memberEpoch = res.memberEpoch;
     if (res.heartbeatIntervalMs > 0) this.intervalMs = res.heartbeatIntervalMs;
-    if (res.assignment !== null) await this.reconcile(res.assignment.topicPartitions);
+    if (res.assignment !== null) {
+      this.target = res.assignment.topicPartitions;
+      this.startReconcile();
+    }
+  }
+
+  /** Reconciles the latest target beside the heartbeats, one reconciliation at a time. */
+  private startReconcile(): void {
+    if (this.reconciling !== undefined) return; // its loop takes the latest target next
+    this.reconciling = (async () => {
+      for (let failures = 0; this.target !== undefined && !this.closed; ) {
+        const target = this.target;
+        this.target = undefined;
+        try {
+          await this.reconcile(target);
+          failures = 0;
+        } catch (err) {
+          // OffsetFetch failed (the coordinator moving, say): try the target again
+          this.target ??= target;
+          this.cluster.logger.warn('reconciling the assignment failed', { group: this.o.groupId, error: (err as Error).message });
+          await sleep(backoffMs(failures++, this.o.retryBackoffMs, this.o.retryBackoffMaxMs));
+        }
+      }
+    })().finally(() => {
+      this.reconciling = undefined;
+      if (this.target !== undefined && !this.closed) this.startReconcile();
+    });
+  }
+
+  /** A heartbeat soon, to tell the broker what the member owns now (after the one in flight). */
+  private acknowledgeSoon(): void {
+    const send = (): void => {
+      if (!this.closed && this.ownedVersion !== this.ackedOwned) this.heartbeatNow().catch(() => {});
+    };
+    if (this.inflight === undefined) setImmediate(send);
+    else this.inflight.then(send, send);
   }
 
   /** Moves the owned partitions to the target assignment: release first, then take. */
   private async reconcile(target: ConsumerGroupHeartbeatTopicPartitions[]): Promise<void> {
+    const incarnation = this.incarnation;
     const next = new Map<string, TopicPartition>();
     for (const t of target) {
       let name = this.cluster.topicNameById(t.topicId);
@@ -173,30 +226,41 @@ export class ConsumerProtocolMember extends GroupMemberBase {
       if (name === undefined) continue; // a topic this member cannot name yet: next heartbeat
       for (const p of t.partitions) next.set(topicPartitionKey(name, p), { topic: name, partition: p });
     }
+    if (incarnation !== this.incarnation) return;
     const revoked = [...this.owned].filter(([k]) => !next.has(k)).map(([, tp]) => tp);
     const changes = revoked.length > 0 || [...next.keys()].some((k) => !this.owned.has(k));
     if (changes || this.firstAssignment !== undefined) this.beginRebalance();
     if (revoked.length > 0) {
       await this.commitMarked(new Set(revoked.map((tp) => topicPartitionKey(tp.topic, tp.partition)))).catch(() => {});
+      // fenced meanwhile: every partition was released already, and the member joins again
+      if (incarnation !== this.incarnation) return;
       this.revoke(revoked, true);
-      this.ownedChanged = true;
+      this.ownedVersion++;
     }
     const added = [...next].filter(([k]) => !this.owned.has(k)).map(([, tp]) => tp);
     if (added.length > 0) {
       await this.take(added);
-      this.ownedChanged = true;
+      this.ownedVersion++;
+      if (incarnation !== this.incarnation) {
+        // fenced while their committed offsets were read: they are not this member's any more
+        this.revoke(added, true);
+        return;
+      }
     }
     this.endRebalance();
     this.firstAssignment?.();
     this.firstAssignment = this.joinFailed = undefined;
     // acknowledge the new ownership at once, so the broker can move partitions along
-    if (this.ownedChanged) setImmediate(() => this.heartbeatNow().catch(() => {}));
+    if (this.ownedVersion !== this.ackedOwned) this.acknowledgeSoon();
   }
 
   private async onError(code: number, message: string | null): Promise<void> {
     if (code === ErrorCode.FENCED_MEMBER_EPOCH || code === ErrorCode.UNKNOWN_MEMBER_ID) {
       // the partitions are lost: release them without committing, join again with epoch 0
+      this.incarnation++;
+      this.target = undefined;
       this.revoke([...this.owned.values()], true);
+      this.ownedVersion++;
       this.memberEpoch = 0;
       this.sendFull = true;
       return;
@@ -219,7 +283,7 @@ export class ConsumerProtocolMember extends GroupMemberBase {
 
   private async leave(): Promise<void> {
     if (this.memberEpoch === 0 && this.owned.size === 0 && !this.closed) return;
-    const conn = await this.coordinatorConnection();
+    const conn = await this.coordinatorConnection('heartbeat');
     await conn.send(ConsumerGroupHeartbeat, {
       groupId: this.o.groupId,
       memberId: this.memberId,

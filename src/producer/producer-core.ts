@@ -135,8 +135,9 @@ class ProducerBatch {
     return this.msgs.length;
   }
 
-  add(msg: ProducerMessage, done: Completion): void {
-    this.builder.append(msg);
+  /** `keyBytes`: the key's UTF-8 bytes when the caller has them already (a string key). */
+  add(msg: ProducerMessage, done: Completion, keyBytes?: Buffer | null): void {
+    this.builder.append(msg, keyBytes);
     this.msgs.push(msg);
     if (this.dones !== undefined) this.dones.push(done);
     else if (this.done === undefined || this.done === done) this.done = done;
@@ -168,6 +169,8 @@ class PartitionState {
   /** Batches sent and not yet answered. */
   readonly inflight = new Set<ProducerBatch>();
   nextSequence = 0;
+  /** Size of the partition's last batch when it was sent: the next one's first allocation. */
+  lastBatchBytes = 0;
   /** The partition's entry in the Produce response being handled (see produce()). */
   answer: PartitionAnswer | undefined = undefined;
 
@@ -400,12 +403,13 @@ export class ProducerCore {
     let batch = state.queue[state.queue.length - 1];
     if (this.needsNewBatch(state, size)) {
       if (batch !== undefined) batch.sealed = true;
-      batch = this.newBatch(msg.topic, state.partition, msg.timestamp, size);
+      batch = this.newBatch(state, msg.timestamp, size);
       state.queue.push(batch);
     }
     batch = batch!;
     try {
-      batch.add(msg, done);
+      // a string key hashed from the scratch buffer is copied from there, not encoded again
+      batch.add(msg, done, keyUse === 1 && typeof k === 'string' ? key : undefined);
     } catch (err) {
       // not encodable (e.g. a timestamp delta out of range): this record fails, the batch goes on
       if (batch.recordCount === 0) state.queue.pop();
@@ -432,10 +436,13 @@ export class ProducerCore {
     return (this.keyViews[n] ??= scratch.subarray(0, n));
   }
 
-  private newBatch(topic: string, partition: number, baseTimestamp: number, firstRecordSize: number): ProducerBatch {
-    // small at first: at thousands of partitions most batches hold a few records
-    const capacity = Math.min(this.o.batchBytes, Math.max(512, 2 * (firstRecordSize + BATCH_HEADER_SIZE)));
-    return new ProducerBatch(topic, partition, Date.now(), new RecordBatchBuilder(baseTimestamp, capacity, this.batchBuffers));
+  private newBatch(state: PartitionState, baseTimestamp: number, firstRecordSize: number): ProducerBatch {
+    // the size the partition's last batch reached (its traffic changes slowly): no growing and
+    // copying while records arrive; small for a partition's first batch, as at thousands of
+    // partitions most batches hold a few records
+    const expected = Math.max(state.lastBatchBytes, 2 * (firstRecordSize + BATCH_HEADER_SIZE));
+    const capacity = Math.min(this.o.batchBytes, Math.max(512, expected));
+    return new ProducerBatch(state.topic, state.partition, Date.now(), new RecordBatchBuilder(baseTimestamp, capacity, this.batchBuffers));
   }
 
   /**
@@ -570,6 +577,7 @@ export class ProducerCore {
       }
       batch.producerEpoch = this.producerEpoch;
       batch.attempts++;
+      state.lastBatchBytes = batch.bytes;
       state.inflight.add(batch);
       const bytes = this.encode(batch);
       total += bytes.length;
