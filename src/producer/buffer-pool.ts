@@ -9,11 +9,17 @@ interface Waiter {
   resolve: () => void;
   reject: (err: Error) => void;
   timer: NodeJS.Timeout;
+  /** Timed out or failed: skipped when its turn comes (no search-and-splice per timeout). */
+  gone: boolean;
 }
 
 export class BufferPool {
   private used = 0;
-  private readonly waiters: Waiter[] = [];
+  /** Waiters in arrival order from `head` on; entries before `head` were served or left. */
+  private waiters: Waiter[] = [];
+  private head = 0;
+  /** Waiters still waiting. */
+  private waiting = 0;
 
   constructor(readonly capacity: number) {}
 
@@ -23,7 +29,7 @@ export class BufferPool {
 
   /** Reserves at once if there is room and nobody is waiting ahead; else returns false. */
   tryReserve(bytes: number): boolean {
-    if (this.waiters.length > 0 || this.used + bytes > this.capacity) return false;
+    if (this.waiting > 0 || this.used + bytes > this.capacity) return false;
     this.used += bytes;
     return true;
   }
@@ -36,14 +42,16 @@ export class BufferPool {
         bytes,
         resolve,
         reject,
+        gone: false,
         timer: setTimeout(() => {
-          const i = this.waiters.indexOf(waiter);
-          if (i >= 0) this.waiters.splice(i, 1);
+          waiter.gone = true;
+          this.waiting--;
           reject(onTimeout());
           this.grant();
         }, timeoutMs),
       };
       this.waiters.push(waiter);
+      this.waiting++;
     });
   }
 
@@ -63,18 +71,39 @@ export class BufferPool {
 
   /** Rejects every waiter (the producer is closing). */
   failAll(err: Error): void {
-    for (const w of this.waiters.splice(0)) {
+    const all = this.waiters.slice(this.head);
+    this.waiters = [];
+    this.head = 0;
+    this.waiting = 0;
+    for (const w of all) {
+      if (w.gone) continue;
+      w.gone = true;
       clearTimeout(w.timer);
       w.reject(err);
     }
   }
 
   private grant(): void {
-    while (this.waiters.length > 0 && this.used + this.waiters[0]!.bytes <= this.capacity) {
-      const w = this.waiters.shift()!;
-      clearTimeout(w.timer);
-      this.used += w.bytes;
-      w.resolve();
+    const q = this.waiters;
+    while (this.head < q.length) {
+      const w = q[this.head]!;
+      if (!w.gone) {
+        if (this.used + w.bytes > this.capacity) break;
+        w.gone = true;
+        this.waiting--;
+        clearTimeout(w.timer);
+        this.used += w.bytes;
+        w.resolve();
+      }
+      this.head++;
+    }
+    // drop the served prefix now and then, not per waiter
+    if (this.head === q.length) {
+      this.waiters = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > q.length) {
+      this.waiters = q.slice(this.head);
+      this.head = 0;
     }
   }
 }
