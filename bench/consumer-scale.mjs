@@ -27,7 +27,7 @@
 //
 //   npm run bench:consumer-scale                    (builds kafkaesque first; starts the cluster)
 //   node bench/consumer-scale.mjs [--partitions 10000] [--quick] [--mode cluster|single]
-//        [--broker host:port[,host:port]] [--rf 2] [--protocols classic,consumer]
+//        [--broker host:port[,host:port]] [--rf 1] [--protocols classic,consumer]
 //        [--prefill-mib 64] [--size 1024] [--rate 5000] [--fairness-s 25] [--few 5]
 //        [--prefetch-mib 16,64] [--dist dist] [--keep-topics] [--out bench/results]
 //   --quick: 1,000 partitions, 15 s of fairness. --dist: another build of kafkaesque (a folder
@@ -36,7 +36,8 @@
 // KRaft refuses a CreateTopics that would write more than 10,000 metadata records in one
 // operation ("excessively large batch operation"), and a topic of 10,000 partitions is 10,001
 // records: the topic is created with 5,000 partitions and grown by CreatePartitions in steps of
-// 5,000. Writes bench/results/consumer-scale.{json,md}; prints the Markdown, progress on stderr.
+// 5,000. Replication factor 1 by default (--rf), with min.insync.replicas=1 on the topics when
+// the factor is below 3 (the cluster's default is 2). Writes bench/results/consumer-scale.{json,md}; prints the Markdown, progress on stderr.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -128,6 +129,7 @@ class Offsets {
           (o.byLeader.get(p.leaderId) ?? o.byLeader.set(p.leaderId, []).get(p.leaderId)).push(p.partitionIndex);
         }
         if (ok) {
+          o.topicId = t.topicId;
           o.addr = new Map(md.brokers.map((b) => [b.nodeId, `${b.host}:${b.port}`]));
           break;
         }
@@ -170,9 +172,60 @@ class Offsets {
     return out;
   }
 
+  /**
+   * Sessionless Fetch (SessionId 0, SessionEpoch -1: no session is created) of every partition
+   * from offset 0 to each leader, at once; resolves the slowest answer's milliseconds.
+   */
+  async probeFetch() {
+    const { Fetch, ZERO_UUID } = this.k.protocol;
+    const t0 = performance.now();
+    await Promise.all(
+      [...this.byLeader].map(async ([leader, parts]) => {
+        const c = await this.conn(leader);
+        await c.send(Fetch, {
+          clusterId: null,
+          replicaId: -1,
+          replicaState: { replicaId: -1, replicaEpoch: -1n },
+          maxWaitMs: 0,
+          minBytes: 1,
+          maxBytes: 1024 * 1024,
+          isolationLevel: 0,
+          sessionId: 0,
+          sessionEpoch: -1,
+          topics: [{ topic: this.topic, topicId: this.topicId, partitions: parts.map((p) => ({ partition: p, currentLeaderEpoch: -1, fetchOffset: 0n, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 64 * 1024, replicaDirectoryId: ZERO_UUID, highWatermark: 9223372036854775807n })) }],
+          forgottenTopicsData: [],
+          rackId: '',
+        });
+      }),
+    );
+    return performance.now() - t0;
+  }
+
   close() {
     for (const c of this.conns.values()) c.close();
   }
+}
+
+/**
+ * Before each case: probe-fetch every partition until every leader answers within 1 s, three
+ * times in a row (at most 3 minutes). Right after one case the brokers answered the next case's
+ * first fetches 15-25 s late (whichever protocol ran second), which is no figure of the client.
+ */
+async function settle(k, brokers, topic) {
+  const o = await Offsets.open(k, brokers, topic);
+  const t0 = performance.now();
+  const probes = [];
+  try {
+    for (let fast = 0; fast < 3 && performance.now() - t0 < 180_000; ) {
+      const ms = await o.probeFetch();
+      probes.push(Math.round(ms));
+      fast = ms < 1000 ? fast + 1 : 0;
+      if (fast < 3) await sleep(1000);
+    }
+  } finally {
+    o.close();
+  }
+  return { ms: Math.round(performance.now() - t0), probes };
 }
 
 // ------------------------------------------------------------------------------------ parent
@@ -211,9 +264,10 @@ async function parent() {
     brokerInfo = { mode, bootstrap: brokers, version: st.kafkaVersion, profile: st.profile, reused: !r.started };
     if (mode === 'single') log('note: single mode puts every partition on the one node at 127.0.0.1:9092, which other benchmarks may be using');
   }
-  // RF 2 on the harness's cluster: with RF 3, 10,000 partitions (30,000 replicas on 3 nodes of
-  // 512 MiB heap each, on 2 cores) killed two of the three brokers with OutOfMemoryError
-  const rf = Number(arg('rf', mode === 'cluster' && given === null ? '2' : '1'));
+  // RF 1 by default: on the harness's cluster (3 nodes of 512 MiB heap on 2 cores) RF 3 put two
+  // of the three brokers out of memory (OutOfMemoryError), and RF 2 shrank the ISR of thousands
+  // of partitions under the producer, with coordinator answers taking seconds (docs/consumer-scale.md)
+  const rf = Number(arg('rf', '1'));
   const perPartition = Math.max(1, Math.round((opts.prefillMiB * MiB) / (opts.partitions * opts.size)));
   const stamp = Date.now().toString(36);
   const topic = `cscale-${opts.partitions}-${stamp}`;
@@ -222,7 +276,7 @@ async function parent() {
     when: new Date().toISOString(),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGiB: +(os.totalmem() / 2 ** 30).toFixed(1), node: process.version, platform: `${os.platform()} ${os.release()}` },
     broker: brokerInfo,
-    options: { ...opts, replicationFactor: rf, recordsPerPartition: perPartition, topic, unrelatedTopic: other },
+    options: { ...opts, replicationFactor: rf, minInsyncReplicas: rf < 3 ? 1 : 'broker default', recordsPerPartition: perPartition, topic, unrelatedTopic: other },
     setup: {},
     groups: [],
     memory: [],
@@ -232,11 +286,14 @@ async function parent() {
   try {
     // ---- topics
     const tCreate = performance.now();
+    // the cluster's min.insync.replicas is 2: with fewer replicas acks=all writes would all fail
+    // (NOT_ENOUGH_REPLICAS), and with 2 they fail whenever a follower falls out of the ISR
+    const minIsr = rf < 3 ? [{ name: 'min.insync.replicas', value: '1' }] : [];
     const first = Math.min(opts.partitions, 5000);
     const created = await admin.send(k.protocol.CreateTopics, {
       topics: [
-        { name: topic, numPartitions: first, replicationFactor: rf, assignments: [], configs: [] },
-        { name: other, numPartitions: 3, replicationFactor: rf, assignments: [], configs: [] },
+        { name: topic, numPartitions: first, replicationFactor: rf, assignments: [], configs: minIsr },
+        { name: other, numPartitions: 3, replicationFactor: rf, assignments: [], configs: minIsr },
       ],
       timeoutMs: 600_000,
       validateOnly: false,
@@ -294,7 +351,9 @@ async function parent() {
 
   // ---- the group cases, one process each
   for (const protocol of opts.protocols) {
-    log(`group case: ${protocol}`);
+    const settled = await settle(k, brokers, topic);
+    result.setup.settle = [...(result.setup.settle ?? []), { before: `group ${protocol}`, ...settled }];
+    log(`group case: ${protocol} (brokers settled after ${settled.ms} ms: probe fetches ${settled.probes.join(', ')} ms)`);
     try {
       result.groups.push(await runChild({ kind: 'group', protocol, brokers, topic, other, ...opts }, 1800));
     } catch (err) {
@@ -303,7 +362,9 @@ async function parent() {
   }
   // ---- memory against prefetchBytes, one process each (classic protocol: the fetcher is the same)
   for (const prefetchMiB of opts.prefetchMiB) {
-    log(`memory case: prefetchBytes ${prefetchMiB} MiB`);
+    const settled = await settle(k, brokers, topic);
+    result.setup.settle = [...(result.setup.settle ?? []), { before: `memory ${prefetchMiB} MiB`, ...settled }];
+    log(`memory case: prefetchBytes ${prefetchMiB} MiB (brokers settled after ${settled.ms} ms: probe fetches ${settled.probes.join(', ')} ms)`);
     try {
       result.memory.push(await runChild({ kind: 'memory', brokers, topic, prefetchBytes: prefetchMiB * MiB, partitions: opts.partitions }, 900));
     } catch (err) {
@@ -460,7 +521,24 @@ function observeRequests(k) {
           let forgotten = 0;
           for (const t of request.topics) partitions += t.partitions.length;
           for (const t of request.forgottenTopicsData) forgotten += t.partitions.length;
-          seen.fetch.push({ t: Date.now(), broker: this.broker, bytes, version, sessionId: request.sessionId, epoch: request.sessionEpoch, partitions, forgotten });
+          const f = { t: Date.now(), broker: this.broker, bytes, version, sessionId: request.sessionId, epoch: request.sessionEpoch, partitions, forgotten, maxBytes: request.maxBytes };
+          seen.fetch.push(f);
+          const t0 = performance.now();
+          const p = send.call(this, codec, request, options);
+          p.then(
+            (res) => {
+              f.ms = performance.now() - t0;
+              f.errorCode = res.errorCode;
+              f.answered = 0;
+              f.recordBytes = 0;
+              for (const t of res.responses) for (const pd of t.partitions) {
+                f.answered++;
+                f.recordBytes += pd.records?.length ?? 0;
+              }
+            },
+            (err) => ((f.ms = performance.now() - t0), (f.error = err.message)),
+          );
+          return p;
         } else {
           seen.metadata.push({ t: Date.now(), bytes, topics: request.topics === null ? null : request.topics.map((x) => x.name) });
         }
@@ -553,6 +631,26 @@ async function groupCase(c) {
   };
   const checker = setInterval(ownership, 20);
 
+  /** Up to `max` partitions behind `end`: their owner and what its fetcher knows of them. */
+  const diagnose = (end, max) => {
+    const found = [];
+    for (let p = 0; p < N && found.length < max; p++) {
+      if (end[p] - taken[p] <= 0) continue;
+      const owner = members.findIndex((m) => live.has(m) && m.assignment().some((tp) => tp.partition === p));
+      const st = owner >= 0 ? members[owner].fetcher.partitions.get(`${c.topic}\u0000${p}`) : undefined;
+      found.push({
+        partition: p,
+        lag: end[p] - taken[p],
+        taken: taken[p],
+        end: end[p],
+        owner,
+        fetcher: st && { position: String(st.position), buffered: st.buffered !== undefined, paused: st.paused, backoffMs: Math.max(0, st.backoffUntil - Date.now()), errors: st.errors, resolving: st.resolving, highWatermark: String(st.highWatermark) },
+        inflight: owner >= 0 ? [...members[owner].fetcher.inflight] : undefined,
+      });
+    }
+    return found;
+  };
+
   // ---- join
   const offsets = await Offsets.open(k, c.brokers, c.topic);
   const prefillEnd = await offsets.latest();
@@ -575,12 +673,19 @@ async function groupCase(c) {
   log(`${c.protocol}: 3 members own all ${N} partitions after ${out.join.ms?.toFixed(0)} ms (${out.join.counts.join('/')})`);
 
   // ---- the prefill, consumed
-  for (;;) {
+  const progress = [];
+  for (let lastSample = 0; ; ) {
     let left = 0;
     for (let p = 0; p < N; p++) if (taken[p] < prefillEnd[p]) left++;
     if (left === 0) {
-      out.prefill = { ms: performance.now() - t0, records };
+      out.prefill = { ms: performance.now() - t0, records, progress };
       break;
+    }
+    if (performance.now() - lastSample >= 1000) {
+      // partitions left, every second; and who holds the slow ones after 10 s
+      lastSample = performance.now();
+      progress.push({ t: Math.round(lastSample - t0), partitionsLeft: left, records });
+      if (lastSample - t0 > 10_000 && out.prefillStuck === undefined) out.prefillStuck = diagnose(prefillEnd, 10);
     }
     if (performance.now() - t0 > 600_000) {
       out.prefill = { ms: null, partitionsLeft: left, records };
@@ -644,24 +749,12 @@ async function groupCase(c) {
       }
     }
     // partitions still behind at the end: who owns them and what the owner's fetcher knows
-    const stuck = [];
-    for (let p = 0; p < N && stuck.length < 20; p++) {
-      if (end[p] - taken[p] <= 0) continue;
-      const owner = members.findIndex((m) => live.has(m) && m.assignment().some((tp) => tp.partition === p));
-      const st = owner >= 0 ? members[owner].fetcher.partitions?.get(`${c.topic}\u0000${p}`) ?? [...members[owner].fetcher.partitions.values()].find((x) => x.partition === p) : undefined;
-      stuck.push({
-        partition: p,
-        lag: end[p] - taken[p],
-        taken: taken[p],
-        end: end[p],
-        owner,
-        fetcher: st && { position: String(st.position), buffered: st.buffered !== undefined, paused: st.paused, backoffMs: Math.max(0, st.backoffUntil - Date.now()), errors: st.errors, resolving: st.resolving, highWatermark: String(st.highWatermark) },
-      });
-    }
+    const stuck = diagnose(end, 20);
     const during = samples.filter((s) => s.t <= (tStop ?? Infinity) - tStart);
     out.fairness = {
       produced: produced?.records ?? null,
       producerErrors: produced?.errors ?? produced?.error ?? null,
+      producerFirstError: produced?.firstError ?? null,
       producerSeconds: produced?.seconds ?? null,
       partitionsWritten: written,
       starved,
@@ -732,6 +825,7 @@ async function groupCase(c) {
   };
   out.records = records;
   out.events = events;
+  out.firstFetches = seen.fetch.slice(0, 40);
   out.requestLatencyMs = Object.fromEntries(Object.entries(seen.latency).map(([api, v]) => [api, summary(v)]));
   await Promise.all([members[0].close(), members[1].close()]);
   await Promise.all(loops);
@@ -743,6 +837,7 @@ async function groupCase(c) {
 
 async function memoryCase(c) {
   const k = loadKafkaesque();
+  const seen = observeRequests(k);
   const offsets = await Offsets.open(k, c.brokers, c.topic);
   const end = await offsets.latest();
   offsets.close();
@@ -794,6 +889,7 @@ async function memoryCase(c) {
     afterStall,
     peak,
     maxRssKiB: process.resourceUsage().maxRSS,
+    firstFetches: seen.fetch.slice(0, 30),
   };
 }
 
@@ -806,8 +902,12 @@ async function produceCase(c) {
   );
   let ok = 0;
   let errors = 0;
+  let firstError = null;
   producer.on('success', () => ok++);
-  producer.on('error', () => errors++);
+  producer.on('error', (e) => {
+    errors++;
+    firstError ??= e.cause?.message ?? e.message ?? String(e);
+  });
   const value = randomBytes(c.size);
   const t0 = performance.now();
   let sent = 0;
@@ -824,7 +924,7 @@ async function produceCase(c) {
   }
   const seconds = (performance.now() - t0) / 1000;
   await producer.close();
-  return { records: ok, errors, sent, seconds };
+  return { records: ok, errors, firstError, sent, seconds };
 }
 
 // ------------------------------------------------------------------------------------- main

@@ -247,14 +247,16 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
       },
       { version: useIds ? version : Math.min(9, version) },
     );
+    // what was sent, by partition (a lookup per answered partition: 10,000 of them at scale)
+    const sentOffsets = new Map(toCommit.map(({ tp, m }) => [topicPartitionKey(tp.topic, tp.partition), m.offset]));
     for (const t of res.topics) {
       const name = t.name !== '' ? t.name : (this.cluster.topicNameById(t.topicId) ?? '');
       for (const p of t.partitions) {
         const k = topicPartitionKey(name, p.partitionIndex);
         if (p.errorCode === ErrorCode.NONE) {
           // what was sent, not the mark now: a message marked meanwhile is still to commit
-          const sent = toCommit.find(({ tp }) => tp.topic === name && tp.partition === p.partitionIndex);
-          if (sent) this.committed.set(k, sent.m.offset);
+          const sent = sentOffsets.get(k);
+          if (sent !== undefined) this.committed.set(k, sent);
           continue;
         }
         this.onCoordinatorError(p.errorCode);
