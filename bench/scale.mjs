@@ -143,6 +143,14 @@ if (!existsSync(path.join(root, 'dist/src/index.js'))) {
 }
 ensureBenchDeps();
 const k = require('../dist/src/index.js');
+// 'kafkaesque@256': kafkaesque with bufferBytes 256 MiB in the throughput rows (a layout where
+// the default 32 MiB leaves a few records per partition)
+for (const c of opts.clients) {
+  const m = /^kafkaesque@(\d+)$/.exec(c);
+  if (m === null) continue;
+  LABEL[c] = `kafkaesque, bufferBytes ${m[1]} MiB`;
+  HOW[c] = `as kafkaesque, with bufferBytes ${m[1]} MiB instead of the default 32 MiB`;
+}
 for (const c of opts.clients) if (!LABEL[c]) throw new Error(`unknown client ${c} (one of ${Object.keys(LABEL).join(', ')})`);
 for (const l of opts.layouts) if (!LAYOUTS[l]) throw new Error(`unknown layout ${l} (one of ${Object.keys(LAYOUTS).join(', ')})`);
 
@@ -285,8 +293,13 @@ async function deleteTopics(names) {
 }
 
 // ---------------------------------------------------------------------------------- child runs
-const runChild = (client, c) =>
-  client === 'kafkaesque-nolistener' ? runDriver('kafkaesque', { ...c, client: 'kafkaesque', successListener: false }, opts.timeoutS) : runDriver(client, c, opts.timeoutS);
+const bufferVariant = (client) => /^kafkaesque@(\d+)$/.exec(client);
+const runChild = (client, c) => {
+  if (client === 'kafkaesque-nolistener') return runDriver('kafkaesque', { ...c, client: 'kafkaesque', successListener: false }, opts.timeoutS);
+  const v = bufferVariant(client);
+  if (v !== null) return runDriver('kafkaesque', { ...c, client: 'kafkaesque', bufferBytes: Number(v[1]) * MiB }, opts.timeoutS);
+  return runDriver(client, c, opts.timeoutS);
+};
 
 // ---------------------------------------------------------------------------------------- plan
 const runId = new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
@@ -359,7 +372,10 @@ for (const p of ordered) {
   if (LAYOUTS[cs.layout].set !== currentSet) {
     if (currentSet !== null) {
       await deleteTopics(topicSetup[currentSet].names);
-      await new Promise((r) => setTimeout(r, 5000)); // the broker closes the deleted logs' files
+      // the broker closes the deleted logs' files asynchronously, after applying the deletion:
+      // 5 s was too short after 10,000 partitions (the next set's creation ran out of files)
+      const deleted = topicSetup[currentSet].topics * topicSetup[currentSet].partitions;
+      await new Promise((r) => setTimeout(r, 5000 + 10 * deleted));
     }
     currentSet = LAYOUTS[cs.layout].set;
     await setUpTopics(currentSet);
@@ -398,7 +414,7 @@ for (const p of ordered) {
     (after) => after - before,
     (e) => (log(`(counting: ${e.message})`), NaN),
   );
-  const verdict = interpretRun({ client: client === 'kafkaesque-nolistener' ? 'kafkaesque' : client, workload: 'produce', expected: records, ...child, timeoutS: opts.timeoutS, topicRecords });
+  const verdict = interpretRun({ client: client.startsWith('kafkaesque') ? 'kafkaesque' : client, workload: 'produce', expected: records, ...child, timeoutS: opts.timeoutS, topicRecords });
   const res = { ...verdict, rep };
   if (client !== 'java' && client !== 'kcat' && !res.error) {
     res.cpuSeconds = child.cpuSeconds;
@@ -571,6 +587,7 @@ function markdown() {
 // 1,000-topic layout as an open marker at its 10,000 partitions), and peak memory against bufferBytes.
 function svg() {
   const colors = { kafkaesque: '#6a3d9a', 'kafkaesque-nolistener': '#cab2d6', kafkajs: '#1f78b4', platformatic: '#33a02c', java: '#e31a1c', kcat: '#ff7f00' };
+  for (const c of opts.clients) colors[c] ??= '#b15928';
   const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
   const W = 980;
   const H = 440;

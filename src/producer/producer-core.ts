@@ -177,6 +177,8 @@ class PartitionState {
   constructor(
     readonly topic: string,
     readonly partition: number,
+    /** Position in the producer's list of partition states (the sender's round-robin order). */
+    readonly index: number,
   ) {}
 
   /** Puts a failed batch back in front of the new ones, in sequence order. */
@@ -211,8 +213,8 @@ export class ProducerCore {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private flushing = 0;
-  /** Where the next sender pass starts in `states`. */
-  private drainStart = 0;
+  /** Per leader: the index (in `states`) of the first partition the last full request left out. */
+  private readonly resumeAt = new Map<number, number>();
   private closing = false;
   private closedFlag = false;
   /** String keys' bytes for the partitioner (see keyBytes), and views of it by length. */
@@ -472,7 +474,7 @@ export class ProducerCore {
     if (states === undefined) this.byTopic.set(topic, (states = []));
     let s = states[partition];
     if (s === undefined) {
-      s = new PartitionState(topic, partition);
+      s = new PartitionState(topic, partition, this.states.length);
       states[partition] = s;
       this.states.push(s);
     }
@@ -512,13 +514,7 @@ export class ProducerCore {
     let nextWake = Infinity;
     const perLeader = new Map<number, PartitionState[]>();
     let staleMetadata = false;
-    // each pass starts one partition further (Java's drainIndex): when a request cannot take
-    // every ready batch (maxRequestBytes), the ones left out go first next time
-    const states = this.states;
-    const count = states.length;
-    const first = count > 0 ? this.drainStart++ % count : 0;
-    for (let n = 0; n < count; n++) {
-      const state = states[first + n < count ? first + n : first + n - count]!;
+    for (const state of this.states) {
       const batch = state.queue[0];
       if (batch === undefined) continue;
       // delivery timeout for batches that never left or wait for a retry
@@ -562,13 +558,26 @@ export class ProducerCore {
     if (nextWake < Infinity) this.wakeAt(nextWake);
   }
 
-  /** Builds and sends one Produce request to `leader` with the first batch of each partition. */
+  /**
+   * Builds and sends one Produce request to `leader` with the first batch of each partition.
+   * When `maxRequestBytes` cannot take them all, the request starts where the last one to this
+   * leader stopped (Java's drainIndex), so every partition gets its turn: `states` are in
+   * partition-state order, and the first one left out is where the next request begins.
+   */
   private sendTo(leader: number, states: PartitionState[]): void {
     const batches: Array<{ state: PartitionState; batch: ProducerBatch; bytes: Buffer }> = [];
     let total = 0;
-    for (const state of states) {
+    const resume = this.resumeAt.get(leader) ?? 0;
+    let start = 0;
+    while (start < states.length && states[start]!.index < resume) start++;
+    if (start === states.length) start = 0;
+    for (let n = 0; n < states.length; n++) {
+      const state = states[start + n < states.length ? start + n : start + n - states.length]!;
       const batch = state.queue[0]!;
-      if (batches.length > 0 && total + batch.bytes > this.o.maxRequestBytes) break;
+      if (batches.length > 0 && total + batch.bytes > this.o.maxRequestBytes) {
+        this.resumeAt.set(leader, state.index);
+        break;
+      }
       state.queue.shift();
       batch.sealed = true;
       if (this.o.idempotent && batch.baseSequence < 0) {

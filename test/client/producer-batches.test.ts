@@ -119,3 +119,25 @@ test('string keys of any length and script land on the partition of their UTF-8 
     await producer.close();
   }
 });
+
+test('when a request cannot carry every ready batch, the next one starts where it stopped: no partition waits behind the others', async () => {
+  await start(50);
+  const producer = await AsyncProducer.create(
+    // about nine 1 KB batches per request, one request at a time
+    new Config({ brokers: [kafka.bootstrap], lingerMs: 20, maxRequestBytes: 10_000, maxInFlight: 1, batchBytes: 1100 }),
+  );
+  try {
+    const value = Buffer.alloc(1000, 1);
+    for (let round = 0; round < 4; round++) for (let p = 0; p < 50; p++) producer.sendMsgToPartition('t', p, null, value);
+    await producer.flush();
+    const requests = kafka.producePartitions.filter((ps) => ps.length > 0);
+    expect(requests.length).toBeGreaterThanOrEqual(20);
+    // every partition had a batch ready from the start: within the first ceil(50 / 9) + 1
+    // requests each one has had its turn
+    const early = new Set(requests.slice(0, 7).flat());
+    expect([...early].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(kafka.logs.get('t-49')).toHaveLength(4);
+  } finally {
+    await producer.close();
+  }
+});

@@ -32,6 +32,8 @@ export class FakeKafka {
   readonly logs = new Map<string, Buffer[]>();
   metadataRequests = 0;
   produceRequests = 0;
+  /** The partitions of each Produce request, in arrival order. */
+  readonly producePartitions: number[][] = [];
   /** A batch with more records than this is refused with MESSAGE_TOO_LARGE (the producer splits it). */
   maxRecordsPerBatch = Infinity;
 
@@ -101,6 +103,7 @@ export class FakeKafka {
         this.produceRequests++;
         if (this.produceMode === 'hang') return;
         const req = Produce.decodeRequest(body, v);
+        this.producePartitions.push(req.topicData.flatMap((t) => t.partitionData.map((p) => p.index)));
         writeResponse(socket, Produce, v, id, {
           responses: req.topicData.map((t) => ({
             name: t.name,
