@@ -107,7 +107,12 @@ export class AllocationSpy {
 export class MemoryWatch {
   readonly startRss = process.memoryUsage().rss;
   peakRss = this.startRss;
-  peakArrayBuffers = process.memoryUsage().arrayBuffers;
+  /**
+   * ArrayBuffers alive when the watch started: a jest worker runs several test files, and what the
+   * earlier ones left for the GC counts in process.memoryUsage() until it is collected.
+   */
+  readonly startArrayBuffers = process.memoryUsage().arrayBuffers;
+  peakArrayBuffers = this.startArrayBuffers;
 
   sample(): void {
     const m = process.memoryUsage();
@@ -117,6 +122,11 @@ export class MemoryWatch {
 
   get rssGrowth(): number {
     return this.peakRss - this.startRss;
+  }
+
+  /** How far ArrayBuffers rose above what was alive at the start: what the fuzzed code allocated. */
+  get arrayBuffersGrowth(): number {
+    return this.peakArrayBuffers - this.startArrayBuffers;
   }
 }
 
