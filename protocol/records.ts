@@ -288,44 +288,60 @@ export function encodeRecordBatch(w: Writer, batch: BatchInput): void {
   const compression = batch.compression ?? 0;
   const baseTimestamp = batch.baseTimestamp ?? records[0]?.timestamp ?? Date.now();
   const start = w.length;
-  w.int64(batch.baseOffset ?? 0n); //                     baseOffset
-  w.int32(0); //                                          batchLength (patched)
-  w.int32(batch.partitionLeaderEpoch ?? NO_PARTITION_LEADER_EPOCH);
-  w.int8(2); //                                           magic
-  w.uint32(0); //                                         crc (patched)
-  let attributes = compression;
-  if (batch.timestampType === TIMESTAMP_LOG_APPEND_TIME) attributes |= TIMESTAMP_TYPE_FLAG;
-  if (batch.isTransactional) attributes |= TRANSACTIONAL_FLAG;
-  if (batch.isControl) attributes |= CONTROL_FLAG;
-  w.int16(attributes);
-  w.int32(records.length - 1); //                         lastOffsetDelta
-  w.int64(BigInt(baseTimestamp)); //                      baseTimestamp
-  const maxTimestampAt = w.length;
-  w.int64(0n); //                                         maxTimestamp (patched)
-  w.int64(batch.producerId ?? NO_PRODUCER_ID);
-  w.int16(batch.producerEpoch ?? NO_PRODUCER_EPOCH);
-  w.int32(batch.baseSequence ?? NO_SEQUENCE);
-  w.int32(records.length); //                             recordsCount
+  w.writeWith(BATCH_HEADER_SIZE, (_buf, pos) => pos + BATCH_HEADER_SIZE); // the header, filled last
   let maxTimestamp: number;
   if (compression === 0) {
     maxTimestamp = writeRecords(w, records, baseTimestamp);
   } else {
     const s = (scratch ??= new Writer(64 * 1024)).reset();
     maxTimestamp = writeRecords(s, records, baseTimestamp);
-    const raw = s.finish();
-    if (compression === CompressionType.Lz4) {
-      // straight into the request buffer: no frame to allocate and copy per batch
-      w.writeWith(lz4FrameBound(raw.length), (buf, pos) => lz4CompressInto(raw, buf, pos, batch.compressionLevel));
-    } else {
-      w.raw(compress(compression, raw, batch.compressionLevel));
-    }
+    writeCompressed(w, compression, s.finish(), batch.compressionLevel);
     if (s.capacity > 4 * 1024 * 1024) scratch = undefined; // do not pin a huge buffer
   }
-  const end = w.length;
-  w.patchInt32(start + 8, end - start - BATCH_LOG_OVERHEAD);
-  w.patchInt64(maxTimestampAt, BigInt(maxTimestamp));
-  const buf = w.view(start, end);
-  buf.writeUInt32BE(crc32c(buf.subarray(ATTRIBUTES_OFFSET)), CRC_OFFSET);
+  writeBatchHeader(w.view(start, w.length), batch, records.length, baseTimestamp, maxTimestamp);
+}
+
+/**
+ * Writes `raw` (encoded records) compressed at the writer's position; lz4 straight into the
+ * writer's buffer (no frame to allocate and copy per batch).
+ */
+function writeCompressed(w: Writer, compression: CompressionTypeId, raw: Buffer, level: number | undefined): void {
+  if (compression === CompressionType.Lz4) {
+    w.writeWith(lz4FrameBound(raw.length), (buf, pos) => lz4CompressInto(raw, buf, pos, level));
+  } else {
+    w.raw(compress(compression, raw, level));
+  }
+}
+
+/**
+ * Fills the 61-byte header at the start of `batch` (a whole batch, its records already after the
+ * header) and then its CRC-32C: the one place that knows the header's layout, for
+ * encodeRecordBatch and RecordBatchBuilder alike.
+ */
+function writeBatchHeader(
+  batch: Buffer,
+  h: Omit<BatchInput, 'records' | 'baseTimestamp'>,
+  count: number,
+  baseTimestamp: number,
+  maxTimestamp: number,
+): void {
+  let attributes: number = h.compression ?? 0;
+  if (h.timestampType === TIMESTAMP_LOG_APPEND_TIME) attributes |= TIMESTAMP_TYPE_FLAG;
+  if (h.isTransactional) attributes |= TRANSACTIONAL_FLAG;
+  if (h.isControl) attributes |= CONTROL_FLAG;
+  batch.writeBigInt64BE(h.baseOffset ?? 0n, 0);
+  batch.writeInt32BE(batch.length - BATCH_LOG_OVERHEAD, 8); //   batchLength
+  batch.writeInt32BE(h.partitionLeaderEpoch ?? NO_PARTITION_LEADER_EPOCH, PARTITION_LEADER_EPOCH_OFFSET);
+  batch.writeInt8(2, MAGIC_OFFSET);
+  batch.writeInt16BE(attributes, ATTRIBUTES_OFFSET);
+  batch.writeInt32BE(count - 1, 23); //                          lastOffsetDelta
+  batch.writeBigInt64BE(BigInt(baseTimestamp), 27);
+  batch.writeBigInt64BE(BigInt(maxTimestamp), 35);
+  batch.writeBigInt64BE(h.producerId ?? NO_PRODUCER_ID, 43);
+  batch.writeInt16BE(h.producerEpoch ?? NO_PRODUCER_EPOCH, 51);
+  batch.writeInt32BE(h.baseSequence ?? NO_SEQUENCE, 53);
+  batch.writeInt32BE(count, RECORDS_COUNT_OFFSET);
+  batch.writeUInt32BE(crc32c(batch.subarray(ATTRIBUTES_OFFSET)), CRC_OFFSET);
 }
 
 /** The header fields a batch gets when it is sealed for sending (see {@link RecordBatchBuilder.build}). */
@@ -435,11 +451,7 @@ export class RecordBatchBuilder {
         const raw = this.w.view(BATCH_HEADER_SIZE, this.w.length);
         const out = new Writer(BATCH_HEADER_SIZE + Math.ceil(raw.length / 2) + 64);
         out.writeWith(BATCH_HEADER_SIZE, (_buf, pos) => pos + BATCH_HEADER_SIZE);
-        if (compression === CompressionType.Lz4) {
-          out.writeWith(lz4FrameBound(raw.length), (b, pos) => lz4CompressInto(raw, b, pos, header.compressionLevel));
-        } else {
-          out.raw(compress(compression, raw, header.compressionLevel));
-        }
+        writeCompressed(out, compression, raw, header.compressionLevel);
         // a copy of the exact size: the writer's spare capacity is not kept while the batch waits
         this.compressed = Buffer.from(out.finish());
         this.compressedWith = compression;
@@ -450,19 +462,7 @@ export class RecordBatchBuilder {
       }
       buf = this.compressed;
     }
-    buf.writeBigInt64BE(0n, 0); //                           baseOffset (the broker assigns it)
-    buf.writeInt32BE(buf.length - BATCH_LOG_OVERHEAD, 8); //  batchLength
-    buf.writeInt32BE(header.partitionLeaderEpoch ?? NO_PARTITION_LEADER_EPOCH, PARTITION_LEADER_EPOCH_OFFSET);
-    buf.writeInt8(2, MAGIC_OFFSET);
-    buf.writeInt16BE(compression | (header.isTransactional ? TRANSACTIONAL_FLAG : 0), ATTRIBUTES_OFFSET);
-    buf.writeInt32BE(this.count - 1, 23); //                  lastOffsetDelta
-    buf.writeBigInt64BE(BigInt(this.baseTimestamp), 27);
-    buf.writeBigInt64BE(BigInt(this.maxTimestamp), 35);
-    buf.writeBigInt64BE(header.producerId ?? NO_PRODUCER_ID, 43);
-    buf.writeInt16BE(header.producerEpoch ?? NO_PRODUCER_EPOCH, 51);
-    buf.writeInt32BE(header.baseSequence ?? NO_SEQUENCE, 53);
-    buf.writeInt32BE(this.count, RECORDS_COUNT_OFFSET);
-    buf.writeUInt32BE(crc32c(buf.subarray(ATTRIBUTES_OFFSET)), CRC_OFFSET);
+    writeBatchHeader(buf, header, this.count, this.baseTimestamp, this.maxTimestamp); // baseOffset 0: the broker assigns it
     return buf;
   }
 }
