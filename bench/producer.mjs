@@ -9,14 +9,11 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { benchBroker, createTopic } from './clients/_common.mjs';
+import { cliArgs } from './args.mjs';
 
 const require = createRequire(import.meta.url);
 const self = fileURLToPath(import.meta.url);
-const args = process.argv.slice(2);
-const arg = (name, def) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : def;
-};
+const { arg } = cliArgs();
 
 if (arg('child', null) !== null) {
   await child(JSON.parse(arg('child')));

@@ -8,15 +8,12 @@
 // Prints a Markdown table; each figure is the median of 5 timed rounds after a warm-up.
 import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
+import { cliArgs } from './args.mjs';
 
 const require = createRequire(import.meta.url);
 const p = require('../dist/protocol/index.js');
 
-const args = process.argv.slice(2);
-const arg = (name, def) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : def;
-};
+const { arg } = cliArgs();
 const seconds = Number(arg('seconds', '1'));
 const codecs = arg('codecs', 'none,gzip,snappy,lz4,zstd').split(',');
 await p.ensureCompressionReady();

@@ -27,19 +27,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTopic as createTopicWith, makeValues, topicRecordCount as topicRecordCountWith } from './clients/_common.mjs';
 import { resolveRunBroker, runDriver } from './drivers.mjs';
+import { cliArgs } from './args.mjs';
 
 const require = createRequire(import.meta.url);
 const { interpretRun, formatRaw } = require('./clients/_parsers.cjs');
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
-const argv = process.argv.slice(2);
-const arg = (name, def) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : def;
-};
-const list = (name, def) => arg(name, def).split(',').map((s) => s.trim()).filter(Boolean);
+const { arg, flag, list } = cliArgs();
 
-const quick = argv.includes('--quick');
+const quick = flag('quick');
 const opts = {
   records: Number(arg('records', quick ? '200000' : '1000000')),
   consumerRecords: Number(arg('consumer-records', arg('records', quick ? '200000' : '1000000'))),

@@ -37,18 +37,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeValues } from './clients/_common.mjs';
 import { resolveRunBroker, runDriver } from './drivers.mjs';
+import { cliArgs } from './args.mjs';
 
 const require = createRequire(import.meta.url);
 const { interpretRun, formatRaw } = require('./clients/_parsers.cjs');
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
-const argv = process.argv.slice(2);
-const arg = (name, def) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : def;
-};
-const flag = (name) => argv.includes(`--${name}`);
-const list = (name, def) => arg(name, def).split(',').map((s) => s.trim()).filter(Boolean);
+const { arg, flag, list } = cliArgs();
 const log = (s) => process.stderr.write(`${s}\n`);
 
 const quick = flag('quick');
