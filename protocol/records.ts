@@ -365,6 +365,8 @@ export interface BatchHeaderInput {
  */
 export class RecordBatchBuilder {
   private w: Writer | undefined;
+  /** The writer, kept after release for {@link reopen}. */
+  private readonly writer: Writer;
   /** Header + compressed records, once built with compression. */
   private compressed: Buffer | undefined;
   private compressedWith = -1;
@@ -377,14 +379,38 @@ export class RecordBatchBuilder {
    * `allocator`: where the buffers come from (see {@link release}).
    */
   constructor(
-    readonly baseTimestamp: number,
+    private base: number,
     initialCapacity = 256,
     allocator?: WriterAllocator,
   ) {
-    this.maxTimestamp = baseTimestamp;
+    this.maxTimestamp = base;
     const w = new Writer(Math.max(BATCH_HEADER_SIZE + 16, initialCapacity), allocator);
-    w.writeWith(BATCH_HEADER_SIZE, (_buf, pos) => pos + BATCH_HEADER_SIZE); // the header, filled by build()
+    w.writeWith(BATCH_HEADER_SIZE, skipHeader); // the header, filled by build()
     this.w = w;
+    this.writer = w;
+  }
+
+  /** The first record's timestamp, from which the records' timestamp deltas count. */
+  get baseTimestamp(): number {
+    return this.base;
+  }
+
+  /**
+   * After {@link release}: an empty batch again, with a new buffer from the allocator (a producer
+   * reuses its builders as it reuses their buffers).
+   */
+  reopen(baseTimestamp: number, initialCapacity: number): this {
+    if (this.w !== undefined) throw new ProtocolEncodeError('RecordBatchBuilder.reopen before release');
+    const w = this.writer.reopen(Math.max(BATCH_HEADER_SIZE + 16, initialCapacity));
+    w.writeWith(BATCH_HEADER_SIZE, skipHeader);
+    this.w = w;
+    this.base = baseTimestamp;
+    this.maxTimestamp = baseTimestamp;
+    this.compressed = undefined;
+    this.compressedWith = -1;
+    this.count = 0;
+    this.uncompressedBytes = BATCH_HEADER_SIZE;
+    return this;
   }
 
   /** Records appended so far. */
@@ -410,10 +436,10 @@ export class RecordBatchBuilder {
   append(r: RecordInput, keyBytes?: Uint8Array | null): number {
     const w = this.w;
     if (w === undefined) throw new ProtocolEncodeError('RecordBatchBuilder.append after the batch was compressed or released');
-    const ts = r.timestamp ?? this.baseTimestamp;
+    const ts = r.timestamp ?? this.base;
     const before = w.length;
     try {
-      writeRecord(w, r, ts - this.baseTimestamp, this.count, keyBytes ?? r.key);
+      writeRecord(w, r, ts - this.base, this.count, keyBytes ?? r.key);
     } catch (err) {
       w.truncate(before); // the batch stays whole without this record
       throw err;
@@ -426,7 +452,7 @@ export class RecordBatchBuilder {
 
   /**
    * Gives the buffer back to the allocator: the batch is done (sent and acknowledged, or failed)
-   * and nothing refers to its bytes any more. The builder cannot be used afterwards.
+   * and nothing refers to its bytes any more. The builder cannot be used afterwards, until {@link reopen}.
    */
   release(): void {
     this.w?.release();
@@ -462,9 +488,14 @@ export class RecordBatchBuilder {
       }
       buf = this.compressed;
     }
-    writeBatchHeader(buf, header, this.count, this.baseTimestamp, this.maxTimestamp); // baseOffset 0: the broker assigns it
+    writeBatchHeader(buf, header, this.count, this.base, this.maxTimestamp); // baseOffset 0: the broker assigns it
     return buf;
   }
+}
+
+/** Leaves the 61 header bytes blank (build() fills them). */
+function skipHeader(_buf: Buffer, pos: number): number {
+  return pos + BATCH_HEADER_SIZE;
 }
 
 /** Size of the batch `encodeRecordBatch` would write without compression. */

@@ -45,6 +45,14 @@ export class Writer {
     this.pos = 0;
   }
 
+  /** After {@link release}: takes a new buffer of at least `initialSize` bytes, so the writer serves again. */
+  reopen(initialSize: number): this {
+    if (this.buf.length > 0 && this.allocator !== undefined) this.allocator.release(this.buf);
+    this.buf = this.alloc(Math.max(16, initialSize));
+    this.pos = 0;
+    return this;
+  }
+
   /** Number of bytes written so far. */
   get length(): number {
     return this.pos;

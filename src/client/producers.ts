@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Cluster } from '../cluster/cluster.js';
 import { ProducerError } from '../producer/errors.js';
-import { type MessageBytes, ProducerMessage, type ProducerMessageInput } from '../producer/message.js';
-import { ProducerCore } from '../producer/producer-core.js';
+import { type MessageBytes, type OutgoingRecord, outgoingRecord, type ProducerMessage, type ProducerMessageInput } from '../producer/message.js';
+import { type Completion, ProducerCore } from '../producer/producer-core.js';
 import { clusterOptions, producerCoreOptions } from './options.js';
 import type { Config } from './config.js';
 
@@ -111,14 +111,14 @@ export class SyncProducer {
 
   /** Sends a message with headers, timestamp or partition; rejects with a ProducerError. */
   send<M = unknown>(input: ProducerMessageInput<M>): Promise<ProducerMessage<M>> {
-    let msg: ProducerMessage<M>;
+    let rec: OutgoingRecord<M>;
     try {
-      msg = new ProducerMessage(this.h.valueMd5Keys ? withValueMd5Key(input) : input);
+      rec = outgoingRecord(this.h.valueMd5Keys ? withValueMd5Key(input) : input);
     } catch (err) {
       return Promise.reject(err);
     }
     return new Promise((resolve, reject) => {
-      const accepted = this.h.core.send(msg, (err, m) => {
+      const accepted = this.h.core.send(rec, (err, m) => {
         if (err) reject(new ProducerError(m, err));
         else resolve(m as ProducerMessage<M>);
       });
@@ -184,15 +184,18 @@ export class AsyncProducer extends EventEmitter<AsyncProducerEvents> {
 
   /** Sends a message; throws InvalidMessageError at once for a message that cannot be sent. */
   send<M = unknown>(input: ProducerMessageInput<M>, callbacks?: AsyncCallbacks<M>): void | Promise<void> {
-    const msg = new ProducerMessage(this.h.valueMd5Keys ? withValueMd5Key(input) : input);
+    const rec = outgoingRecord(this.h.valueMd5Keys ? withValueMd5Key(input) : input);
     // one completion function shared by every message sent without callbacks (no closure per
     // send: a batch then keeps one function for all its records)
     const done = callbacks === undefined ? this.complete : (err: Error | null, m: ProducerMessage) => this.report(err, m, callbacks as AsyncCallbacks);
-    const accepted = this.h.core.send(msg, done);
+    const accepted = this.h.core.send(rec, done);
     if (accepted) return accepted.catch(() => {});
   }
 
-  private readonly complete = (err: Error | null, m: ProducerMessage): void => this.report(err, m, undefined);
+  private readonly complete: Completion = Object.assign((err: Error | null, m: ProducerMessage): void => this.report(err, m, undefined), {
+    // without a 'success' listener nobody sees a success: the producer builds no message for it
+    successIgnored: () => this.listenerCount('success') === 0,
+  });
 
   private report(err: Error | null, m: ProducerMessage, callbacks: AsyncCallbacks | undefined): void {
     if (err === null) {

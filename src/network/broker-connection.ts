@@ -60,8 +60,12 @@ export interface BrokerConnectionOptions {
 
 /** A request buffer allocated up front is never larger than this, whatever the hint says. */
 const MAX_SIZE_HINT = 64 * 1024 * 1024;
-/** Request writers kept per connection for reuse, and the largest kept. */
-const SPARE_WRITERS = 4;
+/**
+ * Request writers kept per connection for reuse, and the largest kept: a writer is free again
+ * once the socket flushed its frame, so two cover a producer that keeps several requests in
+ * flight (each extra one is up to maxRequestBytes of memory that is rarely used).
+ */
+const SPARE_WRITERS = 2;
 const MAX_SPARE_WRITER_BYTES = 4 * 1024 * 1024;
 
 export interface SendOptions {
@@ -287,8 +291,12 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
    */
   private requestWriter(sizeHint: number): Writer {
     const spare = this.spareWriters.pop();
-    if (spare !== undefined) return spare.reset();
-    return new Writer(Math.min(Math.max(512, sizeHint), MAX_SIZE_HINT));
+    // a spare too small for the request would grow (a copy, and its old buffer to the GC)
+    if (spare !== undefined && spare.capacity >= sizeHint) return spare.reset();
+    // a quarter more than asked, in 64 KiB steps: the next request (a Produce is about as large
+    // as the last) then fits in this one when it comes back as a spare
+    const size = sizeHint <= 65536 ? sizeHint : Math.ceil((sizeHint * 1.25) / 65536) * 65536;
+    return new Writer(Math.min(Math.max(512, size), MAX_SIZE_HINT));
   }
 
   private writeFrame(frame: Buffer, w: Writer): void {

@@ -26,6 +26,68 @@ export interface ProducerMessageInput<M = unknown> {
   metadata?: M;
 }
 
+/**
+ * A message as the producer takes it in: checked, with its timestamp fixed (`send` time unless
+ * given) and headers defaulted. The producer keeps only its fields while the record waits (in
+ * its batch) and builds the {@link ProducerMessage} when it reports the outcome.
+ * @internal
+ */
+export interface OutgoingRecord<M = unknown> {
+  readonly topic: string;
+  readonly key: MessageBytes | null;
+  readonly value: MessageBytes | null;
+  readonly headers: MessageHeader[];
+  readonly timestamp: number;
+  /** The partition the caller asked for, if any. */
+  readonly partition: number | undefined;
+  readonly metadata: M | undefined;
+}
+
+/** Checks `input` as `send` does; throws InvalidMessageError naming what is wrong. @internal */
+export function outgoingRecord<M>(input: ProducerMessageInput<M>): OutgoingRecord<M> {
+  if (input === null || typeof input !== 'object') {
+    throw new InvalidMessageError(`a message must be an object { topic, key?, value, headers?, ... }, got ${describe(input)}`);
+  }
+  if (typeof input.topic !== 'string' || input.topic.length === 0) {
+    throw new InvalidMessageError(`a message needs a topic name (a non-empty string), got ${describe(input.topic)}`);
+  }
+  checkTopicName(input.topic);
+  const key = checkBytes(input.key ?? null, 'key');
+  const value = checkBytes(input.value, 'value');
+  const headers = input.headers ?? NO_HEADERS;
+  if (!Array.isArray(headers)) {
+    throw new InvalidMessageError(`the message headers must be an array of { key, value }, got ${describe(headers)}`);
+  }
+  for (let i = 0; i < headers.length; i++) {
+    const h: unknown = headers[i];
+    if (h === null || typeof h !== 'object') {
+      throw new InvalidMessageError(`header ${i} must be an object { key, value }, got ${describe(h)}`);
+    }
+    const { key, value } = h as { key: unknown; value: unknown };
+    if (typeof key !== 'string') throw new InvalidMessageError(`a header key must be a string, got ${describe(key)}`);
+    checkBytes(value, `header '${key}' value`);
+  }
+  const ts = input.timestamp instanceof Date ? input.timestamp.getTime() : input.timestamp;
+  if (ts !== undefined && !Number.isSafeInteger(ts)) {
+    throw new InvalidMessageError(`timestamp must be milliseconds since the epoch (an integer) or a Date, got ${describe(input.timestamp)}`);
+  }
+  if (input.partition !== undefined && (!Number.isInteger(input.partition) || input.partition < 0)) {
+    throw new InvalidMessageError(`partition must be an integer >= 0, got ${describe(input.partition)}`);
+  }
+  return {
+    topic: input.topic,
+    key,
+    value,
+    headers,
+    timestamp: ts ?? Date.now(),
+    partition: input.partition,
+    metadata: input.metadata,
+  };
+}
+
+/** Marks the constructor call that rebuilds an already checked message (see {@link ProducerMessage.settled}). */
+const SETTLED: unique symbol = Symbol('settled');
+
 /** A message with its outcome: partition and offset once acknowledged (-1 before, or with acks=0). */
 export class ProducerMessage<M = unknown> {
   readonly topic: string;
@@ -42,43 +104,28 @@ export class ProducerMessage<M = unknown> {
   /** @internal the partition the caller asked for, if any */
   readonly requestedPartition: number | undefined;
 
-  constructor(input: ProducerMessageInput<M>) {
-    if (input === null || typeof input !== 'object') {
-      throw new InvalidMessageError(`a message must be an object { topic, key?, value, headers?, ... }, got ${describe(input)}`);
-    }
-    if (typeof input.topic !== 'string' || input.topic.length === 0) {
-      throw new InvalidMessageError(`a message needs a topic name (a non-empty string), got ${describe(input.topic)}`);
-    }
-    checkTopicName(input.topic);
-    this.topic = input.topic;
-    this.key = checkBytes(input.key ?? null, 'key');
-    this.value = checkBytes(input.value, 'value');
-    const headers = input.headers ?? NO_HEADERS;
-    if (!Array.isArray(headers)) {
-      throw new InvalidMessageError(`the message headers must be an array of { key, value }, got ${describe(headers)}`);
-    }
-    this.headers = headers;
-    for (let i = 0; i < headers.length; i++) {
-      const h: unknown = headers[i];
-      if (h === null || typeof h !== 'object') {
-        throw new InvalidMessageError(`header ${i} must be an object { key, value }, got ${describe(h)}`);
-      }
-      const { key, value } = h as { key: unknown; value: unknown };
-      if (typeof key !== 'string') throw new InvalidMessageError(`a header key must be a string, got ${describe(key)}`);
-      checkBytes(value, `header '${key}' value`);
-    }
-    const ts = input.timestamp instanceof Date ? input.timestamp.getTime() : input.timestamp;
-    if (ts !== undefined && !Number.isSafeInteger(ts)) {
-      throw new InvalidMessageError(`timestamp must be milliseconds since the epoch (an integer) or a Date, got ${describe(input.timestamp)}`);
-    }
-    this.timestamp = ts ?? Date.now();
-    if (input.partition !== undefined && (!Number.isInteger(input.partition) || input.partition < 0)) {
-      throw new InvalidMessageError(`partition must be an integer >= 0, got ${describe(input.partition)}`);
-    }
-    this.requestedPartition = input.partition;
-    this.metadata = input.metadata;
-    this.partition = -1;
-    this.offset = -1n;
+  constructor(input: ProducerMessageInput<M>);
+  /** @internal */
+  constructor(input: OutgoingRecord<M>, settled: typeof SETTLED, partition: number, offset: bigint);
+  constructor(input: ProducerMessageInput<M> | OutgoingRecord<M>, settled?: typeof SETTLED, partition = -1, offset = -1n) {
+    const r = settled === SETTLED ? (input as OutgoingRecord<M>) : outgoingRecord(input as ProducerMessageInput<M>);
+    this.topic = r.topic;
+    this.key = r.key;
+    this.value = r.value;
+    this.headers = r.headers;
+    this.timestamp = r.timestamp;
+    this.requestedPartition = r.partition;
+    this.metadata = r.metadata;
+    this.partition = partition;
+    this.offset = offset;
+  }
+
+  /**
+   * The message of a record the producer took in as `record` (already checked), with its outcome.
+   * @internal
+   */
+  static settled<M>(record: OutgoingRecord<M>, partition: number, offset: bigint): ProducerMessage<M> {
+    return new ProducerMessage(record, SETTLED, partition, offset);
   }
 }
 

@@ -37,7 +37,7 @@ import {
   ProducerClosedError,
   RecordTooLargeError,
 } from './errors.js';
-import type { ProducerMessage } from './message.js';
+import { type MessageBytes, type MessageHeader, type OutgoingRecord, ProducerMessage } from './message.js';
 import type { Partitioner } from './partitioner.js';
 
 export interface ProducerCoreOptions {
@@ -61,11 +61,15 @@ export interface ProducerCoreOptions {
   logger: Logger;
 }
 
-/** Called once per message with its outcome. */
-export type Completion = (err: Error | null, msg: ProducerMessage) => void;
-
-/** At most this many bytes of freed batch buffers are kept for reuse (besides bufferBytes). */
-const MAX_CACHED_BATCH_BUFFERS = 4 * 1024 * 1024;
+/**
+ * Called once per message with its outcome. `successIgnored`, when present and true at the
+ * time of the outcome, says nobody looks at successes: the producer then builds no message for
+ * them (it builds messages only to report them).
+ */
+export interface Completion {
+  (err: Error | null, msg: ProducerMessage): void;
+  successIgnored?: () => boolean;
+}
 
 /** 0n..4095n, so a record's offset (base + its index in the batch) allocates one BigInt, not two. */
 const SMALL_BIGINTS: readonly bigint[] = Array.from({ length: 4096 }, (_, i) => BigInt(i));
@@ -74,9 +78,8 @@ const SMALL_BIGINTS: readonly bigint[] = Array.from({ length: 4096 }, (_, i) => 
 const KEY_VIEWS = 256;
 
 /**
- * What a waiting record costs besides its encoded bytes: the ProducerMessage (kept to report the
- * outcome), its slot in the batch and its share of the batch's bookkeeping, with the garbage
- * collector's slack. Measured as peak heap per waiting record (about 830 B at 100 B records); see
+ * What a waiting record costs besides its encoded bytes: its fields kept in its batch (to report
+ * the outcome), its share of the batch's bookkeeping, with the garbage collector's slack. See
  * docs/DESIGN.md, "Memory".
  */
 export const MESSAGE_OVERHEAD_BYTES = 512;
@@ -92,16 +95,31 @@ function recordCost(size: number): number {
 
 /** A record waiting for its topic's metadata, a partition, or room in the send buffer. */
 interface WaitingRecord {
-  msg: ProducerMessage;
+  rec: OutgoingRecord;
   done: Completion;
   size: number;
   /** Bytes reserved in the send buffer (0 until reserved). */
   reserved: number;
 }
 
+/** Fields per record in ProducerBatch.refs: key, value, timestamp - baseTimestamp. */
+const REF_STRIDE = 3;
+/** A finished batch keeps its refs array for reuse up to this many slots. */
+const MAX_KEPT_REFS = 3 * 4096;
+/** Finished batches kept for reuse, at most (their buffers go back to the batch-buffer cache). */
+const MAX_SPARE_BATCHES = 4096;
+
 class ProducerBatch {
-  /** The messages, in offset order; the records themselves are already encoded in `builder`. */
-  readonly msgs: ProducerMessage[] = [];
+  /**
+   * The records' fields, REF_STRIDE per record in offset order (key, value, timestamp delta): all
+   * the producer keeps of a record besides its bytes in `builder`. One array per batch rather
+   * than an object per record: records wait long enough to outlive two young-generation
+   * collections, and what survives them is promoted, then collected only by full collections.
+   */
+  private refs: unknown[] = [];
+  /** Headers and metadata (2 per record), from the first record that has either. */
+  private extras: unknown[] | undefined;
+  private count = 0;
   /** The completion all messages share (the AsyncProducer's), while they do... */
   private done: Completion | undefined;
   /** ...else one per message. */
@@ -117,14 +135,46 @@ class ProducerBatch {
   producerEpoch = -1;
   /** Closed to new records (full, or drained once). */
   sealed = false;
-  private waiters: Array<() => void> | undefined;
 
   constructor(
-    readonly topic: string,
-    readonly partition: number,
-    readonly createdMs: number,
+    public topic: string,
+    public partition: number,
+    public createdMs: number,
     readonly builder: RecordBatchBuilder,
   ) {}
+
+  /**
+   * Makes a finished batch (released builder) a new empty one: a producer at thousands of
+   * partitions opens and finishes tens of thousands of batches a second, and each new batch's
+   * objects would outlive young-generation collections (see `refs`).
+   */
+  reuse(topic: string, partition: number, createdMs: number, baseTimestamp: number, capacity: number): this {
+    this.builder.reopen(baseTimestamp, capacity);
+    this.topic = topic;
+    this.partition = partition;
+    this.createdMs = createdMs;
+    this.extras = undefined;
+    this.count = 0;
+    this.done = undefined;
+    this.dones = undefined;
+    this.held = 0;
+    this.reserved = 0;
+    this.attempts = 0;
+    this.retryAtMs = 0;
+    this.baseSequence = -1;
+    this.producerEpoch = -1;
+    this.sealed = false;
+    return this;
+  }
+
+  /** Drops the references to the records' fields (before the batch waits for reuse). */
+  clear(): void {
+    if (this.refs.length > MAX_KEPT_REFS) this.refs = [];
+    else this.refs.fill(undefined, 0, this.count * REF_STRIDE);
+    this.extras = undefined;
+    this.done = undefined;
+    this.dones = undefined;
+  }
 
   /** Size of the batch on the wire without compression. */
   get bytes(): number {
@@ -132,17 +182,31 @@ class ProducerBatch {
   }
 
   get recordCount(): number {
-    return this.msgs.length;
+    return this.count;
   }
 
   /** `keyBytes`: the key's UTF-8 bytes when the caller has them already (a string key). */
-  add(msg: ProducerMessage, done: Completion, keyBytes?: Buffer | null): void {
-    this.builder.append(msg, keyBytes);
-    this.msgs.push(msg);
+  add(rec: OutgoingRecord, done: Completion, keyBytes?: Buffer | null): void {
+    this.builder.append(rec, keyBytes);
+    const i = this.count++;
+    const refs = this.refs;
+    const j = i * REF_STRIDE;
+    if (j < refs.length) {
+      // a reused batch's slots (see clear)
+      refs[j] = rec.key;
+      refs[j + 1] = rec.value;
+      refs[j + 2] = rec.timestamp - this.builder.baseTimestamp;
+    } else {
+      refs.push(rec.key, rec.value, rec.timestamp - this.builder.baseTimestamp);
+    }
+    if (this.extras !== undefined || rec.metadata !== undefined || rec.headers.length > 0) {
+      const extras = (this.extras ??= new Array<unknown>(2 * i).fill(undefined));
+      extras.push(rec.headers, rec.metadata);
+    }
     if (this.dones !== undefined) this.dones.push(done);
     else if (this.done === undefined || this.done === done) this.done = done;
     else {
-      this.dones = new Array<Completion>(this.msgs.length - 1).fill(this.done);
+      this.dones = new Array<Completion>(i).fill(this.done);
       this.dones.push(done);
     }
   }
@@ -151,28 +215,99 @@ class ProducerBatch {
     return this.dones !== undefined ? this.dones[i]! : this.done!;
   }
 
-  whenDone(): Promise<void> {
-    return new Promise((resolve) => (this.waiters ??= []).push(resolve));
+  /** Whether every record shares one completion that ignores successes now. */
+  successesIgnored(): boolean {
+    return this.dones === undefined && this.done?.successIgnored?.() === true;
   }
 
-  settle(): void {
-    for (const w of this.waiters ?? []) w();
-    this.waiters = undefined;
+  /** Record `i`'s fields, written into `into` (a scratch object: valid until the next call). */
+  record(i: number, into: ScratchRecord): ScratchRecord {
+    const refs = this.refs;
+    const j = i * REF_STRIDE;
+    into.topic = this.topic;
+    into.key = refs[j] as MessageBytes | null;
+    into.value = refs[j + 1] as MessageBytes | null;
+    into.timestamp = this.builder.baseTimestamp + (refs[j + 2] as number);
+    const extras = this.extras;
+    into.headers = extras === undefined ? NO_HEADERS : (extras[2 * i] as MessageHeader[]);
+    into.metadata = extras === undefined ? undefined : extras[2 * i + 1];
+    return into;
   }
+
 }
 
-type PartitionAnswer = ProduceResponse['responses'][number]['partitionResponses'][number];
+/** A reusable OutgoingRecord: the fields of one batched record at a time (see ProducerBatch.record). */
+interface ScratchRecord {
+  topic: string;
+  key: MessageBytes | null;
+  value: MessageBytes | null;
+  headers: MessageHeader[];
+  timestamp: number;
+  partition: number | undefined;
+  metadata: unknown;
+}
+
+const NO_HEADERS: MessageHeader[] = Object.freeze([]) as unknown as MessageHeader[];
+
+function scratchRecord(): ScratchRecord {
+  return { topic: '', key: null, value: null, headers: NO_HEADERS, timestamp: 0, partition: undefined, metadata: undefined };
+}
+
+/**
+ * A partition's batches in flight (a handful): an array that never shrinks, as a Set (or an
+ * array that is spliced) reallocates its table while batches come and go, thousands of times a
+ * second at thousands of partitions, and those tables outlive young-generation collections.
+ */
+class BatchSet {
+  private readonly items: Array<ProducerBatch | undefined> = [];
+  count = 0;
+
+  add(batch: ProducerBatch): void {
+    if (this.count < this.items.length) this.items[this.count] = batch;
+    else this.items.push(batch);
+    this.count++;
+  }
+
+  delete(batch: ProducerBatch): void {
+    const items = this.items;
+    let i = 0;
+    while (i < this.count && items[i] !== batch) i++;
+    if (i === this.count) return;
+    for (; i < this.count - 1; i++) items[i] = items[i + 1];
+    items[--this.count] = undefined;
+  }
+
+  includes(batch: ProducerBatch): boolean {
+    for (let i = 0; i < this.count; i++) if (this.items[i] === batch) return true;
+    return false;
+  }
+
+  at(i: number): ProducerBatch {
+    return this.items[i]!;
+  }
+
+  toArray(): ProducerBatch[] {
+    return this.items.slice(0, this.count) as ProducerBatch[];
+  }
+}
 
 class PartitionState {
   /** Batches waiting to be sent: retries first, in sequence order, then new batches. */
   readonly queue: ProducerBatch[] = [];
   /** Batches sent and not yet answered. */
-  readonly inflight = new Set<ProducerBatch>();
+  readonly inflight = new BatchSet();
   nextSequence = 0;
   /** Size of the partition's last batch when it was sent: the next one's first allocation. */
   lastBatchBytes = 0;
-  /** The partition's entry in the Produce response being handled (see produce()). */
-  answer: PartitionAnswer | undefined = undefined;
+  /**
+   * The partition's entry in the Produce response being handled (see produce()), copied out of
+   * the decoded response so that the response can be dropped before the batches are finished.
+   */
+  answered = false;
+  answerCode = 0;
+  answerOffset = -1n;
+  answerAppendTime = -1n;
+  answerMessage: string | null = null;
 
   constructor(
     readonly topic: string,
@@ -222,13 +357,17 @@ export class ProducerCore {
   private readonly keyViews: Array<Buffer | undefined> = [];
   /** Records accepted and not yet completed. */
   private outstanding = 0;
+  /** Finished batches, for newBatch to reuse. */
+  private readonly spareBatches: ProducerBatch[] = [];
+  /** One batched record's fields at a time, for reporting and splitting (see ProducerBatch.record). */
+  private readonly scratch = scratchRecord();
   private idleWaiters: Array<() => void> = [];
 
   private constructor(options: ProducerCoreOptions) {
     this.o = options;
     this.cluster = options.cluster;
     this.pool = new BufferPool(options.bufferBytes);
-    this.batchBuffers = new BatchBufferCache(Math.min(MAX_CACHED_BATCH_BUFFERS, Math.floor(options.bufferBytes / 8)));
+    this.batchBuffers = new BatchBufferCache(options.bufferBytes);
   }
 
   static async create(options: ProducerCoreOptions): Promise<ProducerCore> {
@@ -250,36 +389,36 @@ export class ProducerCore {
    * Accepts a message. Returns nothing when it was buffered at once, or a promise that resolves
    * once there was room in the send buffer (backpressure). The outcome arrives through `done`.
    */
-  send(msg: ProducerMessage, done: Completion): void | Promise<void> {
+  send(rec: OutgoingRecord, done: Completion): void | Promise<void> {
     if (this.closing) {
-      done(new ProducerClosedError(), msg);
+      this.report(done, new ProducerClosedError(), ProducerMessage.settled(rec, -1, -1n));
       return;
     }
-    // a ProducerMessage is itself a valid RecordInput: encoded straight into its batch
-    const size = estimateRecordSize(msg);
+    // an OutgoingRecord is itself a valid RecordInput: encoded straight into its batch
+    const size = estimateRecordSize(rec);
     const batchOverhead = BATCH_HEADER_SIZE + 64;
     if (size + batchOverhead > this.o.maxRequestBytes) {
-      done(new RecordTooLargeError(size + batchOverhead, this.o.maxRequestBytes, 'maxRequestBytes'), msg);
+      this.report(done, new RecordTooLargeError(size + batchOverhead, this.o.maxRequestBytes, 'maxRequestBytes'), ProducerMessage.settled(rec, -1, -1n));
       return;
     }
     const cost = recordCost(size);
     if (cost > this.o.bufferBytes) {
-      done(new RecordTooLargeError(cost, this.o.bufferBytes, 'bufferBytes'), msg);
+      this.report(done, new RecordTooLargeError(cost, this.o.bufferBytes, 'bufferBytes'), ProducerMessage.settled(rec, -1, -1n));
       return;
     }
     this.outstanding++;
     if (this.pool.tryReserve(cost)) {
-      this.route(msg, done, size, cost);
+      this.route(rec, done, size, cost);
       return;
     }
     return this.pool
       .reserve(cost, this.o.maxBlockMs, () => new BufferFullError(cost, this.o.bufferBytes, this.o.maxBlockMs))
       .then(
         () => {
-          if (this.closedFlag) this.finishOne(msg, done, new ProducerClosedError(), cost);
-          else this.route(msg, done, size, cost);
+          if (this.closedFlag) this.finishOne(rec, done, new ProducerClosedError(), cost);
+          else this.route(rec, done, size, cost);
         },
-        (err: Error) => this.finishOne(msg, done, err, 0),
+        (err: Error) => this.finishOne(rec, done, err, 0),
       );
   }
 
@@ -311,14 +450,14 @@ export class ProducerCore {
 
   // ---- routing -----------------------------------------------------------------------
 
-  private route(msg: ProducerMessage, done: Completion, size: number, cost: number): void {
-    const topic = msg.topic;
+  private route(rec: OutgoingRecord, done: Completion, size: number, cost: number): void {
+    const topic = rec.topic;
     const info = this.cluster.topic(topic);
     if (info !== undefined) {
-      this.place(msg, done, size, cost, info.partitions.length, info.availablePartitions);
+      this.place(rec, done, size, cost, info.partitions.length, info.availablePartitions);
       return;
     }
-    const record: WaitingRecord = { msg, done, size, reserved: cost };
+    const record: WaitingRecord = { rec, done, size, reserved: cost };
     let waiting = this.awaitingMetadata.get(topic);
     if (waiting !== undefined) {
       waiting.push(record);
@@ -330,37 +469,37 @@ export class ProducerCore {
       (t) => {
         const list = this.awaitingMetadata.get(topic) ?? [];
         this.awaitingMetadata.delete(topic);
-        for (const r of list) this.place(r.msg, r.done, r.size, r.reserved, t.partitions.length, t.availablePartitions);
+        for (const r of list) this.place(r.rec, r.done, r.size, r.reserved, t.partitions.length, t.availablePartitions);
       },
       (err: Error) => {
         const list = this.awaitingMetadata.get(topic) ?? [];
         this.awaitingMetadata.delete(topic);
-        for (const r of list) this.finishOne(r.msg, r.done, err, r.reserved);
+        for (const r of list) this.finishOne(r.rec, r.done, err, r.reserved);
       },
     );
   }
 
   private place(
-    msg: ProducerMessage,
+    rec: OutgoingRecord,
     done: Completion,
     size: number,
     cost: number,
     partitionCount: number,
     available: readonly number[],
   ): void {
-    const wanted = msg.requestedPartition;
+    const wanted = rec.partition;
     if (typeof wanted === 'number' && Number.isInteger(wanted) && wanted >= partitionCount) {
       // a partition our metadata does not know (added since the last refresh?): wait for it up
       // to maxBlockMs, as Java's KafkaProducer.waitOnMetadata does, before refusing the record
-      this.awaitPartition(msg, done, size, cost, wanted).catch((err: Error) => this.finishOne(msg, done, err, cost));
+      this.awaitPartition(rec, done, size, cost, wanted).catch((err: Error) => this.finishOne(rec, done, err, cost));
       return;
     }
-    this.append(msg, done, size, cost, partitionCount, available);
+    this.append(rec, done, size, cost, partitionCount, available);
   }
 
   /** Waits up to maxBlockMs for metadata that has `partition`, then places the record. */
-  private async awaitPartition(msg: ProducerMessage, done: Completion, size: number, cost: number, partition: number): Promise<void> {
-    const topic = msg.topic;
+  private async awaitPartition(rec: OutgoingRecord, done: Completion, size: number, cost: number, partition: number): Promise<void> {
+    const topic = rec.topic;
     let info: TopicInfo | undefined;
     try {
       info = await this.cluster.topicMetadata(topic, this.o.maxBlockMs, (t) => t.partitions.length > partition);
@@ -369,11 +508,11 @@ export class ProducerCore {
       info = this.cluster.topic(topic);
       if (!(err instanceof MetadataTimeoutError) || info === undefined) throw err;
     }
-    this.append(msg, done, size, cost, info.partitions.length, info.availablePartitions);
+    this.append(rec, done, size, cost, info.partitions.length, info.availablePartitions);
   }
 
   private append(
-    msg: ProducerMessage,
+    rec: OutgoingRecord,
     done: Completion,
     size: number,
     cost: number,
@@ -382,40 +521,39 @@ export class ProducerCore {
   ): void {
     const partitioner = this.o.partitioner;
     const keyUse = partitioner.keyUse;
-    const k = msg.key;
+    const k = rec.key;
     // the key's bytes only for a partitioner that reads them; a string key hashed by a built-in
     // partitioner is written into a scratch buffer instead of a new Buffer per record
     const key = k === null || keyUse === 0 ? null : typeof k !== 'string' ? asBuffer(k) : keyUse === 1 ? this.keyBytes(k) : Buffer.from(k);
     let state: PartitionState;
     try {
-      let partition = partitioner.partition(msg.topic, key, partitionCount, available, msg.requestedPartition);
-      state = this.partitionState(msg.topic, partition);
-      if (key === null && partitioner.usesStickyPartitions && msg.requestedPartition === undefined && this.needsNewBatch(state, size)) {
+      let partition = partitioner.partition(rec.topic, key, partitionCount, available, rec.partition);
+      state = this.partitionState(rec.topic, partition);
+      if (key === null && partitioner.usesStickyPartitions && rec.partition === undefined && this.needsNewBatch(state, size)) {
         // KIP-480: a keyless record that would open a new batch moves the sticky partition
         // first, so keyless records fill one batch at a time across the partitions
-        partitioner.onNewBatch(msg.topic, partition, partitionCount, available);
-        partition = partitioner.partition(msg.topic, key, partitionCount, available, undefined);
-        state = this.partitionState(msg.topic, partition);
+        partitioner.onNewBatch(rec.topic, partition, partitionCount, available);
+        partition = partitioner.partition(rec.topic, key, partitionCount, available, undefined);
+        state = this.partitionState(rec.topic, partition);
       }
     } catch (err) {
-      this.finishOne(msg, done, err as Error, cost);
+      this.finishOne(rec, done, err as Error, cost);
       return;
     }
-    msg.partition = state.partition;
     let batch = state.queue[state.queue.length - 1];
     if (this.needsNewBatch(state, size)) {
       if (batch !== undefined) batch.sealed = true;
-      batch = this.newBatch(state, msg.timestamp, size);
+      batch = this.newBatch(state, rec.timestamp, size);
       state.queue.push(batch);
     }
     batch = batch!;
     try {
       // a string key hashed from the scratch buffer is copied from there, not encoded again
-      batch.add(msg, done, keyUse === 1 && typeof k === 'string' ? key : undefined);
+      batch.add(rec, done, keyUse === 1 && typeof k === 'string' ? key : undefined);
     } catch (err) {
       // not encodable (e.g. a timestamp delta out of range): this record fails, the batch goes on
       if (batch.recordCount === 0) state.queue.pop();
-      this.finishOne(msg, done, err as Error, cost);
+      this.finishOne(rec, done, err as Error, cost, state.partition);
       return;
     }
     batch.reserved += cost;
@@ -444,6 +582,8 @@ export class ProducerCore {
     // partitions most batches hold a few records
     const expected = Math.max(state.lastBatchBytes, 2 * (firstRecordSize + BATCH_HEADER_SIZE));
     const capacity = Math.min(this.o.batchBytes, Math.max(512, expected));
+    const spare = this.spareBatches.pop();
+    if (spare !== undefined) return spare.reuse(state.topic, state.partition, Date.now(), baseTimestamp, capacity);
     return new ProducerBatch(state.topic, state.partition, Date.now(), new RecordBatchBuilder(baseTimestamp, capacity, this.batchBuffers));
   }
 
@@ -518,7 +658,7 @@ export class ProducerCore {
       const batch = state.queue[0];
       if (batch === undefined) continue;
       // delivery timeout for batches that never left or wait for a retry
-      if (now >= batch.createdMs + this.o.deliveryTimeoutMs && !state.inflight.has(batch)) {
+      if (now >= batch.createdMs + this.o.deliveryTimeoutMs && !state.inflight.includes(batch)) {
         state.queue.shift();
         this.failBatch(state, batch, new DeliveryTimeoutError(this.o.deliveryTimeoutMs, `${batch.recordCount} record(s) for ${state.topic}-${state.partition} still queued`));
         nextWake = 0;
@@ -535,9 +675,9 @@ export class ProducerCore {
       }
       if (this.o.idempotent) {
         // a retried batch goes alone; new batches only while nothing is being retried
-        if (batch.baseSequence >= 0 && state.inflight.size > 0) continue;
-        if (state.inflight.size >= 5) continue;
-      } else if (this.o.maxInFlight === 1 && state.inflight.size > 0) {
+        if (batch.baseSequence >= 0 && state.inflight.count > 0) continue;
+        if (state.inflight.count >= 5) continue;
+      } else if (this.o.maxInFlight === 1 && state.inflight.count > 0) {
         continue;
       }
       const leader = this.cluster.leaderFor(state.topic, state.partition);
@@ -660,24 +800,34 @@ export class ProducerCore {
       return;
     }
     // each partition's answer is parked on its state (no string keys per partition); nothing
-    // else runs between here and the loop below, so concurrent requests cannot mix them up
+    // else runs between here and the loop below, so concurrent requests cannot mix them up.
+    // The decoded response (objects for every partition) is dropped before the batches are
+    // finished: finishing them allocates, and a response that lived through two young-generation
+    // collections would be promoted, then collected only by a full collection.
     for (const t of response.responses) {
       const name = t.name !== '' ? t.name : (this.cluster.topicNameById(t.topicId) ?? '');
       const states = this.byTopic.get(name);
       if (states === undefined) continue;
       for (const p of t.partitionResponses) {
         const state = states[p.index];
-        if (state !== undefined) state.answer = p;
+        if (state === undefined) continue;
+        state.answered = true;
+        state.answerCode = p.errorCode;
+        state.answerOffset = p.baseOffset;
+        state.answerAppendTime = p.logAppendTimeMs;
+        state.answerMessage = p.errorMessage;
       }
     }
+    response = undefined;
     for (const { state, batch } of sent) {
-      const r = state.answer;
-      state.answer = undefined;
-      if (r === undefined) {
+      if (!state.answered) {
         this.retryOrFail(state, batch, new KafkaesqueError('ERR_PRODUCE', 'the broker did not answer for this partition', { retriable: true }));
         continue;
       }
-      this.handlePartitionResult(state, batch, r.errorCode, r.baseOffset, r.logAppendTimeMs, r.errorMessage);
+      state.answered = false;
+      const message = state.answerMessage;
+      state.answerMessage = null;
+      this.handlePartitionResult(state, batch, state.answerCode, state.answerOffset, state.answerAppendTime, message);
     }
   }
 
@@ -722,7 +872,10 @@ export class ProducerCore {
   }
 
   private isOldestUnacked(state: PartitionState, batch: ProducerBatch): boolean {
-    for (const b of state.inflight) if (b.baseSequence >= 0 && b.baseSequence < batch.baseSequence) return false;
+    for (let i = 0; i < state.inflight.count; i++) {
+      const b = state.inflight.at(i);
+      if (b.baseSequence >= 0 && b.baseSequence < batch.baseSequence) return false;
+    }
     for (const b of state.queue) if (b.baseSequence >= 0 && b.baseSequence < batch.baseSequence) return false;
     return true;
   }
@@ -734,9 +887,9 @@ export class ProducerCore {
     let seq = batch.baseSequence;
     const halves = [0, half].map((from) => {
       const to = from === 0 ? half : batch.recordCount;
-      const first = batch.msgs[from]!;
-      const b = new ProducerBatch(batch.topic, batch.partition, batch.createdMs, new RecordBatchBuilder(first.timestamp, 512, this.batchBuffers));
-      for (let i = from; i < to; i++) b.add(batch.msgs[i]!, batch.completionAt(i));
+      const first = batch.record(from, this.scratch).timestamp;
+      const b = new ProducerBatch(batch.topic, batch.partition, batch.createdMs, new RecordBatchBuilder(first, 512, this.batchBuffers));
+      for (let i = from; i < to; i++) b.add(batch.record(i, this.scratch), batch.completionAt(i));
       b.sealed = true;
       b.attempts = batch.attempts;
       b.baseSequence = seq;
@@ -784,15 +937,7 @@ export class ProducerCore {
 
   private completeBatch(state: PartitionState, batch: ProducerBatch, baseOffset: bigint, logAppendTime: bigint): void {
     state.inflight.delete(batch);
-    const msgs = batch.msgs;
-    const known = baseOffset >= 0n;
-    const appendTime = logAppendTime >= 0n ? Number(logAppendTime) : -1;
-    for (let i = 0; i < msgs.length; i++) {
-      const msg = msgs[i]!;
-      msg.offset = known ? (i === 0 ? baseOffset : baseOffset + (i < SMALL_BIGINTS.length ? SMALL_BIGINTS[i]! : BigInt(i))) : -1n;
-      if (appendTime >= 0) msg.timestamp = appendTime;
-    }
-    this.finishBatch(batch, null);
+    this.finishBatch(batch, null, baseOffset, logAppendTime >= 0n ? Number(logAppendTime) : -1);
   }
 
   private failBatch(state: PartitionState, batch: ProducerBatch, error: Error): void {
@@ -800,30 +945,44 @@ export class ProducerCore {
     if (this.o.idempotent && batch.baseSequence >= 0) {
       // the sequence range this batch held was never written: later batches move down
       const n = batch.recordCount;
-      for (const b of [...state.inflight, ...state.queue]) if (b.baseSequence > batch.baseSequence) b.baseSequence -= n;
+      for (const b of [...state.inflight.toArray(), ...state.queue]) if (b.baseSequence > batch.baseSequence) b.baseSequence -= n;
       state.nextSequence -= n;
     }
     this.finishBatch(batch, error);
   }
 
-  /** Reports every record's outcome, frees the batch's buffer space and wakes flush() when idle. */
-  private finishBatch(batch: ProducerBatch, error: Error | null): void {
+  /**
+   * Reports every record's outcome (on success with its offset, `baseOffset` + its index, and
+   * the broker's log-append time when it gave one), frees the batch's buffer space and wakes
+   * flush() when idle.
+   */
+  private finishBatch(batch: ProducerBatch, error: Error | null, baseOffset = -1n, appendTime = -1): void {
     this.pool.release(batch.reserved);
     batch.reserved = 0;
-    const msgs = batch.msgs;
-    this.outstanding -= msgs.length;
-    for (let i = 0; i < msgs.length; i++) this.report(batch.completionAt(i), error, msgs[i]!);
+    const n = batch.recordCount;
+    this.outstanding -= n;
+    if (error !== null || !batch.successesIgnored()) {
+      const known = error === null && baseOffset >= 0n;
+      const scratch = this.scratch;
+      for (let i = 0; i < n; i++) {
+        const rec = batch.record(i, scratch);
+        if (appendTime >= 0 && error === null) rec.timestamp = appendTime;
+        const offset = known ? (i === 0 ? baseOffset : baseOffset + (i < SMALL_BIGINTS.length ? SMALL_BIGINTS[i]! : BigInt(i))) : -1n;
+        this.report(batch.completionAt(i), error, ProducerMessage.settled(rec, batch.partition, offset));
+      }
+    }
     // the request that carried the batch was encoded long ago: its buffer can serve another batch
     batch.builder.release();
-    batch.settle();
+    batch.clear();
+    if (this.spareBatches.length < MAX_SPARE_BATCHES) this.spareBatches.push(batch);
     this.notifyIdle();
   }
 
   /** Reports the outcome of a record that never joined a batch; releases what it reserved. */
-  private finishOne(msg: ProducerMessage, done: Completion, error: Error, reserved: number): void {
+  private finishOne(rec: OutgoingRecord, done: Completion, error: Error, reserved: number, partition = -1): void {
     if (reserved > 0) this.pool.release(reserved);
     this.outstanding--;
-    this.report(done, error, msg);
+    this.report(done, error, ProducerMessage.settled(rec, partition, -1n));
     this.notifyIdle();
   }
 

@@ -141,3 +141,65 @@ test('when a request cannot carry every ready batch, the next one starts where i
     await producer.close();
   }
 });
+
+test('the message each outcome reports carries the fields its send gave, records with and without headers or metadata mixed in one batch', async () => {
+  await start(1);
+  const producer = await AsyncProducer.create(new Config({ brokers: [kafka.bootstrap], lingerMs: 50 }));
+  try {
+    const done: ProducerMessage[] = [];
+    producer.on('success', (m) => done.push(m));
+    const stamp = Date.UTC(2026, 0, 2, 3, 4, 5);
+    const sent = Array.from({ length: 12 }, (_, i) => ({
+      topic: 't',
+      key: i % 4 === 0 ? null : i % 4 === 1 ? `k${i}` : Buffer.from(`k${i}`),
+      value: i % 5 === 0 ? null : `v${i}`,
+      ...(i % 3 === 0 ? { headers: [{ key: `h${i}`, value: `x${i}` }] } : {}),
+      ...(i % 2 === 0 ? { metadata: { i } } : {}),
+      ...(i % 4 === 3 ? { timestamp: new Date(stamp + i) } : {}),
+    }));
+    const before = Date.now();
+    for (const s of sent) producer.send(s);
+    await producer.flush();
+    expect(done).toHaveLength(12);
+    done.forEach((m, i) => {
+      const s = sent[i]!;
+      expect(m.topic).toBe('t');
+      expect(m.partition).toBe(0);
+      expect(m.offset).toBe(BigInt(i));
+      expect(m.key).toBe(s.key); // the caller's own key and value objects, not copies
+      expect(m.value).toBe(s.value);
+      expect(m.headers).toEqual(s.headers ?? []);
+      expect(m.metadata).toEqual(s.metadata);
+      if (s.timestamp !== undefined) expect(m.timestamp).toBe(stamp + i);
+      else expect(m.timestamp).toBeGreaterThanOrEqual(before);
+    });
+  } finally {
+    await producer.close();
+  }
+});
+
+test("a 'success' listener attached while records wait still sees them; the failed ones carry their fields without any listener for successes", async () => {
+  await start(1);
+  const producer = await AsyncProducer.create(
+    new Config({ brokers: [kafka.bootstrap], lingerMs: 20, deliveryTimeoutMs: 600, requestTimeoutMs: 300, retryBackoffMs: 50 }),
+  );
+  try {
+    for (let i = 0; i < 5; i++) producer.sendMsgByte('t', `k${i}`, `v${i}`, { i });
+    const seen: ProducerMessage[] = [];
+    producer.on('success', (m) => seen.push(m)); // after the sends, before their outcome
+    await producer.flush();
+    expect(seen.map((m) => [m.key, m.value, m.metadata, m.offset])).toEqual(Array.from({ length: 5 }, (_, i) => [`k${i}`, `v${i}`, { i }, BigInt(i)]));
+    producer.removeAllListeners('success');
+    kafka.produceMode = 'hang';
+    const failed: ProducerError[] = [];
+    producer.on('error', (e) => failed.push(e));
+    for (let i = 0; i < 3; i++) producer.sendMsgByte('t', `late${i}`, Buffer.from(`w${i}`), { late: i });
+    await producer.flush();
+    expect(failed.map((e) => [e.msg.key, e.msg.value?.toString(), e.msg.metadata, e.msg.partition, e.msg.offset])).toEqual(
+      Array.from({ length: 3 }, (_, i) => [`late${i}`, `w${i}`, { late: i }, 0, -1n]),
+    );
+  } finally {
+    kafka.produceMode = 'ok';
+    await producer.close();
+  }
+});

@@ -69,12 +69,38 @@ describe('BatchBufferCache', () => {
     expect(cache.alloc(100).length).toBe(512); // the smallest class
   });
 
-  test('keeps at most maxFreeBytes, and never a buffer that is not one of its sizes', () => {
+  test('keeps freed buffers while lent + free fit in maxTotalBytes, and never one that is not of its sizes', () => {
     const cache = new BatchBufferCache(10_000);
     const bufs = [cache.alloc(4096), cache.alloc(4096), cache.alloc(4096)];
-    for (const b of bufs) cache.release(b);
+    expect(cache.lent).toBe(12288);
+    cache.release(bufs[0]!); // 8192 still lent: keeping it would make 12288
+    expect(cache.cachedBytes).toBe(0);
+    cache.release(bufs[1]!);
+    cache.release(bufs[2]!);
+    expect(cache.lent).toBe(0);
     expect(cache.cachedBytes).toBe(8192);
     cache.release(Buffer.allocUnsafe(1000));
+    expect(cache.cachedBytes).toBe(8192);
+    expect(cache.lent).toBe(0);
+  });
+
+  test('a burst of releases is kept for the next burst of batches (a response over many partitions)', () => {
+    const cache = new BatchBufferCache(1024 * 1024);
+    const first = Array.from({ length: 200 }, () => cache.alloc(4000));
+    for (const b of first) cache.release(b);
+    expect(cache.cachedBytes).toBe(200 * 4096);
+    const second = Array.from({ length: 200 }, () => cache.alloc(4000));
+    expect(new Set([...first, ...second]).size).toBe(200); // every buffer reused, none allocated
+  });
+
+  test('a size it has no free buffer of evicts other sizes, so lent + free stays within the bound', () => {
+    const cache = new BatchBufferCache(16 * 1024);
+    const small = [cache.alloc(4096), cache.alloc(4096), cache.alloc(4096)];
+    for (const b of small) cache.release(b);
+    expect(cache.cachedBytes).toBe(12288);
+    const big = cache.alloc(8192);
+    expect(big.length).toBe(8192);
+    expect(cache.lent + cache.cachedBytes).toBeLessThanOrEqual(16 * 1024);
     expect(cache.cachedBytes).toBe(8192);
   });
 });

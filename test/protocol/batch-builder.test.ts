@@ -124,6 +124,25 @@ describe('RecordBatchBuilder writes what encodeRecordBatch writes', () => {
     expect(decoded.batches[0]!.records.map((r) => r.value!.toString())).toEqual(['first', 'third']);
   });
 
+  test.each(codecs)('codec %i: a builder reopened after release writes what a new one writes', (compression) => {
+    const rng = seeded(991 + compression);
+    const released: Buffer[] = [];
+    const allocator = { alloc: (n: number) => Buffer.alloc(n, 0xee), release: (b: Buffer) => void released.push(b) };
+    const b = new RecordBatchBuilder(0, 64, allocator);
+    expect(() => b.reopen(0, 64)).toThrow(ProtocolEncodeError); // still open
+    for (let round = 0; round < 6; round++) {
+      const records = randomRecords(rng, 1 + Math.floor(rng() * 30));
+      const header: BatchHeaderInput = { compression, producerId: BigInt(round), producerEpoch: round, baseSequence: 10 * round };
+      b.release();
+      b.reopen(records[0]!.timestamp!, 1 + Math.floor(rng() * 2048));
+      expect(b.recordCount).toBe(0);
+      expect(b.baseTimestamp).toBe(records[0]!.timestamp);
+      for (const r of records) b.append(r);
+      expect(Buffer.from(b.build(header)).equals(oneShot(records, header))).toBe(true);
+    }
+    expect(released.length).toBeGreaterThanOrEqual(6); // every round's buffer went back to the allocator
+  });
+
   test('an empty batch is refused', () => {
     expect(() => new RecordBatchBuilder(0).build()).toThrow(ProtocolEncodeError);
   });
