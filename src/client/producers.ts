@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Cluster } from '../cluster/cluster.js';
 import { ProducerError } from '../producer/errors.js';
-import { type MessageBytes, type OutgoingRecord, outgoingRecord, type ProducerMessage, type ProducerMessageInput } from '../producer/message.js';
+import { type MessageBytes, type OutgoingRecord, outgoingRecord, type ProducerMessage, type ProducerMessageInput, scratchRecord } from '../producer/message.js';
 import { type Completion, ProducerCore } from '../producer/producer-core.js';
 import { clusterOptions, producerCoreOptions } from './options.js';
 import type { Config } from './config.js';
@@ -16,6 +16,14 @@ import type { Config } from './config.js';
 /** Owns the cluster connection and the producer engine; one per producer. */
 class ProducerHandle {
   readonly closed: Promise<void>;
+  /**
+   * What each send fills instead of allocating: the checked record, and the input of
+   * sendMsgByte / sendMsgToPartition. V8 tends to allocate an object made per send straight in
+   * the old generation (allocation-site pretenuring) at high send rates, where it is garbage
+   * only a full collection frees: peak heap doubled at 1,000 partitions.
+   */
+  readonly scratch = scratchRecord();
+  readonly input: ProducerMessageInput & { partition: number | undefined } = { topic: '', key: null, value: null, partition: undefined, metadata: undefined };
   private resolveClosed!: () => void;
   private closing: Promise<void> | undefined;
 
@@ -66,6 +74,23 @@ function withValueMd5Key<M>(input: ProducerMessageInput<M>): ProducerMessageInpu
   return { ...input, key: createHash('md5').update(value ?? '').digest('hex') };
 }
 
+/** `input` with these fields: the producer's reused input of sendMsgByte / sendMsgToPartition. */
+function fill(
+  input: ProducerMessageInput & { partition: number | undefined },
+  topic: string,
+  partition: number | undefined,
+  key: MessageBytes | null,
+  value: MessageBytes | null,
+  metadata: unknown,
+): ProducerMessageInput {
+  input.topic = topic;
+  input.partition = partition;
+  input.key = key;
+  input.value = value;
+  input.metadata = metadata;
+  return input;
+}
+
 /** A producer whose sends resolve once the broker acknowledged the record (or reject). */
 export class SyncProducer {
   private constructor(private readonly h: ProducerHandle) {}
@@ -95,7 +120,7 @@ export class SyncProducer {
     value: MessageBytes | null,
     metadata?: M,
   ): Promise<ProducerMessage<M>> {
-    return this.send({ topic, key, value, metadata });
+    return this.send(fill(this.h.input, topic, undefined, key, value, metadata) as ProducerMessageInput<M>);
   }
 
   /** Sends to the given partition, whatever the partitioner says. */
@@ -106,14 +131,14 @@ export class SyncProducer {
     value: MessageBytes | null,
     metadata?: M,
   ): Promise<ProducerMessage<M>> {
-    return this.send({ topic, partition, key, value, metadata });
+    return this.send(fill(this.h.input, topic, partition, key, value, metadata) as ProducerMessageInput<M>);
   }
 
   /** Sends a message with headers, timestamp or partition; rejects with a ProducerError. */
   send<M = unknown>(input: ProducerMessageInput<M>): Promise<ProducerMessage<M>> {
     let rec: OutgoingRecord<M>;
     try {
-      rec = outgoingRecord(this.h.valueMd5Keys ? withValueMd5Key(input) : input);
+      rec = outgoingRecord(this.h.valueMd5Keys ? withValueMd5Key(input) : input, this.h.scratch);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -168,7 +193,7 @@ export class AsyncProducer extends EventEmitter<AsyncProducerEvents> {
     metadata?: M,
     callbacks?: AsyncCallbacks<M>,
   ): void | Promise<void> {
-    return this.send({ topic, key, value, metadata }, callbacks);
+    return this.send(fill(this.h.input, topic, undefined, key, value, metadata) as ProducerMessageInput<M>, callbacks);
   }
 
   sendMsgToPartition<M = unknown>(
@@ -179,12 +204,12 @@ export class AsyncProducer extends EventEmitter<AsyncProducerEvents> {
     metadata?: M,
     callbacks?: AsyncCallbacks<M>,
   ): void | Promise<void> {
-    return this.send({ topic, partition, key, value, metadata }, callbacks);
+    return this.send(fill(this.h.input, topic, partition, key, value, metadata) as ProducerMessageInput<M>, callbacks);
   }
 
   /** Sends a message; throws InvalidMessageError at once for a message that cannot be sent. */
   send<M = unknown>(input: ProducerMessageInput<M>, callbacks?: AsyncCallbacks<M>): void | Promise<void> {
-    const rec = outgoingRecord(this.h.valueMd5Keys ? withValueMd5Key(input) : input);
+    const rec = outgoingRecord(this.h.valueMd5Keys ? withValueMd5Key(input) : input, this.h.scratch);
     // one completion function shared by every message sent without callbacks (no closure per
     // send: a batch then keeps one function for all its records)
     const done = callbacks === undefined ? this.complete : (err: Error | null, m: ProducerMessage) => this.report(err, m, callbacks as AsyncCallbacks);

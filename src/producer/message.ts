@@ -43,8 +43,21 @@ export interface OutgoingRecord<M = unknown> {
   readonly metadata: M | undefined;
 }
 
-/** Checks `input` as `send` does; throws InvalidMessageError naming what is wrong. @internal */
-export function outgoingRecord<M>(input: ProducerMessageInput<M>): OutgoingRecord<M> {
+/** An OutgoingRecord a producer fills for each send (see {@link outgoingRecord}). @internal */
+export type ScratchRecord = { -readonly [K in keyof OutgoingRecord]: OutgoingRecord[K] };
+
+/** An empty ScratchRecord. @internal */
+export function scratchRecord(): ScratchRecord {
+  return { topic: '', key: null, value: null, headers: NO_HEADERS, timestamp: 0, partition: undefined, metadata: undefined };
+}
+
+/**
+ * Checks `input` as `send` does; throws InvalidMessageError naming what is wrong. With `into`,
+ * the fields are written there (a producer's scratch record, valid until its next send: no
+ * object per send, which V8 may otherwise decide to allocate in the old generation) and `into`
+ * is returned. @internal
+ */
+export function outgoingRecord<M>(input: ProducerMessageInput<M>, into?: ScratchRecord): OutgoingRecord<M> {
   if (input === null || typeof input !== 'object') {
     throw new InvalidMessageError(`a message must be an object { topic, key?, value, headers?, ... }, got ${describe(input)}`);
   }
@@ -74,15 +87,22 @@ export function outgoingRecord<M>(input: ProducerMessageInput<M>): OutgoingRecor
   if (input.partition !== undefined && (!Number.isInteger(input.partition) || input.partition < 0)) {
     throw new InvalidMessageError(`partition must be an integer >= 0, got ${describe(input.partition)}`);
   }
-  return {
-    topic: input.topic,
-    key,
-    value,
-    headers,
-    timestamp: ts ?? Date.now(),
-    partition: input.partition,
-    metadata: input.metadata,
-  };
+  if (into === undefined) {
+    return { topic: input.topic, key, value, headers, timestamp: ts ?? Date.now(), partition: input.partition, metadata: input.metadata };
+  }
+  into.topic = input.topic;
+  into.key = key;
+  into.value = value;
+  into.headers = headers;
+  into.timestamp = ts ?? Date.now();
+  into.partition = input.partition;
+  into.metadata = input.metadata;
+  return into as OutgoingRecord<M>;
+}
+
+/** A copy of `r` that outlives the next send (for a record that waits). @internal */
+export function copyRecord<M>(r: OutgoingRecord<M>): OutgoingRecord<M> {
+  return { topic: r.topic, key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp, partition: r.partition, metadata: r.metadata };
 }
 
 /** Marks the constructor call that rebuilds an already checked message (see {@link ProducerMessage.settled}). */

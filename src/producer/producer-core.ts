@@ -37,7 +37,7 @@ import {
   ProducerClosedError,
   RecordTooLargeError,
 } from './errors.js';
-import { type MessageBytes, type MessageHeader, type OutgoingRecord, ProducerMessage } from './message.js';
+import { copyRecord, type OutgoingRecord, ProducerMessage, type ScratchRecord, scratchRecord } from './message.js';
 import type { Partitioner } from './partitioner.js';
 
 export interface ProducerCoreOptions {
@@ -101,6 +101,9 @@ interface WaitingRecord {
   /** Bytes reserved in the send buffer (0 until reserved). */
   reserved: number;
 }
+
+/** The headers of a record sent without any. */
+const NO_HEADERS: ScratchRecord['headers'] = scratchRecord().headers;
 
 /** Fields per record in ProducerBatch.refs: key, value, timestamp - baseTimestamp. */
 const REF_STRIDE = 3;
@@ -225,33 +228,17 @@ class ProducerBatch {
     const refs = this.refs;
     const j = i * REF_STRIDE;
     into.topic = this.topic;
-    into.key = refs[j] as MessageBytes | null;
-    into.value = refs[j + 1] as MessageBytes | null;
+    into.key = refs[j] as ScratchRecord['key'];
+    into.value = refs[j + 1] as ScratchRecord['value'];
     into.timestamp = this.builder.baseTimestamp + (refs[j + 2] as number);
     const extras = this.extras;
-    into.headers = extras === undefined ? NO_HEADERS : (extras[2 * i] as MessageHeader[]);
+    into.headers = extras === undefined ? NO_HEADERS : (extras[2 * i] as ScratchRecord['headers']);
     into.metadata = extras === undefined ? undefined : extras[2 * i + 1];
     return into;
   }
 
 }
 
-/** A reusable OutgoingRecord: the fields of one batched record at a time (see ProducerBatch.record). */
-interface ScratchRecord {
-  topic: string;
-  key: MessageBytes | null;
-  value: MessageBytes | null;
-  headers: MessageHeader[];
-  timestamp: number;
-  partition: number | undefined;
-  metadata: unknown;
-}
-
-const NO_HEADERS: MessageHeader[] = Object.freeze([]) as unknown as MessageHeader[];
-
-function scratchRecord(): ScratchRecord {
-  return { topic: '', key: null, value: null, headers: NO_HEADERS, timestamp: 0, partition: undefined, metadata: undefined };
-}
 
 /**
  * A partition's batches in flight (a handful): an array that never shrinks, as a Set (or an
@@ -388,6 +375,8 @@ export class ProducerCore {
   /**
    * Accepts a message. Returns nothing when it was buffered at once, or a promise that resolves
    * once there was room in the send buffer (backpressure). The outcome arrives through `done`.
+   * `rec` may be the caller's scratch record: it is read during this call only (a record that
+   * has to wait is copied).
    */
   send(rec: OutgoingRecord, done: Completion): void | Promise<void> {
     if (this.closing) {
@@ -411,14 +400,15 @@ export class ProducerCore {
       this.route(rec, done, size, cost);
       return;
     }
+    const waiting = copyRecord(rec);
     return this.pool
       .reserve(cost, this.o.maxBlockMs, () => new BufferFullError(cost, this.o.bufferBytes, this.o.maxBlockMs))
       .then(
         () => {
-          if (this.closedFlag) this.finishOne(rec, done, new ProducerClosedError(), cost);
-          else this.route(rec, done, size, cost);
+          if (this.closedFlag) this.finishOne(waiting, done, new ProducerClosedError(), cost);
+          else this.route(waiting, done, size, cost);
         },
-        (err: Error) => this.finishOne(rec, done, err, 0),
+        (err: Error) => this.finishOne(waiting, done, err, 0),
       );
   }
 
@@ -457,7 +447,7 @@ export class ProducerCore {
       this.place(rec, done, size, cost, info.partitions.length, info.availablePartitions);
       return;
     }
-    const record: WaitingRecord = { rec, done, size, reserved: cost };
+    const record: WaitingRecord = { rec: copyRecord(rec), done, size, reserved: cost };
     let waiting = this.awaitingMetadata.get(topic);
     if (waiting !== undefined) {
       waiting.push(record);
@@ -491,7 +481,8 @@ export class ProducerCore {
     if (typeof wanted === 'number' && Number.isInteger(wanted) && wanted >= partitionCount) {
       // a partition our metadata does not know (added since the last refresh?): wait for it up
       // to maxBlockMs, as Java's KafkaProducer.waitOnMetadata does, before refusing the record
-      this.awaitPartition(rec, done, size, cost, wanted).catch((err: Error) => this.finishOne(rec, done, err, cost));
+      const waiting = copyRecord(rec);
+      this.awaitPartition(waiting, done, size, cost, wanted).catch((err: Error) => this.finishOne(waiting, done, err, cost));
       return;
     }
     this.append(rec, done, size, cost, partitionCount, available);

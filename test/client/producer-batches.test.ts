@@ -203,3 +203,27 @@ test("a 'success' listener attached while records wait still sees them; the fail
     await producer.close();
   }
 });
+
+test('records that wait (for metadata, for room in the send buffer) keep their own fields while later sends reuse the producer scratch record', async () => {
+  await start(1);
+  const producer = await AsyncProducer.create(new Config({ brokers: [kafka.bootstrap], lingerMs: 5, bufferBytes: 8 * 1024, batchBytes: 2048 }));
+  try {
+    const done: ProducerMessage[] = [];
+    producer.on('success', (m) => done.push(m));
+    const waits: Promise<void>[] = [];
+    // the first sends wait for the topic's metadata; later ones for room in an 8 KiB buffer
+    for (let i = 0; i < 300; i++) {
+      const r = i % 2 === 0 ? producer.sendMsgByte('t', `k${i}`, `v${i}`, { i }) : producer.send({ topic: 't', key: `k${i}`, value: `v${i}`, metadata: { i }, headers: [{ key: 'n', value: `${i}` }] });
+      if (r) waits.push(r);
+    }
+    expect(waits.length).toBeGreaterThan(100);
+    await Promise.all(waits);
+    await producer.flush();
+    expect(kafka.logs.get('t-0')!.map((b) => b.toString())).toEqual(Array.from({ length: 300 }, (_, i) => `v${i}`));
+    expect(done.map((m) => [m.key, m.value, m.metadata, m.headers.length, Number(m.offset)])).toEqual(
+      Array.from({ length: 300 }, (_, i) => [`k${i}`, `v${i}`, { i }, i % 2, i]),
+    );
+  } finally {
+    await producer.close();
+  }
+});
