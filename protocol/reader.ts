@@ -143,6 +143,12 @@ export class Reader {
     return v;
   }
 
+  /** Moves past `n` bytes (a field the caller does not need). */
+  skip(n: number, what = 'bytes'): void {
+    this.need(n, what);
+    this.pos += n;
+  }
+
   /** `n` raw bytes as a view of the input. */
   raw(n: number, what = 'bytes'): Buffer {
     this.need(n, what);
@@ -293,6 +299,25 @@ export class Reader {
     if (n === 0) return null;
     this.checkCount(n - 1, minElementSize, 'COMPACT_ARRAY', at);
     return this.readItems(n - 1, readItem);
+  }
+
+  /**
+   * The element count of a non-nullable ARRAY (or COMPACT_ARRAY when `flexible`), checked as
+   * `arrayF` checks it, for a caller that reads the elements itself without building an array.
+   */
+  arrayCountF(flexible: boolean, minElementSize = 1): number {
+    const at = this.pos;
+    let count: number;
+    if (flexible) {
+      const n = this.uvarint();
+      if (n === 0) throw new ProtocolDecodeError('null count for a non-nullable COMPACT_ARRAY', at);
+      count = n - 1;
+    } else {
+      count = this.int32();
+      if (count < 0) throw new ProtocolDecodeError(`null or negative count ${count} for a non-nullable ARRAY`, at);
+    }
+    this.checkCount(count, minElementSize, flexible ? 'COMPACT_ARRAY' : 'ARRAY', at);
+    return count;
   }
 
   arrayF<T>(flexible: boolean, readItem: (r: Reader) => T, minElementSize = 1): T[] {

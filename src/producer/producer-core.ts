@@ -24,8 +24,11 @@ import type { CompressionTypeId } from '../../protocol/compression/index.js';
 import { ErrorCode, errorCodeInfo } from '../../protocol/error-codes.js';
 import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
 import { InitProducerId } from '../../protocol/messages/init-producer-id.js';
-import { Produce, type ProduceRequest, type ProduceResponse } from '../../protocol/messages/produce.js';
-import { BATCH_HEADER_SIZE, estimateRecordSize, RecordBatchBuilder } from '../../protocol/records.js';
+import type { ApiCodec } from '../../protocol/api.js';
+import { Produce, type ProduceAnswerVisitor, type ProduceRequest, readProduceAnswers } from '../../protocol/messages/produce.js';
+import type { Reader } from '../../protocol/reader.js';
+import type { Writer } from '../../protocol/writer.js';
+import { BATCH_HEADER_SIZE, type BatchHeaderInput, estimateRecordSize, RecordBatchBuilder } from '../../protocol/records.js';
 import { type Cluster, MetadataTimeoutError, type TopicInfo } from '../cluster/cluster.js';
 import { backoffMs, sleep } from '../cluster/retry.js';
 import type { BrokerConnection } from '../network/broker-connection.js';
@@ -138,6 +141,14 @@ class ProducerBatch {
   producerEpoch = -1;
   /** Closed to new records (full, or drained once). */
   sealed = false;
+  /** The request carrying the batch, while it is in flight. */
+  call: ProduceCall | undefined = undefined;
+  /** Its partition's answer in that request's response (see ProduceCall.partition). */
+  answered = false;
+  answerCode = 0;
+  answerOffset = -1n;
+  answerAppendTime = -1n;
+  answerMessage: string | null = null;
 
   constructor(
     public topic: string,
@@ -167,6 +178,8 @@ class ProducerBatch {
     this.baseSequence = -1;
     this.producerEpoch = -1;
     this.sealed = false;
+    this.call = undefined;
+    this.answered = false;
     return this;
   }
 
@@ -286,15 +299,6 @@ class PartitionState {
   nextSequence = 0;
   /** Size of the partition's last batch when it was sent: the next one's first allocation. */
   lastBatchBytes = 0;
-  /**
-   * The partition's entry in the Produce response being handled (see produce()), copied out of
-   * the decoded response so that the response can be dropped before the batches are finished.
-   */
-  answered = false;
-  answerCode = 0;
-  answerOffset = -1n;
-  answerAppendTime = -1n;
-  answerMessage: string | null = null;
 
   constructor(
     readonly topic: string,
@@ -312,6 +316,73 @@ class PartitionState {
       i++;
     }
     this.queue.splice(i, 0, batch);
+  }
+}
+
+/**
+ * One Produce request's codec: it encodes as {@link Produce} and reads the response straight
+ * onto the request's batches (readProduceAnswers), without an object per partition: at
+ * thousands of partitions a producer reads tens of thousands of partition answers a second,
+ * and a large response decoded into objects could outlive a young-generation collection and be
+ * promoted (V8 then also tends to allocate every later response in the old generation).
+ */
+class ProduceCall implements ApiCodec<ProduceRequest, number>, ProduceAnswerVisitor {
+  readonly apiKey = Produce.apiKey;
+  readonly name = Produce.name;
+  readonly minVersion = Produce.minVersion;
+  readonly maxVersion = Produce.maxVersion;
+  readonly firstFlexibleVersion = Produce.firstFlexibleVersion;
+  /** The partition states of the topic whose answers are being read. */
+  private topicStates: PartitionState[] | undefined;
+
+  constructor(
+    private readonly byTopic: Map<string, PartitionState[]>,
+    private readonly topicNameById: (id: string) => string | undefined,
+  ) {}
+
+  encodeRequest(w: Writer, request: ProduceRequest, version: number): void {
+    Produce.encodeRequest(w, request, version);
+  }
+
+  decodeRequest(r: Reader, version: number): ProduceRequest {
+    return Produce.decodeRequest(r, version);
+  }
+
+  encodeResponse(): void {
+    throw new KafkaesqueError('ERR_INTERNAL', 'a producer does not encode Produce responses');
+  }
+
+  /** Reads the answers onto the batches; returns the throttle time. */
+  decodeResponse(r: Reader, version: number): number {
+    return readProduceAnswers(r, version, this);
+  }
+
+  responseHeaderVersion(version: number): 0 | 1 {
+    return Produce.responseHeaderVersion(version);
+  }
+
+  requestHeaderVersion(version: number): 1 | 2 {
+    return Produce.requestHeaderVersion(version);
+  }
+
+  topic(name: string, topicId: string): void {
+    this.topicStates = this.byTopic.get(name !== '' ? name : (this.topicNameById(topicId) ?? ''));
+  }
+
+  partition(index: number, errorCode: number, baseOffset: bigint, logAppendTimeMs: bigint, errorMessage: string | null): void {
+    const state = this.topicStates?.[index];
+    if (state === undefined) return;
+    // the partition's batch in this request (a partition may have batches in other requests too)
+    for (let i = 0; i < state.inflight.count; i++) {
+      const batch = state.inflight.at(i);
+      if (batch.call !== this) continue;
+      batch.answered = true;
+      batch.answerCode = errorCode;
+      batch.answerOffset = baseOffset;
+      batch.answerAppendTime = logAppendTimeMs;
+      batch.answerMessage = errorMessage;
+      return;
+    }
   }
 }
 
@@ -695,15 +766,18 @@ export class ProducerCore {
    * leader stopped (Java's drainIndex), so every partition gets its turn: `states` are in
    * partition-state order, and the first one left out is where the next request begins.
    */
-  private sendTo(leader: number, states: PartitionState[]): void {
-    const batches: Array<{ state: PartitionState; batch: ProducerBatch; bytes: Buffer }> = [];
+  private sendTo(leader: number, ready: PartitionState[]): void {
+    // two parallel arrays (not an object per batch): they live until the response
+    const states: PartitionState[] = [];
+    const batches: ProducerBatch[] = [];
+    const views: Buffer[] = [];
     let total = 0;
     const resume = this.resumeAt.get(leader) ?? 0;
     let start = 0;
-    while (start < states.length && states[start]!.index < resume) start++;
-    if (start === states.length) start = 0;
-    for (let n = 0; n < states.length; n++) {
-      const state = states[start + n < states.length ? start + n : start + n - states.length]!;
+    while (start < ready.length && ready[start]!.index < resume) start++;
+    if (start === ready.length) start = 0;
+    for (let n = 0; n < ready.length; n++) {
+      const state = ready[start + n < ready.length ? start + n : start + n - ready.length]!;
       const batch = state.queue[0]!;
       if (batches.length > 0 && total + batch.bytes > this.o.maxRequestBytes) {
         this.resumeAt.set(leader, state.index);
@@ -721,104 +795,115 @@ export class ProducerCore {
       state.inflight.add(batch);
       const bytes = this.encode(batch);
       total += bytes.length;
-      batches.push({ state, batch, bytes });
+      states.push(state);
+      batches.push(batch);
+      views.push(bytes);
     }
     if (batches.length === 0) return;
+    const call = new ProduceCall(this.byTopic, this.topicNameById);
+    for (const b of batches) b.call = call;
     this.brokerInflight.set(leader, (this.brokerInflight.get(leader) ?? 0) + 1);
-    this.produce(leader, batches).finally(() => {
+    this.produce(leader, call, states, batches, this.produceRequest(states, views)).finally(() => {
       this.brokerInflight.set(leader, (this.brokerInflight.get(leader) ?? 1) - 1);
       this.wake();
     });
   }
 
+  /** The header fields of the batch being built (one object for every build). */
+  private readonly header: BatchHeaderInput = {};
+
   /** The batch's bytes for this attempt: a view of its builder, copied into the request. */
   private encode(batch: ProducerBatch): Buffer {
-    const bytes = batch.builder.build({
-      compression: this.o.compression as CompressionTypeId,
-      ...(this.o.compressionLevel !== undefined ? { compressionLevel: this.o.compressionLevel } : {}),
-      producerId: this.o.idempotent ? this.producerId : -1n,
-      producerEpoch: this.o.idempotent ? this.producerEpoch : -1,
-      baseSequence: this.o.idempotent ? batch.baseSequence : -1,
-    });
+    const h = this.header;
+    h.compression = this.o.compression as CompressionTypeId;
+    if (this.o.compressionLevel !== undefined) h.compressionLevel = this.o.compressionLevel;
+    h.producerId = this.o.idempotent ? this.producerId : -1n;
+    h.producerEpoch = this.o.idempotent ? this.producerEpoch : -1;
+    h.baseSequence = this.o.idempotent ? batch.baseSequence : -1;
+    const bytes = batch.builder.build(h);
     this.account(batch); // a compressed batch gives back its uncompressed buffer
     return bytes;
   }
 
+  /** The Produce request carrying `views` (the batches' bytes) for `states`, its size and whether every topic has an id. */
+  private produceRequest(states: PartitionState[], views: Buffer[]): { request: ProduceRequest; sizeHint: number; allIds: boolean } {
+    const byTopic = new Map<string, ProduceRequest['topicData'][number]>();
+    let allIds = true;
+    // the request's size: batches, partition entries, topic entries (ids or names), header
+    let sizeHint = 256;
+    for (let i = 0; i < states.length; i++) {
+      const state = states[i]!;
+      const bytes = views[i]!;
+      sizeHint += bytes.length + 16;
+      let t = byTopic.get(state.topic);
+      if (t === undefined) {
+        const topicId = this.cluster.topic(state.topic)?.topicId ?? '';
+        if (topicId === '' || topicId === 'AAAAAAAAAAAAAAAAAAAAAA') allIds = false;
+        t = { name: state.topic, topicId: topicId || 'AAAAAAAAAAAAAAAAAAAAAA', partitionData: [] };
+        byTopic.set(state.topic, t);
+        sizeHint += 3 * state.topic.length + 24;
+      }
+      t.partitionData.push({ index: state.partition, records: bytes });
+    }
+    const request: ProduceRequest = {
+      transactionalId: null,
+      acks: this.o.acks,
+      timeoutMs: this.o.requestTimeoutMs,
+      topicData: [...byTopic.values()],
+    };
+    return { request, sizeHint, allIds };
+  }
+
+  private readonly topicNameById = (id: string): string | undefined => this.cluster.topicNameById(id);
+
   private async produce(
     leader: number,
-    sent: Array<{ state: PartitionState; batch: ProducerBatch; bytes: Buffer }>,
+    call: ProduceCall,
+    sent: PartitionState[],
+    batches: ProducerBatch[],
+    built: { request: ProduceRequest; sizeHint: number; allIds: boolean } | undefined,
   ): Promise<void> {
-    let response: ProduceResponse | undefined;
     let conn: BrokerConnection;
     try {
       conn = await this.cluster.connection(leader);
-      const byTopic = new Map<string, ProduceRequest['topicData'][number]>();
-      let allIds = true;
-      // the request's size: batches, partition entries, topic entries (ids or names), header
-      let sizeHint = 256;
-      for (const { state, bytes } of sent) {
-        sizeHint += bytes.length + 16;
-        let t = byTopic.get(state.topic);
-        if (t === undefined) {
-          const topicId = this.cluster.topic(state.topic)?.topicId ?? '';
-          if (topicId === '' || topicId === 'AAAAAAAAAAAAAAAAAAAAAA') allIds = false;
-          t = { name: state.topic, topicId: topicId || 'AAAAAAAAAAAAAAAAAAAAAA', partitionData: [] };
-          byTopic.set(state.topic, t);
-          sizeHint += 3 * state.topic.length + 24;
-        }
-        t.partitionData.push({ index: state.partition, records: bytes });
-      }
-      const request: ProduceRequest = {
-        transactionalId: null,
-        acks: this.o.acks,
-        timeoutMs: this.o.requestTimeoutMs,
-        topicData: [...byTopic.values()],
-      };
+      const { request, sizeHint, allIds } = built!;
+      // the request (and the views of the batches in it) is encoded by send(): not kept while
+      // the answer is awaited, as a request that lived through two young-generation
+      // collections would be promoted
+      built = undefined;
       // Produce v13 addresses topics by id (KIP-516); without ids, stay at v12
       const version = allIds ? conn.versionFor(Produce) : Math.min(12, conn.versionFor(Produce));
       if (this.o.acks === 0) {
         await conn.sendNoResponse(Produce, request, { version, sizeHint });
-        for (const { state, batch } of sent) this.completeBatch(state, batch, -1n, -1n);
+        for (let i = 0; i < sent.length; i++) this.completeBatch(sent[i]!, batches[i]!, -1n, -1n);
         return;
       }
-      response = await conn.send(Produce, request, { version, timeoutMs: this.o.requestTimeoutMs, sizeHint });
+      await conn.send(call, request, { version, timeoutMs: this.o.requestTimeoutMs, sizeHint });
     } catch (err) {
       // connection lost, timed out, or no version in common: the batches may or may not have
       // been written; retrying with the same sequence numbers lets the broker drop duplicates
       const error = err as Error;
       this.cluster.markStale();
-      for (const { state, batch } of sent) this.retryOrFail(state, batch, error);
+      for (let i = 0; i < sent.length; i++) this.retryOrFail(sent[i]!, batches[i]!, error);
       return;
     }
-    // each partition's answer is parked on its state (no string keys per partition); nothing
-    // else runs between here and the loop below, so concurrent requests cannot mix them up.
-    // The decoded response (objects for every partition) is dropped before the batches are
-    // finished: finishing them allocates, and a response that lived through two young-generation
-    // collections would be promoted, then collected only by a full collection.
-    for (const t of response.responses) {
-      const name = t.name !== '' ? t.name : (this.cluster.topicNameById(t.topicId) ?? '');
-      const states = this.byTopic.get(name);
-      if (states === undefined) continue;
-      for (const p of t.partitionResponses) {
-        const state = states[p.index];
-        if (state === undefined) continue;
-        state.answered = true;
-        state.answerCode = p.errorCode;
-        state.answerOffset = p.baseOffset;
-        state.answerAppendTime = p.logAppendTimeMs;
-        state.answerMessage = p.errorMessage;
-      }
-    }
-    response = undefined;
-    for (const { state, batch } of sent) {
-      if (!state.answered) {
+    // every batch of the request has its partition's answer on it (see ProduceCall)
+    for (let i = 0; i < sent.length; i++) {
+      const state = sent[i]!;
+      const batch = batches[i]!;
+      batch.call = undefined;
+      if (!batch.answered) {
         this.retryOrFail(state, batch, new KafkaesqueError('ERR_PRODUCE', 'the broker did not answer for this partition', { retriable: true }));
         continue;
       }
-      state.answered = false;
-      const message = state.answerMessage;
-      state.answerMessage = null;
-      this.handlePartitionResult(state, batch, state.answerCode, state.answerOffset, state.answerAppendTime, message);
+      batch.answered = false;
+      const message = batch.answerMessage;
+      const offset = batch.answerOffset;
+      const appendTime = batch.answerAppendTime;
+      batch.answerMessage = null;
+      batch.answerOffset = -1n;
+      batch.answerAppendTime = -1n;
+      this.handlePartitionResult(state, batch, batch.answerCode, offset, appendTime, message);
     }
   }
 
