@@ -10,7 +10,7 @@
 //                        [--records-10k 300000] [--runs 3] [--clients kafkaesque,kafkajs,platformatic,java,kcat]
 //                        [--layouts p6,p1000,t1000x10,rr1000,random1000] [--with-10k]
 //                        [--sizes 100,1024] [--buffers-mib 8,32,128] [--no-memory] [--memory-layouts p6,p1000]
-//                        [--timeout-s 600]
+//                        [--timeout-s 600] [--max-set-gib 12]
 //                        [--out bench/results]
 //   --quick: 100,000 records per throughput run, 300,000 per memory run (more than 128 MiB of
 //   1 KiB values, so every buffer fills), one run. --with-10k adds one topic of 10,000 partitions
@@ -70,6 +70,7 @@ const opts = {
   sendMaxBytes: MiB,
   keys: 100000, // distinct keys of keyed runs ("k0" … "k99999"): more than the partitions of any layout
   timeoutS: Number(arg('timeout-s', '600')),
+  maxSetBytes: Number(arg('max-set-gib', '12')) * 2 ** 30,
   out: path.resolve(root, arg('out', 'bench/results')),
 };
 
@@ -158,9 +159,10 @@ const hostPort = () => {
 
 // ------------------------------------------------------------------------------ topics
 const stamp = Date.now().toString(36);
-const topicNames = (set) => {
+const topicNames = (set, generation = 0) => {
   const t = TOPIC_SETS[set];
-  return Array.from({ length: t.topics }, (_, i) => (t.topics === 1 ? `scale-${set}-${stamp}` : `scale-${set}-${stamp}-${i}`));
+  const base = `scale-${set}-${stamp}${generation > 0 ? `-g${generation}` : ''}`;
+  return Array.from({ length: t.topics }, (_, i) => (t.topics === 1 ? base : `${base}-${i}`));
 };
 
 // A KRaft controller refuses an operation of more than 10,000 metadata records (POLICY_VIOLATION,
@@ -344,8 +346,8 @@ const caseId = (cs, client) => `${cs.kind}|${cs.layout}|${cs.size}|${cs.bufferMi
 const t0 = Date.now();
 const setsNeeded = [...new Set(cases.map((cs) => LAYOUTS[cs.layout].set))];
 const topicSetup = {};
-async function setUpTopics(set) {
-  const names = topicNames(set);
+async function setUpTopics(set, generation = 0) {
+  const names = topicNames(set, generation);
   const { partitions, topics } = TOPIC_SETS[set];
   log(`creating ${topics} topic(s) × ${partitions} partitions (${set})`);
   const c0 = performance.now();
@@ -354,7 +356,32 @@ async function setUpTopics(set) {
   log(`  CreateTopics answered after ${createSeconds.toFixed(1)} s; probing every partition until it takes a write`);
   const w = await waitWritable(names, partitions);
   log(`  writable after ${w.seconds.toFixed(1)} s more (${w.rounds} probe round(s))`);
-  topicSetup[set] = { topics, partitions, names, createSeconds, writableSeconds: w.seconds, probeRounds: w.rounds };
+  const first = topicSetup[set];
+  // the set-up figures reported are the first creation's; a replacement (see replaceSet) only logs
+  topicSetup[set] = first
+    ? { ...first, names, generation, written: 0 }
+    : { topics, partitions, names, createSeconds, writableSeconds: w.seconds, probeRounds: w.rounds, generation, written: 0 };
+}
+
+async function dropSet(set) {
+  await deleteTopics(topicSetup[set].names);
+  // the broker closes the deleted logs' files asynchronously, after applying the deletion:
+  // 5 s was too short after 10,000 partitions (the next set's creation ran out of files)
+  const deleted = topicSetup[set].topics * topicSetup[set].partitions;
+  await new Promise((r) => setTimeout(r, 5000 + 10 * deleted));
+}
+
+/**
+ * A set's topics keep every record of its runs (no retention: a run is counted by the topics'
+ * offsets), and a full run writes tens of GiB to one set: past --max-set-gib (default 12) of
+ * record bytes the set is deleted and created again under new names before the next run. A
+ * run on 2026-12-04 filled the disk after about 75 GiB and the broker stopped.
+ */
+async function replaceSet(set) {
+  const gen = topicSetup[set].generation + 1;
+  log(`  ${set} holds ${(topicSetup[set].written / 2 ** 30).toFixed(1)} GiB of records: deleting it and creating it again (generation ${gen})`);
+  await dropSet(set);
+  await setUpTopics(set, gen);
 }
 
 // ---------------------------------------------------------------------------------------- runs
@@ -365,20 +392,19 @@ let currentSet = null;
 for (const p of ordered) {
   const { cs, client } = p;
   if (LAYOUTS[cs.layout].set !== currentSet) {
-    if (currentSet !== null) {
-      await deleteTopics(topicSetup[currentSet].names);
-      // the broker closes the deleted logs' files asynchronously, after applying the deletion:
-      // 5 s was too short after 10,000 partitions (the next set's creation ran out of files)
-      const deleted = topicSetup[currentSet].topics * topicSetup[currentSet].partitions;
-      await new Promise((r) => setTimeout(r, 5000 + 10 * deleted));
-    }
+    if (currentSet !== null) await dropSet(currentSet);
     currentSet = LAYOUTS[cs.layout].set;
     await setUpTopics(currentSet);
   }
   const rep = p.rep + 1;
   const layout = LAYOUTS[cs.layout];
-  const set = topicSetup[layout.set];
+  let set = topicSetup[layout.set];
   const records = cs.kind === 'memory' ? opts.memoryRecords : set.topics * set.partitions >= 10000 ? opts.records10k : opts.records;
+  if (set.written + records * (cs.size + 70) > opts.maxSetBytes) {
+    await replaceSet(layout.set);
+    set = topicSetup[layout.set];
+  }
+  set.written += records * (cs.size + 70); // value + key + record and batch overhead
   const what = `${cs.kind} ${cs.layout} ${cs.size} B${cs.bufferMiB ? ` buffer ${cs.bufferMiB} MiB` : ''} ${client} (${rep}/${opts.runs})`;
   process.stderr.write(`[${doneCount + 1}/${schedule.length}] ${Math.round((Date.now() - t0) / 1000)} s ${what}\n`);
   const c = {
