@@ -6,6 +6,7 @@
 // scripts/broker/harness.mjs, and global-teardown.cjs stops it if setup started it.
 // KAFKAESQUE_BROKER_MODE (single | cluster | secure, or a comma list, default single,secure) picks
 // the broker(s); test/cluster/ and test/secure/ only run when their mode is in that list.
+// `npm run test:unit` uses jest.unit.config.cjs instead: no broker, only the tests that need none.
 // keep in step with DEFAULT_TEST_MODES in scripts/broker/harness.mjs
 const modes = (process.env.KAFKAESQUE_BROKER_MODE || 'single,secure').split(',').map((m) => m.trim());
 
