@@ -17,6 +17,7 @@ import { OffsetFetch } from '../../protocol/messages/offset-fetch.js';
 import { Cluster } from '../../src/cluster/cluster.js';
 import type { Logger } from '../../src/index.js';
 import { ensureKcat, runKcat } from '../helpers/kcat.js';
+import { sleep } from '../helpers/wait.js';
 
 const root = path.join(__dirname, '..', '..');
 const cliPath = path.join(root, 'scripts', 'broker', 'cli.mjs');
@@ -30,7 +31,7 @@ export function clusterBrokers(): string[] {
   return list;
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export { sleep };
 
 /** Runs the broker CLI on the cluster; rejects with its output when it fails. */
 export function brokerCli(args: string[], timeoutMs = 150_000): Promise<string> {

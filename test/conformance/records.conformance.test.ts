@@ -52,6 +52,7 @@ import {
   type RecordsSpecBatch,
   type RecordsSpecRecord,
 } from './oracle.js';
+import { seeded } from '../helpers/random.js';
 
 jest.setTimeout(120_000);
 
@@ -75,17 +76,11 @@ const MAX_TIMESTAMP_AT = 35;
 
 // ------------------------------------------------------------------ deterministic random specs
 
-/** mulberry32: small, fast, deterministic across platforms. */
+/** Helpers over mulberry32 (test/helpers/random.ts): small, fast, deterministic across platforms. */
 class Rng {
-  private s: number;
+  readonly next: () => number;
   constructor(seed: number) {
-    this.s = (seed ^ 0x9e3779b9) >>> 0;
-  }
-  next(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = seeded(seed ^ 0x9e3779b9);
   }
   /** 0 <= n < max */
   int(max: number): number {

@@ -19,6 +19,7 @@ import { ConsumerProtocolMember } from '../../src/consumer/group-consumer.js';
 import { assignorByName } from '../../src/consumer/assignors.js';
 import type { BrokerConnection } from '../../src/network/broker-connection.js';
 import { NOOP_LOGGER } from '../../src/network/logger.js';
+import { sleep } from '../helpers/wait.js';
 
 const options: GroupOptions = {
   groupId: 'g',
@@ -90,7 +91,6 @@ const offsetFetchAnswer = (request: unknown): unknown => ({
     topics: g.topics.map((t) => ({ name: t.name, topicId: '', partitions: t.partitionIndexes.map((p) => ({ partitionIndex: p, committedOffset: -1n, errorCode: 0 })) })),
   })),
 });
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const until = async (what: () => boolean, ms = 5000): Promise<void> => {
   const deadline = Date.now() + ms;
   while (!what()) {

@@ -13,6 +13,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { sleep } from './wait.js';
 
 export const GO_MISSING = 'go not found: the Go interop tests need Go 1.24 or later on PATH (https://go.dev/dl, or Debian\'s golang package)';
 
@@ -42,7 +43,6 @@ function sourceHash(): string {
   return h.digest('hex').slice(0, 16);
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Builds the Go program (once per source state) and returns the binary's path. */
 export async function buildGoInterop(): Promise<string> {

@@ -14,6 +14,7 @@ import { decodeRecordSet, encodeRecordBatch, type RecordBatch, type RecordInput 
 import { Writer } from '../../protocol/writer.js';
 import { BrokerConnection } from '../../src/network/broker-connection.js';
 import { brokerAddress, uniqueTopic } from './broker.js';
+import { sleep } from './wait.js';
 
 const INT64_MAX = 9223372036854775807n;
 
@@ -31,7 +32,7 @@ export interface TopicRef {
   topicId: string;
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export { sleep };
 
 export function connect(clientId: string): Promise<BrokerConnection> {
   const { host, port } = brokerAddress();

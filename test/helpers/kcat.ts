@@ -13,6 +13,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { sleep } from './wait.js';
 
 export const KCAT_MISSING = "kcat not found: install Debian's kcat package";
 
@@ -67,7 +68,6 @@ function isAlive(pid: number): boolean {
   }
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Runs `fn` holding a cross-process lock: a file created with O_EXCL that holds the owner's

@@ -1,6 +1,9 @@
 /** Waiting helpers shared by the tests against the real broker. */
 import type { Consumer, ConsumerMessage } from '../../src/client/consumer.js';
 
+/** Resolves after `ms` milliseconds. */
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
 /** Polls `cond` every `everyMs` until it holds; fails naming `what` after `timeoutMs`. */
 export async function until(cond: () => boolean, timeoutMs = 20_000, what = 'condition', everyMs = 50): Promise<void> {
   const deadline = Date.now() + timeoutMs;

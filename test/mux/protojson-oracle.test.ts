@@ -21,6 +21,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { MuxUsageError } from '../../src/mux/errors.js';
 import { fromProtoJson, toProtoJson } from '../../src/mux/protojson.js';
 import { buildGoInterop, INTEROP_PROTO, runGo } from '../helpers/go.js';
+import { seeded } from '../helpers/random.js';
 
 jest.setTimeout(300_000); // the first run builds the Go program (and may fetch its modules)
 
@@ -33,16 +34,9 @@ const Order = root.lookupType('interop.Order');
 const Long = protobuf.util.Long as unknown as { fromString(s: string, unsigned?: boolean): protobuf.Long };
 
 // ------------------------------------------------------------------------------------------------
-// PRNG (mulberry32)
+// PRNG (mulberry32, test/helpers/random.ts)
 
-let state = SEED >>> 0;
-function rand(): number {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const rand = seeded(SEED);
 const int = (n: number): number => Math.floor(rand() * n);
 const chance = (p: number): boolean => rand() < p;
 function pick<T>(a: readonly T[]): T {

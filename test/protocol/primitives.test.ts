@@ -4,6 +4,7 @@ import { Metadata, type MetadataResponse } from '../../protocol/messages/metadat
 import { Reader } from '../../protocol/reader.js';
 import type { WithUnknownTags } from '../../protocol/types.js';
 import { uvarintSize, Writer } from '../../protocol/writer.js';
+import { seeded } from '../helpers/random.js';
 
 const hex = (w: Writer): string => w.finish().toString('hex');
 const reader = (h: string): Reader => new Reader(Buffer.from(h, 'hex'));
@@ -234,15 +235,8 @@ describe('the writer grows and the reader stays in its window', () => {
 });
 
 describe('hostile bytes reach the decoder', () => {
-  // A small deterministic PRNG (mulberry32) so failures reproduce.
-  function rng(seed: number): () => number {
-    return () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
+  // a deterministic PRNG (mulberry32) so failures reproduce
+  const rng = seeded;
 
   const sample: MetadataResponse = {
     throttleTimeMs: 5,

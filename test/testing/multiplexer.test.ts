@@ -13,6 +13,7 @@ import { ProducerClosedError, ProducerError } from '../../src/producer/errors.js
 import { ProducerMessage } from '../../src/producer/message.js';
 import { PartitionerError, murmur2, saramaPartitionForKey } from '../../src/producer/partitioner.js';
 import { MockMultiplexer, MockSendError, UnexpectedSendError } from '../../src/testing/index.js';
+import { sleep } from '../helpers/wait.js';
 
 const root = protobuf.parse(`
   syntax = "proto3";
@@ -27,7 +28,6 @@ function recorder(): { got: ConsumerMessage[]; handler: (m: ConsumerMessage) => 
   return { got, handler: (m) => void got.push(m) };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('connections', () => {
   test('are the real connection classes; newConnection is newBytesConnection', () => {
