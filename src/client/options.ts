@@ -20,6 +20,8 @@ export function clusterOptions(config: Config): ClusterOptions {
     metadataMaxAgeMs: config.metadataMaxAgeMs,
     retryBackoffMs: config.retryBackoffMs,
     retryBackoffMaxMs: config.retryBackoffMaxMs,
+    reconnectBackoffMs: config.reconnectBackoffMs,
+    reconnectBackoffMaxMs: config.reconnectBackoffMaxMs,
     maxFrameBytes: config.maxFrameBytes,
     logger: config.logger,
     ...(tls ? { tls } : {}),

@@ -31,6 +31,13 @@ export interface ClusterOptions {
   metadataMaxAgeMs?: number;
   retryBackoffMs?: number;
   retryBackoffMaxMs?: number;
+  /**
+   * Wait before connecting again to an address whose last attempt failed, doubling with each
+   * failure up to `reconnectBackoffMaxMs`, with ±20% jitter (Java: reconnect.backoff.ms,
+   * reconnect.backoff.max.ms).
+   */
+  reconnectBackoffMs?: number;
+  reconnectBackoffMaxMs?: number;
   maxFrameBytes?: number;
   tls?: tls.ConnectionOptions;
   /** SASL credentials for every connection (kept in a private field: never shown). */
@@ -87,6 +94,8 @@ const DEFAULTS = {
   metadataMaxAgeMs: 300_000,
   retryBackoffMs: 100,
   retryBackoffMaxMs: 1000,
+  reconnectBackoffMs: 50,
+  reconnectBackoffMaxMs: 1000,
   maxFrameBytes: 100 * 1024 * 1024,
   allowAutoTopicCreation: true,
 };
@@ -118,6 +127,8 @@ export class Cluster {
   /** Topics the layers above use: what each refresh asks for. */
   private readonly interest = new Set<string>();
   private readonly connections = new Map<string, Promise<BrokerConnection>>();
+  /** Per address: failed connection attempts in a row, and no new attempt before `until` (ms). */
+  private readonly reconnect = new Map<string, { failures: number; until: number }>();
   private lastRefresh = 0;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -303,7 +314,14 @@ export class Cluster {
    */
   private async withAnyBroker<T>(fn: (conn: BrokerConnection) => Promise<T>): Promise<T> {
     const known = shuffle([...this.brokers.values()].map((b) => `${b.host}:${b.port}`));
-    const candidates = [...new Set([...known, ...shuffle([...this.options.brokers])])];
+    const all = [...new Set([...known, ...shuffle([...this.options.brokers])])];
+    // addresses waiting out a reconnect backoff are skipped; when every one is, only the one
+    // whose backoff ends first is tried (after it): one refresh waits at most one backoff, not
+    // one per address in turn
+    const now = Date.now();
+    const until = (a: string): number => (this.connections.has(a) ? 0 : (this.reconnect.get(a)?.until ?? 0));
+    let candidates = all.filter((a) => until(a) <= now);
+    if (candidates.length === 0 && all.length > 0) candidates = [all.reduce((a, b) => (until(b) < until(a) ? b : a))];
     let last: Error | undefined;
     for (const address of candidates) {
       try {
@@ -344,19 +362,15 @@ export class Cluster {
     return this.openConnection(address, key);
   }
 
+  /**
+   * Opens a connection to `address`, after the reconnect backoff of its last failed attempt
+   * (Java's ClusterConnectionStates): a broker that is down is tried at 50, 100, 200 ... up to
+   * reconnectBackoffMaxMs apart, whoever asks for it meanwhile, and at once again after a
+   * success. A connection that closes after it was established does not count as a failure.
+   */
   private openConnection(address: string, key: string): Promise<BrokerConnection> {
-    const { host, port } = parseAddress(address);
-    const opening = BrokerConnection.connect({
-      host,
-      port,
-      clientId: this.options.clientId,
-      connectTimeoutMs: this.options.connectTimeoutMs,
-      requestTimeoutMs: this.options.requestTimeoutMs,
-      maxFrameBytes: this.options.maxFrameBytes,
-      ...(this.options.tls ? { tls: this.options.tls } : {}),
-      ...(this.#sasl ? { sasl: this.#sasl } : {}),
-      logger: this.logger,
-    }).then((conn) => {
+    const wait = (this.reconnect.get(address)?.until ?? 0) - Date.now();
+    const opening = (wait > 0 ? sleep(wait).then(() => this.connectOnce(address)) : this.connectOnce(address)).then((conn) => {
       conn.once('close', (err) => {
         if (this.connections.get(key) === opening) this.connections.delete(key);
         if (err !== undefined && !this.closed) this.markStale();
@@ -369,6 +383,37 @@ export class Cluster {
       if (this.connections.get(key) === opening) this.connections.delete(key);
     });
     return opening;
+  }
+
+  /** One connection attempt, counted for the address's reconnect backoff. */
+  private connectOnce(address: string): Promise<BrokerConnection> {
+    if (this.closed) return Promise.reject(new KafkaesqueError('ERR_CLOSED', 'the client is closed'));
+    const { host, port } = parseAddress(address);
+    return BrokerConnection.connect({
+      host,
+      port,
+      clientId: this.options.clientId,
+      connectTimeoutMs: this.options.connectTimeoutMs,
+      requestTimeoutMs: this.options.requestTimeoutMs,
+      maxFrameBytes: this.options.maxFrameBytes,
+      ...(this.options.tls ? { tls: this.options.tls } : {}),
+      ...(this.#sasl ? { sasl: this.#sasl } : {}),
+      logger: this.logger,
+    }).then(
+      (conn) => {
+        this.reconnect.delete(address);
+        return conn;
+      },
+      (err: unknown) => {
+        // wrong credentials or TLS settings are not the broker being down: no backoff for those
+        if (!(err instanceof AuthenticationError)) {
+          const failures = (this.reconnect.get(address)?.failures ?? 0) + 1;
+          const backoff = backoffMs(failures - 1, this.options.reconnectBackoffMs, this.options.reconnectBackoffMaxMs);
+          this.reconnect.set(address, { failures, until: Date.now() + backoff });
+        }
+        throw err;
+      },
+    );
   }
 
   /** Closes the connections to an address, every lane. */
