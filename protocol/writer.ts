@@ -47,9 +47,8 @@ export class Writer {
 
   /** After {@link release}: takes a new buffer of at least `initialSize` bytes, so the writer serves again. */
   reopen(initialSize: number): this {
-    if (this.buf.length > 0 && this.allocator !== undefined) this.allocator.release(this.buf);
+    this.release();
     this.buf = this.alloc(Math.max(16, initialSize));
-    this.pos = 0;
     return this;
   }
 

@@ -319,7 +319,7 @@ export class Cluster {
     // whose backoff ends first is tried (after it): one refresh waits at most one backoff, not
     // one per address in turn
     const now = Date.now();
-    const until = (a: string): number => (this.connections.has(a) ? 0 : (this.reconnect.get(a)?.until ?? 0));
+    const until = (a: string): number => (this.connections.has(a) ? 0 : this.reconnectAt(a));
     let candidates = all.filter((a) => until(a) <= now);
     if (candidates.length === 0 && all.length > 0) candidates = [all.reduce((a, b) => (until(b) < until(a) ? b : a))];
     let last: Error | undefined;
@@ -369,7 +369,7 @@ export class Cluster {
    * success. A connection that closes after it was established does not count as a failure.
    */
   private openConnection(address: string, key: string): Promise<BrokerConnection> {
-    const wait = (this.reconnect.get(address)?.until ?? 0) - Date.now();
+    const wait = this.reconnectAt(address) - Date.now();
     const opening = (wait > 0 ? sleep(wait).then(() => this.connectOnce(address)) : this.connectOnce(address)).then((conn) => {
       conn.once('close', (err) => {
         if (this.connections.get(key) === opening) this.connections.delete(key);
@@ -383,6 +383,11 @@ export class Cluster {
       if (this.connections.get(key) === opening) this.connections.delete(key);
     });
     return opening;
+  }
+
+  /** When the reconnect backoff of `address` ends (0: no backoff). */
+  private reconnectAt(address: string): number {
+    return this.reconnect.get(address)?.until ?? 0;
   }
 
   /** One connection attempt, counted for the address's reconnect backoff. */

@@ -127,11 +127,7 @@ export class BatchBufferCache {
   private freeBytes = 0;
   private lentBytes = 0;
 
-  constructor(
-    readonly maxTotalBytes: number,
-    /** The free list's own bound. */
-    readonly maxFreeBytes = maxTotalBytes,
-  ) {}
+  constructor(readonly maxTotalBytes: number) {}
 
   /** Bytes held in the free list. */
   get cachedBytes(): number {
@@ -163,7 +159,7 @@ export class BatchBufferCache {
     const c = sizeClass(buf.length);
     if (2 ** c !== buf.length) return; // not one of ours (e.g. compressed output): left to the GC
     this.lentBytes -= buf.length;
-    if (this.lentBytes + this.freeBytes + buf.length > this.maxTotalBytes || this.freeBytes + buf.length > this.maxFreeBytes) return;
+    if (this.lentBytes + this.freeBytes + buf.length > this.maxTotalBytes) return;
     (this.free[c] ??= []).push(buf);
     this.freeBytes += buf.length;
   }

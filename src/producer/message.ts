@@ -9,8 +9,8 @@ export interface MessageHeader {
   value: MessageBytes | null;
 }
 
-/** The headers of every message sent without any: one frozen array, not one per message. */
-const NO_HEADERS: MessageHeader[] = Object.freeze([]) as unknown as MessageHeader[];
+/** The headers of every message sent without any: one frozen array, not one per message. @internal */
+export const NO_HEADERS: MessageHeader[] = Object.freeze([]) as unknown as MessageHeader[];
 
 /** What a caller hands to `send`. */
 export interface ProducerMessageInput<M = unknown> {
@@ -87,9 +87,7 @@ export function outgoingRecord<M>(input: ProducerMessageInput<M>, into?: Scratch
   if (input.partition !== undefined && (!Number.isInteger(input.partition) || input.partition < 0)) {
     throw new InvalidMessageError(`partition must be an integer >= 0, got ${describe(input.partition)}`);
   }
-  if (into === undefined) {
-    return { topic: input.topic, key, value, headers, timestamp: ts ?? Date.now(), partition: input.partition, metadata: input.metadata };
-  }
+  into ??= scratchRecord();
   into.topic = input.topic;
   into.key = key;
   into.value = value;

@@ -24,7 +24,7 @@ import type { CompressionTypeId } from '../../protocol/compression/index.js';
 import { ErrorCode, errorCodeInfo } from '../../protocol/error-codes.js';
 import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
 import { InitProducerId } from '../../protocol/messages/init-producer-id.js';
-import type { ApiCodec } from '../../protocol/api.js';
+import { type ApiCodec, ZERO_UUID } from '../../protocol/api.js';
 import { Produce, type ProduceAnswerVisitor, type ProduceRequest, readProduceAnswers } from '../../protocol/messages/produce.js';
 import type { Reader } from '../../protocol/reader.js';
 import type { Writer } from '../../protocol/writer.js';
@@ -40,7 +40,7 @@ import {
   ProducerClosedError,
   RecordTooLargeError,
 } from './errors.js';
-import { copyRecord, type OutgoingRecord, ProducerMessage, type ScratchRecord, scratchRecord } from './message.js';
+import { copyRecord, NO_HEADERS, type OutgoingRecord, ProducerMessage, type ScratchRecord, scratchRecord } from './message.js';
 import type { Partitioner } from './partitioner.js';
 
 export interface ProducerCoreOptions {
@@ -104,9 +104,6 @@ interface WaitingRecord {
   /** Bytes reserved in the send buffer (0 until reserved). */
   reserved: number;
 }
-
-/** The headers of a record sent without any. */
-const NO_HEADERS: ScratchRecord['headers'] = scratchRecord().headers;
 
 /** Fields per record in ProducerBatch.refs: key, value, timestamp - baseTimestamp. */
 const REF_STRIDE = 3;
@@ -249,9 +246,7 @@ class ProducerBatch {
     into.metadata = extras === undefined ? undefined : extras[2 * i + 1];
     return into;
   }
-
 }
-
 
 /**
  * A partition's batches in flight (a handful): an array that never shrinks, as a Set (or an
@@ -415,6 +410,8 @@ export class ProducerCore {
   private readonly keyViews: Array<Buffer | undefined> = [];
   /** Records accepted and not yet completed. */
   private outstanding = 0;
+  /** The header fields of the batch being built (see encode). */
+  private readonly header: BatchHeaderInput;
   /** Finished batches, for newBatch to reuse. */
   private readonly spareBatches: ProducerBatch[] = [];
   /** One batched record's fields at a time, for reporting and splitting (see ProducerBatch.record). */
@@ -426,6 +423,10 @@ export class ProducerCore {
     this.cluster = options.cluster;
     this.pool = new BufferPool(options.bufferBytes);
     this.batchBuffers = new BatchBufferCache(options.bufferBytes);
+    this.header = {
+      compression: options.compression,
+      ...(options.compressionLevel !== undefined ? { compressionLevel: options.compressionLevel } : {}),
+    };
   }
 
   static async create(options: ProducerCoreOptions): Promise<ProducerCore> {
@@ -644,9 +645,14 @@ export class ProducerCore {
     // partitions most batches hold a few records
     const expected = Math.max(state.lastBatchBytes, 2 * (firstRecordSize + BATCH_HEADER_SIZE));
     const capacity = Math.min(this.o.batchBytes, Math.max(512, expected));
+    return this.emptyBatch(state.topic, state.partition, Date.now(), baseTimestamp, capacity);
+  }
+
+  /** An empty batch: a finished one reused, else a new one. */
+  private emptyBatch(topic: string, partition: number, createdMs: number, baseTimestamp: number, capacity: number): ProducerBatch {
     const spare = this.spareBatches.pop();
-    if (spare !== undefined) return spare.reuse(state.topic, state.partition, Date.now(), baseTimestamp, capacity);
-    return new ProducerBatch(state.topic, state.partition, Date.now(), new RecordBatchBuilder(baseTimestamp, capacity, this.batchBuffers));
+    if (spare !== undefined) return spare.reuse(topic, partition, createdMs, baseTimestamp, capacity);
+    return new ProducerBatch(topic, partition, createdMs, new RecordBatchBuilder(baseTimestamp, capacity, this.batchBuffers));
   }
 
   /**
@@ -771,6 +777,7 @@ export class ProducerCore {
     const states: PartitionState[] = [];
     const batches: ProducerBatch[] = [];
     const views: Buffer[] = [];
+    const call = new ProduceCall(this.byTopic, this.topicNameById);
     let total = 0;
     const resume = this.resumeAt.get(leader) ?? 0;
     let start = 0;
@@ -793,6 +800,7 @@ export class ProducerCore {
       batch.attempts++;
       state.lastBatchBytes = batch.bytes;
       state.inflight.add(batch);
+      batch.call = call;
       const bytes = this.encode(batch);
       total += bytes.length;
       states.push(state);
@@ -800,8 +808,6 @@ export class ProducerCore {
       views.push(bytes);
     }
     if (batches.length === 0) return;
-    const call = new ProduceCall(this.byTopic, this.topicNameById);
-    for (const b of batches) b.call = call;
     this.brokerInflight.set(leader, (this.brokerInflight.get(leader) ?? 0) + 1);
     this.produce(leader, call, states, batches, this.produceRequest(states, views)).finally(() => {
       this.brokerInflight.set(leader, (this.brokerInflight.get(leader) ?? 1) - 1);
@@ -809,14 +815,10 @@ export class ProducerCore {
     });
   }
 
-  /** The header fields of the batch being built (one object for every build). */
-  private readonly header: BatchHeaderInput = {};
-
   /** The batch's bytes for this attempt: a view of its builder, copied into the request. */
   private encode(batch: ProducerBatch): Buffer {
+    // one header object for every build: compression is set once (constructor), the rest here
     const h = this.header;
-    h.compression = this.o.compression as CompressionTypeId;
-    if (this.o.compressionLevel !== undefined) h.compressionLevel = this.o.compressionLevel;
     h.producerId = this.o.idempotent ? this.producerId : -1n;
     h.producerEpoch = this.o.idempotent ? this.producerEpoch : -1;
     h.baseSequence = this.o.idempotent ? batch.baseSequence : -1;
@@ -838,8 +840,8 @@ export class ProducerCore {
       let t = byTopic.get(state.topic);
       if (t === undefined) {
         const topicId = this.cluster.topic(state.topic)?.topicId ?? '';
-        if (topicId === '' || topicId === 'AAAAAAAAAAAAAAAAAAAAAA') allIds = false;
-        t = { name: state.topic, topicId: topicId || 'AAAAAAAAAAAAAAAAAAAAAA', partitionData: [] };
+        if (topicId === '' || topicId === ZERO_UUID) allIds = false;
+        t = { name: state.topic, topicId: topicId || ZERO_UUID, partitionData: [] };
         byTopic.set(state.topic, t);
         sizeHint += 3 * state.topic.length + 24;
       }
@@ -964,7 +966,7 @@ export class ProducerCore {
     const halves = [0, half].map((from) => {
       const to = from === 0 ? half : batch.recordCount;
       const first = batch.record(from, this.scratch).timestamp;
-      const b = new ProducerBatch(batch.topic, batch.partition, batch.createdMs, new RecordBatchBuilder(first, 512, this.batchBuffers));
+      const b = this.emptyBatch(batch.topic, batch.partition, batch.createdMs, first, 512);
       for (let i = from; i < to; i++) b.add(batch.record(i, this.scratch), batch.completionAt(i));
       b.sealed = true;
       b.attempts = batch.attempts;
