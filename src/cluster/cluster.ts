@@ -14,7 +14,7 @@ import { ZERO_UUID } from '../../protocol/api.js';
 import { ErrorCode, errorCodeInfo } from '../../protocol/error-codes.js';
 import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
 import { Metadata, type MetadataResponse } from '../../protocol/messages/metadata.js';
-import { BrokerConnection } from '../network/broker-connection.js';
+import { BrokerConnection, CONNECTION_DEFAULTS } from '../network/broker-connection.js';
 import { AuthenticationError, ConnectionError } from '../network/errors.js';
 import { type Logger, NOOP_LOGGER } from '../network/logger.js';
 import { hideSaslPassword, type SaslOptions } from '../network/sasl.js';
@@ -87,18 +87,19 @@ export class MetadataTimeoutError extends KafkaesqueError {
   }
 }
 
-const DEFAULTS = {
-  clientId: 'kafkaesque',
-  connectTimeoutMs: 10_000,
-  requestTimeoutMs: 30_000,
+/** Defaults of the cluster options (the client's Config takes its defaults of these options from here). */
+export const CLUSTER_DEFAULTS = Object.freeze({
+  clientId: CONNECTION_DEFAULTS.clientId,
+  connectTimeoutMs: CONNECTION_DEFAULTS.connectTimeoutMs,
+  requestTimeoutMs: CONNECTION_DEFAULTS.requestTimeoutMs,
   metadataMaxAgeMs: 300_000,
   retryBackoffMs: 100,
   retryBackoffMaxMs: 1000,
   reconnectBackoffMs: 50,
   reconnectBackoffMaxMs: 1000,
-  maxFrameBytes: 100 * 1024 * 1024,
+  maxFrameBytes: CONNECTION_DEFAULTS.maxFrameBytes,
   allowAutoTopicCreation: true,
-};
+});
 
 type Resolved = Required<Omit<ClusterOptions, 'tls' | 'logger' | 'sasl'>> & { tls?: tls.ConnectionOptions; logger: Logger };
 
@@ -144,7 +145,7 @@ export class Cluster {
   /** Connects to one bootstrap broker and loads the cluster's brokers. */
   static async connect(options: ClusterOptions): Promise<Cluster> {
     const { sasl, ...rest } = options;
-    const resolved: Resolved = { ...DEFAULTS, ...stripUndefined(rest), logger: options.logger ?? NOOP_LOGGER } as Resolved;
+    const resolved: Resolved = { ...CLUSTER_DEFAULTS, ...stripUndefined(rest), logger: options.logger ?? NOOP_LOGGER } as Resolved;
     const cluster = new Cluster(resolved, sasl);
     await cluster.refresh();
     cluster.timer = setInterval(() => {

@@ -52,8 +52,12 @@ export interface MuxFileConfig {
 
 type Kind = 'string' | 'boolean' | 'number' | 'string-list' | 'section';
 
-/** The keys a file may hold, by dotted path, with the option each becomes (for error mapping). */
-const SCHEMA: Record<string, { kind: Kind; option?: string }> = {
+/**
+ * The keys a file may hold, by dotted path, with the option each becomes (for error mapping).
+ * A key that sets a Config option is also that option's `yaml` in the option table
+ * (src/client/config-table.ts); test/client/config-table.test.ts holds the two together.
+ */
+export const CONFIG_FILE_KEYS: Readonly<Record<string, { kind: Kind; option?: string }>> = {
   addrs: { kind: 'string-list', option: 'brokers' },
   group_id: { kind: 'string', option: 'group' },
   client_id: { kind: 'string', option: 'clientId' },
@@ -125,9 +129,9 @@ function walk(map: YAMLMap, prefix: string, file: string, lineOf: (n: unknown) =
       throw new MuxConfigError(file, line, prefix ? `${prefix}.?` : '?', 'keys must be plain strings');
     }
     const key = prefix ? `${prefix}.${keyNode.value}` : keyNode.value;
-    const schema = SCHEMA[key];
+    const schema = CONFIG_FILE_KEYS[key];
     if (schema === undefined) {
-      const known = Object.keys(SCHEMA)
+      const known = Object.keys(CONFIG_FILE_KEYS)
         .filter((k) => (prefix ? k.startsWith(`${prefix}.`) : !k.includes('.')))
         .map((k) => (prefix ? k.slice(prefix.length + 1) : k));
       throw new MuxConfigError(file, line, key, `unknown key; known keys${prefix ? ` of ${prefix}` : ''}: ${known.join(', ')}`);
@@ -236,7 +240,7 @@ function build(entries: Map<string, Entry>, file: string): MuxFileConfig {
     // the Config option at fault → the file key that gave it
     const field = err.field;
     let key = '';
-    for (const [k, s] of Object.entries(SCHEMA)) {
+    for (const [k, s] of Object.entries(CONFIG_FILE_KEYS)) {
       if (s.option !== undefined && (field === s.option || field.startsWith(`${s.option}[`) || field.startsWith(`${s.option}.`))) {
         if (entries.has(k) && (key === '' || k.length > key.length)) key = k;
       }

@@ -96,14 +96,15 @@ interface Pending {
   timer: NodeJS.Timeout | undefined;
 }
 
-const DEFAULTS = {
+/** Defaults of the connection options (the client's Config takes its defaults of these options from here). */
+export const CONNECTION_DEFAULTS = Object.freeze({
   clientId: 'kafkaesque',
   connectTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   maxFrameBytes: 100 * 1024 * 1024,
   clientSoftwareName: 'kafkaesque',
   clientSoftwareVersion: '0.1.0',
-};
+});
 
 export interface BrokerConnectionEvents {
   close: [error: KafkaesqueError | undefined];
@@ -142,7 +143,7 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
     // the credentials and TLS keys stay out of `opts` (util.inspect of a connection must not show them)
     const { sasl, tls: tlsOptions, ...rest } = options;
     const opts = {
-      ...DEFAULTS,
+      ...CONNECTION_DEFAULTS,
       ...stripUndefined(rest),
       logger: options.logger ?? NOOP_LOGGER,
     } as BrokerConnection['opts'];

@@ -1,0 +1,303 @@
+/**
+ * The validators of Config options: each checks one given value and returns it normalized, or
+ * throws {@link ConfigError} naming the option, what it got (secrets described by kind only)
+ * and what it accepts. Rows of the option table (config-table.ts) call them.
+ */
+import * as net from 'node:net';
+import * as util from 'node:util';
+import type { CompressionName } from '../../protocol/compression/errors.js';
+import { GZIP_MAX_LEVEL, GZIP_MIN_LEVEL, GZIP_DEFAULT_LEVEL } from '../../protocol/compression/gzip.js';
+import { LZ4_MAX_LEVEL, LZ4_MIN_LEVEL } from '../../protocol/compression/lz4.js';
+import { ZSTD_MAX_LEVEL, ZSTD_MIN_LEVEL } from '../../protocol/compression/zstd.js';
+import { isValidTopicName, TOPIC_NAME_RULE } from '../cluster/topic-partition.js';
+import type { Logger } from '../network/logger.js';
+import type { BrokerAddress, PemInput, ResolvedTls, SaslCredentials, SaslMechanism } from './config-kinds.js';
+import { ConfigError } from './errors.js';
+
+/** A value as an error message shows it: short, never more than ~100 characters. */
+export function describe(v: unknown): string {
+  if (typeof v === 'function') return `a function${v.name ? ` (${v.name})` : ''}`;
+  if (Buffer.isBuffer(v)) return `a Buffer of ${v.length} bytes`;
+  const s = util.inspect(v, { depth: 1, breakLength: Infinity, maxArrayLength: 8, maxStringLength: 60, compact: true });
+  return s.length > 100 ? `${s.slice(0, 97)}...` : s;
+}
+
+/** A secret value as an error message shows it: its kind only. */
+export function describeSecret(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (Array.isArray(v)) return 'an array';
+  if (Buffer.isBuffer(v)) return 'a Buffer';
+  if (typeof v === 'string') return v.length === 0 ? 'an empty string' : 'a string';
+  const t = typeof v;
+  return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
+}
+
+export function got(v: unknown): string {
+  return `got ${describe(v)}`;
+}
+
+export function fail(field: string, v: unknown, allowed: string): never {
+  throw new ConfigError(field, got(v), allowed);
+}
+
+/** Levenshtein distance, for the "did you mean" of unknown option names. */
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length];
+}
+
+/** The known name closest to `name` (case-insensitive), when close enough to be a typo. */
+function closest(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(name.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+export function checkKeys(prefix: string, o: object, known: readonly string[]): void {
+  for (const key of Object.keys(o)) {
+    if (known.includes(key)) continue;
+    const suggestion = closest(key, known);
+    // the value of an unknown key is never shown: it may be a misspelt secret
+    throw new ConfigError(
+      prefix + key,
+      'unknown option',
+      known.join(', '),
+      suggestion ? `did you mean '${suggestion}'?` : undefined,
+    );
+  }
+}
+
+// ------------------------------------------------------------------ validators
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+export function integer(field: string, v: unknown, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    fail(field, v, `an integer from ${min} to ${max}`);
+  }
+  return v;
+}
+
+export function bool(field: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') fail(field, v, 'true or false');
+  return v;
+}
+
+export function quoteList(values: readonly unknown[]): string {
+  const q = values.map((x) => (typeof x === 'string' ? `'${x}'` : String(x)));
+  return q.length <= 1 ? q.join('') : `${q.slice(0, -1).join(', ')} or ${q[q.length - 1]}`;
+}
+
+export function oneOf<T>(field: string, v: unknown, values: readonly T[]): T {
+  if (!values.includes(v as T)) fail(field, v, quoteList(values));
+  return v as T;
+}
+
+function utf8Length(s: string): number {
+  return Buffer.byteLength(s, 'utf8');
+}
+
+/** A string a Kafka request carries (INT16 length): at most 32767 UTF-8 bytes. */
+export function wireString(field: string, v: unknown, nonEmpty: boolean): string {
+  const allowed = `a ${nonEmpty ? 'non-empty ' : ''}string of at most 32767 UTF-8 bytes`;
+  if (typeof v !== 'string' || (nonEmpty && v.length === 0) || utf8Length(v) > 32767) fail(field, v, allowed);
+  return v;
+}
+
+export const TOPIC_RULE = TOPIC_NAME_RULE;
+
+export function listOf(field: string, v: unknown, what: string, rule: string): string[] {
+  if (typeof v === 'string') return v.split(',').map((s) => s.trim());
+  if (Array.isArray(v)) {
+    const out: string[] = [];
+    v.forEach((x, i) => {
+      if (typeof x !== 'string') fail(`${field}[${i}]`, x, `a ${what}: ${rule}`);
+      out.push(...x.split(',').map((s) => s.trim()));
+    });
+    return out;
+  }
+  return fail(field, v, `an array of ${what}s, or one comma-separated string`);
+}
+
+export function topicList(field: string, v: unknown): string[] {
+  const names = listOf(field, v, 'topic name', TOPIC_RULE);
+  if (typeof v === 'string' && v.trim() === '') return [];
+  names.forEach((n, i) => {
+    if (!isValidTopicName(n)) fail(`${field}[${i}]`, n, TOPIC_RULE);
+  });
+  return [...new Set(names)];
+}
+
+const HOSTNAME = /^(?=.{1,253}\.?$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
+const BROKER_RULE = "'host:port' with a port from 1 to 65535 ('[::1]:9092' for an IPv6 address)";
+
+/**
+ * Parses one broker address, `host:port` or `[ipv6]:port`. Throws {@link ConfigError} (for
+ * `field`) on anything else: no port, a port outside 1-65535, an IPv6 address without
+ * brackets, a malformed host name.
+ */
+export function parseBrokerAddress(address: string, field = 'brokers'): BrokerAddress {
+  const a = address.trim();
+  let host: string;
+  let portText: string;
+  if (a.startsWith('[')) {
+    const end = a.indexOf(']');
+    if (end < 0 || a[end + 1] !== ':') fail(field, address, BROKER_RULE);
+    host = a.slice(1, end);
+    portText = a.slice(end + 2);
+    if (!net.isIPv6(host)) fail(field, address, BROKER_RULE);
+  } else {
+    const colon = a.lastIndexOf(':');
+    if (colon < 0) throw new ConfigError(field, `${got(address)} (no port)`, BROKER_RULE);
+    host = a.slice(0, colon);
+    portText = a.slice(colon + 1);
+    if (host.includes(':')) {
+      throw new ConfigError(field, `${got(address)} (an IPv6 address must be in brackets)`, BROKER_RULE);
+    }
+    if (!net.isIPv4(host) && !HOSTNAME.test(host)) fail(field, address, BROKER_RULE);
+  }
+  const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
+  if (!(port >= 1 && port <= 65535)) {
+    throw new ConfigError(field, `${got(address)} (port ${describe(portText)})`, BROKER_RULE);
+  }
+  return { host, port };
+}
+
+function formatBroker(b: BrokerAddress): string {
+  return net.isIPv6(b.host) ? `[${b.host}]:${b.port}` : `${b.host}:${b.port}`;
+}
+
+export function brokerList(v: unknown): string[] {
+  const list = listOf('brokers', v, 'broker address', BROKER_RULE);
+  const out = list.map((addr, i) => formatBroker(parseBrokerAddress(addr, `brokers[${i}]`)));
+  if (out.length === 0) fail('brokers', v, 'at least one broker address');
+  return [...new Set(out)];
+}
+
+// ---- TLS and SASL (the secret-bearing options: values described by kind only)
+
+const TLS_KEYS = ['ca', 'cert', 'key', 'passphrase', 'rejectUnauthorized', 'servername'] as const;
+const TLS_ALLOWED = `true, false, or an object with ${TLS_KEYS.join(', ')}`;
+const PEM_ALLOWED = 'PEM string or Buffer';
+
+function pem(field: string, v: unknown, secret: boolean): PemInput {
+  if (typeof v === 'string' && v.length > 0) return v;
+  if (Buffer.isBuffer(v) && v.length > 0) return Buffer.from(v); // a copy: later changes to the caller's Buffer do not reach us
+  if (secret) throw new ConfigError(field, `got ${describeSecret(v)}`, `a non-empty ${PEM_ALLOWED}`);
+  return fail(field, v, `a non-empty ${PEM_ALLOWED}`);
+}
+
+export function resolveTls(v: unknown): ResolvedTls | false {
+  if (v === false) return false;
+  if (v === true) return { rejectUnauthorized: true };
+  if (!isPlainObject(v)) throw new ConfigError('tls', `got ${describeSecret(v)}`, TLS_ALLOWED);
+  checkKeys('tls.', v, TLS_KEYS);
+  const out: ResolvedTls = { rejectUnauthorized: true };
+  if (v.ca !== undefined) {
+    out.ca = Array.isArray(v.ca)
+      ? (v.ca as unknown[]).map((c, i) => pem(`tls.ca[${i}]`, c, false))
+      : pem('tls.ca', v.ca, false);
+  }
+  if (v.cert !== undefined) out.cert = pem('tls.cert', v.cert, false);
+  if (v.key !== undefined) out.key = pem('tls.key', v.key, true);
+  if (v.passphrase !== undefined) {
+    if (typeof v.passphrase !== 'string') {
+      throw new ConfigError('tls.passphrase', `got ${describeSecret(v.passphrase)}`, 'a string');
+    }
+    out.passphrase = v.passphrase;
+  }
+  if (v.rejectUnauthorized !== undefined) out.rejectUnauthorized = bool('tls.rejectUnauthorized', v.rejectUnauthorized);
+  if (v.servername !== undefined) {
+    if (typeof v.servername !== 'string' || !HOSTNAME.test(v.servername)) fail('tls.servername', v.servername, 'a host name');
+    out.servername = v.servername;
+  }
+  if ((out.cert === undefined) !== (out.key === undefined)) {
+    const missing = out.cert === undefined ? 'tls.cert' : 'tls.key';
+    throw new ConfigError(missing, 'missing', `a ${PEM_ALLOWED}: a client certificate needs both tls.cert and tls.key`);
+  }
+  if (out.passphrase !== undefined && out.key === undefined) {
+    throw new ConfigError('tls.passphrase', 'given without tls.key', 'only with tls.key (the passphrase of that key)');
+  }
+  return out;
+}
+
+const SASL_MECHANISMS: readonly SaslMechanism[] = ['plain', 'scram-sha-256', 'scram-sha-512'];
+const SASL_KEYS = ['mechanism', 'username', 'password'] as const;
+
+export function resolveSasl(v: unknown): SaslCredentials {
+  if (!isPlainObject(v)) {
+    throw new ConfigError('sasl', `got ${describeSecret(v)}`, `an object with ${SASL_KEYS.join(', ')}`);
+  }
+  checkKeys('sasl.', v, SASL_KEYS);
+  const m = typeof v.mechanism === 'string' ? v.mechanism.toLowerCase() : v.mechanism;
+  const mechanism = oneOf('sasl.mechanism', m, SASL_MECHANISMS);
+  if (typeof v.username !== 'string' || v.username.length === 0) fail('sasl.username', v.username, 'a non-empty string');
+  if (typeof v.password !== 'string' || v.password.length === 0) {
+    throw new ConfigError('sasl.password', `got ${describeSecret(v.password)}`, 'a non-empty string');
+  }
+  return { mechanism, username: v.username, password: v.password };
+}
+
+export function resolveLogger(v: unknown): Logger {
+  const allowed = 'an object with debug, info, warn and error methods (the Logger interface)';
+  // described by kind and missing methods only: a logger object may hold anything
+  if (v === null || typeof v !== 'object') throw new ConfigError('logger', `got ${describeSecret(v)}`, allowed);
+  const missing = (['debug', 'info', 'warn', 'error'] as const).filter((m) => typeof (v as Record<string, unknown>)[m] !== 'function');
+  if (missing.length > 0) throw new ConfigError('logger', `got an object without ${missing.join(', ')}`, allowed);
+  return v as Logger;
+}
+
+/**
+ * A Logger writing one line per entry to stderr, from `level` up:
+ * `2025-01-01T00:00:00.000Z kafkaesque DEBUG message {fields}`. What `debug: true` uses.
+ */
+export function consoleLogger(level: 'debug' | 'info' | 'warn' | 'error' = 'debug'): Logger {
+  const order = ['debug', 'info', 'warn', 'error'] as const;
+  const min = order.indexOf(level);
+  const write = (lvl: (typeof order)[number]) => (message: string, fields?: Record<string, unknown>): void => {
+    if (order.indexOf(lvl) < min) return;
+    const extra = fields && Object.keys(fields).length > 0 ? ` ${util.inspect(fields, { breakLength: Infinity, depth: 4 })}` : '';
+    process.stderr.write(`${new Date().toISOString()} kafkaesque ${lvl.toUpperCase()} ${message}${extra}\n`);
+  };
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+export function compressionLevel(compression: CompressionName, v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  switch (compression) {
+    case 'gzip':
+      if (v === GZIP_DEFAULT_LEVEL) return v;
+      return integer('compressionLevel', v, GZIP_MIN_LEVEL, GZIP_MAX_LEVEL);
+    case 'lz4':
+      return integer('compressionLevel', v, LZ4_MIN_LEVEL, LZ4_MAX_LEVEL);
+    case 'zstd':
+      return integer('compressionLevel', v, ZSTD_MIN_LEVEL, ZSTD_MAX_LEVEL);
+    default:
+      throw new ConfigError(
+        'compressionLevel',
+        `${got(v)} with compression '${compression}'`,
+        "a level only with compression 'gzip' (1-9), 'lz4' (1-17) or 'zstd' (-131072 to 22)",
+      );
+  }
+}
