@@ -40,6 +40,7 @@ export {
   type GroupProtocol,
   type Assignor,
   type ServerAssignor,
+  type MetadataRecoveryStrategy,
 } from './client/config.js';
 export { SyncProducer, AsyncProducer, type AsyncCallbacks, type AsyncProducerEvents } from './client/producers.js';
 export { ProducerMessage, type ProducerMessageInput, type MessageBytes, type MessageHeader } from './producer/message.js';

@@ -1,5 +1,6 @@
 // Generated from src/client/config-table.ts by `npm run gen:config`: edit the table, not this file.
 import type { CompressionName } from '../../protocol/compression/errors.js';
+import type { MetadataRecoveryStrategy } from '../cluster/cluster.js';
 import type { Logger } from '../network/logger.js';
 import type { PartitionerFunction, PartitionerName } from '../producer/partitioner.js';
 import type { Acks, Assignor, GroupProtocol, HashFunction, InitialOffset, IsolationLevel, NullKey, OffsetNewest, OffsetOldest, SaslOptions, SaslSettings, ServerAssignor, TlsOptions, TlsSettings } from './config-kinds.js';
@@ -17,6 +18,8 @@ export interface ConfigOptions {
   requestTimeoutMs?: number;
   /** Metadata is refreshed at least this often. Default: 300000. Java: `metadata.max.age.ms`. */
   metadataMaxAgeMs?: number;
+  /** When no known broker answers, or one answers REBOOTSTRAP_REQUIRED: `'rebootstrap'` connects to the bootstrap addresses again (resolving their names again) and takes the cluster they describe (KIP-899, KIP-1102); `'none'` keeps to the brokers of the last metadata. Default: `'rebootstrap'`. Java: `metadata.recovery.strategy`. */
+  metadataRecoveryStrategy?: MetadataRecoveryStrategy;
   /** First wait before retrying a failed request. Default: 100. Java: `retry.backoff.ms`. */
   retryBackoffMs?: number;
   /** Cap of the exponential retry backoff (with ±20% jitter, KIP-580). Default: 1000. Java: `retry.backoff.max.ms`. */
@@ -128,6 +131,8 @@ export interface ConfigValues {
   readonly requestTimeoutMs: number;
   /** Metadata is refreshed at least this often. Default: 300000. Java: `metadata.max.age.ms`. */
   readonly metadataMaxAgeMs: number;
+  /** When no known broker answers, or one answers REBOOTSTRAP_REQUIRED: `'rebootstrap'` connects to the bootstrap addresses again (resolving their names again) and takes the cluster they describe (KIP-899, KIP-1102); `'none'` keeps to the brokers of the last metadata. Default: `'rebootstrap'`. Java: `metadata.recovery.strategy`. */
+  readonly metadataRecoveryStrategy: MetadataRecoveryStrategy;
   /** First wait before retrying a failed request. Default: 100. Java: `retry.backoff.ms`. */
   readonly retryBackoffMs: number;
   /** Cap of the exponential retry backoff (with ±20% jitter, KIP-580). Default: 1000. Java: `retry.backoff.max.ms`. */

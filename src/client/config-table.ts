@@ -164,6 +164,13 @@ export const CONFIG_TABLE = {
     java: '`metadata.max.age.ms`',
     doc: 'Metadata is refreshed at least this often.',
   }),
+  metadataRecoveryStrategy: enumOf(['rebootstrap', 'none'], {
+    section: 'connection',
+    input: 'MetadataRecoveryStrategy',
+    default: CLUSTER_DEFAULTS.metadataRecoveryStrategy,
+    java: '`metadata.recovery.strategy`',
+    doc: "When no known broker answers, or one answers REBOOTSTRAP_REQUIRED: `'rebootstrap'` connects to the bootstrap addresses again (resolving their names again) and takes the cluster they describe (KIP-899, KIP-1102); `'none'` keeps to the brokers of the last metadata.",
+  }),
   retryBackoffMs: int(0, {
     section: 'connection',
     default: CLUSTER_DEFAULTS.retryBackoffMs,

@@ -71,6 +71,7 @@ export type { ConfigOptions, ConfigValues } from './config-options.generated.js'
 export { CONFIG_DEFAULTS, CONFIG_TABLE, type OptionRow, type ConfigSection } from './config-table.js';
 export { consoleLogger, parseBrokerAddress };
 export { isValidTopicName } from '../cluster/topic-partition.js';
+export type { MetadataRecoveryStrategy } from '../cluster/cluster.js';
 
 // ------------------------------------------------------------------ resolution
 

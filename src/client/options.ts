@@ -18,6 +18,7 @@ export function clusterOptions(config: Config): ClusterOptions {
     connectTimeoutMs: config.connectTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,
     metadataMaxAgeMs: config.metadataMaxAgeMs,
+    metadataRecoveryStrategy: config.metadataRecoveryStrategy,
     retryBackoffMs: config.retryBackoffMs,
     retryBackoffMaxMs: config.retryBackoffMaxMs,
     reconnectBackoffMs: config.reconnectBackoffMs,

@@ -45,7 +45,16 @@ export interface ClusterOptions {
   logger?: Logger;
   /** Whether Metadata requests may auto-create topics (Java: allow.auto.create.topics). */
   allowAutoTopicCreation?: boolean;
+  /**
+   * What to do when no known broker answers, or a broker answers REBOOTSTRAP_REQUIRED:
+   * `'rebootstrap'` asks the bootstrap addresses again (KIP-899, KIP-1102; Java 4.x's default),
+   * `'none'` keeps to the brokers of the last metadata (Java: metadata.recovery.strategy).
+   */
+  metadataRecoveryStrategy?: MetadataRecoveryStrategy;
 }
+
+/** Java's metadata.recovery.strategy values. */
+export type MetadataRecoveryStrategy = 'rebootstrap' | 'none';
 
 export interface BrokerInfo {
   nodeId: number;
@@ -99,6 +108,7 @@ export const CLUSTER_DEFAULTS = Object.freeze({
   reconnectBackoffMaxMs: 1000,
   maxFrameBytes: CONNECTION_DEFAULTS.maxFrameBytes,
   allowAutoTopicCreation: true,
+  metadataRecoveryStrategy: 'rebootstrap' as MetadataRecoveryStrategy,
 });
 
 type Resolved = Required<Omit<ClusterOptions, 'tls' | 'logger' | 'sasl'>> & { tls?: tls.ConnectionOptions; logger: Logger };
@@ -250,14 +260,20 @@ export class Cluster {
 
   private async doRefresh(): Promise<void> {
     const names = [...this.interest];
-    const response = await this.withAnyBroker((conn) =>
+    const ask = (conn: BrokerConnection): Promise<MetadataResponse> =>
       conn.send(Metadata, {
         topics: names.map((name) => ({ topicId: ZERO_UUID, name })),
         allowAutoTopicCreation: this.options.allowAutoTopicCreation,
         includeClusterAuthorizedOperations: false,
         includeTopicAuthorizedOperations: false,
-      }),
-    );
+      });
+    let response = await this.withAnyBroker(ask);
+    if (response.errorCode === ErrorCode.REBOOTSTRAP_REQUIRED && this.options.metadataRecoveryStrategy === 'rebootstrap') {
+      // KIP-1102: the broker says this client's view of the cluster cannot be recovered from it.
+      // Ask the bootstrap addresses once; a second REBOOTSTRAP_REQUIRED fails this refresh.
+      this.logger.info('a broker answered REBOOTSTRAP_REQUIRED: asking the bootstrap brokers again', { brokers: this.options.brokers.join(',') });
+      response = await this.tryAddresses(shuffle([...this.options.brokers]), ask);
+    }
     this.apply(response);
     this.lastRefresh = Date.now();
   }
@@ -310,28 +326,43 @@ export class Cluster {
   }
 
   /**
-   * Runs `fn` on a connection to some live broker: known brokers first (in random order),
-   * then the bootstrap list. Throws the last connection error when none answers.
+   * Runs `fn` on a connection to some live broker: one of the brokers of the last metadata (in
+   * random order), or the bootstrap addresses before there is any. When none of the known
+   * brokers answers, the client re-bootstraps (KIP-899, `metadataRecoveryStrategy:
+   * 'rebootstrap'`): it connects to the bootstrap addresses again, which resolves their host
+   * names again, and takes the cluster they describe. Throws the last connection error when
+   * nothing answers.
    */
   private async withAnyBroker<T>(fn: (conn: BrokerConnection) => Promise<T>): Promise<T> {
     const known = shuffle([...this.brokers.values()].map((b) => `${b.host}:${b.port}`));
-    const all = [...new Set([...known, ...shuffle([...this.options.brokers])])];
-    // addresses waiting out a reconnect backoff are skipped; when every one is, only the one
-    // whose backoff ends first is tried (after it): one refresh waits at most one backoff, not
-    // one per address in turn
+    if (known.length === 0) return this.tryAddresses(shuffle([...this.options.brokers]), fn);
+    try {
+      return await this.tryAddresses(known, fn);
+    } catch (err) {
+      const rebootstrap = shuffle(this.options.brokers.filter((a) => !known.includes(a)));
+      if (this.options.metadataRecoveryStrategy !== 'rebootstrap' || rebootstrap.length === 0 || !isUnreachable(err)) throw err;
+      this.logger.info('no known broker answers: asking the bootstrap brokers again', { known: known.join(','), brokers: rebootstrap.join(',') });
+      return await this.tryAddresses(rebootstrap, fn);
+    }
+  }
+
+  /**
+   * Runs `fn` on the first of `addresses` that answers. Addresses waiting out a reconnect
+   * backoff are skipped; when every one is, only the one whose backoff ends first is tried
+   * (after it): one refresh waits at most one backoff, not one per address in turn.
+   */
+  private async tryAddresses<T>(addresses: readonly string[], fn: (conn: BrokerConnection) => Promise<T>): Promise<T> {
     const now = Date.now();
     const until = (a: string): number => (this.connections.has(a) ? 0 : this.reconnectAt(a));
-    let candidates = all.filter((a) => until(a) <= now);
-    if (candidates.length === 0 && all.length > 0) candidates = [all.reduce((a, b) => (until(b) < until(a) ? b : a))];
+    let candidates = addresses.filter((a) => until(a) <= now);
+    if (candidates.length === 0 && addresses.length > 0) candidates = [addresses.reduce((a, b) => (until(b) < until(a) ? b : a))];
     let last: Error | undefined;
     for (const address of candidates) {
       try {
         return await fn(await this.connectionTo(address));
       } catch (err) {
         last = err as Error;
-        // wrong credentials fail the same way on every broker: no point (and harm) in trying more
-        if (err instanceof AuthenticationError) throw err;
-        if (err instanceof KafkaesqueError && !err.retriable && !(err instanceof ConnectionError)) throw err;
+        if (!isUnreachable(err)) throw err;
       }
     }
     throw last ?? new ConnectionError(this.options.brokers.join(','), 'no broker to ask');
@@ -442,6 +473,16 @@ export class Cluster {
     this.connections.clear();
     await Promise.all(all.map((p) => p.then((c) => c.close()).catch(() => {})));
   }
+}
+
+/**
+ * Whether an error means "this broker did not answer" (try another), as opposed to an answer
+ * every broker would give: wrong credentials fail the same way everywhere, so trying more
+ * brokers does no good (and locks accounts).
+ */
+function isUnreachable(err: unknown): boolean {
+  if (err instanceof AuthenticationError) return false;
+  return !(err instanceof KafkaesqueError) || err.retriable || err instanceof ConnectionError;
 }
 
 function shuffle<T>(a: T[]): T[] {

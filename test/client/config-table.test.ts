@@ -21,6 +21,7 @@ const MiB = 1024 * 1024;
 const TYPE_SOURCES: Record<string, string> = {
   CompressionName: '../../protocol/compression/errors.js',
   Logger: '../network/logger.js',
+  MetadataRecoveryStrategy: '../cluster/cluster.js',
   PartitionerName: '../producer/partitioner.js',
   PartitionerFunction: '../producer/partitioner.js',
 };

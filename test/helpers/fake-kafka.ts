@@ -36,6 +36,12 @@ export class FakeKafka {
   readonly producePartitions: number[][] = [];
   /** A batch with more records than this is refused with MESSAGE_TOO_LARGE (the producer splits it). */
   maxRecordsPerBatch = Infinity;
+  /** This broker's node id in its Metadata answers. */
+  nodeId = 1;
+  /** The brokers its Metadata answers list (the first leads every partition); default: itself. */
+  advertise: { nodeId: number; host: string; port: number }[] | undefined;
+  /** The top-level error code of its Metadata answers (Metadata v13+), e.g. REBOOTSTRAP_REQUIRED. */
+  metadataErrorCode = 0;
 
   constructor(readonly partitions = 1) {}
 
@@ -61,11 +67,12 @@ export class FakeKafka {
       case Metadata.apiKey: {
         this.metadataRequests++;
         const req = Metadata.decodeRequest(body, v);
+        const leader = this.advertise?.[0]?.nodeId ?? this.nodeId;
         writeResponse(socket, Metadata, v, id, {
           throttleTimeMs: 0,
-          brokers: [{ nodeId: 1, host: '127.0.0.1', port: this.port, rack: null }],
+          brokers: (this.advertise ?? [{ nodeId: this.nodeId, host: '127.0.0.1', port: this.port }]).map((b) => ({ ...b, rack: null })),
           clusterId: 'fake-cluster-0000000000',
-          controllerId: 1,
+          controllerId: leader,
           topics: (req.topics ?? []).map((t) => ({
             errorCode: this.forbidden.has(t.name ?? '') ? ErrorCode.TOPIC_AUTHORIZATION_FAILED : 0,
             name: t.name,
@@ -76,16 +83,16 @@ export class FakeKafka {
               : Array.from({ length: this.partitions }, (_, i) => ({
                   errorCode: 0,
                   partitionIndex: i,
-                  leaderId: 1,
+                  leaderId: leader,
                   leaderEpoch: 0,
-                  replicaNodes: [1],
-                  isrNodes: [1],
+                  replicaNodes: [leader],
+                  isrNodes: [leader],
                   offlineReplicas: [],
                 })),
             topicAuthorizedOperations: -2147483648,
           })),
           clusterAuthorizedOperations: -2147483648,
-          errorCode: 0,
+          errorCode: this.metadataErrorCode,
         });
         return;
       }
