@@ -134,30 +134,12 @@ function resolve(o: ConfigOptions): Resolved {
         throw new ConfigError(k, 'has no validator', 'an option the table describes fully (internal error: report it)');
     }
   }
-  const logger = v.logger as Logger;
-  let retryBackoffMaxMs = v.retryBackoffMaxMs as number;
-  const retryBackoffMs = v.retryBackoffMs as number;
-  let reconnectBackoffMaxMs = v.reconnectBackoffMaxMs as number;
-  const reconnectBackoffMs = v.reconnectBackoffMs as number;
-  let partitioner = v.partitioner as PartitionerName | PartitionerFunction;
-  const partition = v.partition as number | undefined;
-  let idempotent = v.idempotent as boolean;
+  const values0 = v as unknown as ConfigValues;
+  const { logger, retryBackoffMs, reconnectBackoffMs, partition, maxInFlight, retries, acks, lingerMs, requestTimeoutMs } = values0;
+  const { fetchMaxBytes, maxFrameBytes, group, groupInstanceId, groupProtocol, serverAssignor, heartbeatIntervalMs, sessionTimeoutMs } = values0;
+  // the values the rules below may still change
+  let { retryBackoffMaxMs, reconnectBackoffMaxMs, partitioner, idempotent, deliveryTimeoutMs, autoCommit } = values0;
   const idempotentGiven = given('idempotent');
-  const maxInFlight = v.maxInFlight as number;
-  const retries = v.retries as number;
-  const acks = v.acks as 0 | 1 | -1;
-  const lingerMs = v.lingerMs as number;
-  const requestTimeoutMs = v.requestTimeoutMs as number;
-  let deliveryTimeoutMs = v.deliveryTimeoutMs as number;
-  const fetchMaxBytes = v.fetchMaxBytes as number;
-  const maxFrameBytes = v.maxFrameBytes as number;
-  const group = v.group as string | undefined;
-  let autoCommit = v.autoCommit as boolean;
-  const groupInstanceId = v.groupInstanceId as string | undefined;
-  const groupProtocol = v.groupProtocol as ConfigValues['groupProtocol'];
-  const serverAssignor = v.serverAssignor as ConfigValues['serverAssignor'];
-  const heartbeatIntervalMs = v.heartbeatIntervalMs as number;
-  const sessionTimeoutMs = v.sessionTimeoutMs as number;
 
   // ---------------------------------------------------------------- rules between options
 
