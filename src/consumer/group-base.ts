@@ -14,7 +14,7 @@ import { OffsetCommit, type OffsetCommitRequestTopic } from '../../protocol/mess
 import { OffsetFetch } from '../../protocol/messages/offset-fetch.js';
 import type { Cluster, ConnectionLane } from '../cluster/cluster.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
-import { backoffMs, sleep } from '../cluster/retry.js';
+import { isNotFinal, isRetriable, retry } from '../cluster/retry.js';
 import type { BrokerConnection } from '../network/broker-connection.js';
 import type { Assignor, TopicPartition } from './assignors.js';
 import type { Fetcher } from './fetcher.js';
@@ -64,8 +64,10 @@ export interface Marked {
 
 /** How long close() keeps retrying the final commit (Java: KafkaConsumer.close()'s 30 s). */
 export const CLOSE_COMMIT_TIMEOUT_MS = 30_000;
+/** Java's default.api.timeout.ms: the bound of a blocking group call that has no timeout of its own. */
+export const DEFAULT_API_TIMEOUT_MS = 60_000;
 /** How long commitOffsets() retries (Java: default.api.timeout.ms, 60 s). */
-export const COMMIT_TIMEOUT_MS = 60_000;
+export const COMMIT_TIMEOUT_MS = DEFAULT_API_TIMEOUT_MS;
 
 export const COORDINATOR_ERRORS: ReadonlySet<number> = new Set([
   ErrorCode.NOT_COORDINATOR,
@@ -173,16 +175,14 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
    * authorization, ...) or the last retriable one after `timeoutMs` is thrown.
    */
   async commitMarkedRetrying(timeoutMs: number, only?: ReadonlySet<string>): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.commitMarked(only);
-      } catch (err) {
-        const wait = backoffMs(attempt, this.o.retryBackoffMs, this.o.retryBackoffMaxMs);
-        if (!(err instanceof KafkaesqueError && err.retriable) || Date.now() + wait > deadline) throw err;
-        await sleep(wait);
-      }
-    }
+    const deadlineMs = Date.now() + timeoutMs;
+    await retry(() => this.commitMarked(only, deadlineMs), {
+      ...this.backoff(),
+      retriable: isRetriable,
+      deadlineMs,
+      onRetry: (err, attempt, waitMs) =>
+        this.cluster.logger.debug('retrying the offset commit', { group: this.o.groupId, attempt, waitMs, error: (err as Error).message }),
+    });
   }
 
   /** The commits under way, one after the other (see commitMarked). */
@@ -194,8 +194,8 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
    * moves, a commit made earlier (older offsets) could otherwise reach the new coordinator after
    * a later one and move the group's committed offsets back.
    */
-  commitMarked(only?: ReadonlySet<string>): Promise<void> {
-    const run = (this.commitChain ?? Promise.resolve()).then(() => this.commitNow(only));
+  commitMarked(only?: ReadonlySet<string>, deadlineMs?: number): Promise<void> {
+    const run = (this.commitChain ?? Promise.resolve()).then(() => this.commitNow(only, deadlineMs));
     const chain: Promise<void> = run.then(
       () => this.endOfChain(chain),
       () => this.endOfChain(chain),
@@ -208,7 +208,7 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
     if (this.commitChain === chain) this.commitChain = undefined;
   }
 
-  private async commitNow(only?: ReadonlySet<string>): Promise<void> {
+  private async commitNow(only: ReadonlySet<string> | undefined, deadlineMs: number | undefined): Promise<void> {
     const toCommit: Array<{ tp: TopicPartition; m: Marked }> = [];
     for (const [k, m] of this.marked) {
       const tp = this.owned.get(k);
@@ -218,7 +218,7 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
     }
     const identity = this.commitIdentity();
     if (toCommit.length === 0 || identity === undefined) return;
-    const conn = await this.coordinatorConnection();
+    const conn = await this.coordinatorConnection('group', deadlineMs);
     const version = conn.versionFor(OffsetCommit);
     const topics = new Map<string, OffsetCommitRequestTopic>();
     for (const { tp, m } of toCommit) {
@@ -355,8 +355,18 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
     if (COORDINATOR_ERRORS.has(code)) this.coordinator = undefined;
   }
 
-  /** The coordinator's connection on `lane` ('heartbeat' for heartbeats, 'group' for the rest). */
-  protected async coordinatorConnection(lane: ConnectionLane = 'group'): Promise<BrokerConnection> {
+  /** The backoff settings every retry of the group uses (retry.backoff.ms, retry.backoff.max.ms). */
+  protected backoff(): { baseMs: number; maxMs: number } {
+    return { baseMs: this.o.retryBackoffMs, maxMs: this.o.retryBackoffMaxMs };
+  }
+
+  /**
+   * The coordinator's connection on `lane` ('heartbeat' for heartbeats, 'group' for the rest),
+   * looking the coordinator up (FindCoordinator, asking the known brokers in turn) until
+   * `deadlineMs`. As Java's ensureCoordinatorReady, the lookup is bounded by the deadline of the
+   * operation that needs it (a commit's own timeout), else by default.api.timeout.ms.
+   */
+  protected async coordinatorConnection(lane: ConnectionLane = 'group', deadlineMs = Date.now() + DEFAULT_API_TIMEOUT_MS): Promise<BrokerConnection> {
     if (this.coordinator !== undefined) {
       try {
         return await this.cluster.connection(this.coordinator, lane);
@@ -364,33 +374,36 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
         this.coordinator = undefined;
       }
     }
-    for (let attempt = 0; ; attempt++) {
-      const brokers = this.cluster.brokerList();
-      const any = brokers[attempt % Math.max(1, brokers.length)];
-      if (any === undefined) throw new GroupError('no broker known to find the group coordinator', undefined, true);
-      try {
-        const conn = await this.cluster.connection(any.nodeId);
-        const v = conn.versionFor(FindCoordinator);
-        const res = await conn.send(FindCoordinator, {
-          key: v < 4 ? this.o.groupId : '',
-          keyType: CoordinatorKeyType.GROUP,
-          coordinatorKeys: v >= 4 ? [this.o.groupId] : [],
-        });
-        const c = v >= 4 ? res.coordinators[0] : { errorCode: res.errorCode, nodeId: res.nodeId };
-        if (c === undefined) throw new GroupError('FindCoordinator returned no coordinator', undefined, true);
-        if (c.errorCode !== ErrorCode.NONE) {
-          const err = KafkaProtocolError.fromCode(c.errorCode, `FindCoordinator for group '${this.o.groupId}'`);
-          if (!err.retriable) throw err;
-          throw new GroupError(err.message, err, true);
-        }
-        await this.cluster.refresh();
-        this.coordinator = c.nodeId;
-        return await this.cluster.connection(c.nodeId, lane);
-      } catch (err) {
-        if (err instanceof KafkaesqueError && !err.retriable) throw err;
-        if (attempt > 50) throw err;
-        await sleep(backoffMs(attempt, this.o.retryBackoffMs, this.o.retryBackoffMaxMs));
-      }
+    return retry((attempt) => this.findCoordinator(attempt, lane), {
+      ...this.backoff(),
+      retriable: isNotFinal,
+      deadlineMs,
+      onRetry: (err, attempt, waitMs) =>
+        this.cluster.logger.debug('looking up the group coordinator again', { group: this.o.groupId, attempt, waitMs, error: (err as Error).message }),
+    });
+  }
+
+  /** One FindCoordinator, to the `attempt`-th known broker in turn, then the coordinator's connection. */
+  private async findCoordinator(attempt: number, lane: ConnectionLane): Promise<BrokerConnection> {
+    const brokers = this.cluster.brokerList();
+    const any = brokers[attempt % Math.max(1, brokers.length)];
+    if (any === undefined) throw new GroupError('no broker known to find the group coordinator', undefined, true);
+    const conn = await this.cluster.connection(any.nodeId);
+    const v = conn.versionFor(FindCoordinator);
+    const res = await conn.send(FindCoordinator, {
+      key: v < 4 ? this.o.groupId : '',
+      keyType: CoordinatorKeyType.GROUP,
+      coordinatorKeys: v >= 4 ? [this.o.groupId] : [],
+    });
+    const c = v >= 4 ? res.coordinators[0] : { errorCode: res.errorCode, nodeId: res.nodeId };
+    if (c === undefined) throw new GroupError('FindCoordinator returned no coordinator', undefined, true);
+    if (c.errorCode !== ErrorCode.NONE) {
+      const err = KafkaProtocolError.fromCode(c.errorCode, `FindCoordinator for group '${this.o.groupId}'`);
+      if (!err.retriable) throw err;
+      throw new GroupError(err.message, err, true);
     }
+    await this.cluster.refresh();
+    this.coordinator = c.nodeId;
+    return await this.cluster.connection(c.nodeId, lane);
   }
 }

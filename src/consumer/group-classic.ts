@@ -15,13 +15,13 @@
  * without a rebalance.
  */
 import { ErrorCode } from '../../protocol/error-codes.js';
-import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
+import { KafkaProtocolError } from '../../protocol/errors.js';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../../protocol/messages/consumer-protocol.js';
 import { Heartbeat } from '../../protocol/messages/heartbeat.js';
 import { JoinGroup } from '../../protocol/messages/join-group.js';
 import { LeaveGroup } from '../../protocol/messages/leave-group.js';
 import { SyncGroup } from '../../protocol/messages/sync-group.js';
-import { backoffMs, sleep } from '../cluster/retry.js';
+import { isNotFinal, retry } from '../cluster/retry.js';
 import type { MemberSubscription, TopicPartition } from './assignors.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
 import { COORDINATOR_ERRORS, GroupError, GroupMemberBase } from './group-base.js';
@@ -82,19 +82,26 @@ export class ClassicGroupMember extends GroupMemberBase {
   }
 
   private async joinLoop(): Promise<void> {
-    let attempt = 0;
     if (this.needsJoin) this.beginRebalance();
-    while (this.needsJoin && !this.closed && !this.leftForPollTimeout) {
-      try {
-        await this.joinOnce();
-        attempt = 0;
-      } catch (err) {
-        if (err instanceof KafkaesqueError && !err.retriable) {
-          this.endRebalance(err);
-          this.emit('error', err);
-          throw err;
-        }
-        await sleep(backoffMs(attempt++, this.o.retryBackoffMs, this.o.retryBackoffMaxMs));
+    const joinWanted = (): boolean => this.needsJoin && !this.closed && !this.leftForPollTimeout;
+    try {
+      // a join that ends with another one wanted (REBALANCE_IN_PROGRESS, KIP-429's second join)
+      // starts at once; a failed one is retried with backoff while a join is still wanted
+      while (joinWanted()) {
+        await retry(() => this.joinOnce(), {
+          ...this.backoff(),
+          retriable: isNotFinal,
+          stop: () => !joinWanted(),
+          onRetry: (err, attempt, waitMs) =>
+            this.cluster.logger.debug('joining the group again', { group: this.o.groupId, memberId: this.memberId, attempt, waitMs, error: (err as Error).message }),
+        });
+      }
+    } catch (err) {
+      // a retriable failure here only means the join is no longer wanted (closing, left)
+      if (!isNotFinal(err)) {
+        this.endRebalance(err as Error);
+        this.emit('error', err as Error);
+        throw err;
       }
     }
     this.endRebalance();

@@ -27,7 +27,7 @@ import {
 } from '../../protocol/messages/consumer-group-heartbeat.js';
 import type { TopicPartition } from './assignors.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
-import { backoffMs, sleep } from '../cluster/retry.js';
+import { retry } from '../cluster/retry.js';
 import { COORDINATOR_ERRORS, GroupError, GroupMemberBase } from './group-base.js';
 
 const LEAVE_EPOCH = -1;
@@ -184,19 +184,30 @@ export class ConsumerProtocolMember extends GroupMemberBase {
   /** Reconciles the latest target beside the heartbeats, one reconciliation at a time. */
   private startReconcile(): void {
     if (this.reconciling !== undefined) return; // its loop takes the latest target next
+    const wanted = (): boolean => this.target !== undefined && !this.closed;
+    // each attempt takes the latest target; a failed one (OffsetFetch while the coordinator
+    // moves, say) puts its target back unless a newer one came meanwhile
+    const reconcileLatest = async (): Promise<void> => {
+      const target = this.target!;
+      this.target = undefined;
+      try {
+        await this.reconcile(target);
+      } catch (err) {
+        this.target ??= target;
+        throw err;
+      }
+    };
     this.reconciling = (async () => {
-      for (let failures = 0; this.target !== undefined && !this.closed; ) {
-        const target = this.target;
-        this.target = undefined;
-        try {
-          await this.reconcile(target);
-          failures = 0;
-        } catch (err) {
-          // OffsetFetch failed (the coordinator moving, say): try the target again
-          this.target ??= target;
-          this.cluster.logger.warn('reconciling the assignment failed', { group: this.o.groupId, error: (err as Error).message });
-          await sleep(backoffMs(failures++, this.o.retryBackoffMs, this.o.retryBackoffMaxMs));
-        }
+      while (wanted()) {
+        await retry(reconcileLatest, {
+          ...this.backoff(),
+          retriable: () => true,
+          stop: () => !wanted(),
+          onRetry: (err) => this.cluster.logger.warn('reconciling the assignment failed', { group: this.o.groupId, error: (err as Error).message }),
+        }).catch((err: Error) =>
+          // stopped: closed, or fenced (the target dropped) while waiting to try again
+          this.cluster.logger.debug('reconciliation stopped', { group: this.o.groupId, memberId: this.memberId, error: err.message }),
+        );
       }
     })().finally(() => {
       this.reconciling = undefined;

@@ -30,7 +30,7 @@ import type { Reader } from '../../protocol/reader.js';
 import type { Writer } from '../../protocol/writer.js';
 import { BATCH_HEADER_SIZE, type BatchHeaderInput, estimateRecordSize, RecordBatchBuilder } from '../../protocol/records.js';
 import { type Cluster, MetadataTimeoutError, type TopicInfo } from '../cluster/cluster.js';
-import { backoffMs, sleep } from '../cluster/retry.js';
+import { backoffMs, isNotFinal, retry } from '../cluster/retry.js';
 import type { BrokerConnection } from '../network/broker-connection.js';
 import type { Logger } from '../network/logger.js';
 import { BatchBufferCache, BufferPool } from './buffer-pool.js';
@@ -1081,38 +1081,53 @@ export class ProducerCore {
 
   // ---- idempotence -------------------------------------------------------------------
 
+  /**
+   * InitProducerId, asking the known brokers in turn, up to 20 attempts with backoff. Bumping
+   * (KIP-360) sends the current id and epoch; a broker that refuses to bump them is asked at
+   * once for a fresh id instead.
+   */
   private async initProducerId(bump: boolean): Promise<void> {
-    let last: Error | undefined;
-    for (let attempt = 0; attempt < 20; attempt++) {
-      try {
-        const broker = this.cluster.brokerList()[attempt % Math.max(1, this.cluster.brokerList().length)];
+    await retry(
+      async (attempt) => {
+        const brokers = this.cluster.brokerList();
+        const broker = brokers[attempt % Math.max(1, brokers.length)];
         if (broker === undefined) throw new KafkaesqueError('ERR_NO_BROKER', 'no broker known', { retriable: true });
         const conn = await this.cluster.connection(broker.nodeId);
-        const version = conn.versionFor(InitProducerId);
-        const res = await conn.send(InitProducerId, {
-          transactionalId: null,
-          transactionTimeoutMs: 60_000,
-          producerId: bump && version >= 3 ? this.producerId : -1n,
-          producerEpoch: bump && version >= 3 ? this.producerEpoch : -1,
-          enable2Pc: false,
-          keepPreparedTxn: false,
-        });
-        if (res.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(res.errorCode, 'InitProducerId');
-        this.producerId = res.producerId;
-        this.producerEpoch = res.producerEpoch;
-        this.o.logger.info('producer id assigned', { producerId: String(res.producerId), epoch: res.producerEpoch });
-        return;
-      } catch (err) {
-        last = err as Error;
-        if (err instanceof KafkaesqueError && !err.retriable && !(bump && err instanceof KafkaProtocolError)) throw err;
-        if (bump && err instanceof KafkaProtocolError) {
-          bump = false; // the broker would not bump this id: start afresh
-          continue;
+        if (bump) {
+          try {
+            return await this.initProducerIdFrom(conn, true);
+          } catch (err) {
+            if (!(err instanceof KafkaProtocolError)) throw err;
+            this.o.logger.debug('the broker would not bump the producer epoch: asking for a new producer id', { error: err.message });
+            bump = false;
+          }
         }
-        await sleep(backoffMs(attempt, this.o.retryBackoffMs, this.o.retryBackoffMaxMs));
-      }
-    }
-    throw last!;
+        await this.initProducerIdFrom(conn, false);
+      },
+      {
+        baseMs: this.o.retryBackoffMs,
+        maxMs: this.o.retryBackoffMaxMs,
+        maxAttempts: 20,
+        retriable: isNotFinal,
+        onRetry: (err, attempt, waitMs) => this.o.logger.debug('retrying InitProducerId', { attempt, waitMs, error: (err as Error).message }),
+      },
+    );
+  }
+
+  private async initProducerIdFrom(conn: BrokerConnection, bump: boolean): Promise<void> {
+    const version = conn.versionFor(InitProducerId);
+    const res = await conn.send(InitProducerId, {
+      transactionalId: null,
+      transactionTimeoutMs: 60_000,
+      producerId: bump && version >= 3 ? this.producerId : -1n,
+      producerEpoch: bump && version >= 3 ? this.producerEpoch : -1,
+      enable2Pc: false,
+      keepPreparedTxn: false,
+    });
+    if (res.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(res.errorCode, 'InitProducerId');
+    this.producerId = res.producerId;
+    this.producerEpoch = res.producerEpoch;
+    this.o.logger.info('producer id assigned', { producerId: String(res.producerId), epoch: res.producerEpoch });
   }
 
   /** Waits for the in-flight requests to finish, then bumps the epoch and renumbers. */
