@@ -6,13 +6,13 @@
  * (ConsumerGroupHeartbeat, group-consumer.ts) only decide which partitions the member owns.
  */
 import { EventEmitter } from 'node:events';
-import { ZERO_UUID } from '../../protocol/api.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
-import { CoordinatorKeyType, FindCoordinator } from '../../protocol/messages/find-coordinator.js';
-import { OffsetCommit, type OffsetCommitRequestTopic } from '../../protocol/messages/offset-commit.js';
-import { OffsetFetch } from '../../protocol/messages/offset-fetch.js';
+import { CoordinatorKeyType, FindCoordinator, findCoordinatorRequest, findCoordinatorResult } from '../../protocol/messages/find-coordinator.js';
+import { OFFSET_COMMIT_FIRST_TOPIC_ID_VERSION, OffsetCommit, type OffsetCommitRequestTopic } from '../../protocol/messages/offset-commit.js';
+import { OFFSET_FETCH_FIRST_TOPIC_ID_VERSION, OffsetFetch, offsetFetchRequest, offsetFetchResponseGroups } from '../../protocol/messages/offset-fetch.js';
 import type { Cluster, ConnectionLane } from '../cluster/cluster.js';
+import { answerTopicName, topicIdOf, topicIdsKnown, versionForTopicIds } from '../cluster/topic-ids.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
 import { isNotFinal, isRetriable, retry } from '../cluster/retry.js';
 import type { BrokerConnection } from '../network/broker-connection.js';
@@ -219,14 +219,10 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
     const identity = this.commitIdentity();
     if (toCommit.length === 0 || identity === undefined) return;
     const conn = await this.coordinatorConnection('group', deadlineMs);
-    const version = conn.versionFor(OffsetCommit);
     const topics = new Map<string, OffsetCommitRequestTopic>();
     for (const { tp, m } of toCommit) {
       let t = topics.get(tp.topic);
-      if (t === undefined) {
-        const topicId = this.cluster.topic(tp.topic)?.topicId ?? ZERO_UUID;
-        topics.set(tp.topic, (t = { name: tp.topic, topicId, partitions: [] }));
-      }
+      if (t === undefined) topics.set(tp.topic, (t = { name: tp.topic, topicId: topicIdOf(this.cluster, tp.topic), partitions: [] }));
       t.partitions.push({
         partitionIndex: tp.partition,
         committedOffset: m.offset,
@@ -234,7 +230,7 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
         committedMetadata: m.metadata,
       });
     }
-    const useIds = [...topics.values()].every((t) => t.topicId !== ZERO_UUID);
+    const version = versionForTopicIds(conn, OffsetCommit, OFFSET_COMMIT_FIRST_TOPIC_ID_VERSION, topicIdsKnown(this.cluster, topics.keys()));
     const res = await conn.send(
       OffsetCommit,
       {
@@ -245,12 +241,12 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
         retentionTimeMs: -1n,
         topics: [...topics.values()],
       },
-      { version: useIds ? version : Math.min(9, version) },
+      { version },
     );
     // what was sent, by partition (a lookup per answered partition: 10,000 of them at scale)
     const sentOffsets = new Map(toCommit.map(({ tp, m }) => [topicPartitionKey(tp.topic, tp.partition), m.offset]));
     for (const t of res.topics) {
-      const name = t.name !== '' ? t.name : (this.cluster.topicNameById(t.topicId) ?? '');
+      const name = answerTopicName(this.cluster, t.name, t.topicId);
       for (const p of t.partitions) {
         const k = topicPartitionKey(name, p.partitionIndex);
         if (p.errorCode === ErrorCode.NONE) {
@@ -295,58 +291,23 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
 
   protected async fetchCommitted(partitions: TopicPartition[]): Promise<Map<string, bigint>> {
     const conn = await this.coordinatorConnection();
-    const version = conn.versionFor(OffsetFetch);
     const byTopic = new Map<string, number[]>();
     for (const tp of partitions) (byTopic.get(tp.topic) ?? byTopic.set(tp.topic, []).get(tp.topic)!).push(tp.partition);
+    const version = versionForTopicIds(conn, OffsetFetch, OFFSET_FETCH_FIRST_TOPIC_ID_VERSION, topicIdsKnown(this.cluster, byTopic.keys()));
+    const topics = [...byTopic].map(([name, partitionIndexes]) => ({ name, topicId: topicIdOf(this.cluster, name), partitionIndexes }));
+    // requireStable (KIP-447): an offset a transaction is still committing is waited for, not read
+    const res = await conn.send(OffsetFetch, offsetFetchRequest(version, this.o.groupId, topics, true), { version });
     const out = new Map<string, bigint>();
-    const useIds = [...byTopic.keys()].every((t) => (this.cluster.topic(t)?.topicId ?? ZERO_UUID) !== ZERO_UUID);
-    const v = version >= 10 && !useIds ? 9 : version;
-    const res = await conn.send(
-      OffsetFetch,
-      v >= 8
-        ? {
-            groupId: '',
-            topics: [],
-            requireStable: true,
-            groups: [
-              {
-                groupId: this.o.groupId,
-                memberId: null,
-                memberEpoch: -1,
-                topics: [...byTopic].map(([name, partitionIndexes]) => ({
-                  name,
-                  topicId: this.cluster.topic(name)?.topicId ?? ZERO_UUID,
-                  partitionIndexes,
-                })),
-              },
-            ],
-          }
-        : {
-            groupId: this.o.groupId,
-            topics: [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes })),
-            groups: [],
-            requireStable: v >= 7,
-          },
-      { version: v },
-    );
-    const take = (name: string, partitionIndex: number, offset: bigint, errorCode: number): void => {
-      if (errorCode !== ErrorCode.NONE) {
-        if (errorCode === ErrorCode.UNSTABLE_OFFSET_COMMIT) throw new GroupError('offsets are being committed', undefined, true);
-        throw KafkaProtocolError.fromCode(errorCode, `OffsetFetch ${name}-${partitionIndex}`);
-      }
-      out.set(topicPartitionKey(name, partitionIndex), offset);
-    };
-    if (v >= 8) {
-      for (const g of res.groups) {
-        if (g.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(g.errorCode, `OffsetFetch group '${this.o.groupId}'`);
-        for (const t of g.topics) {
-          const name = t.name !== '' ? t.name : (this.cluster.topicNameById(t.topicId) ?? '');
-          for (const p of t.partitions) take(name, p.partitionIndex, p.committedOffset, p.errorCode);
+    for (const g of offsetFetchResponseGroups(version, res)) {
+      if (g.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(g.errorCode, `OffsetFetch group '${this.o.groupId}'`);
+      for (const t of g.topics) {
+        const name = answerTopicName(this.cluster, t.name, t.topicId);
+        for (const p of t.partitions) {
+          if (p.errorCode === ErrorCode.UNSTABLE_OFFSET_COMMIT) throw new GroupError('offsets are being committed', undefined, true);
+          if (p.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(p.errorCode, `OffsetFetch ${name}-${p.partitionIndex}`);
+          out.set(topicPartitionKey(name, p.partitionIndex), p.committedOffset);
         }
       }
-    } else {
-      if (res.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(res.errorCode, `OffsetFetch group '${this.o.groupId}'`);
-      for (const t of res.topics) for (const p of t.partitions) take(t.name, p.partitionIndex, p.committedOffset, p.errorCode);
     }
     return out;
   }
@@ -389,13 +350,9 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
     const any = brokers[attempt % Math.max(1, brokers.length)];
     if (any === undefined) throw new GroupError('no broker known to find the group coordinator', undefined, true);
     const conn = await this.cluster.connection(any.nodeId);
-    const v = conn.versionFor(FindCoordinator);
-    const res = await conn.send(FindCoordinator, {
-      key: v < 4 ? this.o.groupId : '',
-      keyType: CoordinatorKeyType.GROUP,
-      coordinatorKeys: v >= 4 ? [this.o.groupId] : [],
-    });
-    const c = v >= 4 ? res.coordinators[0] : { errorCode: res.errorCode, nodeId: res.nodeId };
+    const version = conn.versionFor(FindCoordinator);
+    const res = await conn.send(FindCoordinator, findCoordinatorRequest(version, CoordinatorKeyType.GROUP, this.o.groupId), { version });
+    const c = findCoordinatorResult(version, res);
     if (c === undefined) throw new GroupError('FindCoordinator returned no coordinator', undefined, true);
     if (c.errorCode !== ErrorCode.NONE) {
       const err = KafkaProtocolError.fromCode(c.errorCode, `FindCoordinator for group '${this.o.groupId}'`);

@@ -19,7 +19,7 @@ import { KafkaProtocolError } from '../../protocol/errors.js';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../../protocol/messages/consumer-protocol.js';
 import { Heartbeat } from '../../protocol/messages/heartbeat.js';
 import { JoinGroup } from '../../protocol/messages/join-group.js';
-import { LeaveGroup } from '../../protocol/messages/leave-group.js';
+import { LeaveGroup, leaveGroupErrorCode, leaveGroupRequest } from '../../protocol/messages/leave-group.js';
 import { SyncGroup } from '../../protocol/messages/sync-group.js';
 import { isNotFinal, retry } from '../cluster/retry.js';
 import type { MemberSubscription, TopicPartition } from './assignors.js';
@@ -334,13 +334,10 @@ export class ClassicGroupMember extends GroupMemberBase {
   private async leave(reason: string): Promise<void> {
     if (this.memberId === '') return;
     const conn = await this.coordinatorConnection();
-    const batched = conn.versionFor(LeaveGroup) >= 3; // v3+ names members in a batch (KIP-345)
-    const res = await conn.send(LeaveGroup, {
-      groupId: this.o.groupId,
-      memberId: batched ? '' : this.memberId,
-      members: batched ? [{ memberId: this.memberId, groupInstanceId: this.o.groupInstanceId, reason }] : [],
-    });
-    const code = res.errorCode || res.members.find((m) => m.errorCode !== 0)?.errorCode || 0;
+    const version = conn.versionFor(LeaveGroup);
+    const member = { memberId: this.memberId, groupInstanceId: this.o.groupInstanceId, reason };
+    const res = await conn.send(LeaveGroup, leaveGroupRequest(version, this.o.groupId, member), { version });
+    const code = leaveGroupErrorCode(res);
     if (code !== ErrorCode.NONE && code !== ErrorCode.UNKNOWN_MEMBER_ID) {
       throw KafkaProtocolError.fromCode(code, `LeaveGroup group '${this.o.groupId}'`);
     }

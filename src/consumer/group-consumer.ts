@@ -28,6 +28,7 @@ import {
 import type { TopicPartition } from './assignors.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
 import { retry } from '../cluster/retry.js';
+import { topicIdOf } from '../cluster/topic-ids.js';
 import { COORDINATOR_ERRORS, GroupError, GroupMemberBase } from './group-base.js';
 
 const LEAVE_EPOCH = -1;
@@ -127,7 +128,7 @@ export class ConsumerProtocolMember extends GroupMemberBase {
     const byTopic = new Map<string, number[]>();
     for (const tp of this.owned.values()) (byTopic.get(tp.topic) ?? byTopic.set(tp.topic, []).get(tp.topic)!).push(tp.partition);
     return [...byTopic].map(([topic, partitions]) => ({
-      topicId: this.cluster.topic(topic)?.topicId ?? 'AAAAAAAAAAAAAAAAAAAAAA',
+      topicId: topicIdOf(this.cluster, topic),
       partitions: partitions.sort((a, b) => a - b),
     }));
   }

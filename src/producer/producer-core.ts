@@ -23,14 +23,21 @@
 import type { CompressionTypeId } from '../../protocol/compression/index.js';
 import { ErrorCode, errorCodeInfo } from '../../protocol/error-codes.js';
 import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
-import { InitProducerId } from '../../protocol/messages/init-producer-id.js';
+import { InitProducerId, initProducerIdRequest } from '../../protocol/messages/init-producer-id.js';
 import { type ApiCodec, ZERO_UUID } from '../../protocol/api.js';
-import { Produce, type ProduceAnswerVisitor, type ProduceRequest, readProduceAnswers } from '../../protocol/messages/produce.js';
+import {
+  Produce,
+  PRODUCE_FIRST_TOPIC_ID_VERSION,
+  type ProduceAnswerVisitor,
+  type ProduceRequest,
+  readProduceAnswers,
+} from '../../protocol/messages/produce.js';
 import type { Reader } from '../../protocol/reader.js';
 import type { Writer } from '../../protocol/writer.js';
 import { BATCH_HEADER_SIZE, type BatchHeaderInput, estimateRecordSize, RecordBatchBuilder } from '../../protocol/records.js';
 import { type Cluster, MetadataTimeoutError, type TopicInfo } from '../cluster/cluster.js';
 import { backoffMs, isNotFinal, retry } from '../cluster/retry.js';
+import { answerTopicName, type TopicIdLookup, topicIdOf, versionForTopicIds } from '../cluster/topic-ids.js';
 import type { BrokerConnection } from '../network/broker-connection.js';
 import type { Logger } from '../network/logger.js';
 import { BatchBufferCache, BufferPool } from './buffer-pool.js';
@@ -332,7 +339,7 @@ class ProduceCall implements ApiCodec<ProduceRequest, number>, ProduceAnswerVisi
 
   constructor(
     private readonly byTopic: Map<string, PartitionState[]>,
-    private readonly topicNameById: (id: string) => string | undefined,
+    private readonly cluster: TopicIdLookup,
   ) {}
 
   encodeRequest(w: Writer, request: ProduceRequest, version: number): void {
@@ -361,7 +368,7 @@ class ProduceCall implements ApiCodec<ProduceRequest, number>, ProduceAnswerVisi
   }
 
   topic(name: string, topicId: string): void {
-    this.topicStates = this.byTopic.get(name !== '' ? name : (this.topicNameById(topicId) ?? ''));
+    this.topicStates = this.byTopic.get(answerTopicName(this.cluster, name, topicId));
   }
 
   partition(index: number, errorCode: number, baseOffset: bigint, logAppendTimeMs: bigint, errorMessage: string | null): void {
@@ -777,7 +784,7 @@ export class ProducerCore {
     const states: PartitionState[] = [];
     const batches: ProducerBatch[] = [];
     const views: Buffer[] = [];
-    const call = new ProduceCall(this.byTopic, this.topicNameById);
+    const call = new ProduceCall(this.byTopic, this.cluster);
     let total = 0;
     const resume = this.resumeAt.get(leader) ?? 0;
     let start = 0;
@@ -839,9 +846,9 @@ export class ProducerCore {
       sizeHint += bytes.length + 16;
       let t = byTopic.get(state.topic);
       if (t === undefined) {
-        const topicId = this.cluster.topic(state.topic)?.topicId ?? '';
-        if (topicId === '' || topicId === ZERO_UUID) allIds = false;
-        t = { name: state.topic, topicId: topicId || ZERO_UUID, partitionData: [] };
+        const topicId = topicIdOf(this.cluster, state.topic);
+        if (topicId === ZERO_UUID) allIds = false;
+        t = { name: state.topic, topicId, partitionData: [] };
         byTopic.set(state.topic, t);
         sizeHint += 3 * state.topic.length + 24;
       }
@@ -855,8 +862,6 @@ export class ProducerCore {
     };
     return { request, sizeHint, allIds };
   }
-
-  private readonly topicNameById = (id: string): string | undefined => this.cluster.topicNameById(id);
 
   private async produce(
     leader: number,
@@ -873,8 +878,7 @@ export class ProducerCore {
       // the answer is awaited, as a request that lived through two young-generation
       // collections would be promoted
       built = undefined;
-      // Produce v13 addresses topics by id (KIP-516); without ids, stay at v12
-      const version = allIds ? conn.versionFor(Produce) : Math.min(12, conn.versionFor(Produce));
+      const version = versionForTopicIds(conn, Produce, PRODUCE_FIRST_TOPIC_ID_VERSION, allIds);
       if (this.o.acks === 0) {
         await conn.sendNoResponse(Produce, request, { version, sizeHint });
         for (let i = 0; i < sent.length; i++) this.completeBatch(sent[i]!, batches[i]!, -1n, -1n);
@@ -1116,14 +1120,8 @@ export class ProducerCore {
 
   private async initProducerIdFrom(conn: BrokerConnection, bump: boolean): Promise<void> {
     const version = conn.versionFor(InitProducerId);
-    const res = await conn.send(InitProducerId, {
-      transactionalId: null,
-      transactionTimeoutMs: 60_000,
-      producerId: bump && version >= 3 ? this.producerId : -1n,
-      producerEpoch: bump && version >= 3 ? this.producerEpoch : -1,
-      enable2Pc: false,
-      keepPreparedTxn: false,
-    });
+    const current = bump ? { producerId: this.producerId, producerEpoch: this.producerEpoch } : null;
+    const res = await conn.send(InitProducerId, initProducerIdRequest(version, 60_000, current), { version });
     if (res.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(res.errorCode, 'InitProducerId');
     this.producerId = res.producerId;
     this.producerEpoch = res.producerEpoch;
