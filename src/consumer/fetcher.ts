@@ -290,7 +290,10 @@ export class Fetcher {
       if (leader < 0) {
         // unknown to the cached metadata (a partition added since, or a leader election):
         // refresh, not the cache's topicMetadata, which would answer from the same stale entry
-        this.cluster.refresh([p.topic]).then(() => this.wake(), () => {});
+        this.cluster.refresh([p.topic]).then(
+          () => this.wake(),
+          (err: Error) => this.cluster.logger.debug('metadata refresh for a partition without a known leader failed', { topic: p.topic, partition: p.partition, error: err.message }),
+        );
         p.backoffUntil = now + this.o.retryBackoffMs;
         earliestRetry = Math.min(earliestRetry, p.backoffUntil);
         continue;

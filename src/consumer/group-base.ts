@@ -69,13 +69,42 @@ export const DEFAULT_API_TIMEOUT_MS = 60_000;
 /** How long commitOffsets() retries (Java: default.api.timeout.ms, 60 s). */
 export const COMMIT_TIMEOUT_MS = DEFAULT_API_TIMEOUT_MS;
 
+/**
+ * Answers meaning the coordinator moved or is still loading the group: the member looks it up
+ * again and keeps its membership (Java: AbstractCoordinator.markCoordinatorUnknown).
+ */
 export const COORDINATOR_ERRORS: ReadonlySet<number> = new Set([
   ErrorCode.NOT_COORDINATOR,
   ErrorCode.COORDINATOR_NOT_AVAILABLE,
   ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
 ]);
 
+/**
+ * Where a member stands in its group. The classic protocol goes unjoined → joining (JoinGroup)
+ * → syncing (SyncGroup) → stable, as Java's AbstractCoordinator.MemberState (UNJOINED,
+ * PREPARING_REBALANCE, COMPLETING_REBALANCE, STABLE); a KIP-848 member goes joining (epoch 0)
+ * → reconciling (moving to its target assignment) → stable, as Java's MemberState. Both go
+ * `stale` when they left because the application stopped taking messages (max.poll.interval.ms;
+ * Java's MemberState.STALE), and join again from there on the next poll; `closed` is final.
+ */
+export type GroupState = 'unjoined' | 'joining' | 'syncing' | 'reconciling' | 'stable' | 'stale' | 'closed';
+
+/** The states each state may move to (a protocol's table; a state moving to itself is no move). */
+export type GroupTransitions = Readonly<Record<GroupState, readonly GroupState[]>>;
+
+/** How an assignment is applied: see applyAssignment. */
+export interface ApplyAssignmentOptions {
+  /** How long the commit before revoking is retried; undefined: one attempt. */
+  commitTimeoutMs?: number;
+  /** Whether the assignment still holds (false: the member lost its partitions meanwhile). */
+  current?: () => boolean;
+  /** Called once the partitions that left are revoked, before the new ones are taken. */
+  onRevoked?: () => void;
+}
+
 export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
+  /** The member id (classic: the coordinator's, KIP-394; KIP-848: chosen by the member, KIP-1082). */
+  memberId = '';
   protected coordinator: number | undefined;
   /** Partitions this member owns. */
   protected owned = new Map<string, TopicPartition>();
@@ -83,7 +112,9 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
   protected readonly committed = new Map<string, bigint>();
   protected commitTimer: NodeJS.Timeout | undefined;
   protected lastPoll = Date.now();
-  protected closed = false;
+  protected state: GroupState = 'unjoined';
+  /** The protocol's transition table; without one (a member of no protocol) no move is checked. */
+  protected readonly transitions: GroupTransitions | undefined = undefined;
   /** Whether the application is waiting for messages (an idle application is not stuck). */
   waiting = false;
   private rebalance: { claimed: TopicPartition[]; released: TopicPartition[] } | undefined;
@@ -112,7 +143,7 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
     } catch (err) {
       this.cluster.logger.warn('commit on close failed', { error: (err as Error).message });
     }
-    this.closed = true;
+    this.transition('closed');
     clearInterval(this.commitTimer);
     await this.stopMembership();
     this.revoke([...this.owned.values()], false);
@@ -124,6 +155,99 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
   abstract polled(): void;
   /** Generation (or member epoch) and ids to commit with; undefined while not a member. */
   protected abstract commitIdentity(): { generation: number; memberId: string; instanceId: string | null } | undefined;
+
+  protected get closed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /**
+   * Moves to state `to` if the protocol's table allows it from the current state; otherwise
+   * stays and says so at debug level, returning false. Refusing keeps `closed` final and keeps
+   * a member that left for a poll timeout `stale` until the application polls, whatever
+   * answer is still on its way.
+   */
+  protected transition(to: GroupState): boolean {
+    const from = this.state;
+    if (from === to) return true;
+    if (this.transitions !== undefined && !this.transitions[from].includes(to)) {
+      this.cluster.logger.debug('group state change refused', { group: this.o.groupId, memberId: this.memberId, from, to });
+      return false;
+    }
+    this.state = to;
+    return true;
+  }
+
+  /** A failure the member goes on after (a handler for .catch): logged at debug with its context. */
+  protected logFailure(what: string): (err: unknown) => void {
+    return (err) =>
+      this.cluster.logger.debug(what, {
+        group: this.o.groupId,
+        memberId: this.memberId,
+        state: this.state,
+        error: err instanceof Error ? err.message : String(err),
+      });
+  }
+
+  /** Called whenever the owned partitions change (taken or revoked). */
+  protected ownedChanged(): void {}
+
+  /** The protocol's leave after a poll timeout (see leaveIfPollTimedOut); a member of no protocol has none. */
+  protected async leaveOnPollTimeout(): Promise<void> {}
+
+  /**
+   * When the application has taken no message for maxPollIntervalMs while a member, leaves the
+   * group so that it does not wait for a stuck application (Java: max.poll.interval.ms): the
+   * marked offsets are committed (one attempt), every partition revoked, and the protocol's
+   * leave sent; the member is `stale` until the application polls again (pollResumed). True
+   * when it left.
+   */
+  protected async leaveIfPollTimedOut(): Promise<boolean> {
+    if (!this.pollTimedOut() || this.commitIdentity() === undefined) return false;
+    this.cluster.logger.warn('no message taken within maxPollIntervalMs: leaving the group', { group: this.o.groupId });
+    this.transition('stale');
+    await this.applyAssignment(new Map());
+    await this.leaveOnPollTimeout().catch(this.logFailure('leaving the group after the poll timeout failed'));
+    return true;
+  }
+
+  /**
+   * The application took messages: resets the max-poll-interval clock. True when the member
+   * had left for a poll timeout and is now `joining` again (the protocol then joins).
+   */
+  protected pollResumed(): boolean {
+    this.lastPoll = Date.now();
+    return this.state === 'stale' && this.transition('joining');
+  }
+
+  /**
+   * Moves the owned partitions to `next` (by topicPartitionKey), as Java's ConsumerCoordinator
+   * (KIP-429) and KIP-848's MembershipManager reconcile: the marked offsets of the partitions
+   * leaving are committed first (a failed commit is logged and they are revoked anyway: their
+   * next owner reads from the last commit), they are revoked, then the new ones are taken from
+   * their committed offsets. False if `o.current` said, after the commit or after the take,
+   * that the assignment no longer holds: what was taken then is revoked again.
+   */
+  protected async applyAssignment(next: ReadonlyMap<string, TopicPartition>, o: ApplyAssignmentOptions = {}): Promise<boolean> {
+    const revoked = [...this.owned].filter(([k]) => !next.has(k)).map(([, tp]) => tp);
+    if (revoked.length > 0) {
+      const keys = new Set(revoked.map((tp) => topicPartitionKey(tp.topic, tp.partition)));
+      await (o.commitTimeoutMs === undefined ? this.commitMarked(keys) : this.commitMarkedRetrying(o.commitTimeoutMs, keys)).catch(
+        this.logFailure('committing the partitions being revoked failed; revoking them anyway'),
+      );
+      if (o.current?.() === false) return false;
+      this.revoke(revoked, true);
+      o.onRevoked?.();
+    }
+    const added = [...next].filter(([k]) => !this.owned.has(k)).map(([, tp]) => tp);
+    if (added.length > 0) {
+      await this.take(added);
+      if (o.current?.() === false) {
+        this.revoke(added, true);
+        return false;
+      }
+    }
+    return true;
+  }
 
   /** Marks the start of a rebalance (once, until it ends). */
   protected beginRebalance(): void {
@@ -271,6 +395,7 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
       if (offset !== undefined && offset >= 0n) this.committed.set(k, offset);
       this.fetcher.assign(tp.topic, tp.partition, offset !== undefined && offset >= 0n ? offset : this.o.resetPolicy);
     }
+    this.ownedChanged();
     this.rebalance?.claimed.push(...added);
     this.emit('assigned', added);
   }
@@ -284,6 +409,7 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
       this.committed.delete(k);
       this.fetcher.unassign(tp.topic, tp.partition);
     }
+    this.ownedChanged();
     if (!notify) return;
     this.rebalance?.released.push(...partitions);
     this.emit('revoked', partitions);
@@ -331,7 +457,8 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
     if (this.coordinator !== undefined) {
       try {
         return await this.cluster.connection(this.coordinator, lane);
-      } catch {
+      } catch (err) {
+        this.logFailure('no connection to the group coordinator: looking it up again')(err);
         this.coordinator = undefined;
       }
     }
