@@ -141,6 +141,9 @@ export interface FetchResponse extends WithUnknownTags {
   nodeEndpoints: NodeEndpoint[];
 }
 
+/** The first version that addresses topics by TopicId alone (KIP-516); below it, by Name. */
+export const FETCH_FIRST_TOPIC_ID_VERSION = 13;
+
 const FIRST_FLEXIBLE = 12;
 const REQ = 'FetchRequest';
 const RES = 'FetchResponse';

@@ -54,6 +54,16 @@ export interface FindCoordinatorResponse extends WithUnknownTags {
   coordinators: FindCoordinatorResponseCoordinator[];
 }
 
+/** The request for the coordinator of one key, in `version`'s shape (a batch of keys from v4, KIP-699). */
+export function findCoordinatorRequest(version: number, keyType: number, key: string): FindCoordinatorRequest {
+  return version >= 4 ? { key: '', keyType, coordinatorKeys: [key] } : { key, keyType, coordinatorKeys: [] };
+}
+
+/** The answer for the one key asked (v4+: the first of Coordinators; before: the top-level fields); undefined if none. */
+export function findCoordinatorResult(version: number, res: FindCoordinatorResponse): { nodeId: number; errorCode: number } | undefined {
+  return version >= 4 ? res.coordinators[0] : { nodeId: res.nodeId, errorCode: res.errorCode };
+}
+
 const FIRST_FLEXIBLE = 3;
 const REQ = 'FindCoordinatorRequest';
 const RES = 'FindCoordinatorResponse';

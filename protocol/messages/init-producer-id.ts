@@ -48,6 +48,26 @@ export interface InitProducerIdResponse extends WithUnknownTags {
   ongoingTxnProducerEpoch: number;
 }
 
+/**
+ * An idempotent (non-transactional) producer's request in `version`'s shape. `current`, the id
+ * and epoch to bump (KIP-360), can be sent from v3 only; before, the broker gives a new id.
+ */
+export function initProducerIdRequest(
+  version: number,
+  transactionTimeoutMs: number,
+  current: { producerId: bigint; producerEpoch: number } | null,
+): InitProducerIdRequest {
+  const bump = current !== null && version >= 3;
+  return {
+    transactionalId: null,
+    transactionTimeoutMs,
+    producerId: bump ? current.producerId : -1n,
+    producerEpoch: bump ? current.producerEpoch : -1,
+    enable2Pc: false,
+    keepPreparedTxn: false,
+  };
+}
+
 const FIRST_FLEXIBLE = 2;
 const REQ = 'InitProducerIdRequest';
 const RES = 'InitProducerIdResponse';

@@ -46,6 +46,16 @@ export interface LeaveGroupResponse extends WithUnknownTags {
   members: LeaveGroupMemberResponse[];
 }
 
+/** The request for one member leaving, in `version`'s shape (in Members from v3, KIP-345). */
+export function leaveGroupRequest(version: number, groupId: string, member: LeaveGroupMemberIdentity): LeaveGroupRequest {
+  return version >= 3 ? { groupId, memberId: '', members: [member] } : { groupId, memberId: member.memberId, members: [] };
+}
+
+/** The first error of the answer: the top-level one, else the first member's (v3+); 0 when none. */
+export function leaveGroupErrorCode(res: LeaveGroupResponse): number {
+  return res.errorCode || res.members.find((m) => m.errorCode !== 0)?.errorCode || 0;
+}
+
 const FIRST_FLEXIBLE = 4;
 const REQ = 'LeaveGroupRequest';
 const RES = 'LeaveGroupResponse';

@@ -65,6 +65,9 @@ export interface OffsetCommitResponse extends WithUnknownTags {
   topics: OffsetCommitResponseTopic[];
 }
 
+/** The first version that addresses topics by TopicId alone (KIP-848); below it, by Name. */
+export const OFFSET_COMMIT_FIRST_TOPIC_ID_VERSION = 10;
+
 const FIRST_FLEXIBLE = 8;
 const REQ = 'OffsetCommitRequest';
 

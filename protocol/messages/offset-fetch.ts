@@ -107,6 +107,52 @@ export interface OffsetFetchResponse extends WithUnknownTags {
   groups: OffsetFetchResponseGroup[];
 }
 
+/** The first version that addresses topics by TopicId alone (KIP-848); below it, by Name. */
+export const OFFSET_FETCH_FIRST_TOPIC_ID_VERSION = 10;
+
+/** A topic to read the committed offsets of, by name and id (the version picks which is sent). */
+export interface OffsetFetchTopicQuery {
+  name: string;
+  topicId: string;
+  partitionIndexes: number[];
+}
+
+/**
+ * The request for one group's committed offsets in `version`'s shape: from v8 in Groups
+ * (KIP-709), before in GroupId/Topics. `requireStable` (KIP-447) is sent from v7 on.
+ */
+export function offsetFetchRequest(version: number, groupId: string, topics: readonly OffsetFetchTopicQuery[], requireStable: boolean): OffsetFetchRequest {
+  if (version >= 8) {
+    return {
+      groupId: '',
+      topics: [],
+      requireStable,
+      groups: [{ groupId, memberId: null, memberEpoch: -1, topics: topics.map(({ name, topicId, partitionIndexes }) => ({ name, topicId, partitionIndexes })) }],
+    };
+  }
+  return {
+    groupId,
+    topics: topics.map(({ name, partitionIndexes }) => ({ name, partitionIndexes })),
+    groups: [],
+    requireStable: requireStable && version >= 7,
+  };
+}
+
+/**
+ * The groups of a response in the v8+ shape: before v8 the single group's error and topics
+ * are at the top level (its topics named, with no id).
+ */
+export function offsetFetchResponseGroups(version: number, res: OffsetFetchResponse): OffsetFetchResponseGroup[] {
+  if (version >= 8) return res.groups;
+  return [
+    {
+      groupId: '',
+      errorCode: res.errorCode,
+      topics: res.topics.map((t) => ({ name: t.name, topicId: ZERO_UUID, partitions: t.partitions })),
+    },
+  ];
+}
+
 const FIRST_FLEXIBLE = 6;
 const REQ = 'OffsetFetchRequest';
 const RES = 'OffsetFetchResponse';

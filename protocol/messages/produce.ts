@@ -81,6 +81,9 @@ export interface ProduceResponse extends WithUnknownTags {
   nodeEndpoints: NodeEndpoint[];
 }
 
+/** The first version that addresses topics by TopicId alone (KIP-516); below it, by Name. */
+export const PRODUCE_FIRST_TOPIC_ID_VERSION = 13;
+
 const FIRST_FLEXIBLE = 9;
 
 function encodeRequest(w: Writer, m: ProduceRequest, v: number): void {

@@ -18,7 +18,7 @@ import { BrokerConnection, CONNECTION_DEFAULTS } from '../network/broker-connect
 import { AuthenticationError, ConnectionError } from '../network/errors.js';
 import { type Logger, NOOP_LOGGER } from '../network/logger.js';
 import { hideSaslPassword, type SaslOptions } from '../network/sasl.js';
-import { backoffMs, sleep } from './retry.js';
+import { backoffMs, isNotFinal, retry, sleep } from './retry.js';
 import { stripUndefined } from '../network/options.js';
 
 export interface ClusterOptions {
@@ -196,25 +196,26 @@ export class Cluster {
     const cached = this.topics.get(name);
     if (cached !== undefined && accept(cached)) return cached;
     this.interest.add(name);
-    const deadline = Date.now() + timeoutMs;
-    let last: Error | undefined;
-    for (let attempt = 0; ; attempt++) {
-      if (this.closed) throw new KafkaesqueError('ERR_CLOSED', 'the client is closed');
-      try {
+    // an answer without the topic (or not accepted yet) and no error: wait and ask again
+    const notYet = new KafkaesqueError('ERR_METADATA_PENDING', `topic '${name}' not in the metadata yet`, { retriable: true });
+    return retry(
+      async () => {
+        if (this.closed) throw new KafkaesqueError('ERR_CLOSED', 'the client is closed');
         const error = await this.refresh([name]);
         const info = this.topics.get(name);
         if (info !== undefined && accept(info)) return info;
-        if (error !== undefined && !error.retriable) throw error;
-        last = error;
-      } catch (err) {
-        if (err instanceof KafkaesqueError && !err.retriable) throw err;
-        last = err as Error;
-      }
-      // the last attempt is made at the deadline, not a backoff before it
-      const left = deadline - Date.now();
-      if (left <= 0) throw new MetadataTimeoutError(name, timeoutMs, last);
-      await sleep(Math.min(left, backoffMs(attempt, this.options.retryBackoffMs, this.options.retryBackoffMaxMs)));
-    }
+        throw error ?? notYet;
+      },
+      {
+        retriable: isNotFinal,
+        baseMs: this.options.retryBackoffMs,
+        maxMs: this.options.retryBackoffMaxMs,
+        // the last attempt is made at the deadline, not a backoff before it
+        deadlineMs: Date.now() + timeoutMs,
+        lastAttemptAtDeadline: true,
+        exhausted: (last) => new MetadataTimeoutError(name, timeoutMs, last === notYet ? undefined : (last as Error)),
+      },
+    );
   }
 
   /** Asks for a refresh soon (coalesced with one in flight), after an error that means stale metadata. */

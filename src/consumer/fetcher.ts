@@ -14,7 +14,7 @@
 import { ZERO_UUID } from '../../protocol/api.js';
 import { ErrorCode, errorCodeInfo } from '../../protocol/error-codes.js';
 import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
-import { Fetch, type FetchPartitionData, type FetchRequest } from '../../protocol/messages/fetch.js';
+import { Fetch, FETCH_FIRST_TOPIC_ID_VERSION, type FetchPartitionData, type FetchRequest } from '../../protocol/messages/fetch.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, ListOffsets } from '../../protocol/messages/list-offsets.js';
 import {
   CONTROL_ABORT,
@@ -27,6 +27,7 @@ import {
 } from '../../protocol/records.js';
 import type { Cluster } from '../cluster/cluster.js';
 import { backoffMs } from '../cluster/retry.js';
+import { answerTopicName, topicIdOf, versionForTopicIds } from '../cluster/topic-ids.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
 import { FetchSession, type FetchPartitionParams } from './fetch-session.js';
 
@@ -289,7 +290,10 @@ export class Fetcher {
       if (leader < 0) {
         // unknown to the cached metadata (a partition added since, or a leader election):
         // refresh, not the cache's topicMetadata, which would answer from the same stale entry
-        this.cluster.refresh([p.topic]).then(() => this.wake(), () => {});
+        this.cluster.refresh([p.topic]).then(
+          () => this.wake(),
+          (err: Error) => this.cluster.logger.debug('metadata refresh for a partition without a known leader failed', { topic: p.topic, partition: p.partition, error: err.message }),
+        );
         p.backoffUntil = now + this.o.retryBackoffMs;
         earliestRetry = Math.min(earliestRetry, p.backoffUntil);
         continue;
@@ -416,7 +420,7 @@ export class Fetcher {
     const wanted = new Map<string, FetchPartitionParams>();
     let allIds = true;
     for (const p of list) {
-      const topicId = this.cluster.topic(p.topic)?.topicId ?? ZERO_UUID;
+      const topicId = topicIdOf(this.cluster, p.topic);
       if (topicId === ZERO_UUID) allIds = false;
       wanted.set(topicPartitionKey(p.topic, p.partition), {
         topic: p.topic,
@@ -458,8 +462,7 @@ export class Fetcher {
     maxBytes: number,
   ): Promise<void> {
     const conn = await this.cluster.connection(leader);
-    // Fetch v13+ addresses topics by id; without ids for every topic, stay at v12
-    const version = allIds ? conn.versionFor(Fetch) : Math.min(12, conn.versionFor(Fetch));
+    const version = versionForTopicIds(conn, Fetch, FETCH_FIRST_TOPIC_ID_VERSION, allIds);
     const topics = new Map<string, FetchRequest['topics'][number]>();
     for (const p of req.toSend) {
       let t = topics.get(p.topic);
@@ -506,7 +509,7 @@ export class Fetcher {
     }
     const byKey = new Map(list.map((p) => [topicPartitionKey(p.topic, p.partition), p]));
     for (const t of response.responses) {
-      const topic = t.topic !== '' ? t.topic : (this.cluster.topicNameById(t.topicId) ?? '');
+      const topic = answerTopicName(this.cluster, t.topic, t.topicId);
       for (const pd of t.partitions) {
         const p = byKey.get(topicPartitionKey(topic, pd.partitionIndex));
         if (p === undefined) continue; // unassigned, paused or buffered meanwhile

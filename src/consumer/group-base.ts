@@ -6,15 +6,15 @@
  * (ConsumerGroupHeartbeat, group-consumer.ts) only decide which partitions the member owns.
  */
 import { EventEmitter } from 'node:events';
-import { ZERO_UUID } from '../../protocol/api.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
-import { CoordinatorKeyType, FindCoordinator } from '../../protocol/messages/find-coordinator.js';
-import { OffsetCommit, type OffsetCommitRequestTopic } from '../../protocol/messages/offset-commit.js';
-import { OffsetFetch } from '../../protocol/messages/offset-fetch.js';
+import { CoordinatorKeyType, FindCoordinator, findCoordinatorRequest, findCoordinatorResult } from '../../protocol/messages/find-coordinator.js';
+import { OFFSET_COMMIT_FIRST_TOPIC_ID_VERSION, OffsetCommit, type OffsetCommitRequestTopic } from '../../protocol/messages/offset-commit.js';
+import { OFFSET_FETCH_FIRST_TOPIC_ID_VERSION, OffsetFetch, offsetFetchRequest, offsetFetchResponseGroups } from '../../protocol/messages/offset-fetch.js';
 import type { Cluster, ConnectionLane } from '../cluster/cluster.js';
+import { answerTopicName, topicIdOf, topicIdsKnown, versionForTopicIds } from '../cluster/topic-ids.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
-import { backoffMs, sleep } from '../cluster/retry.js';
+import { isNotFinal, isRetriable, retry } from '../cluster/retry.js';
 import type { BrokerConnection } from '../network/broker-connection.js';
 import type { Assignor, TopicPartition } from './assignors.js';
 import type { Fetcher } from './fetcher.js';
@@ -64,16 +64,47 @@ export interface Marked {
 
 /** How long close() keeps retrying the final commit (Java: KafkaConsumer.close()'s 30 s). */
 export const CLOSE_COMMIT_TIMEOUT_MS = 30_000;
+/** Java's default.api.timeout.ms: the bound of a blocking group call that has no timeout of its own. */
+export const DEFAULT_API_TIMEOUT_MS = 60_000;
 /** How long commitOffsets() retries (Java: default.api.timeout.ms, 60 s). */
-export const COMMIT_TIMEOUT_MS = 60_000;
+export const COMMIT_TIMEOUT_MS = DEFAULT_API_TIMEOUT_MS;
 
+/**
+ * Answers meaning the coordinator moved or is still loading the group: the member looks it up
+ * again and keeps its membership (Java: AbstractCoordinator.markCoordinatorUnknown).
+ */
 export const COORDINATOR_ERRORS: ReadonlySet<number> = new Set([
   ErrorCode.NOT_COORDINATOR,
   ErrorCode.COORDINATOR_NOT_AVAILABLE,
   ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
 ]);
 
+/**
+ * Where a member stands in its group. The classic protocol goes unjoined → joining (JoinGroup)
+ * → syncing (SyncGroup) → stable, as Java's AbstractCoordinator.MemberState (UNJOINED,
+ * PREPARING_REBALANCE, COMPLETING_REBALANCE, STABLE); a KIP-848 member goes joining (epoch 0)
+ * → reconciling (moving to its target assignment) → stable, as Java's MemberState. Both go
+ * `stale` when they left because the application stopped taking messages (max.poll.interval.ms;
+ * Java's MemberState.STALE), and join again from there on the next poll; `closed` is final.
+ */
+export type GroupState = 'unjoined' | 'joining' | 'syncing' | 'reconciling' | 'stable' | 'stale' | 'closed';
+
+/** The states each state may move to (a protocol's table; a state moving to itself is no move). */
+export type GroupTransitions = Readonly<Record<GroupState, readonly GroupState[]>>;
+
+/** How an assignment is applied: see applyAssignment. */
+export interface ApplyAssignmentOptions {
+  /** How long the commit before revoking is retried; undefined: one attempt. */
+  commitTimeoutMs?: number;
+  /** Whether the assignment still holds (false: the member lost its partitions meanwhile). */
+  current?: () => boolean;
+  /** Called once the partitions that left are revoked, before the new ones are taken. */
+  onRevoked?: () => void;
+}
+
 export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
+  /** The member id (classic: the coordinator's, KIP-394; KIP-848: chosen by the member, KIP-1082). */
+  memberId = '';
   protected coordinator: number | undefined;
   /** Partitions this member owns. */
   protected owned = new Map<string, TopicPartition>();
@@ -81,7 +112,9 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
   protected readonly committed = new Map<string, bigint>();
   protected commitTimer: NodeJS.Timeout | undefined;
   protected lastPoll = Date.now();
-  protected closed = false;
+  protected state: GroupState = 'unjoined';
+  /** The protocol's transition table; without one (a member of no protocol) no move is checked. */
+  protected readonly transitions: GroupTransitions | undefined = undefined;
   /** Whether the application is waiting for messages (an idle application is not stuck). */
   waiting = false;
   private rebalance: { claimed: TopicPartition[]; released: TopicPartition[] } | undefined;
@@ -110,7 +143,7 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
     } catch (err) {
       this.cluster.logger.warn('commit on close failed', { error: (err as Error).message });
     }
-    this.closed = true;
+    this.transition('closed');
     clearInterval(this.commitTimer);
     await this.stopMembership();
     this.revoke([...this.owned.values()], false);
@@ -122,6 +155,99 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
   abstract polled(): void;
   /** Generation (or member epoch) and ids to commit with; undefined while not a member. */
   protected abstract commitIdentity(): { generation: number; memberId: string; instanceId: string | null } | undefined;
+
+  protected get closed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /**
+   * Moves to state `to` if the protocol's table allows it from the current state; otherwise
+   * stays and says so at debug level, returning false. Refusing keeps `closed` final and keeps
+   * a member that left for a poll timeout `stale` until the application polls, whatever
+   * answer is still on its way.
+   */
+  protected transition(to: GroupState): boolean {
+    const from = this.state;
+    if (from === to) return true;
+    if (this.transitions !== undefined && !this.transitions[from].includes(to)) {
+      this.cluster.logger.debug('group state change refused', { group: this.o.groupId, memberId: this.memberId, from, to });
+      return false;
+    }
+    this.state = to;
+    return true;
+  }
+
+  /** A failure the member goes on after (a handler for .catch): logged at debug with its context. */
+  protected logFailure(what: string): (err: unknown) => void {
+    return (err) =>
+      this.cluster.logger.debug(what, {
+        group: this.o.groupId,
+        memberId: this.memberId,
+        state: this.state,
+        error: err instanceof Error ? err.message : String(err),
+      });
+  }
+
+  /** Called whenever the owned partitions change (taken or revoked). */
+  protected ownedChanged(): void {}
+
+  /** The protocol's leave after a poll timeout (see leaveIfPollTimedOut); a member of no protocol has none. */
+  protected async leaveOnPollTimeout(): Promise<void> {}
+
+  /**
+   * When the application has taken no message for maxPollIntervalMs while a member, leaves the
+   * group so that it does not wait for a stuck application (Java: max.poll.interval.ms): the
+   * marked offsets are committed (one attempt), every partition revoked, and the protocol's
+   * leave sent; the member is `stale` until the application polls again (pollResumed). True
+   * when it left.
+   */
+  protected async leaveIfPollTimedOut(): Promise<boolean> {
+    if (!this.pollTimedOut() || this.commitIdentity() === undefined) return false;
+    this.cluster.logger.warn('no message taken within maxPollIntervalMs: leaving the group', { group: this.o.groupId });
+    this.transition('stale');
+    await this.applyAssignment(new Map());
+    await this.leaveOnPollTimeout().catch(this.logFailure('leaving the group after the poll timeout failed'));
+    return true;
+  }
+
+  /**
+   * The application took messages: resets the max-poll-interval clock. True when the member
+   * had left for a poll timeout and is now `joining` again (the protocol then joins).
+   */
+  protected pollResumed(): boolean {
+    this.lastPoll = Date.now();
+    return this.state === 'stale' && this.transition('joining');
+  }
+
+  /**
+   * Moves the owned partitions to `next` (by topicPartitionKey), as Java's ConsumerCoordinator
+   * (KIP-429) and KIP-848's MembershipManager reconcile: the marked offsets of the partitions
+   * leaving are committed first (a failed commit is logged and they are revoked anyway: their
+   * next owner reads from the last commit), they are revoked, then the new ones are taken from
+   * their committed offsets. False if `o.current` said, after the commit or after the take,
+   * that the assignment no longer holds: what was taken then is revoked again.
+   */
+  protected async applyAssignment(next: ReadonlyMap<string, TopicPartition>, o: ApplyAssignmentOptions = {}): Promise<boolean> {
+    const revoked = [...this.owned].filter(([k]) => !next.has(k)).map(([, tp]) => tp);
+    if (revoked.length > 0) {
+      const keys = new Set(revoked.map((tp) => topicPartitionKey(tp.topic, tp.partition)));
+      await (o.commitTimeoutMs === undefined ? this.commitMarked(keys) : this.commitMarkedRetrying(o.commitTimeoutMs, keys)).catch(
+        this.logFailure('committing the partitions being revoked failed; revoking them anyway'),
+      );
+      if (o.current?.() === false) return false;
+      this.revoke(revoked, true);
+      o.onRevoked?.();
+    }
+    const added = [...next].filter(([k]) => !this.owned.has(k)).map(([, tp]) => tp);
+    if (added.length > 0) {
+      await this.take(added);
+      if (o.current?.() === false) {
+        this.revoke(added, true);
+        return false;
+      }
+    }
+    return true;
+  }
 
   /** Marks the start of a rebalance (once, until it ends). */
   protected beginRebalance(): void {
@@ -173,16 +299,14 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
    * authorization, ...) or the last retriable one after `timeoutMs` is thrown.
    */
   async commitMarkedRetrying(timeoutMs: number, only?: ReadonlySet<string>): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.commitMarked(only);
-      } catch (err) {
-        const wait = backoffMs(attempt, this.o.retryBackoffMs, this.o.retryBackoffMaxMs);
-        if (!(err instanceof KafkaesqueError && err.retriable) || Date.now() + wait > deadline) throw err;
-        await sleep(wait);
-      }
-    }
+    const deadlineMs = Date.now() + timeoutMs;
+    await retry(() => this.commitMarked(only, deadlineMs), {
+      ...this.backoff(),
+      retriable: isRetriable,
+      deadlineMs,
+      onRetry: (err, attempt, waitMs) =>
+        this.cluster.logger.debug('retrying the offset commit', { group: this.o.groupId, attempt, waitMs, error: (err as Error).message }),
+    });
   }
 
   /** The commits under way, one after the other (see commitMarked). */
@@ -194,8 +318,8 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
    * moves, a commit made earlier (older offsets) could otherwise reach the new coordinator after
    * a later one and move the group's committed offsets back.
    */
-  commitMarked(only?: ReadonlySet<string>): Promise<void> {
-    const run = (this.commitChain ?? Promise.resolve()).then(() => this.commitNow(only));
+  commitMarked(only?: ReadonlySet<string>, deadlineMs?: number): Promise<void> {
+    const run = (this.commitChain ?? Promise.resolve()).then(() => this.commitNow(only, deadlineMs));
     const chain: Promise<void> = run.then(
       () => this.endOfChain(chain),
       () => this.endOfChain(chain),
@@ -208,7 +332,7 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
     if (this.commitChain === chain) this.commitChain = undefined;
   }
 
-  private async commitNow(only?: ReadonlySet<string>): Promise<void> {
+  private async commitNow(only: ReadonlySet<string> | undefined, deadlineMs: number | undefined): Promise<void> {
     const toCommit: Array<{ tp: TopicPartition; m: Marked }> = [];
     for (const [k, m] of this.marked) {
       const tp = this.owned.get(k);
@@ -218,15 +342,11 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
     }
     const identity = this.commitIdentity();
     if (toCommit.length === 0 || identity === undefined) return;
-    const conn = await this.coordinatorConnection();
-    const version = conn.versionFor(OffsetCommit);
+    const conn = await this.coordinatorConnection('group', deadlineMs);
     const topics = new Map<string, OffsetCommitRequestTopic>();
     for (const { tp, m } of toCommit) {
       let t = topics.get(tp.topic);
-      if (t === undefined) {
-        const topicId = this.cluster.topic(tp.topic)?.topicId ?? ZERO_UUID;
-        topics.set(tp.topic, (t = { name: tp.topic, topicId, partitions: [] }));
-      }
+      if (t === undefined) topics.set(tp.topic, (t = { name: tp.topic, topicId: topicIdOf(this.cluster, tp.topic), partitions: [] }));
       t.partitions.push({
         partitionIndex: tp.partition,
         committedOffset: m.offset,
@@ -234,7 +354,7 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
         committedMetadata: m.metadata,
       });
     }
-    const useIds = [...topics.values()].every((t) => t.topicId !== ZERO_UUID);
+    const version = versionForTopicIds(conn, OffsetCommit, OFFSET_COMMIT_FIRST_TOPIC_ID_VERSION, topicIdsKnown(this.cluster, topics.keys()));
     const res = await conn.send(
       OffsetCommit,
       {
@@ -245,12 +365,12 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
         retentionTimeMs: -1n,
         topics: [...topics.values()],
       },
-      { version: useIds ? version : Math.min(9, version) },
+      { version },
     );
     // what was sent, by partition (a lookup per answered partition: 10,000 of them at scale)
     const sentOffsets = new Map(toCommit.map(({ tp, m }) => [topicPartitionKey(tp.topic, tp.partition), m.offset]));
     for (const t of res.topics) {
-      const name = t.name !== '' ? t.name : (this.cluster.topicNameById(t.topicId) ?? '');
+      const name = answerTopicName(this.cluster, t.name, t.topicId);
       for (const p of t.partitions) {
         const k = topicPartitionKey(name, p.partitionIndex);
         if (p.errorCode === ErrorCode.NONE) {
@@ -275,6 +395,7 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
       if (offset !== undefined && offset >= 0n) this.committed.set(k, offset);
       this.fetcher.assign(tp.topic, tp.partition, offset !== undefined && offset >= 0n ? offset : this.o.resetPolicy);
     }
+    this.ownedChanged();
     this.rebalance?.claimed.push(...added);
     this.emit('assigned', added);
   }
@@ -288,6 +409,7 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
       this.committed.delete(k);
       this.fetcher.unassign(tp.topic, tp.partition);
     }
+    this.ownedChanged();
     if (!notify) return;
     this.rebalance?.released.push(...partitions);
     this.emit('revoked', partitions);
@@ -295,58 +417,23 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
 
   protected async fetchCommitted(partitions: TopicPartition[]): Promise<Map<string, bigint>> {
     const conn = await this.coordinatorConnection();
-    const version = conn.versionFor(OffsetFetch);
     const byTopic = new Map<string, number[]>();
     for (const tp of partitions) (byTopic.get(tp.topic) ?? byTopic.set(tp.topic, []).get(tp.topic)!).push(tp.partition);
+    const version = versionForTopicIds(conn, OffsetFetch, OFFSET_FETCH_FIRST_TOPIC_ID_VERSION, topicIdsKnown(this.cluster, byTopic.keys()));
+    const topics = [...byTopic].map(([name, partitionIndexes]) => ({ name, topicId: topicIdOf(this.cluster, name), partitionIndexes }));
+    // requireStable (KIP-447): an offset a transaction is still committing is waited for, not read
+    const res = await conn.send(OffsetFetch, offsetFetchRequest(version, this.o.groupId, topics, true), { version });
     const out = new Map<string, bigint>();
-    const useIds = [...byTopic.keys()].every((t) => (this.cluster.topic(t)?.topicId ?? ZERO_UUID) !== ZERO_UUID);
-    const v = version >= 10 && !useIds ? 9 : version;
-    const res = await conn.send(
-      OffsetFetch,
-      v >= 8
-        ? {
-            groupId: '',
-            topics: [],
-            requireStable: true,
-            groups: [
-              {
-                groupId: this.o.groupId,
-                memberId: null,
-                memberEpoch: -1,
-                topics: [...byTopic].map(([name, partitionIndexes]) => ({
-                  name,
-                  topicId: this.cluster.topic(name)?.topicId ?? ZERO_UUID,
-                  partitionIndexes,
-                })),
-              },
-            ],
-          }
-        : {
-            groupId: this.o.groupId,
-            topics: [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes })),
-            groups: [],
-            requireStable: v >= 7,
-          },
-      { version: v },
-    );
-    const take = (name: string, partitionIndex: number, offset: bigint, errorCode: number): void => {
-      if (errorCode !== ErrorCode.NONE) {
-        if (errorCode === ErrorCode.UNSTABLE_OFFSET_COMMIT) throw new GroupError('offsets are being committed', undefined, true);
-        throw KafkaProtocolError.fromCode(errorCode, `OffsetFetch ${name}-${partitionIndex}`);
-      }
-      out.set(topicPartitionKey(name, partitionIndex), offset);
-    };
-    if (v >= 8) {
-      for (const g of res.groups) {
-        if (g.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(g.errorCode, `OffsetFetch group '${this.o.groupId}'`);
-        for (const t of g.topics) {
-          const name = t.name !== '' ? t.name : (this.cluster.topicNameById(t.topicId) ?? '');
-          for (const p of t.partitions) take(name, p.partitionIndex, p.committedOffset, p.errorCode);
+    for (const g of offsetFetchResponseGroups(version, res)) {
+      if (g.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(g.errorCode, `OffsetFetch group '${this.o.groupId}'`);
+      for (const t of g.topics) {
+        const name = answerTopicName(this.cluster, t.name, t.topicId);
+        for (const p of t.partitions) {
+          if (p.errorCode === ErrorCode.UNSTABLE_OFFSET_COMMIT) throw new GroupError('offsets are being committed', undefined, true);
+          if (p.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(p.errorCode, `OffsetFetch ${name}-${p.partitionIndex}`);
+          out.set(topicPartitionKey(name, p.partitionIndex), p.committedOffset);
         }
       }
-    } else {
-      if (res.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(res.errorCode, `OffsetFetch group '${this.o.groupId}'`);
-      for (const t of res.topics) for (const p of t.partitions) take(t.name, p.partitionIndex, p.committedOffset, p.errorCode);
     }
     return out;
   }
@@ -355,42 +442,52 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
     if (COORDINATOR_ERRORS.has(code)) this.coordinator = undefined;
   }
 
-  /** The coordinator's connection on `lane` ('heartbeat' for heartbeats, 'group' for the rest). */
-  protected async coordinatorConnection(lane: ConnectionLane = 'group'): Promise<BrokerConnection> {
+  /** The backoff settings every retry of the group uses (retry.backoff.ms, retry.backoff.max.ms). */
+  protected backoff(): { baseMs: number; maxMs: number } {
+    return { baseMs: this.o.retryBackoffMs, maxMs: this.o.retryBackoffMaxMs };
+  }
+
+  /**
+   * The coordinator's connection on `lane` ('heartbeat' for heartbeats, 'group' for the rest),
+   * looking the coordinator up (FindCoordinator, asking the known brokers in turn) until
+   * `deadlineMs`. As Java's ensureCoordinatorReady, the lookup is bounded by the deadline of the
+   * operation that needs it (a commit's own timeout), else by default.api.timeout.ms.
+   */
+  protected async coordinatorConnection(lane: ConnectionLane = 'group', deadlineMs = Date.now() + DEFAULT_API_TIMEOUT_MS): Promise<BrokerConnection> {
     if (this.coordinator !== undefined) {
       try {
         return await this.cluster.connection(this.coordinator, lane);
-      } catch {
+      } catch (err) {
+        this.logFailure('no connection to the group coordinator: looking it up again')(err);
         this.coordinator = undefined;
       }
     }
-    for (let attempt = 0; ; attempt++) {
-      const brokers = this.cluster.brokerList();
-      const any = brokers[attempt % Math.max(1, brokers.length)];
-      if (any === undefined) throw new GroupError('no broker known to find the group coordinator', undefined, true);
-      try {
-        const conn = await this.cluster.connection(any.nodeId);
-        const v = conn.versionFor(FindCoordinator);
-        const res = await conn.send(FindCoordinator, {
-          key: v < 4 ? this.o.groupId : '',
-          keyType: CoordinatorKeyType.GROUP,
-          coordinatorKeys: v >= 4 ? [this.o.groupId] : [],
-        });
-        const c = v >= 4 ? res.coordinators[0] : { errorCode: res.errorCode, nodeId: res.nodeId };
-        if (c === undefined) throw new GroupError('FindCoordinator returned no coordinator', undefined, true);
-        if (c.errorCode !== ErrorCode.NONE) {
-          const err = KafkaProtocolError.fromCode(c.errorCode, `FindCoordinator for group '${this.o.groupId}'`);
-          if (!err.retriable) throw err;
-          throw new GroupError(err.message, err, true);
-        }
-        await this.cluster.refresh();
-        this.coordinator = c.nodeId;
-        return await this.cluster.connection(c.nodeId, lane);
-      } catch (err) {
-        if (err instanceof KafkaesqueError && !err.retriable) throw err;
-        if (attempt > 50) throw err;
-        await sleep(backoffMs(attempt, this.o.retryBackoffMs, this.o.retryBackoffMaxMs));
-      }
+    return retry((attempt) => this.findCoordinator(attempt, lane), {
+      ...this.backoff(),
+      retriable: isNotFinal,
+      deadlineMs,
+      onRetry: (err, attempt, waitMs) =>
+        this.cluster.logger.debug('looking up the group coordinator again', { group: this.o.groupId, attempt, waitMs, error: (err as Error).message }),
+    });
+  }
+
+  /** One FindCoordinator, to the `attempt`-th known broker in turn, then the coordinator's connection. */
+  private async findCoordinator(attempt: number, lane: ConnectionLane): Promise<BrokerConnection> {
+    const brokers = this.cluster.brokerList();
+    const any = brokers[attempt % Math.max(1, brokers.length)];
+    if (any === undefined) throw new GroupError('no broker known to find the group coordinator', undefined, true);
+    const conn = await this.cluster.connection(any.nodeId);
+    const version = conn.versionFor(FindCoordinator);
+    const res = await conn.send(FindCoordinator, findCoordinatorRequest(version, CoordinatorKeyType.GROUP, this.o.groupId), { version });
+    const c = findCoordinatorResult(version, res);
+    if (c === undefined) throw new GroupError('FindCoordinator returned no coordinator', undefined, true);
+    if (c.errorCode !== ErrorCode.NONE) {
+      const err = KafkaProtocolError.fromCode(c.errorCode, `FindCoordinator for group '${this.o.groupId}'`);
+      if (!err.retriable) throw err;
+      throw new GroupError(err.message, err, true);
     }
+    await this.cluster.refresh();
+    this.coordinator = c.nodeId;
+    return await this.cluster.connection(c.nodeId, lane);
   }
 }

@@ -15,35 +15,54 @@
  * without a rebalance.
  */
 import { ErrorCode } from '../../protocol/error-codes.js';
-import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
+import { KafkaProtocolError } from '../../protocol/errors.js';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../../protocol/messages/consumer-protocol.js';
 import { Heartbeat } from '../../protocol/messages/heartbeat.js';
 import { JoinGroup } from '../../protocol/messages/join-group.js';
-import { LeaveGroup } from '../../protocol/messages/leave-group.js';
+import { LeaveGroup, leaveGroupErrorCode, leaveGroupRequest } from '../../protocol/messages/leave-group.js';
 import { SyncGroup } from '../../protocol/messages/sync-group.js';
-import { backoffMs, sleep } from '../cluster/retry.js';
+import { isNotFinal, retry } from '../cluster/retry.js';
 import type { MemberSubscription, TopicPartition } from './assignors.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
-import { COORDINATOR_ERRORS, GroupError, GroupMemberBase } from './group-base.js';
+import { COORDINATOR_ERRORS, GroupError, GroupMemberBase, type GroupTransitions } from './group-base.js';
 
+/** Answers after which the member joins again (Java: AbstractCoordinator.requestRejoin). */
 const REJOIN_ERRORS: ReadonlySet<number> = new Set([
   ErrorCode.REBALANCE_IN_PROGRESS,
   ErrorCode.ILLEGAL_GENERATION,
   ErrorCode.UNKNOWN_MEMBER_ID,
 ]);
 
+/**
+ * Answers meaning the member's generation is gone: its id and generation are reset, and the
+ * partitions it owned are lost, not revoked (no commit is possible; Java:
+ * AbstractCoordinator.resetGenerationOnResponseError).
+ */
+const GENERATION_LOST_ERRORS: ReadonlySet<number> = new Set([ErrorCode.UNKNOWN_MEMBER_ID, ErrorCode.ILLEGAL_GENERATION]);
+
+/** The classic protocol's moves between states (see GroupState). */
+const CLASSIC_TRANSITIONS: GroupTransitions = {
+  unjoined: ['joining', 'stale', 'closed'],
+  joining: ['syncing', 'unjoined', 'stale', 'closed'],
+  syncing: ['stable', 'joining', 'unjoined', 'stale', 'closed'],
+  stable: ['joining', 'unjoined', 'stale', 'closed'],
+  // only the application's next poll brings a member that left for a poll timeout back
+  stale: ['joining', 'closed'],
+  reconciling: [],
+  closed: [],
+};
+
 export class ClassicGroupMember extends GroupMemberBase {
-  memberId = '';
   generationId = -1;
   protocolName: string | null = null;
+  protected override readonly transitions = CLASSIC_TRANSITIONS;
+  /** A join is wanted (Java: rejoinNeeded): a member may be stable and still need one (KIP-429's second join). */
   private needsJoin = true;
   private joining: Promise<void> | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
-  private leftForPollTimeout = false;
   /** Partition counts the last assignment (as leader) was computed from. */
   private assignedFrom = new Map<string, number>();
   private isLeader = false;
-
 
   /** Starts joining; resolves once the first assignment is applied. */
   async start(): Promise<void> {
@@ -55,12 +74,9 @@ export class ClassicGroupMember extends GroupMemberBase {
 
   /** The application took messages: resets the max-poll-interval clock, rejoins if it had left. */
   polled(): void {
-    this.lastPoll = Date.now();
-    if (this.leftForPollTimeout && !this.closed) {
-      this.leftForPollTimeout = false;
-      this.needsJoin = true;
-      this.ensureJoined().catch((err: Error) => this.emit('error', err));
-    }
+    if (!this.pollResumed()) return;
+    this.needsJoin = true;
+    this.ensureJoined().catch((err: Error) => this.emit('error', err));
   }
 
   protected async stopMembership(): Promise<void> {
@@ -70,6 +86,15 @@ export class ClassicGroupMember extends GroupMemberBase {
   /** LeaveGroup, except for a static member, which keeps its place (KIP-345). */
   protected async leaveOnClose(): Promise<void> {
     if (this.o.groupInstanceId === null) await this.leave('the consumer is closing');
+  }
+
+  /** LeaveGroup (static members too), then a new member id and generation for the next join. */
+  protected override async leaveOnPollTimeout(): Promise<void> {
+    try {
+      await this.leave('the consumer poll timeout has expired');
+    } finally {
+      this.resetMember();
+    }
   }
 
   // ---- joining ---------------------------------------------------------------------------
@@ -82,19 +107,27 @@ export class ClassicGroupMember extends GroupMemberBase {
   }
 
   private async joinLoop(): Promise<void> {
-    let attempt = 0;
     if (this.needsJoin) this.beginRebalance();
-    while (this.needsJoin && !this.closed && !this.leftForPollTimeout) {
-      try {
-        await this.joinOnce();
-        attempt = 0;
-      } catch (err) {
-        if (err instanceof KafkaesqueError && !err.retriable) {
-          this.endRebalance(err);
-          this.emit('error', err);
-          throw err;
-        }
-        await sleep(backoffMs(attempt++, this.o.retryBackoffMs, this.o.retryBackoffMaxMs));
+    const joinWanted = (): boolean => this.needsJoin && !this.closed && this.state !== 'stale';
+    try {
+      // a join that ends with another one wanted (REBALANCE_IN_PROGRESS, KIP-429's second join)
+      // starts at once; a failed one is retried with backoff while a join is still wanted
+      while (joinWanted()) {
+        await retry(() => this.joinOnce(), {
+          ...this.backoff(),
+          retriable: isNotFinal,
+          stop: () => !joinWanted(),
+          onRetry: (err, attempt, waitMs) =>
+            this.cluster.logger.debug('joining the group again', { group: this.o.groupId, memberId: this.memberId, state: this.state, attempt, waitMs, error: (err as Error).message }),
+        });
+      }
+    } catch (err) {
+      // a retriable failure here only means the join is no longer wanted (closing, left)
+      if (!isNotFinal(err)) {
+        this.transition('unjoined');
+        this.endRebalance(err as Error);
+        this.emit('error', err as Error);
+        throw err;
       }
     }
     this.endRebalance();
@@ -123,14 +156,12 @@ export class ClassicGroupMember extends GroupMemberBase {
   }
 
   private async joinOnce(): Promise<void> {
-    // EAGER: give up everything before joining (commit first)
-    if (this.owned.size > 0 && this.eager()) {
-      // retried while the coordinator moves (bounded by the session timeout, after which the
-      // member is gone anyway), so a coordinator failover during a rebalance re-reads nothing
-      await this.commitMarkedRetrying(this.o.sessionTimeoutMs).catch(() => {});
-      this.revoke([...this.owned.values()], true);
-    }
+    // EAGER: give up everything before joining (commit first, retried while the coordinator
+    // moves, bounded by the session timeout after which the member is gone anyway, so a
+    // coordinator failover during a rebalance re-reads nothing)
+    if (this.owned.size > 0 && this.eager()) await this.applyAssignment(new Map(), { commitTimeoutMs: this.o.sessionTimeoutMs });
     const conn = await this.coordinatorConnection();
+    this.transition('joining');
     const join = await conn.send(
       JoinGroup,
       {
@@ -154,6 +185,7 @@ export class ClassicGroupMember extends GroupMemberBase {
     this.generationId = join.generationId;
     this.protocolName = join.protocolName;
     this.isLeader = join.leader === join.memberId;
+    this.transition('syncing');
     const assignments = this.isLeader && !join.skipAssignment ? await this.assign(join.members) : [];
     const sync = await conn.send(
       SyncGroup,
@@ -173,20 +205,18 @@ export class ClassicGroupMember extends GroupMemberBase {
     const next = new Map<string, TopicPartition>();
     for (const t of assigned) for (const p of t.partitions) next.set(topicPartitionKey(t.topic, p), { topic: t.topic, partition: p });
     this.needsJoin = false;
+    this.transition('stable');
     // COOPERATIVE: revoke only what moves, then rejoin so it can be handed over (KIP-429)
-    const revoked = [...this.owned].filter(([k]) => !next.has(k)).map(([, tp]) => tp);
-    if (revoked.length > 0) {
-      await this.commitMarkedRetrying(this.o.sessionTimeoutMs, new Set(revoked.map((tp) => topicPartitionKey(tp.topic, tp.partition)))).catch(() => {});
-      this.revoke(revoked, true);
-      this.needsJoin = true;
-    }
-    const added = [...next].filter(([k]) => !this.owned.has(k)).map(([, tp]) => tp);
-    if (added.length > 0) await this.take(added);
+    await this.applyAssignment(next, {
+      commitTimeoutMs: this.o.sessionTimeoutMs,
+      onRevoked: () => (this.needsJoin = true),
+    });
   }
 
   private joinError(code: number, api: string): void {
-    if (code === ErrorCode.UNKNOWN_MEMBER_ID || code === ErrorCode.ILLEGAL_GENERATION) {
+    if (GENERATION_LOST_ERRORS.has(code)) {
       this.resetMember();
+      this.transition('unjoined');
     }
     if (REJOIN_ERRORS.has(code)) {
       this.needsJoin = true;
@@ -226,8 +256,9 @@ export class ClassicGroupMember extends GroupMemberBase {
     for (const t of new Set(subs.flatMap((s) => s.topics))) {
       try {
         counts.set(t, (await this.cluster.topicMetadata(t, 10_000)).partitions.length);
-      } catch {
+      } catch (err) {
         // a topic that does not exist gets no partitions
+        this.logFailure(`no metadata for subscribed topic '${t}': none of its partitions assigned`)(err);
       }
     }
     this.assignedFrom = counts;
@@ -254,24 +285,15 @@ export class ClassicGroupMember extends GroupMemberBase {
   }
 
   private async heartbeat(): Promise<void> {
-    if (this.closed || this.leftForPollTimeout) return;
-    if (this.pollTimedOut() && this.generationId >= 0) {
-      // the application is stuck: leave, so the group does not wait for it (Java: max.poll.interval.ms)
-      this.cluster.logger.warn('no message taken within maxPollIntervalMs: leaving the group', { group: this.o.groupId });
-      this.leftForPollTimeout = true;
-      await this.commitMarked().catch(() => {});
-      this.revoke([...this.owned.values()], true);
-      await this.leave('the consumer poll timeout has expired').catch(() => {});
-      this.resetMember();
-      return;
-    }
+    if (this.closed || this.state === 'stale') return;
+    if (await this.leaveIfPollTimedOut()) return;
     if (this.needsJoin) {
-      this.ensureJoined().catch(() => {});
+      this.ensureJoined().catch(this.logFailure('joining the group failed'));
       return;
     }
     if (this.isLeader && this.partitionCountsChanged()) {
       this.needsJoin = true;
-      this.ensureJoined().catch(() => {});
+      this.ensureJoined().catch(this.logFailure('joining the group again after a partition count change failed'));
       return;
     }
     try {
@@ -290,18 +312,20 @@ export class ClassicGroupMember extends GroupMemberBase {
         this.onCoordinatorError(res.errorCode);
         return;
       }
-      if (res.errorCode === ErrorCode.UNKNOWN_MEMBER_ID || res.errorCode === ErrorCode.ILLEGAL_GENERATION) {
+      if (GENERATION_LOST_ERRORS.has(res.errorCode)) {
         // our generation is gone: the partitions are lost, not revoked (no commit possible)
         this.revoke([...this.owned.values()], true);
         this.resetMember();
+        this.transition('unjoined');
       } else if (res.errorCode === ErrorCode.FENCED_INSTANCE_ID) {
         this.emit('error', new GroupError(`another consumer with groupInstanceId '${this.o.groupInstanceId}' took this member's place`, KafkaProtocolError.fromCode(res.errorCode)));
         return;
       }
       this.onCoordinatorError(res.errorCode);
       this.needsJoin = true;
-      this.ensureJoined().catch(() => {});
-    } catch {
+      this.ensureJoined().catch(this.logFailure('joining the group again after a heartbeat error failed'));
+    } catch (err) {
+      this.logFailure('heartbeat failed: looking the coordinator up again')(err);
       this.coordinator = undefined;
     }
   }
@@ -327,13 +351,10 @@ export class ClassicGroupMember extends GroupMemberBase {
   private async leave(reason: string): Promise<void> {
     if (this.memberId === '') return;
     const conn = await this.coordinatorConnection();
-    const batched = conn.versionFor(LeaveGroup) >= 3; // v3+ names members in a batch (KIP-345)
-    const res = await conn.send(LeaveGroup, {
-      groupId: this.o.groupId,
-      memberId: batched ? '' : this.memberId,
-      members: batched ? [{ memberId: this.memberId, groupInstanceId: this.o.groupInstanceId, reason }] : [],
-    });
-    const code = res.errorCode || res.members.find((m) => m.errorCode !== 0)?.errorCode || 0;
+    const version = conn.versionFor(LeaveGroup);
+    const member = { memberId: this.memberId, groupInstanceId: this.o.groupInstanceId, reason };
+    const res = await conn.send(LeaveGroup, leaveGroupRequest(version, this.o.groupId, member), { version });
+    const code = leaveGroupErrorCode(res);
     if (code !== ErrorCode.NONE && code !== ErrorCode.UNKNOWN_MEMBER_ID) {
       throw KafkaProtocolError.fromCode(code, `LeaveGroup group '${this.o.groupId}'`);
     }

@@ -27,11 +27,44 @@ import {
 } from '../../protocol/messages/consumer-group-heartbeat.js';
 import type { TopicPartition } from './assignors.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
-import { backoffMs, sleep } from '../cluster/retry.js';
-import { COORDINATOR_ERRORS, GroupError, GroupMemberBase } from './group-base.js';
+import { retry } from '../cluster/retry.js';
+import { topicIdOf } from '../cluster/topic-ids.js';
+import { COORDINATOR_ERRORS, GroupError, GroupMemberBase, type GroupTransitions } from './group-base.js';
 
 const LEAVE_EPOCH = -1;
 const STATIC_LEAVE_EPOCH = -2;
+
+/**
+ * Answers meaning the member lost its partitions: they are released without a commit and the
+ * member joins again with epoch 0 (Java: ConsumerMembershipManager.transitionToFenced).
+ */
+const FENCED_ERRORS: ReadonlySet<number> = new Set([ErrorCode.FENCED_MEMBER_EPOCH, ErrorCode.UNKNOWN_MEMBER_ID]);
+
+/**
+ * Answers the member cannot recover from by itself: the join fails and the application hears
+ * of it (Java: the heartbeat manager's fatal failures, MemberState.FATAL).
+ */
+const FATAL_ERRORS: ReadonlySet<number> = new Set([
+  ErrorCode.UNSUPPORTED_ASSIGNOR,
+  ErrorCode.GROUP_AUTHORIZATION_FAILED,
+  ErrorCode.UNSUPPORTED_VERSION,
+  ErrorCode.INVALID_REQUEST,
+  ErrorCode.GROUP_MAX_SIZE_REACHED,
+  ErrorCode.FENCED_INSTANCE_ID,
+  ErrorCode.UNRELEASED_INSTANCE_ID,
+]);
+
+/** The KIP-848 protocol's moves between states (see GroupState). */
+const CONSUMER_TRANSITIONS: GroupTransitions = {
+  unjoined: ['joining', 'closed'],
+  joining: ['reconciling', 'stable', 'stale', 'closed'],
+  reconciling: ['stable', 'joining', 'stale', 'closed'],
+  stable: ['reconciling', 'joining', 'stale', 'closed'],
+  // only the application's next poll brings a member that left for a poll timeout back
+  stale: ['joining', 'closed'],
+  syncing: [],
+  closed: [],
+};
 
 export interface ConsumerProtocolOptions {
   /** Broker-side assignor ('uniform' or 'range'); null: the broker's default. */
@@ -40,13 +73,13 @@ export interface ConsumerProtocolOptions {
 
 export class ConsumerProtocolMember extends GroupMemberBase {
   /** Chosen by the member for its lifetime (KIP-1082): Kafka's UUID text form. */
-  readonly memberId = randomBytes(16).toString('base64url');
+  override readonly memberId = randomBytes(16).toString('base64url');
+  /** 0 while joining (the heartbeat then carries the member's full state). */
   memberEpoch = 0;
+  protected override readonly transitions = CONSUMER_TRANSITIONS;
   private intervalMs = 0;
   private timer: NodeJS.Timeout | undefined;
   private inflight: Promise<void> | undefined;
-  /** Send the full state in the next heartbeat (joining, or after a reconciliation). */
-  private sendFull = true;
   /** Bumped whenever the owned partitions change; `ackedOwned`: the version the broker was sent. */
   private ownedVersion = 1;
   private ackedOwned = 0;
@@ -55,7 +88,6 @@ export class ConsumerProtocolMember extends GroupMemberBase {
   private reconciling: Promise<void> | undefined;
   /** Bumped when the member loses its partitions (fenced): an older reconciliation stops. */
   private incarnation = 0;
-  private leftForPollTimeout = false;
   private firstAssignment: (() => void) | undefined;
   private joinFailed: ((err: Error) => void) | undefined;
   private serverAssignor: string | null = null;
@@ -72,19 +104,16 @@ export class ConsumerProtocolMember extends GroupMemberBase {
       this.firstAssignment = resolve;
       this.joinFailed = reject;
     });
+    this.transition('joining');
     await this.heartbeatNow();
     this.schedule();
     await joined;
   }
 
   polled(): void {
-    this.lastPoll = Date.now();
-    if (this.leftForPollTimeout && !this.closed) {
-      this.leftForPollTimeout = false;
-      this.memberEpoch = 0;
-      this.sendFull = true;
-      this.heartbeatNow().catch(() => {});
-    }
+    if (!this.pollResumed()) return;
+    this.memberEpoch = 0;
+    this.heartbeatNow().catch(this.logFailure('heartbeat joining again after the poll timeout failed'));
   }
 
   protected commitIdentity(): { generation: number; memberId: string; instanceId: string | null } | undefined {
@@ -94,13 +123,23 @@ export class ConsumerProtocolMember extends GroupMemberBase {
 
   protected async stopMembership(): Promise<void> {
     clearTimeout(this.timer);
-    await this.inflight?.catch(() => {});
+    await this.inflight?.catch(this.logFailure('the last heartbeat before closing failed'));
     await this.reconciling;
   }
 
   /** A heartbeat with epoch -1 (-2 for a static member, which keeps its place). */
   protected leaveOnClose(): Promise<void> {
     return this.leave();
+  }
+
+  /** The same leave as on close; the member joins again with epoch 0 when the application polls. */
+  protected override leaveOnPollTimeout(): Promise<void> {
+    return this.leave();
+  }
+
+  /** The broker hears of the change in the next heartbeat (the owned partitions go out). */
+  protected override ownedChanged(): void {
+    this.ownedVersion++;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -110,7 +149,7 @@ export class ConsumerProtocolMember extends GroupMemberBase {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.heartbeatNow()
-        .catch(() => {})
+        .catch(this.logFailure('heartbeat failed'))
         .finally(() => this.schedule());
     }, this.intervalMs > 0 ? this.intervalMs : this.o.heartbeatIntervalMs);
     this.timer.unref();
@@ -127,23 +166,16 @@ export class ConsumerProtocolMember extends GroupMemberBase {
     const byTopic = new Map<string, number[]>();
     for (const tp of this.owned.values()) (byTopic.get(tp.topic) ?? byTopic.set(tp.topic, []).get(tp.topic)!).push(tp.partition);
     return [...byTopic].map(([topic, partitions]) => ({
-      topicId: this.cluster.topic(topic)?.topicId ?? 'AAAAAAAAAAAAAAAAAAAAAA',
+      topicId: topicIdOf(this.cluster, topic),
       partitions: partitions.sort((a, b) => a - b),
     }));
   }
 
   private async heartbeat(): Promise<void> {
-    if (this.closed || this.leftForPollTimeout) return;
-    if (this.memberEpoch > 0 && this.pollTimedOut()) {
-      this.cluster.logger.warn('no message taken within maxPollIntervalMs: leaving the group', { group: this.o.groupId });
-      this.leftForPollTimeout = true;
-      await this.commitMarked().catch(() => {});
-      this.revoke([...this.owned.values()], true);
-      this.ownedVersion++;
-      await this.leave().catch(() => {});
-      return;
-    }
-    const full = this.sendFull || this.memberEpoch === 0;
+    if (this.closed || this.state === 'stale') return;
+    if (await this.leaveIfPollTimedOut()) return;
+    // joining (epoch 0): the member's full state; afterwards only what changed
+    const full = this.memberEpoch === 0;
     // the owned partitions go out when they changed since the broker last heard them
     const sendOwned = full || this.ownedVersion !== this.ackedOwned;
     const ownedVersion = this.ownedVersion;
@@ -171,32 +203,45 @@ export class ConsumerProtocolMember extends GroupMemberBase {
       await this.onError(res.errorCode, res.errorMessage);
       return;
     }
-    this.sendFull = false;
     if (sendOwned) this.ackedOwned = ownedVersion;
     this.memberEpoch = res.memberEpoch;
     if (res.heartbeatIntervalMs > 0) this.intervalMs = res.heartbeatIntervalMs;
     if (res.assignment !== null) {
       this.target = res.assignment.topicPartitions;
+      this.transition('reconciling');
       this.startReconcile();
+    } else if (this.state === 'joining') {
+      this.transition('stable');
     }
   }
 
   /** Reconciles the latest target beside the heartbeats, one reconciliation at a time. */
   private startReconcile(): void {
     if (this.reconciling !== undefined) return; // its loop takes the latest target next
+    const wanted = (): boolean => this.target !== undefined && !this.closed;
+    // each attempt takes the latest target; a failed one (OffsetFetch while the coordinator
+    // moves, say) puts its target back unless a newer one came meanwhile
+    const reconcileLatest = async (): Promise<void> => {
+      const target = this.target!;
+      this.target = undefined;
+      try {
+        await this.reconcile(target);
+      } catch (err) {
+        this.target ??= target;
+        throw err;
+      }
+    };
     this.reconciling = (async () => {
-      for (let failures = 0; this.target !== undefined && !this.closed; ) {
-        const target = this.target;
-        this.target = undefined;
-        try {
-          await this.reconcile(target);
-          failures = 0;
-        } catch (err) {
-          // OffsetFetch failed (the coordinator moving, say): try the target again
-          this.target ??= target;
-          this.cluster.logger.warn('reconciling the assignment failed', { group: this.o.groupId, error: (err as Error).message });
-          await sleep(backoffMs(failures++, this.o.retryBackoffMs, this.o.retryBackoffMaxMs));
-        }
+      while (wanted()) {
+        await retry(reconcileLatest, {
+          ...this.backoff(),
+          retriable: () => true,
+          stop: () => !wanted(),
+          onRetry: (err) => this.cluster.logger.warn('reconciling the assignment failed', { group: this.o.groupId, error: (err as Error).message }),
+        }).catch((err: Error) =>
+          // stopped: closed, or fenced (the target dropped) while waiting to try again
+          this.cluster.logger.debug('reconciliation stopped', { group: this.o.groupId, memberId: this.memberId, error: err.message }),
+        );
       }
     })().finally(() => {
       this.reconciling = undefined;
@@ -207,7 +252,7 @@ export class ConsumerProtocolMember extends GroupMemberBase {
   /** A heartbeat soon, to tell the broker what the member owns now (after the one in flight). */
   private acknowledgeSoon(): void {
     const send = (): void => {
-      if (!this.closed && this.ownedVersion !== this.ackedOwned) this.heartbeatNow().catch(() => {});
+      if (!this.closed && this.ownedVersion !== this.ackedOwned) this.heartbeatNow().catch(this.logFailure('heartbeat acknowledging the owned partitions failed'));
     };
     if (this.inflight === undefined) setImmediate(send);
     else this.inflight.then(send, send);
@@ -227,27 +272,12 @@ export class ConsumerProtocolMember extends GroupMemberBase {
       for (const p of t.partitions) next.set(topicPartitionKey(name, p), { topic: name, partition: p });
     }
     if (incarnation !== this.incarnation) return;
-    const revoked = [...this.owned].filter(([k]) => !next.has(k)).map(([, tp]) => tp);
-    const changes = revoked.length > 0 || [...next.keys()].some((k) => !this.owned.has(k));
+    const changes = [...this.owned.keys()].some((k) => !next.has(k)) || [...next.keys()].some((k) => !this.owned.has(k));
     if (changes || this.firstAssignment !== undefined) this.beginRebalance();
-    if (revoked.length > 0) {
-      await this.commitMarked(new Set(revoked.map((tp) => topicPartitionKey(tp.topic, tp.partition)))).catch(() => {});
-      // fenced meanwhile: every partition was released already, and the member joins again
-      if (incarnation !== this.incarnation) return;
-      this.revoke(revoked, true);
-      this.ownedVersion++;
-    }
-    const added = [...next].filter(([k]) => !this.owned.has(k)).map(([, tp]) => tp);
-    if (added.length > 0) {
-      await this.take(added);
-      this.ownedVersion++;
-      if (incarnation !== this.incarnation) {
-        // fenced while their committed offsets were read: they are not this member's any more
-        this.revoke(added, true);
-        return;
-      }
-    }
+    // false: fenced meanwhile, every partition was released already and the member joins again
+    if (!(await this.applyAssignment(next, { current: () => incarnation === this.incarnation }))) return;
     this.endRebalance();
+    if (this.target === undefined) this.transition('stable');
     this.firstAssignment?.();
     this.firstAssignment = this.joinFailed = undefined;
     // acknowledge the new ownership at once, so the broker can move partitions along
@@ -255,21 +285,20 @@ export class ConsumerProtocolMember extends GroupMemberBase {
   }
 
   private async onError(code: number, message: string | null): Promise<void> {
-    if (code === ErrorCode.FENCED_MEMBER_EPOCH || code === ErrorCode.UNKNOWN_MEMBER_ID) {
+    if (FENCED_ERRORS.has(code)) {
       // the partitions are lost: release them without committing, join again with epoch 0
       this.incarnation++;
       this.target = undefined;
       this.revoke([...this.owned.values()], true);
-      this.ownedVersion++;
       this.memberEpoch = 0;
-      this.sendFull = true;
+      this.transition('joining');
       return;
     }
     if (COORDINATOR_ERRORS.has(code)) {
       this.onCoordinatorError(code);
       return;
     }
-    if (code === ErrorCode.UNSUPPORTED_ASSIGNOR || code === ErrorCode.GROUP_AUTHORIZATION_FAILED || code === ErrorCode.UNSUPPORTED_VERSION || code === ErrorCode.INVALID_REQUEST || code === ErrorCode.GROUP_MAX_SIZE_REACHED || code === ErrorCode.FENCED_INSTANCE_ID || code === ErrorCode.UNRELEASED_INSTANCE_ID) {
+    if (FATAL_ERRORS.has(code)) {
       const err = new GroupError(
         `ConsumerGroupHeartbeat for group '${this.o.groupId}' failed`,
         KafkaProtocolError.fromCode(code, `group '${this.o.groupId}'`, message),

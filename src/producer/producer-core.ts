@@ -23,14 +23,21 @@
 import type { CompressionTypeId } from '../../protocol/compression/index.js';
 import { ErrorCode, errorCodeInfo } from '../../protocol/error-codes.js';
 import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
-import { InitProducerId } from '../../protocol/messages/init-producer-id.js';
+import { InitProducerId, initProducerIdRequest } from '../../protocol/messages/init-producer-id.js';
 import { type ApiCodec, ZERO_UUID } from '../../protocol/api.js';
-import { Produce, type ProduceAnswerVisitor, type ProduceRequest, readProduceAnswers } from '../../protocol/messages/produce.js';
+import {
+  Produce,
+  PRODUCE_FIRST_TOPIC_ID_VERSION,
+  type ProduceAnswerVisitor,
+  type ProduceRequest,
+  readProduceAnswers,
+} from '../../protocol/messages/produce.js';
 import type { Reader } from '../../protocol/reader.js';
 import type { Writer } from '../../protocol/writer.js';
 import { BATCH_HEADER_SIZE, type BatchHeaderInput, estimateRecordSize, RecordBatchBuilder } from '../../protocol/records.js';
 import { type Cluster, MetadataTimeoutError, type TopicInfo } from '../cluster/cluster.js';
-import { backoffMs, sleep } from '../cluster/retry.js';
+import { backoffMs, isNotFinal, retry } from '../cluster/retry.js';
+import { answerTopicName, type TopicIdLookup, topicIdOf, versionForTopicIds } from '../cluster/topic-ids.js';
 import type { BrokerConnection } from '../network/broker-connection.js';
 import type { Logger } from '../network/logger.js';
 import { BatchBufferCache, BufferPool } from './buffer-pool.js';
@@ -332,7 +339,7 @@ class ProduceCall implements ApiCodec<ProduceRequest, number>, ProduceAnswerVisi
 
   constructor(
     private readonly byTopic: Map<string, PartitionState[]>,
-    private readonly topicNameById: (id: string) => string | undefined,
+    private readonly cluster: TopicIdLookup,
   ) {}
 
   encodeRequest(w: Writer, request: ProduceRequest, version: number): void {
@@ -361,7 +368,7 @@ class ProduceCall implements ApiCodec<ProduceRequest, number>, ProduceAnswerVisi
   }
 
   topic(name: string, topicId: string): void {
-    this.topicStates = this.byTopic.get(name !== '' ? name : (this.topicNameById(topicId) ?? ''));
+    this.topicStates = this.byTopic.get(answerTopicName(this.cluster, name, topicId));
   }
 
   partition(index: number, errorCode: number, baseOffset: bigint, logAppendTimeMs: bigint, errorMessage: string | null): void {
@@ -777,7 +784,7 @@ export class ProducerCore {
     const states: PartitionState[] = [];
     const batches: ProducerBatch[] = [];
     const views: Buffer[] = [];
-    const call = new ProduceCall(this.byTopic, this.topicNameById);
+    const call = new ProduceCall(this.byTopic, this.cluster);
     let total = 0;
     const resume = this.resumeAt.get(leader) ?? 0;
     let start = 0;
@@ -839,9 +846,9 @@ export class ProducerCore {
       sizeHint += bytes.length + 16;
       let t = byTopic.get(state.topic);
       if (t === undefined) {
-        const topicId = this.cluster.topic(state.topic)?.topicId ?? '';
-        if (topicId === '' || topicId === ZERO_UUID) allIds = false;
-        t = { name: state.topic, topicId: topicId || ZERO_UUID, partitionData: [] };
+        const topicId = topicIdOf(this.cluster, state.topic);
+        if (topicId === ZERO_UUID) allIds = false;
+        t = { name: state.topic, topicId, partitionData: [] };
         byTopic.set(state.topic, t);
         sizeHint += 3 * state.topic.length + 24;
       }
@@ -855,8 +862,6 @@ export class ProducerCore {
     };
     return { request, sizeHint, allIds };
   }
-
-  private readonly topicNameById = (id: string): string | undefined => this.cluster.topicNameById(id);
 
   private async produce(
     leader: number,
@@ -873,8 +878,7 @@ export class ProducerCore {
       // the answer is awaited, as a request that lived through two young-generation
       // collections would be promoted
       built = undefined;
-      // Produce v13 addresses topics by id (KIP-516); without ids, stay at v12
-      const version = allIds ? conn.versionFor(Produce) : Math.min(12, conn.versionFor(Produce));
+      const version = versionForTopicIds(conn, Produce, PRODUCE_FIRST_TOPIC_ID_VERSION, allIds);
       if (this.o.acks === 0) {
         await conn.sendNoResponse(Produce, request, { version, sizeHint });
         for (let i = 0; i < sent.length; i++) this.completeBatch(sent[i]!, batches[i]!, -1n, -1n);
@@ -1081,38 +1085,47 @@ export class ProducerCore {
 
   // ---- idempotence -------------------------------------------------------------------
 
+  /**
+   * InitProducerId, asking the known brokers in turn, up to 20 attempts with backoff. Bumping
+   * (KIP-360) sends the current id and epoch; a broker that refuses to bump them is asked at
+   * once for a fresh id instead.
+   */
   private async initProducerId(bump: boolean): Promise<void> {
-    let last: Error | undefined;
-    for (let attempt = 0; attempt < 20; attempt++) {
-      try {
-        const broker = this.cluster.brokerList()[attempt % Math.max(1, this.cluster.brokerList().length)];
+    await retry(
+      async (attempt) => {
+        const brokers = this.cluster.brokerList();
+        const broker = brokers[attempt % Math.max(1, brokers.length)];
         if (broker === undefined) throw new KafkaesqueError('ERR_NO_BROKER', 'no broker known', { retriable: true });
         const conn = await this.cluster.connection(broker.nodeId);
-        const version = conn.versionFor(InitProducerId);
-        const res = await conn.send(InitProducerId, {
-          transactionalId: null,
-          transactionTimeoutMs: 60_000,
-          producerId: bump && version >= 3 ? this.producerId : -1n,
-          producerEpoch: bump && version >= 3 ? this.producerEpoch : -1,
-          enable2Pc: false,
-          keepPreparedTxn: false,
-        });
-        if (res.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(res.errorCode, 'InitProducerId');
-        this.producerId = res.producerId;
-        this.producerEpoch = res.producerEpoch;
-        this.o.logger.info('producer id assigned', { producerId: String(res.producerId), epoch: res.producerEpoch });
-        return;
-      } catch (err) {
-        last = err as Error;
-        if (err instanceof KafkaesqueError && !err.retriable && !(bump && err instanceof KafkaProtocolError)) throw err;
-        if (bump && err instanceof KafkaProtocolError) {
-          bump = false; // the broker would not bump this id: start afresh
-          continue;
+        if (bump) {
+          try {
+            return await this.initProducerIdFrom(conn, true);
+          } catch (err) {
+            if (!(err instanceof KafkaProtocolError)) throw err;
+            this.o.logger.debug('the broker would not bump the producer epoch: asking for a new producer id', { error: err.message });
+            bump = false;
+          }
         }
-        await sleep(backoffMs(attempt, this.o.retryBackoffMs, this.o.retryBackoffMaxMs));
-      }
-    }
-    throw last!;
+        await this.initProducerIdFrom(conn, false);
+      },
+      {
+        baseMs: this.o.retryBackoffMs,
+        maxMs: this.o.retryBackoffMaxMs,
+        maxAttempts: 20,
+        retriable: isNotFinal,
+        onRetry: (err, attempt, waitMs) => this.o.logger.debug('retrying InitProducerId', { attempt, waitMs, error: (err as Error).message }),
+      },
+    );
+  }
+
+  private async initProducerIdFrom(conn: BrokerConnection, bump: boolean): Promise<void> {
+    const version = conn.versionFor(InitProducerId);
+    const current = bump ? { producerId: this.producerId, producerEpoch: this.producerEpoch } : null;
+    const res = await conn.send(InitProducerId, initProducerIdRequest(version, 60_000, current), { version });
+    if (res.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(res.errorCode, 'InitProducerId');
+    this.producerId = res.producerId;
+    this.producerEpoch = res.producerEpoch;
+    this.o.logger.info('producer id assigned', { producerId: String(res.producerId), epoch: res.producerEpoch });
   }
 
   /** Waits for the in-flight requests to finish, then bumps the epoch and renumbers. */

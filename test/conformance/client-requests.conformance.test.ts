@@ -25,15 +25,15 @@ import { ApiVersions } from '../../protocol/messages/api-versions.js';
 import { ConsumerGroupHeartbeat, type ConsumerGroupHeartbeatRequest } from '../../protocol/messages/consumer-group-heartbeat.js';
 import { encodeAssignment, encodeSubscription } from '../../protocol/messages/consumer-protocol.js';
 import { Fetch, type FetchRequest } from '../../protocol/messages/fetch.js';
-import { CoordinatorKeyType, FindCoordinator } from '../../protocol/messages/find-coordinator.js';
+import { CoordinatorKeyType, FindCoordinator, findCoordinatorRequest } from '../../protocol/messages/find-coordinator.js';
 import { Heartbeat } from '../../protocol/messages/heartbeat.js';
-import { InitProducerId } from '../../protocol/messages/init-producer-id.js';
+import { InitProducerId, initProducerIdRequest } from '../../protocol/messages/init-producer-id.js';
 import { JoinGroup } from '../../protocol/messages/join-group.js';
-import { LeaveGroup } from '../../protocol/messages/leave-group.js';
+import { LeaveGroup, leaveGroupRequest } from '../../protocol/messages/leave-group.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, ListOffsets } from '../../protocol/messages/list-offsets.js';
 import { Metadata } from '../../protocol/messages/metadata.js';
 import { OffsetCommit, type OffsetCommitRequestTopic } from '../../protocol/messages/offset-commit.js';
-import { OffsetFetch } from '../../protocol/messages/offset-fetch.js';
+import { OffsetFetch, offsetFetchRequest } from '../../protocol/messages/offset-fetch.js';
 import { Produce, type ProduceRequest } from '../../protocol/messages/produce.js';
 import { SaslAuthenticate } from '../../protocol/messages/sasl-authenticate.js';
 import { SaslHandshake } from '../../protocol/messages/sasl-handshake.js';
@@ -132,16 +132,7 @@ function offsetCommit(groupInstanceId: string | null, topicId: string): (v: numb
 
 /** OffsetFetch as GroupBase.fetchCommitted builds it for the version it picked. */
 function offsetFetch(topicId: string): (v: number) => unknown {
-  const byTopic: Array<[string, number[]]> = [['orders', [0, 1]]];
-  return (v) =>
-    v >= 8
-      ? {
-          groupId: '',
-          topics: [],
-          requireStable: true,
-          groups: [{ groupId: GROUP, memberId: null, memberEpoch: -1, topics: byTopic.map(([name, partitionIndexes]) => ({ name, topicId, partitionIndexes })) }],
-        }
-      : { groupId: GROUP, topics: byTopic.map(([name, partitionIndexes]) => ({ name, partitionIndexes })), groups: [], requireStable: v >= 7 };
+  return (v) => offsetFetchRequest(v, GROUP, [{ name: 'orders', topicId, partitionIndexes: [0, 1] }], true);
 }
 
 const subscription = (generationId: number): Buffer =>
@@ -212,11 +203,7 @@ const CLIENT_REQUESTS: ClientRequest[] = [
     ),
   ]),
   // ---- consumer groups: coordinator, classic protocol, offsets
-  client(FindCoordinator, 'src/consumer/group-base.ts coordinatorConnection', 'group', (v) => ({
-    key: v < 4 ? GROUP : '',
-    keyType: CoordinatorKeyType.GROUP,
-    coordinatorKeys: v >= 4 ? [GROUP] : [],
-  })),
+  client(FindCoordinator, 'src/consumer/group-base.ts findCoordinator', 'group', (v) => findCoordinatorRequest(v, CoordinatorKeyType.GROUP, GROUP)),
   ...[null, 'static-1'].flatMap((groupInstanceId) => [
     client(JoinGroup, 'src/consumer/group-classic.ts joinOnce', `first join, groupInstanceId ${groupInstanceId}`, () => ({
       groupId: GROUP,
@@ -268,14 +255,9 @@ const CLIENT_REQUESTS: ClientRequest[] = [
       memberId: 'member-1',
       groupInstanceId,
     })),
-    client(LeaveGroup, 'src/consumer/group-classic.ts leave', `groupInstanceId ${groupInstanceId}`, (v) => {
-      const batched = v >= 3;
-      return {
-        groupId: GROUP,
-        memberId: batched ? '' : 'member-1',
-        members: batched ? [{ memberId: 'member-1', groupInstanceId, reason: 'the consumer is being closed' }] : [],
-      };
-    }),
+    client(LeaveGroup, 'src/consumer/group-classic.ts leave', `groupInstanceId ${groupInstanceId}`, (v) =>
+      leaveGroupRequest(v, GROUP, { memberId: 'member-1', groupInstanceId, reason: 'the consumer is being closed' }),
+    ),
     client(OffsetCommit, 'src/consumer/group-base.ts commit', `topic ids, groupInstanceId ${groupInstanceId}`, offsetCommit(groupInstanceId, TOPIC_ID)),
     client(OffsetCommit, 'src/consumer/group-base.ts commit', `no topic ids (stays at v9), groupInstanceId ${groupInstanceId}`, offsetCommit(groupInstanceId, ZERO_UUID), upTo(9)),
   ]),
@@ -301,22 +283,10 @@ const CLIENT_REQUESTS: ClientRequest[] = [
     consumerHeartbeat({ memberEpoch: 7, topicPartitions: [{ topicId: TOPIC_ID, partitions: [0, 1] }] }),
   ),
   // ---- producer
-  client(InitProducerId, 'src/producer/producer-core.ts initProducerId', 'new producer id', () => ({
-    transactionalId: null,
-    transactionTimeoutMs: 60_000,
-    producerId: -1n,
-    producerEpoch: -1,
-    enable2Pc: false,
-    keepPreparedTxn: false,
-  })),
-  client(InitProducerId, 'src/producer/producer-core.ts initProducerId', 'epoch bump (KIP-360)', (v) => ({
-    transactionalId: null,
-    transactionTimeoutMs: 60_000,
-    producerId: v >= 3 ? 4000n : -1n,
-    producerEpoch: v >= 3 ? 2 : -1,
-    enable2Pc: false,
-    keepPreparedTxn: false,
-  })),
+  client(InitProducerId, 'src/producer/producer-core.ts initProducerIdFrom', 'new producer id', (v) => initProducerIdRequest(v, 60_000, null)),
+  client(InitProducerId, 'src/producer/producer-core.ts initProducerIdFrom', 'epoch bump (KIP-360)', (v) =>
+    initProducerIdRequest(v, 60_000, { producerId: 4000n, producerEpoch: 2 }),
+  ),
   ...([-1, 1, 0] as const).flatMap((acks) => [
     client(Produce, 'src/producer/producer-core.ts produce', `acks ${acks}, idempotent, topic ids`, (): ProduceRequest => ({
       transactionalId: null,
