@@ -50,28 +50,27 @@ export {
   BufferFullError,
   ProducerClosedError,
   InvalidMessageError,
+  PartitionerError,
 } from './producer/errors.js';
 export {
-  PartitionerError,
   murmur2,
   type PartitionerContext,
   type PartitionerFunction,
   type PartitionerName,
 } from './producer/partitioner.js';
-export { MetadataTimeoutError } from './cluster/cluster.js';
+export { MetadataTimeoutError } from './cluster/errors.js';
 export {
   Consumer,
   PartitionConsumer,
-  ConsumerClosedError,
   type ConsumerMessage,
   type StartOffset,
   type Notification,
   type PartitionMap,
   type ConsumerEvents,
 } from './client/consumer.js';
+export { ConsumerClosedError } from './client/errors.js';
 export type { TopicPartition } from './consumer/assignors.js';
-export { GroupError } from './consumer/group-base.js';
-export { PartitionError } from './consumer/fetcher.js';
+export { GroupError, PartitionError } from './consumer/errors.js';
 export { CorruptRecordBatchError, RecordBatchTooLargeError, RecordBatchError } from '../protocol/records.js';
 /** The wire-protocol codec (also importable alone as `kafkaesque/protocol`). */
 export * as protocol from '../protocol/index.js';

@@ -54,7 +54,7 @@
  * exactly (a pass starting from a state already seen) and {@link AssignmentError} is thrown with
  * `javaBehaviour: 'hangs'`; on every input Java finishes, the outcome is Java's.
  */
-import { KafkaesqueError } from '../../protocol/errors.js';
+import { AssignmentError, UnknownAssignorError } from './errors.js';
 
 export interface TopicPartition {
   topic: string;
@@ -109,33 +109,6 @@ export interface Assignor {
    * next to the v2 generationId field for older leaders.
    */
   subscriptionUserData?(topics: readonly string[], ownedPartitions: readonly TopicPartition[], generationId: number): Buffer | null;
-}
-
-/** `assignorByName` was given a name no assignor here has. */
-export class UnknownAssignorError extends KafkaesqueError {
-  readonly assignorName: string;
-
-  constructor(name: string) {
-    super(
-      'ERR_UNKNOWN_ASSIGNOR',
-      `unknown partition assignor '${name}'; known assignors: ${ASSIGNOR_NAMES.map((n) => `'${n}'`).join(', ')}`,
-    );
-    this.assignorName = name;
-  }
-}
-
-/**
- * The assignor met input on which Java's assignor fails: Java throws the exception named in the
- * message (`javaBehaviour: 'throws'`), or Java never returns (`'hangs'`: an endless loop of the
- * sticky assignor's rebalancing, detected here by a repeated state).
- */
-export class AssignmentError extends KafkaesqueError {
-  readonly javaBehaviour: 'throws' | 'hangs';
-
-  constructor(message: string, javaBehaviour: 'throws' | 'hangs' = 'throws') {
-    super('ERR_ASSIGNMENT', message);
-    this.javaBehaviour = javaBehaviour;
-  }
 }
 
 // ------------------------------------------------------------------ common helpers
@@ -1297,6 +1270,6 @@ const ASSIGNOR_NAMES = ASSIGNORS.map((a) => a.name);
 /** The assignor with this JoinGroup protocol name; {@link UnknownAssignorError} otherwise. */
 export function assignorByName(name: string): Assignor {
   const a = ASSIGNORS.find((x) => x.name === name);
-  if (!a) throw new UnknownAssignorError(name);
+  if (!a) throw new UnknownAssignorError(name, ASSIGNOR_NAMES);
   return a;
 }

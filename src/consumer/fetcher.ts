@@ -28,6 +28,7 @@ import {
 import type { Cluster } from '../cluster/cluster.js';
 import { backoffMs } from '../cluster/retry.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
+import { PartitionError } from './errors.js';
 import { FetchSession, type FetchPartitionParams } from './fetch-session.js';
 
 export const OFFSET_OLDEST = -2n;
@@ -56,20 +57,6 @@ export interface FetchedRecords {
   highWatermark: bigint;
   /** Bytes these records hold of the prefetch budget. */
   bytes: number;
-}
-
-/** A partition-level failure the application should hear about. */
-export class PartitionError extends KafkaesqueError {
-  constructor(
-    readonly topic: string,
-    readonly partition: number,
-    cause: Error,
-  ) {
-    super(cause instanceof KafkaesqueError ? cause.code : 'ERR_FETCH', `${topic}-${partition}: ${cause.message}`, {
-      retriable: cause instanceof KafkaesqueError && cause.retriable,
-      cause,
-    });
-  }
 }
 
 interface PartitionState {

@@ -17,6 +17,7 @@ import { topicPartitionKey } from '../cluster/topic-partition.js';
 import { backoffMs, sleep } from '../cluster/retry.js';
 import type { BrokerConnection } from '../network/broker-connection.js';
 import type { Assignor, TopicPartition } from './assignors.js';
+import { GroupError } from './errors.js';
 import type { Fetcher } from './fetcher.js';
 
 export interface GroupOptions {
@@ -47,13 +48,6 @@ export interface GroupEvents {
   rebalancing: [];
   /** A rebalance ended: what this member claimed and released during it (error if it failed). */
   rebalanced: [outcome: { claimed: TopicPartition[]; released: TopicPartition[]; error?: Error }];
-}
-
-/** A group-level failure: what the coordinator said, and what to do. */
-export class GroupError extends KafkaesqueError {
-  constructor(message: string, cause?: unknown, retriable = false) {
-    super('ERR_GROUP', message, { cause, retriable });
-  }
 }
 
 export interface Marked {

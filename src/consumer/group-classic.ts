@@ -24,7 +24,8 @@ import { SyncGroup } from '../../protocol/messages/sync-group.js';
 import { backoffMs, sleep } from '../cluster/retry.js';
 import type { MemberSubscription, TopicPartition } from './assignors.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
-import { COORDINATOR_ERRORS, GroupError, GroupMemberBase } from './group-base.js';
+import { GroupError } from './errors.js';
+import { COORDINATOR_ERRORS, GroupMemberBase } from './group-base.js';
 
 const REJOIN_ERRORS: ReadonlySet<number> = new Set([
   ErrorCode.REBALANCE_IN_PROGRESS,

@@ -28,7 +28,8 @@ import {
 import type { TopicPartition } from './assignors.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
 import { backoffMs, sleep } from '../cluster/retry.js';
-import { COORDINATOR_ERRORS, GroupError, GroupMemberBase } from './group-base.js';
+import { GroupError } from './errors.js';
+import { COORDINATOR_ERRORS, GroupMemberBase } from './group-base.js';
 
 const LEAVE_EPOCH = -1;
 const STATIC_LEAVE_EPOCH = -2;

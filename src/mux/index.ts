@@ -1,7 +1,6 @@
 /** The Multiplexer layer: many named connections over one set of producers and consumers. */
 export {
   Multiplexer,
-  HandlerError,
   HIGH_WATER,
   LOW_WATER,
   GO_LAYER_DEFAULTS,
@@ -34,5 +33,5 @@ export {
   type ProtoAsyncPublisher,
 } from './proto.js';
 export { loadMuxConfigFile, parseMuxConfig, type MuxFileConfig } from './config-file.js';
-export { MuxConfigError, MuxStartedError, MuxClosedError, MuxUsageError } from './errors.js';
+export { MuxConfigError, MuxStartedError, MuxClosedError, MuxUsageError, HandlerError } from './errors.js';
 export { toProtoJson, fromProtoJson, PROTO_JSON_MAX_DEPTH, type ProtoJsonOptions } from './protojson.js';

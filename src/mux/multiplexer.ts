@@ -25,7 +25,7 @@ import type { TopicPartition } from '../consumer/assignors.js';
 import { KafkaesqueError } from '../../protocol/errors.js';
 import { loadMuxConfigFile } from './config-file.js';
 import { BytesConnection, BytesManualConnection } from './connections.js';
-import { MuxClosedError, MuxStartedError, MuxUsageError } from './errors.js';
+import { HandlerError, MuxClosedError, MuxStartedError, MuxUsageError } from './errors.js';
 import { ProtoConnection, ProtoManualConnection, type ProtoSerializer, jsonSerializer } from './proto.js';
 
 /** A handler of consumed messages; may be async (the next message waits for it). */
@@ -117,23 +117,6 @@ export interface ConnectionProducers {
 export interface MultiplexerEvents {
   /** A handler threw, or the group consumer failed. */
   error: [err: Error];
-}
-
-/** A handler failed; the message is not marked (the handler marks what it processed). */
-export class HandlerError extends KafkaesqueError {
-  constructor(
-    readonly connection: string,
-    readonly topic: string,
-    readonly partition: number,
-    readonly offset: bigint,
-    cause: unknown,
-  ) {
-    super(
-      'ERR_MUX_HANDLER',
-      `connection '${connection}': the handler of ${topic}-${partition}@${offset} failed: ${(cause as Error)?.message ?? String(cause)}`,
-      { cause },
-    );
-  }
 }
 
 

@@ -70,3 +70,14 @@ export class InvalidMessageError extends KafkaesqueError {
     super('ERR_INVALID_MESSAGE', message);
   }
 }
+
+/**
+ * A partitioner that cannot give a valid partition: bad options, an explicit partition out of
+ * range, `manual` without a partition, a user function returning something else than a partition
+ * index or throwing (the original error is the `cause`), or a topic with no partitions.
+ */
+export class PartitionerError extends KafkaesqueError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_PARTITIONER', message, options);
+  }
+}

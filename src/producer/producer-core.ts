@@ -29,7 +29,8 @@ import { Produce, type ProduceAnswerVisitor, type ProduceRequest, readProduceAns
 import type { Reader } from '../../protocol/reader.js';
 import type { Writer } from '../../protocol/writer.js';
 import { BATCH_HEADER_SIZE, type BatchHeaderInput, estimateRecordSize, RecordBatchBuilder } from '../../protocol/records.js';
-import { type Cluster, MetadataTimeoutError, type TopicInfo } from '../cluster/cluster.js';
+import { type Cluster, type TopicInfo } from '../cluster/cluster.js';
+import { MetadataTimeoutError } from '../cluster/errors.js';
 import { backoffMs, sleep } from '../cluster/retry.js';
 import type { BrokerConnection } from '../network/broker-connection.js';
 import type { Logger } from '../network/logger.js';

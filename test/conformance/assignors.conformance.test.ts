@@ -20,8 +20,8 @@
  *  - multi-round simulations: 10 rebalances feeding each assignment back as ownedPartitions, with
  *    members joining/leaving, subscription changes and partition-count growth; equal every round.
  */
+import { AssignmentError } from '../../src/consumer/errors.js';
 import {
-  AssignmentError,
   CooperativeStickyAssignor,
   javaStringHashCode,
   RangeAssignor,

@@ -5,12 +5,11 @@
  * test/conformance/assignors.conformance.test.ts (needs a JVM); nothing here does.
  */
 import { KafkaesqueError } from '../../protocol/errors.js';
+import { AssignmentError, UnknownAssignorError } from '../../src/consumer/errors.js';
 import {
-  AssignmentError,
   CooperativeStickyAssignor,
   RangeAssignor,
   RoundRobinAssignor,
-  UnknownAssignorError,
   assignorByName,
   javaStringHashCode,
   type Assignor,
