@@ -7,6 +7,9 @@ export {
   ProtocolDecodeError,
   ProtocolEncodeError,
   KafkaProtocolError,
+  KAFKAESQUE_ERROR_CODES,
+  KAFKA_ERROR_CODE_PREFIX,
+  type KafkaesqueErrorCode,
 } from '../protocol/errors.js';
 export { ErrorCode, errorCodeInfo, type ErrorCodeInfo, type ErrorName } from '../protocol/error-codes.js';
 export {
