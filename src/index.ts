@@ -72,7 +72,7 @@ export {
   type ConsumerEvents,
 } from './client/consumer.js';
 export { ConsumerClosedError } from './client/errors.js';
-export type { TopicPartition } from './consumer/assignors.js';
+export type { TopicPartition } from './consumer/assignors/index.js';
 export { GroupError, PartitionError } from './consumer/errors.js';
 export { CorruptRecordBatchError, RecordBatchTooLargeError, RecordBatchError } from '../protocol/records.js';
 /** The wire-protocol codec (also importable alone as `kafkaesque/protocol`). */

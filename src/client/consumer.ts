@@ -15,7 +15,7 @@ import { EventEmitter } from 'node:events';
 import type { KafkaRecord, RecordHeader } from '../../protocol/records.js';
 import { Cluster } from '../cluster/cluster.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
-import { assignorByName, type TopicPartition } from '../consumer/assignors.js';
+import { assignorByName, type TopicPartition } from '../consumer/assignors/index.js';
 import { ClassicGroupMember } from '../consumer/group-classic.js';
 import { ConsumerProtocolMember } from '../consumer/group-consumer.js';
 import { COMMIT_TIMEOUT_MS, type GroupMemberBase } from '../consumer/group-base.js';

@@ -16,7 +16,7 @@ import type { Cluster, ConnectionLane } from '../cluster/cluster.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
 import { backoffMs, sleep } from '../cluster/retry.js';
 import type { BrokerConnection } from '../network/broker-connection.js';
-import type { Assignor, TopicPartition } from './assignors.js';
+import type { Assignor, TopicPartition } from './assignors/index.js';
 import { GroupError } from './errors.js';
 import type { Fetcher } from './fetcher.js';
 

@@ -22,7 +22,7 @@ import { JoinGroup } from '../../protocol/messages/join-group.js';
 import { LeaveGroup } from '../../protocol/messages/leave-group.js';
 import { SyncGroup } from '../../protocol/messages/sync-group.js';
 import { backoffMs, sleep } from '../cluster/retry.js';
-import type { MemberSubscription, TopicPartition } from './assignors.js';
+import type { MemberSubscription, TopicPartition } from './assignors/index.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
 import { GroupError } from './errors.js';
 import { COORDINATOR_ERRORS, GroupMemberBase } from './group-base.js';

@@ -25,7 +25,7 @@ import {
   type ConsumerGroupHeartbeatRequest,
   type ConsumerGroupHeartbeatTopicPartitions,
 } from '../../protocol/messages/consumer-group-heartbeat.js';
-import type { TopicPartition } from './assignors.js';
+import type { TopicPartition } from './assignors/index.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
 import { backoffMs, sleep } from '../cluster/retry.js';
 import { GroupError } from './errors.js';

@@ -21,7 +21,7 @@ import { Config, OffsetNewest, OffsetOldest, type ConfigOptions, type HashFuncti
 import { Consumer, type ConsumerEvents, type ConsumerMessage, type StartOffset } from '../client/consumer.js';
 import { AsyncProducer, SyncProducer } from '../client/producers.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
-import type { TopicPartition } from '../consumer/assignors.js';
+import type { TopicPartition } from '../consumer/assignors/index.js';
 import { KafkaesqueError } from '../../protocol/errors.js';
 import { loadMuxConfigFile } from './config-file.js';
 import { BytesConnection, BytesManualConnection } from './connections.js';

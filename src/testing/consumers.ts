@@ -14,7 +14,7 @@ import { OffsetNewest, OffsetOldest } from '../client/config.js';
 import type { ConsumerEvents, ConsumerMessage, StartOffset } from '../client/consumer.js';
 import { ConsumerClosedError, invalidStartOffset } from '../client/errors.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
-import type { TopicPartition } from '../consumer/assignors.js';
+import type { TopicPartition } from '../consumer/assignors/index.js';
 import { KafkaesqueError } from '../../protocol/errors.js';
 import type { MuxGroupConsumer, MuxManualConsumer, MuxPartitionConsumer } from '../mux/multiplexer.js';
 import type { MockLog } from './sends.js';

@@ -13,7 +13,7 @@
 import type * as protobuf from 'protobufjs';
 import { Config } from '../client/config.js';
 import type { ConsumerMessage } from '../client/consumer.js';
-import type { TopicPartition } from '../consumer/assignors.js';
+import type { TopicPartition } from '../consumer/assignors/index.js';
 import type { NullKeyPartitioning } from '../producer/partitioner.js';
 import type { MessageBytes, MessageHeader } from '../producer/message.js';
 import type { BytesConnection, BytesManualConnection } from '../mux/connections.js';

@@ -1,5 +1,5 @@
 /**
- * Conformance of the classic-group partition assignors (src/consumer/assignors.ts) with Kafka
+ * Conformance of the classic-group partition assignors (src/consumer/assignors/) with Kafka
  * 4.2.1's own `RangeAssignor`, `RoundRobinAssignor` and `CooperativeStickyAssignor`, through the
  * Java oracle's `assign` op (the ConsumerCoordinator leader's code path: a fresh assignor, the
  * subscriptions in a HashMap filled in JoinGroup order, `assign(Cluster, GroupSubscription)`).
@@ -30,7 +30,7 @@ import {
   type MemberSubscription,
   type TopicPartition,
   type TopicPartitionsInfo,
-} from '../../src/consumer/assignors.js';
+} from '../../src/consumer/assignors/index.js';
 import { closeSharedOracle, sharedOracle } from './harness.js';
 import { JavaOracle, OracleError } from './oracle.js';
 import { seeded } from '../helpers/random.js';
