@@ -46,6 +46,7 @@ export {
 } from './client/config.js';
 export { SyncProducer, AsyncProducer, type AsyncCallbacks, type AsyncProducerEvents } from './client/producers.js';
 export { ProducerMessage, type ProducerMessageInput, type MessageBytes, type MessageHeader } from './producer/message.js';
+export type { ProducerMessageLike } from './producer/types.js';
 export {
   ProducerError,
   RecordTooLargeError,

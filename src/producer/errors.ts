@@ -1,17 +1,17 @@
 /** Typed errors of the producer. */
 import { KafkaesqueError } from '../../protocol/errors.js';
-import type { ProducerMessage } from './message.js';
+import type { ProducerMessageLike } from './types.js';
 
 /**
  * One message that could not be delivered, with the cause (sarama's ProducerError: the message
  * and the error). `msg` carries the caller's metadata; `cause` says why.
  */
 export class ProducerError extends KafkaesqueError {
-  /** The message that failed, with the caller's metadata. */
-  readonly msg: ProducerMessage;
+  /** The message that failed, with the caller's metadata (a ProducerMessage). */
+  readonly msg: ProducerMessageLike;
   override readonly cause: Error;
 
-  constructor(msg: ProducerMessage, cause: Error) {
+  constructor(msg: ProducerMessageLike, cause: Error) {
     super(
       cause instanceof KafkaesqueError ? cause.code : 'ERR_PRODUCE',
       `could not deliver a message to topic '${msg.topic}'${msg.partition >= 0 ? ` partition ${msg.partition}` : ''}: ${cause.message}`,

@@ -16,7 +16,7 @@ import { ConsumerClosedError, invalidStartOffset } from '../client/errors.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
 import type { TopicPartition } from '../consumer/assignors/index.js';
 import { KafkaesqueError } from '../../protocol/errors.js';
-import type { MuxGroupConsumer, MuxManualConsumer, MuxPartitionConsumer } from '../mux/multiplexer.js';
+import type { MuxGroupConsumer, MuxManualConsumer, MuxPartitionConsumer } from '../mux/types.js';
 import type { MockLog } from './sends.js';
 
 /** The group's mark (or committed offset) of a partition. */
