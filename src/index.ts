@@ -7,6 +7,9 @@ export {
   ProtocolDecodeError,
   ProtocolEncodeError,
   KafkaProtocolError,
+  KAFKAESQUE_ERROR_CODES,
+  KAFKA_ERROR_CODE_PREFIX,
+  type KafkaesqueErrorCode,
 } from '../protocol/errors.js';
 export { ErrorCode, errorCodeInfo, type ErrorCodeInfo, type ErrorName } from '../protocol/error-codes.js';
 export {
@@ -44,6 +47,7 @@ export {
 } from './client/config.js';
 export { SyncProducer, AsyncProducer, type AsyncCallbacks, type AsyncProducerEvents } from './client/producers.js';
 export { ProducerMessage, type ProducerMessageInput, type MessageBytes, type MessageHeader } from './producer/message.js';
+export type { ProducerMessageLike } from './producer/types.js';
 export {
   ProducerError,
   RecordTooLargeError,
@@ -51,28 +55,27 @@ export {
   BufferFullError,
   ProducerClosedError,
   InvalidMessageError,
+  PartitionerError,
 } from './producer/errors.js';
 export {
-  PartitionerError,
   murmur2,
   type PartitionerContext,
   type PartitionerFunction,
   type PartitionerName,
 } from './producer/partitioner.js';
-export { MetadataTimeoutError } from './cluster/cluster.js';
+export { MetadataTimeoutError } from './cluster/errors.js';
 export {
   Consumer,
   PartitionConsumer,
-  ConsumerClosedError,
   type ConsumerMessage,
   type StartOffset,
   type Notification,
   type PartitionMap,
   type ConsumerEvents,
 } from './client/consumer.js';
-export type { TopicPartition } from './consumer/assignors.js';
-export { GroupError } from './consumer/group-base.js';
-export { PartitionError } from './consumer/fetcher.js';
+export { ConsumerClosedError } from './client/errors.js';
+export type { TopicPartition } from './consumer/assignors/index.js';
+export { GroupError, PartitionError } from './consumer/errors.js';
 export { CorruptRecordBatchError, RecordBatchTooLargeError, RecordBatchError } from '../protocol/records.js';
 /** The wire-protocol codec (also importable alone as `kafkaesque/protocol`). */
 export * as protocol from '../protocol/index.js';

@@ -15,7 +15,7 @@ import { EventEmitter } from 'node:events';
 import type { KafkaRecord, RecordHeader } from '../../protocol/records.js';
 import { Cluster } from '../cluster/cluster.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
-import { assignorByName, type TopicPartition } from '../consumer/assignors.js';
+import { assignorByName, type TopicPartition } from '../consumer/assignors/index.js';
 import { ClassicGroupMember } from '../consumer/group-classic.js';
 import { ConsumerProtocolMember } from '../consumer/group-consumer.js';
 import { COMMIT_TIMEOUT_MS, type GroupMemberBase } from '../consumer/group-base.js';
@@ -23,6 +23,7 @@ import { Fetcher, OFFSET_NEWEST, OFFSET_OLDEST } from '../consumer/fetcher.js';
 import { KafkaesqueError } from '../../protocol/errors.js';
 import { clusterOptions } from './options.js';
 import { type Config, OffsetNewest, OffsetOldest } from './config.js';
+import { ConsumerClosedError, invalidStartOffset } from './errors.js';
 
 /** A record as the application receives it. */
 export interface ConsumerMessage {
@@ -43,22 +44,11 @@ function consumerMessage(topic: string, partition: number, r: KafkaRecord): Cons
 /** Where a partition consumer starts: OffsetOldest, OffsetNewest, or an offset. */
 export type StartOffset = bigint | number | 'oldest' | 'newest';
 
-export class ConsumerClosedError extends KafkaesqueError {
-  constructor() {
-    super('ERR_CONSUMER_CLOSED', 'the consumer is closed; create a new one to consume again');
-  }
-}
-
 function startOffset(offset: StartOffset): bigint {
   if (offset === 'oldest' || offset === OffsetOldest) return OFFSET_OLDEST;
   if (offset === 'newest' || offset === OffsetNewest) return OFFSET_NEWEST;
   const n = typeof offset === 'bigint' ? offset : Number.isSafeInteger(offset) ? BigInt(offset) : -3n;
-  if (n < 0n) {
-    throw new KafkaesqueError(
-      'ERR_INVALID_OFFSET',
-      `start offset must be OffsetOldest (-2), OffsetNewest (-1), 'oldest', 'newest' or an offset >= 0, got ${String(offset)}`,
-    );
-  }
+  if (n < 0n) throw invalidStartOffset(offset);
   return n;
 }
 

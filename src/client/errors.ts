@@ -28,3 +28,22 @@ export class ConfigError extends KafkaesqueError {
     this.allowed = allowed;
   }
 }
+
+/** `consumePartition` called after the consumer's `close()`. */
+export class ConsumerClosedError extends KafkaesqueError {
+  constructor() {
+    super('ERR_CONSUMER_CLOSED', 'the consumer is closed; create a new one to consume again');
+  }
+}
+
+/**
+ * A start offset that is none of OffsetOldest, OffsetNewest, 'oldest', 'newest' or an offset
+ * >= 0. A plain KafkaesqueError (code ERR_INVALID_OFFSET), shared by the Consumer and its test
+ * double so both say the same.
+ */
+export function invalidStartOffset(offset: unknown): KafkaesqueError {
+  return new KafkaesqueError(
+    'ERR_INVALID_OFFSET',
+    `start offset must be OffsetOldest (-2), OffsetNewest (-1), 'oldest', 'newest' or an offset >= 0, got ${String(offset)}`,
+  );
+}

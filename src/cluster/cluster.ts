@@ -19,6 +19,7 @@ import { AuthenticationError, ConnectionError } from '../network/errors.js';
 import { type Logger, NOOP_LOGGER } from '../network/logger.js';
 import { hideSaslPassword, type SaslOptions } from '../network/sasl.js';
 import { backoffMs, isNotFinal, retry, sleep } from './retry.js';
+import { MetadataTimeoutError } from './errors.js';
 import { stripUndefined } from '../network/options.js';
 
 export interface ClusterOptions {
@@ -79,21 +80,6 @@ export interface TopicInfo {
   partitions: readonly PartitionInfo[];
   /** Partitions whose leader is known, ascending. */
   availablePartitions: readonly number[];
-}
-
-/** No metadata for a topic within the time allowed (Java: TimeoutException in waitOnMetadata). */
-export class MetadataTimeoutError extends KafkaesqueError {
-  readonly topic: string;
-  constructor(topic: string, timeoutMs: number, last?: Error) {
-    super(
-      'ERR_METADATA_TIMEOUT',
-      `no metadata for topic '${topic}' within ${timeoutMs} ms` +
-        (last ? `: ${last.message}` : '') +
-        '. Check that the topic exists (or that auto-creation is enabled) and that the brokers are reachable.',
-      { retriable: true, cause: last },
-    );
-    this.topic = topic;
-  }
 }
 
 /** Defaults of the cluster options (the client's Config takes its defaults of these options from here). */

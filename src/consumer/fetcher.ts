@@ -29,6 +29,7 @@ import type { Cluster } from '../cluster/cluster.js';
 import { backoffMs } from '../cluster/retry.js';
 import { answerTopicName, topicIdOf, versionForTopicIds } from '../cluster/topic-ids.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
+import { PartitionError } from './errors.js';
 import { FetchSession, type FetchPartitionParams } from './fetch-session.js';
 
 export const OFFSET_OLDEST = -2n;
@@ -57,20 +58,6 @@ export interface FetchedRecords {
   highWatermark: bigint;
   /** Bytes these records hold of the prefetch budget. */
   bytes: number;
-}
-
-/** A partition-level failure the application should hear about. */
-export class PartitionError extends KafkaesqueError {
-  constructor(
-    readonly topic: string,
-    readonly partition: number,
-    cause: Error,
-  ) {
-    super(cause instanceof KafkaesqueError ? cause.code : 'ERR_FETCH', `${topic}-${partition}: ${cause.message}`, {
-      retriable: cause instanceof KafkaesqueError && cause.retriable,
-      cause,
-    });
-  }
 }
 
 interface PartitionState {

@@ -7,7 +7,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
+import { KafkaProtocolError } from '../../protocol/errors.js';
 import { CoordinatorKeyType, FindCoordinator, findCoordinatorRequest, findCoordinatorResult } from '../../protocol/messages/find-coordinator.js';
 import { OFFSET_COMMIT_FIRST_TOPIC_ID_VERSION, OffsetCommit, type OffsetCommitRequestTopic } from '../../protocol/messages/offset-commit.js';
 import { OFFSET_FETCH_FIRST_TOPIC_ID_VERSION, OffsetFetch, offsetFetchRequest, offsetFetchResponseGroups } from '../../protocol/messages/offset-fetch.js';
@@ -16,7 +16,8 @@ import { answerTopicName, topicIdOf, topicIdsKnown, versionForTopicIds } from '.
 import { topicPartitionKey } from '../cluster/topic-partition.js';
 import { isNotFinal, isRetriable, retry } from '../cluster/retry.js';
 import type { BrokerConnection } from '../network/broker-connection.js';
-import type { Assignor, TopicPartition } from './assignors.js';
+import type { Assignor, TopicPartition } from './assignors/index.js';
+import { GroupError } from './errors.js';
 import type { Fetcher } from './fetcher.js';
 
 export interface GroupOptions {
@@ -47,13 +48,6 @@ export interface GroupEvents {
   rebalancing: [];
   /** A rebalance ended: what this member claimed and released during it (error if it failed). */
   rebalanced: [outcome: { claimed: TopicPartition[]; released: TopicPartition[]; error?: Error }];
-}
-
-/** A group-level failure: what the coordinator said, and what to do. */
-export class GroupError extends KafkaesqueError {
-  constructor(message: string, cause?: unknown, retriable = false) {
-    super('ERR_GROUP', message, { cause, retriable });
-  }
 }
 
 export interface Marked {

@@ -22,9 +22,10 @@ import { JoinGroup } from '../../protocol/messages/join-group.js';
 import { LeaveGroup, leaveGroupErrorCode, leaveGroupRequest } from '../../protocol/messages/leave-group.js';
 import { SyncGroup } from '../../protocol/messages/sync-group.js';
 import { isNotFinal, retry } from '../cluster/retry.js';
-import type { MemberSubscription, TopicPartition } from './assignors.js';
+import type { MemberSubscription, TopicPartition } from './assignors/index.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
-import { COORDINATOR_ERRORS, GroupError, GroupMemberBase, type GroupTransitions } from './group-base.js';
+import { GroupError } from './errors.js';
+import { COORDINATOR_ERRORS, GroupMemberBase, type GroupTransitions } from './group-base.js';
 
 /** Answers after which the member joins again (Java: AbstractCoordinator.requestRejoin). */
 const REJOIN_ERRORS: ReadonlySet<number> = new Set([

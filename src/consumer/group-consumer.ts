@@ -25,11 +25,12 @@ import {
   type ConsumerGroupHeartbeatRequest,
   type ConsumerGroupHeartbeatTopicPartitions,
 } from '../../protocol/messages/consumer-group-heartbeat.js';
-import type { TopicPartition } from './assignors.js';
+import type { TopicPartition } from './assignors/index.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
 import { retry } from '../cluster/retry.js';
 import { topicIdOf } from '../cluster/topic-ids.js';
-import { COORDINATOR_ERRORS, GroupError, GroupMemberBase, type GroupTransitions } from './group-base.js';
+import { GroupError } from './errors.js';
+import { COORDINATOR_ERRORS, GroupMemberBase, type GroupTransitions } from './group-base.js';
 
 const LEAVE_EPOCH = -1;
 const STATIC_LEAVE_EPOCH = -2;

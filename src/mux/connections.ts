@@ -6,7 +6,7 @@
 import type { ConsumerMessage, StartOffset } from '../client/consumer.js';
 import type { ProducerError } from '../producer/errors.js';
 import type { MessageBytes, ProducerMessage } from '../producer/message.js';
-import type { ConnectionProducers, MessageHandler, Multiplexer } from './multiplexer.js';
+import type { ConnectionMux, ConnectionProducers, MessageHandler } from './types.js';
 import { MuxUsageError } from './errors.js';
 
 /** Where a synchronous send landed. */
@@ -41,7 +41,7 @@ export class SendingConnection {
 
   /** @internal */
   constructor(
-    /** @internal */ readonly mux: Multiplexer,
+    /** @internal */ readonly mux: ConnectionMux,
     readonly name: string,
   ) {
     this.producers = mux.producersOf(name);

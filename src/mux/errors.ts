@@ -40,3 +40,20 @@ export class MuxConfigError extends KafkaesqueError {
     this.key = key;
   }
 }
+
+/** A handler failed; the message is not marked (the handler marks what it processed). */
+export class HandlerError extends KafkaesqueError {
+  constructor(
+    readonly connection: string,
+    readonly topic: string,
+    readonly partition: number,
+    readonly offset: bigint,
+    cause: unknown,
+  ) {
+    super(
+      'ERR_MUX_HANDLER',
+      `connection '${connection}': the handler of ${topic}-${partition}@${offset} failed: ${(cause as Error)?.message ?? String(cause)}`,
+      { cause },
+    );
+  }
+}

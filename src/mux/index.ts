@@ -1,11 +1,9 @@
 /** The Multiplexer layer: many named connections over one set of producers and consumers. */
 export {
   Multiplexer,
-  HandlerError,
   HIGH_WATER,
   LOW_WATER,
   GO_LAYER_DEFAULTS,
-  type MessageHandler,
   type MultiplexerOptions,
   type MultiplexerEvents,
 } from './multiplexer.js';
@@ -34,5 +32,6 @@ export {
   type ProtoAsyncPublisher,
 } from './proto.js';
 export { loadMuxConfigFile, parseMuxConfig, type MuxFileConfig } from './config-file.js';
-export { MuxConfigError, MuxStartedError, MuxClosedError, MuxUsageError } from './errors.js';
+export type { MessageHandler } from './types.js';
+export { MuxConfigError, MuxStartedError, MuxClosedError, MuxUsageError, HandlerError } from './errors.js';
 export { toProtoJson, fromProtoJson, PROTO_JSON_MAX_DEPTH, type ProtoJsonOptions } from './protojson.js';

@@ -18,18 +18,24 @@
  */
 import { EventEmitter } from 'node:events';
 import { Config, OffsetNewest, OffsetOldest, type ConfigOptions, type HashFunction, type InitialOffset, type NullKey } from '../client/config.js';
-import { Consumer, type ConsumerEvents, type ConsumerMessage, type StartOffset } from '../client/consumer.js';
+import { Consumer, type ConsumerMessage, type StartOffset } from '../client/consumer.js';
 import { AsyncProducer, SyncProducer } from '../client/producers.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
-import type { TopicPartition } from '../consumer/assignors.js';
+import type { TopicPartition } from '../consumer/assignors/index.js';
 import { KafkaesqueError } from '../../protocol/errors.js';
 import { loadMuxConfigFile } from './config-file.js';
 import { BytesConnection, BytesManualConnection } from './connections.js';
-import { MuxClosedError, MuxStartedError, MuxUsageError } from './errors.js';
+import { HandlerError, MuxClosedError, MuxStartedError, MuxUsageError } from './errors.js';
 import { ProtoConnection, ProtoManualConnection, type ProtoSerializer, jsonSerializer } from './proto.js';
-
-/** A handler of consumed messages; may be async (the next message waits for it). */
-export type MessageHandler = (message: ConsumerMessage) => void | Promise<void>;
+import type {
+  ConnectionMux,
+  ConnectionProducers,
+  MessageHandler,
+  MultiplexerParts,
+  MuxGroupConsumer,
+  MuxManualConsumer,
+  MuxPartitionConsumer,
+} from './types.js';
 
 /** Queue length (per connection and topic) above which the topic is paused. */
 export const HIGH_WATER = 1000;
@@ -66,74 +72,9 @@ export const GO_LAYER_DEFAULTS = Object.freeze({
   nullKey: 'hash-empty' as NullKey,
 });
 
-/**
- * @internal What the Multiplexer asks of its group consumer (the client Consumer, with a group).
- * The parts below are the seam through which kafkaesque/testing runs this very Multiplexer over
- * mock producers and an in-memory consumer (as the Go layer's `mux.Mock`); `fromConfig` gives it
- * the real ones.
- */
-export type MuxGroupConsumer = Pick<Consumer, 'pause' | 'resume' | 'assignment' | 'markOffset' | 'commitOffsets' | 'close'> & {
-  messages(): AsyncIterable<ConsumerMessage>;
-  on<K extends 'error' | 'assigned' | 'revoked'>(event: K, listener: (...args: ConsumerEvents[K]) => void): unknown;
-};
-
-/** @internal One partition consumed outside the group (the client PartitionConsumer). */
-export interface MuxPartitionConsumer {
-  messages(): AsyncIterable<ConsumerMessage>;
-  close(): void;
-}
-
-/** @internal The groupless consumer of manual connections (the client Consumer, without a group). */
-export interface MuxManualConsumer {
-  consumePartition(topic: string, partition: number, offset: StartOffset): Promise<MuxPartitionConsumer>;
-  close(): Promise<void>;
-}
-
-/** @internal The producers and consumers a Multiplexer runs over; see {@link MuxGroupConsumer}. */
-export interface MultiplexerParts {
-  /** What the Multiplexer and its connections call of the SyncProducer. */
-  syncProducer: Pick<SyncProducer, 'sendMsgByte' | 'sendMsgToPartition' | 'close'>;
-  /** What the Multiplexer and its connections call of the AsyncProducer. */
-  asyncProducer: Pick<AsyncProducer, 'sendMsgByte' | 'sendMsgToPartition' | 'flush' | 'close'>;
-  /** The group consumer, made in `start()` with the group and topics set in `config`. */
-  createGroupConsumer(config: Config): Promise<MuxGroupConsumer>;
-  /** The consumer of manual connections, made on first use with no group in `config`. */
-  createManualConsumer(config: Config): Promise<MuxManualConsumer>;
-  /**
-   * The producers connection `name` sends through (default: the two above). The test double
-   * gives each connection producers that record its name with every send.
-   */
-  producersFor?(connection: string): ConnectionProducers;
-  /** Called after each handler call with the message and, when the handler threw, the error the Multiplexer reports. */
-  onHandled?(connection: string, message: ConsumerMessage, failure: HandlerError | undefined): void;
-}
-
-/** @internal The producers a connection sends through. */
-export interface ConnectionProducers {
-  syncProducer: MultiplexerParts['syncProducer'];
-  asyncProducer: MultiplexerParts['asyncProducer'];
-}
-
 export interface MultiplexerEvents {
   /** A handler threw, or the group consumer failed. */
   error: [err: Error];
-}
-
-/** A handler failed; the message is not marked (the handler marks what it processed). */
-export class HandlerError extends KafkaesqueError {
-  constructor(
-    readonly connection: string,
-    readonly topic: string,
-    readonly partition: number,
-    readonly offset: bigint,
-    cause: unknown,
-  ) {
-    super(
-      'ERR_MUX_HANDLER',
-      `connection '${connection}': the handler of ${topic}-${partition}@${offset} failed: ${(cause as Error)?.message ?? String(cause)}`,
-      { cause },
-    );
-  }
 }
 
 
@@ -237,7 +178,7 @@ interface ManualSubscription extends PartitionSubscriptionState {
   stopped: boolean;
 }
 
-export class Multiplexer extends EventEmitter<MultiplexerEvents> {
+export class Multiplexer extends EventEmitter<MultiplexerEvents> implements ConnectionMux {
   private readonly subs = new Map<string, Subscription[]>();
   private readonly manual = new Map<string, ManualSubscription>();
   private readonly pausedTopics = new Set<string>();

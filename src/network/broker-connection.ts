@@ -24,13 +24,15 @@ import {
   AuthenticationError,
   ConnectionClosedError,
   ConnectionError,
+  FrameTooLargeError,
   ProtocolViolationError,
   RequestTimeoutError,
+  SaslMechanismError,
   UnsupportedVersionError,
 } from './errors.js';
-import { FrameDecoder, FrameTooLargeError } from './framing.js';
+import { FrameDecoder } from './framing.js';
 import { type Logger, NOOP_LOGGER } from './logger.js';
-import { createSaslClient, kafkaMechanismName, SaslMechanismError, type SaslMechanismClient, type SaslOptions } from './sasl.js';
+import { createSaslClient, kafkaMechanismName, type SaslMechanismClient, type SaslOptions } from './sasl.js';
 import { stripUndefined } from './options.js';
 
 export interface BrokerConnectionOptions {

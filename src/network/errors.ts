@@ -95,3 +95,19 @@ export class AuthenticationError extends KafkaesqueError {
     this.errorCode = errorCode;
   }
 }
+
+/**
+ * A frame size prefix that is negative or above maxFrameBytes (framing.ts). Internal: the
+ * connection turns it into a {@link ProtocolViolationError}, so it extends Error only.
+ */
+export class FrameTooLargeError extends Error {
+  constructor(readonly size: number, readonly max: number) {
+    super(size < 0 ? `negative frame size ${size}` : `frame of ${size} bytes exceeds the maximum of ${max} bytes`);
+  }
+}
+
+/**
+ * Raised by a mechanism client (sasl.ts) when the server's bytes are invalid or do not verify.
+ * Internal: the connection turns it into an {@link AuthenticationError}, so it extends Error only.
+ */
+export class SaslMechanismError extends Error {}

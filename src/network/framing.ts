@@ -5,11 +5,7 @@
  * of it (no copy), and only a frame that spans chunks is copied once into a buffer of exactly
  * its size. The size is checked against a maximum before anything is allocated for it.
  */
-export class FrameTooLargeError extends Error {
-  constructor(readonly size: number, readonly max: number) {
-    super(size < 0 ? `negative frame size ${size}` : `frame of ${size} bytes exceeds the maximum of ${max} bytes`);
-  }
-}
+import { FrameTooLargeError } from './errors.js';
 
 export class FrameDecoder {
   private chunks: Buffer[] = [];

@@ -10,6 +10,7 @@
  */
 import * as crypto from 'node:crypto';
 import { promisify } from 'node:util';
+import { SaslMechanismError } from './errors.js';
 
 const pbkdf2 = promisify(crypto.pbkdf2);
 
@@ -36,9 +37,6 @@ export function hideSaslPassword(o: SaslOptions): SaslOptions {
   Object.defineProperty(out, 'password', { value: o.password, enumerable: false, writable: false, configurable: false });
   return out;
 }
-
-/** Raised by a mechanism client when the server's bytes are invalid or do not verify. */
-export class SaslMechanismError extends Error {}
 
 /**
  * One client-side SASL exchange. `initial()` is the first client message; `next(server)`

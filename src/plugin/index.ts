@@ -1,9 +1,8 @@
 export {
   KafkaPlugin,
-  PluginDisabledError,
-  PluginStateError,
   DEFAULT_CONFIG_FILE,
   findPluginConfigFile,
   type KafkaPluginOptions,
   type HealthStatus,
 } from './plugin.js';
+export { PluginDisabledError, PluginStateError } from './errors.js';

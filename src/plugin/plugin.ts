@@ -18,20 +18,11 @@ import { Cluster } from '../cluster/cluster.js';
 import { consoleLogger } from '../client/config.js';
 import { clusterOptions } from '../client/options.js';
 import type { Logger } from '../network/logger.js';
-import { KafkaesqueError } from '../../protocol/errors.js';
 import type { AsyncPublisher, BytesConnection, BytesManualConnection, ErrorCallback, SuccessCallback, SyncPublisher } from '../mux/connections.js';
 import { loadMuxConfigFile } from '../mux/config-file.js';
 import { Multiplexer } from '../mux/multiplexer.js';
+import { PluginDisabledError, PluginStateError } from './errors.js';
 import type { ProtoAsyncPublisher, ProtoConnection, ProtoManualConnection, ProtoSerializer, ProtoSyncPublisher } from '../mux/proto.js';
-
-export class PluginDisabledError extends KafkaesqueError {
-  constructor(what: string) {
-    super(
-      'ERR_PLUGIN_DISABLED',
-      `${what}: the Kafka plugin is disabled (no config file found: put kafka.conf in CONFIG_DIR or the working directory, or set the configFile option or KAFKA_CONFIG)`,
-    );
-  }
-}
 
 /** The config file's default name, as the Go plugin's (`<plugin name>.conf` for the plugin "kafka"). */
 export const DEFAULT_CONFIG_FILE = 'kafka.conf';
@@ -54,12 +45,6 @@ export function findPluginConfigFile(options: Pick<KafkaPluginOptions, 'configFi
   const inDir = path.resolve(dir, name);
   if (inDir !== asGiven && existsSync(inDir)) return { file: inDir, tried: [asGiven, inDir] };
   return { file: undefined, tried: inDir === asGiven ? [asGiven] : [asGiven, inDir] };
-}
-
-export class PluginStateError extends KafkaesqueError {
-  constructor(what: string, state: string) {
-    super('ERR_PLUGIN_STATE', `${what}: the Kafka plugin is ${state}`);
-  }
 }
 
 export interface KafkaPluginOptions {

@@ -1,17 +1,17 @@
 /** Typed errors of the producer. */
 import { KafkaesqueError } from '../../protocol/errors.js';
-import type { ProducerMessage } from './message.js';
+import type { ProducerMessageLike } from './types.js';
 
 /**
  * One message that could not be delivered, with the cause (sarama's ProducerError: the message
  * and the error). `msg` carries the caller's metadata; `cause` says why.
  */
 export class ProducerError extends KafkaesqueError {
-  /** The message that failed, with the caller's metadata. */
-  readonly msg: ProducerMessage;
+  /** The message that failed, with the caller's metadata (a ProducerMessage). */
+  readonly msg: ProducerMessageLike;
   override readonly cause: Error;
 
-  constructor(msg: ProducerMessage, cause: Error) {
+  constructor(msg: ProducerMessageLike, cause: Error) {
     super(
       cause instanceof KafkaesqueError ? cause.code : 'ERR_PRODUCE',
       `could not deliver a message to topic '${msg.topic}'${msg.partition >= 0 ? ` partition ${msg.partition}` : ''}: ${cause.message}`,
@@ -68,5 +68,16 @@ export class ProducerClosedError extends KafkaesqueError {
 export class InvalidMessageError extends KafkaesqueError {
   constructor(message: string) {
     super('ERR_INVALID_MESSAGE', message);
+  }
+}
+
+/**
+ * A partitioner that cannot give a valid partition: bad options, an explicit partition out of
+ * range, `manual` without a partition, a user function returning something else than a partition
+ * index or throwing (the original error is the `cause`), or a topic with no partitions.
+ */
+export class PartitionerError extends KafkaesqueError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_PARTITIONER', message, options);
   }
 }

@@ -1,13 +1,9 @@
 /** The message a producer sends and reports back (sarama's ProducerMessage, in TypeScript). */
 import { TOPIC_NAME_RULE, topicNameProblem } from '../cluster/topic-partition.js';
 import { InvalidMessageError } from './errors.js';
+import type { MessageBytes, MessageHeader, ProducerMessageLike } from './types.js';
 
-export type MessageBytes = Buffer | Uint8Array | string;
-
-export interface MessageHeader {
-  key: string;
-  value: MessageBytes | null;
-}
+export type { MessageBytes, MessageHeader } from './types.js';
 
 /** The headers of every message sent without any: one frozen array, not one per message. @internal */
 export const NO_HEADERS: MessageHeader[] = Object.freeze([]) as unknown as MessageHeader[];
@@ -107,7 +103,7 @@ export function copyRecord<M>(r: OutgoingRecord<M>): OutgoingRecord<M> {
 const SETTLED: unique symbol = Symbol('settled');
 
 /** A message with its outcome: partition and offset once acknowledged (-1 before, or with acks=0). */
-export class ProducerMessage<M = unknown> {
+export class ProducerMessage<M = unknown> implements ProducerMessageLike<M> {
   readonly topic: string;
   readonly key: MessageBytes | null;
   readonly value: MessageBytes | null;

@@ -23,20 +23,7 @@
  * hashes over the key bytes, per-topic state in Maps keyed by the topic string). A user function
  * gets a fresh context object per call.
  */
-import { KafkaesqueError } from '../../protocol/errors.js';
-
-// ------------------------------------------------------------------ errors
-
-/**
- * A partitioner that cannot give a valid partition: bad options, an explicit partition out of
- * range, `manual` without a partition, a user function returning something else than a partition
- * index or throwing (the original error is the `cause`), or a topic with no partitions.
- */
-export class PartitionerError extends KafkaesqueError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('ERR_PARTITIONER', message, options);
-  }
-}
+import { PartitionerError } from './errors.js';
 
 // ------------------------------------------------------------------ hash functions
 

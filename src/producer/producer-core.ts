@@ -35,7 +35,8 @@ import {
 import type { Reader } from '../../protocol/reader.js';
 import type { Writer } from '../../protocol/writer.js';
 import { BATCH_HEADER_SIZE, type BatchHeaderInput, estimateRecordSize, RecordBatchBuilder } from '../../protocol/records.js';
-import { type Cluster, MetadataTimeoutError, type TopicInfo } from '../cluster/cluster.js';
+import { type Cluster, type TopicInfo } from '../cluster/cluster.js';
+import { MetadataTimeoutError } from '../cluster/errors.js';
 import { backoffMs, isNotFinal, retry } from '../cluster/retry.js';
 import { answerTopicName, type TopicIdLookup, topicIdOf, versionForTopicIds } from '../cluster/topic-ids.js';
 import type { BrokerConnection } from '../network/broker-connection.js';

@@ -11,11 +11,12 @@
  */
 import { EventEmitter } from 'node:events';
 import { OffsetNewest, OffsetOldest } from '../client/config.js';
-import { ConsumerClosedError, type ConsumerEvents, type ConsumerMessage, type StartOffset } from '../client/consumer.js';
+import type { ConsumerEvents, ConsumerMessage, StartOffset } from '../client/consumer.js';
+import { ConsumerClosedError, invalidStartOffset } from '../client/errors.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
-import type { TopicPartition } from '../consumer/assignors.js';
+import type { TopicPartition } from '../consumer/assignors/index.js';
 import { KafkaesqueError } from '../../protocol/errors.js';
-import type { MuxGroupConsumer, MuxManualConsumer, MuxPartitionConsumer } from '../mux/multiplexer.js';
+import type { MuxGroupConsumer, MuxManualConsumer, MuxPartitionConsumer } from '../mux/types.js';
 import type { MockLog } from './sends.js';
 
 /** The group's mark (or committed offset) of a partition. */
@@ -244,7 +245,7 @@ export class MockManualConsumer implements MuxManualConsumer {
     if (offset === 'oldest' || offset === OffsetOldest) from = 0n;
     else if (offset === 'newest' || offset === OffsetNewest) from = this.offsets.logEnd(topic, partition);
     else if ((typeof offset === 'bigint' && offset >= 0n) || (Number.isSafeInteger(offset) && (offset as number) >= 0)) from = BigInt(offset);
-    else throw new KafkaesqueError('ERR_INVALID_OFFSET', `start offset must be OffsetOldest (-2), OffsetNewest (-1), 'oldest', 'newest' or an offset >= 0, got ${String(offset)}`);
+    else throw invalidStartOffset(offset);
     const count = this.offsets.partitionCount(topic);
     if (!Number.isInteger(partition) || partition < 0 || partition >= count) {
       throw new KafkaesqueError('ERR_UNKNOWN_PARTITION', `topic '${topic}' has ${count} partition(s); partition ${partition} does not exist`);

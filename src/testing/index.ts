@@ -12,12 +12,6 @@ export {
   type PartitionSubscription,
 } from './multiplexer.js';
 export { MockSyncProducer, MockAsyncProducer, type MockProducerOptions } from './producers.js';
-export {
-  MockSendError,
-  UnexpectedSendError,
-  type SentMessage,
-  type SendMatcher,
-  type SendExpectation,
-  type MockPartitioningOptions,
-} from './sends.js';
-export type { SyncProducerLike, AsyncProducerLike, MultiplexerLike, MultiplexerInternals } from './types.js';
+export { type SendMatcher, type SendExpectation, type MockPartitioningOptions } from './sends.js';
+export { MockSendError, UnexpectedSendError } from './errors.js';
+export type { SyncProducerLike, AsyncProducerLike, MultiplexerLike, MultiplexerInternals, SentMessage } from './types.js';

@@ -13,12 +13,14 @@
 import type * as protobuf from 'protobufjs';
 import { Config } from '../client/config.js';
 import type { ConsumerMessage } from '../client/consumer.js';
-import type { TopicPartition } from '../consumer/assignors.js';
+import type { TopicPartition } from '../consumer/assignors/index.js';
 import type { NullKeyPartitioning } from '../producer/partitioner.js';
 import type { MessageBytes, MessageHeader } from '../producer/message.js';
 import type { BytesConnection, BytesManualConnection } from '../mux/connections.js';
 import { MuxClosedError, MuxUsageError } from '../mux/errors.js';
-import { type ConnectionProducers, HandlerError, Multiplexer, type MultiplexerEvents, type MultiplexerParts, type PartitionSubscriptionState } from '../mux/multiplexer.js';
+import { HandlerError } from '../mux/errors.js';
+import { Multiplexer, type MultiplexerEvents, type PartitionSubscriptionState } from '../mux/multiplexer.js';
+import type { ConnectionProducers, MultiplexerParts } from '../mux/types.js';
 import type { ProtoConnection, ProtoManualConnection, ProtoSerializer, ProtoValue } from '../mux/proto.js';
 import { DeliveredLog, type MarkedOffset, MockGroupConsumer, MockManualConsumer } from './consumers.js';
 import { MockAsyncProducer, MockSyncProducer } from './producers.js';

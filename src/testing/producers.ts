@@ -8,7 +8,8 @@
 import type { AsyncCallbacks, AsyncProducerEvents } from '../client/producers.js';
 import { ProducerClosedError, ProducerError } from '../producer/errors.js';
 import { type MessageBytes, ProducerMessage, type ProducerMessageInput } from '../producer/message.js';
-import { MockLog, type MockPartitioningOptions, MockSends, type SendMatcher, type SentMessage, toBuffer, toHeaders } from './sends.js';
+import { MockLog, type MockPartitioningOptions, MockSends, type SendMatcher, toBuffer, toHeaders } from './sends.js';
+import type { SentMessage } from './types.js';
 
 /**
  * A mock producer's settings: the topics' partition counts and the partitioner, which default

@@ -8,26 +8,10 @@
  */
 import { EventEmitter } from 'node:events';
 import { KafkaesqueError } from '../../protocol/errors.js';
-import type { ConsumerMessage } from '../client/consumer.js';
 import type { MessageBytes, MessageHeader } from '../producer/message.js';
 import { Partitioner, type PartitionerOptions } from '../producer/partitioner.js';
-
-/**
- * A send the mock acknowledged (in `sent()`) or failed (in `failed()`, with `error`): the record as
- * a consumer would read it (`partition`: the explicit one, else the partitioner's; `offset`: the
- * one the mock assigned, 0, 1, 2... per partition, -1n for a failed send; `timestamp`: the send's,
- * else the time of the send), and how it was sent.
- */
-export interface SentMessage extends ConsumerMessage {
-  /** The caller's metadata, as given to the send. */
-  metadata: unknown;
-  /** The Multiplexer connection that sent it; undefined for a producer used directly. */
-  connection: string | undefined;
-  /** Which producer sent it: a sync send resolves, an async send calls back. */
-  producer: 'sync' | 'async';
-  /** Failed sends only: the cause (the ProducerError given to the caller wraps it). */
-  error?: Error;
-}
+import { MockSendError, UnexpectedSendError } from './errors.js';
+import type { SentMessage } from './types.js';
 
 /**
  * Picks sends: every field given must equal the send's (bytes compared as bytes, a string as
@@ -43,20 +27,6 @@ export type SendMatcher =
       producer?: 'sync' | 'async';
     }
   | ((message: SentMessage) => boolean);
-
-/** The failure a send gets from `failNextSend()` / `failSends()` when no error is given. */
-export class MockSendError extends KafkaesqueError {
-  constructor() {
-    super('ERR_MOCK_SEND', 'the send failed: a failure injected by the mock');
-  }
-}
-
-/** A send that does not match the next expectation (or comes after the last); see `expectSend`. */
-export class UnexpectedSendError extends KafkaesqueError {
-  constructor(readonly send: SentMessage, expected: string) {
-    super('ERR_MOCK_UNEXPECTED_SEND', `unexpected send to ${send.topic}-${send.partition}${showKey(send.key)}: ${expected}`);
-  }
-}
 
 /** Returned by `expectSend`: the expected send succeeds unless `andFail` says otherwise. */
 export interface SendExpectation {
@@ -309,12 +279,6 @@ function describeMatcher(matcher: SendMatcher | undefined): string {
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${k}=${v === null ? 'null' : typeof v === 'string' || typeof v === 'number' ? JSON.stringify(v) : `<${(v as Uint8Array).length} bytes>`}`);
   return parts.length === 0 ? 'any send' : `{ ${parts.join(', ')} }`;
-}
-
-function showKey(key: Buffer | null): string {
-  if (key === null) return '';
-  const text = key.toString('utf8');
-  return /^[\x20-\x7e]{0,60}$/.test(text) ? ` key=${JSON.stringify(text)}` : ` key=<${key.length} bytes>`;
 }
 
 function checkCount(what: string, n: number): number {

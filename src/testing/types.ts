@@ -6,6 +6,7 @@
  * MockMultiplexer's `multiplexer` is the real Multiplexer itself.)
  */
 import type { EventEmitter } from 'node:events';
+import type { ConsumerMessage } from '../client/consumer.js';
 import type { AsyncProducer, AsyncProducerEvents, SyncProducer } from '../client/producers.js';
 import type { Multiplexer, MultiplexerEvents } from '../mux/multiplexer.js';
 
@@ -35,3 +36,20 @@ export type MultiplexerInternals =
 
 /** Every public member of the Multiplexer but its internals, its events included. */
 export type MultiplexerLike = Omit<Multiplexer, MultiplexerInternals | keyof EventEmitter> & EventEmitter<MultiplexerEvents>;
+
+/**
+ * A send the mock acknowledged (in `sent()`) or failed (in `failed()`, with `error`): the record as
+ * a consumer would read it (`partition`: the explicit one, else the partitioner's; `offset`: the
+ * one the mock assigned, 0, 1, 2... per partition, -1n for a failed send; `timestamp`: the send's,
+ * else the time of the send), and how it was sent.
+ */
+export interface SentMessage extends ConsumerMessage {
+  /** The caller's metadata, as given to the send. */
+  metadata: unknown;
+  /** The Multiplexer connection that sent it; undefined for a producer used directly. */
+  connection: string | undefined;
+  /** Which producer sent it: a sync send resolves, an async send calls back. */
+  producer: 'sync' | 'async';
+  /** Failed sends only: the cause (the ProducerError given to the caller wraps it). */
+  error?: Error;
+}

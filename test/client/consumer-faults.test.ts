@@ -14,7 +14,7 @@ import { CorruptRecordBatchError, encodeRecordBatch } from '../../protocol/recor
 import { Writer } from '../../protocol/writer.js';
 import { Config } from '../../src/client/config.js';
 import { Consumer, type ConsumerMessage } from '../../src/client/consumer.js';
-import { PartitionError } from '../../src/consumer/fetcher.js';
+import { PartitionError } from '../../src/consumer/errors.js';
 import { FakeBroker, type FakeRequest, writeResponse } from '../helpers/fake-broker.js';
 
 jest.setTimeout(30_000);

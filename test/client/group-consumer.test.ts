@@ -8,7 +8,7 @@ import { Config, type ConfigOptions } from '../../src/client/config.js';
 import { Consumer, type ConsumerMessage } from '../../src/client/consumer.js';
 import { SyncProducer } from '../../src/client/producers.js';
 import { Cluster } from '../../src/cluster/cluster.js';
-import type { TopicPartition } from '../../src/consumer/assignors.js';
+import type { TopicPartition } from '../../src/consumer/assignors/index.js';
 import { brokerAddress, uniqueTopic } from '../helpers/broker.js';
 import { createTopic } from '../helpers/topics.js';
 import { readMarked, until } from '../helpers/wait.js';

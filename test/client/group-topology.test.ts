@@ -8,7 +8,7 @@ import { Config, ConfigError, type ConfigOptions } from '../../src/client/config
 import { Consumer, type ConsumerMessage } from '../../src/client/consumer.js';
 import { SyncProducer } from '../../src/client/producers.js';
 import { ProducerError } from '../../src/producer/errors.js';
-import { PartitionerError } from '../../src/producer/partitioner.js';
+import { PartitionerError } from '../../src/producer/errors.js';
 import { Cluster } from '../../src/cluster/cluster.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { CreatePartitions } from '../../protocol/messages/create-partitions.js';

@@ -1,5 +1,5 @@
 /**
- * Conformance of the classic-group partition assignors (src/consumer/assignors.ts) with Kafka
+ * Conformance of the classic-group partition assignors (src/consumer/assignors/) with Kafka
  * 4.2.1's own `RangeAssignor`, `RoundRobinAssignor` and `CooperativeStickyAssignor`, through the
  * Java oracle's `assign` op (the ConsumerCoordinator leader's code path: a fresh assignor, the
  * subscriptions in a HashMap filled in JoinGroup order, `assign(Cluster, GroupSubscription)`).
@@ -20,8 +20,8 @@
  *  - multi-round simulations: 10 rebalances feeding each assignment back as ownedPartitions, with
  *    members joining/leaving, subscription changes and partition-count growth; equal every round.
  */
+import { AssignmentError } from '../../src/consumer/errors.js';
 import {
-  AssignmentError,
   CooperativeStickyAssignor,
   javaStringHashCode,
   RangeAssignor,
@@ -30,7 +30,7 @@ import {
   type MemberSubscription,
   type TopicPartition,
   type TopicPartitionsInfo,
-} from '../../src/consumer/assignors.js';
+} from '../../src/consumer/assignors/index.js';
 import { closeSharedOracle, sharedOracle } from './harness.js';
 import { JavaOracle, OracleError } from './oracle.js';
 import { seeded } from '../helpers/random.js';

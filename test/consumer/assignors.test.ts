@@ -1,23 +1,22 @@
 /**
- * Unit tests of src/consumer/assignors.ts: the properties the algorithms guarantee, hand-checked
+ * Unit tests of src/consumer/assignors/: the properties the algorithms guarantee, hand-checked
  * examples (static members, racks, stickiness, the cooperative revocation rule), edge cases and
  * errors. Equality with Kafka's own Java assignors is proven by
  * test/conformance/assignors.conformance.test.ts (needs a JVM); nothing here does.
  */
 import { KafkaesqueError } from '../../protocol/errors.js';
+import { AssignmentError, UnknownAssignorError } from '../../src/consumer/errors.js';
 import {
-  AssignmentError,
   CooperativeStickyAssignor,
   RangeAssignor,
   RoundRobinAssignor,
-  UnknownAssignorError,
   assignorByName,
   javaStringHashCode,
   type Assignor,
   type MemberSubscription,
   type TopicPartition,
   type TopicPartitionsInfo,
-} from '../../src/consumer/assignors.js';
+} from '../../src/consumer/assignors/index.js';
 import { seeded } from '../helpers/random.js';
 
 const ALL: Assignor[] = [RangeAssignor, RoundRobinAssignor, CooperativeStickyAssignor];

@@ -15,7 +15,7 @@ import type { Cluster } from '../../src/cluster/cluster.js';
 import { NOOP_LOGGER } from '../../src/network/logger.js';
 import type { BrokerConnection } from '../../src/network/broker-connection.js';
 import type { Fetcher } from '../../src/consumer/fetcher.js';
-import { assignorByName } from '../../src/consumer/assignors.js';
+import { assignorByName } from '../../src/consumer/assignors/index.js';
 import { GroupMemberBase, type GroupOptions } from '../../src/consumer/group-base.js';
 import { ClassicGroupMember } from '../../src/consumer/group-classic.js';
 

@@ -16,7 +16,7 @@ import type { Fetcher } from '../../src/consumer/fetcher.js';
 import type { GroupOptions } from '../../src/consumer/group-base.js';
 import { ClassicGroupMember } from '../../src/consumer/group-classic.js';
 import { ConsumerProtocolMember } from '../../src/consumer/group-consumer.js';
-import { assignorByName } from '../../src/consumer/assignors.js';
+import { assignorByName } from '../../src/consumer/assignors/index.js';
 import type { BrokerConnection } from '../../src/network/broker-connection.js';
 import { NOOP_LOGGER } from '../../src/network/logger.js';
 import { sleep } from '../helpers/wait.js';

@@ -6,7 +6,7 @@
  */
 import { encodeAssignment } from '../../protocol/messages/consumer-protocol.js';
 import type { Cluster } from '../../src/cluster/cluster.js';
-import { assignorByName } from '../../src/consumer/assignors.js';
+import { assignorByName } from '../../src/consumer/assignors/index.js';
 import type { Fetcher } from '../../src/consumer/fetcher.js';
 import type { GroupOptions, GroupState } from '../../src/consumer/group-base.js';
 import { ClassicGroupMember } from '../../src/consumer/group-classic.js';

@@ -10,9 +10,9 @@ import {
   hideSaslPassword,
   PlainClient,
   ScramClient,
-  SaslMechanismError,
   type ScramHash,
 } from '../../src/network/sasl.js';
+import { SaslMechanismError } from '../../src/network/errors.js';
 
 const b = (s: string): Buffer => Buffer.from(s, 'utf8');
 

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import type { ConsumerMessage } from '../../src/client/consumer.js';
 import { Cluster } from '../../src/cluster/cluster.js';
 import { MuxConfigError } from '../../src/mux/errors.js';
-import { KafkaPlugin, PluginDisabledError } from '../../src/plugin/plugin.js';
+import { KafkaPlugin } from '../../src/plugin/plugin.js';
+import { PluginDisabledError } from '../../src/plugin/errors.js';
 import { brokerAddress, uniqueTopic } from '../helpers/broker.js';
 import { createTopic } from '../helpers/topics.js';
 

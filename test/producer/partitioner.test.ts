@@ -12,9 +12,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { KafkaesqueError } from '../../protocol/errors.js';
+import { PartitionerError } from '../../src/producer/errors.js';
 import {
   Partitioner,
-  PartitionerError,
   type PartitionerContext,
   type PartitionerOptions,
   fnv1a32,

@@ -7,11 +7,13 @@ import { OffsetNewest, OffsetOldest } from '../../src/client/config.js';
 import type { ConsumerMessage } from '../../src/client/consumer.js';
 import { BytesConnection, BytesManualConnection } from '../../src/mux/connections.js';
 import { MuxClosedError, MuxStartedError, MuxUsageError } from '../../src/mux/errors.js';
-import { GO_LAYER_DEFAULTS, HandlerError, HIGH_WATER } from '../../src/mux/multiplexer.js';
+import { HandlerError } from '../../src/mux/errors.js';
+import { GO_LAYER_DEFAULTS, HIGH_WATER } from '../../src/mux/multiplexer.js';
 import { ProtoConnection, ProtoManualConnection, type ProtoMessage, binarySerializer, jsonSerializer } from '../../src/mux/proto.js';
 import { ProducerClosedError, ProducerError } from '../../src/producer/errors.js';
 import { ProducerMessage } from '../../src/producer/message.js';
-import { PartitionerError, murmur2, saramaPartitionForKey } from '../../src/producer/partitioner.js';
+import { PartitionerError } from '../../src/producer/errors.js';
+import { murmur2, saramaPartitionForKey } from '../../src/producer/partitioner.js';
 import { MockMultiplexer, MockSendError, UnexpectedSendError } from '../../src/testing/index.js';
 import { sleep } from '../helpers/wait.js';
 
