@@ -7,19 +7,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
+import { REPO_ROOT, tsSources } from '../helpers/sources.js';
 import { KAFKA_ERROR_CODE_PREFIX, KAFKAESQUE_ERROR_CODES } from '../../protocol/errors.js';
 
-const root = path.resolve(__dirname, '..', '..');
-
-function sources(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...sources(p));
-    else if (e.name.endsWith('.ts')) out.push(p);
-  }
-  return out;
-}
+const root = REPO_ROOT;
+const sources = tsSources;
 
 interface Found {
   code: string;

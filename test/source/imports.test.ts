@@ -6,8 +6,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
+import { REPO_ROOT, tsSources } from '../helpers/sources.js';
 
-const root = path.resolve(__dirname, '..', '..');
+const root = REPO_ROOT;
+const sources = tsSources;
 
 /**
  * Rank of each layer: a module may import from a layer of lower rank (and its own). Layers of
@@ -26,16 +28,6 @@ const RANK: Record<string, number> = {
   testing: 6,
   'index.ts': 7,
 };
-
-function sources(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...sources(p));
-    else if (e.name.endsWith('.ts')) out.push(p);
-  }
-  return out;
-}
 
 /** `protocol` for protocol/..., else the folder (or file) under src/. */
 function layerOf(file: string): string {
