@@ -145,7 +145,7 @@ export class Cluster {
     const cluster = new Cluster(resolved, sasl);
     await cluster.refresh();
     cluster.timer = setInterval(() => {
-      if (Date.now() - cluster.lastRefresh >= resolved.metadataMaxAgeMs) cluster.refresh().catch(() => {});
+      if (Date.now() - cluster.lastRefresh >= resolved.metadataMaxAgeMs) cluster.refresh().catch((err) => cluster.refreshFailed('periodic', err));
     }, Math.min(resolved.metadataMaxAgeMs, 30_000));
     cluster.timer.unref();
     return cluster;
@@ -206,7 +206,12 @@ export class Cluster {
 
   /** Asks for a refresh soon (coalesced with one in flight), after an error that means stale metadata. */
   markStale(): void {
-    this.refresh().catch(() => {});
+    this.refresh().catch((err) => this.refreshFailed('after stale metadata', err));
+  }
+
+  /** A refresh nobody waits for failed: the next one (periodic, or asked for) tries again. */
+  private refreshFailed(which: string, err: unknown): void {
+    this.logger.debug(`metadata refresh (${which}) failed; the next one tries again`, { error: (err as Error).message });
   }
 
   /**
