@@ -6,113 +6,45 @@
  * Versions: 1 the response is sent before quota throttling; 2 first flexible; 3 may answer
  * THROTTLING_QUOTA_EXCEEDED (KIP-599). The fields are the same in every version.
  */
-import { type ApiCodec, headerVersions } from '../api.js';
-import type { Reader } from '../reader.js';
-import type { WithUnknownTags } from '../types.js';
-import type { Writer } from '../writer.js';
+import { api, f, struct, t, type MessageOf } from '../schema.js';
 
 /** The replicas of one new partition (Java: CreatePartitionsRequestData.CreatePartitionsAssignment). */
-export interface CreatePartitionsAssignment extends WithUnknownTags {
-  brokerIds: number[];
-}
+const CreatePartitionsAssignment = struct('CreatePartitionsAssignment', {
+  brokerIds: f.array(t.int32), //                           BrokerIds []int32, versions 0+
+});
 
-export interface CreatePartitionsTopic extends WithUnknownTags {
-  name: string;
+const CreatePartitionsTopic = struct('CreatePartitionsTopic', {
+  name: f.string(), //                                      Name string, versions 0+
   /** The new partition count (the total, not the number added). */
-  count: number;
+  count: f.int32(), //                                      Count int32, versions 0+
   /** One entry per new partition, or null to let the controller place them. */
-  assignments: CreatePartitionsAssignment[] | null;
-}
+  assignments: f.array(CreatePartitionsAssignment).nullable(), // Assignments []..., nullable 0+
+});
 
-export interface CreatePartitionsRequest extends WithUnknownTags {
-  topics: CreatePartitionsTopic[];
-  timeoutMs: number;
-  validateOnly: boolean;
-}
+const CreatePartitionsTopicResult = struct('CreatePartitionsTopicResult', {
+  name: f.string(), //                                      Name string, versions 0+
+  errorCode: f.int16(), //                                  ErrorCode int16, versions 0+
+  errorMessage: f.string().nullable(), //                   ErrorMessage string, nullable 0+
+});
 
-export interface CreatePartitionsTopicResult extends WithUnknownTags {
-  name: string;
-  errorCode: number;
-  /** ErrorMessage, nullable. */
-  errorMessage: string | null;
-}
-
-export interface CreatePartitionsResponse extends WithUnknownTags {
-  throttleTimeMs: number;
-  results: CreatePartitionsTopicResult[];
-}
-
-const FIRST_FLEXIBLE = 2;
-
-function encodeRequest(w: Writer, m: CreatePartitionsRequest, v: number): void {
-  const flexible = v >= FIRST_FLEXIBLE;
-  w.arrayF(m.topics, flexible, (w, t) => { //                Topics []CreatePartitionsTopic, versions 0+
-    w.stringF(t.name, flexible); //                          Name string, versions 0+
-    w.int32(t.count); //                                     Count int32, versions 0+
-    w.nullableArrayF(t.assignments, flexible, (w, a) => { // Assignments []CreatePartitionsAssignment, nullable 0+
-      w.arrayF(a.brokerIds, flexible, (w, id) => w.int32(id)); // BrokerIds []int32, versions 0+
-      if (flexible) w.taggedFields(null, a.unknownTaggedFields);
-    });
-    if (flexible) w.taggedFields(null, t.unknownTaggedFields);
-  });
-  w.int32(m.timeoutMs); //                                   TimeoutMs int32, versions 0+
-  w.bool(m.validateOnly); //                                 ValidateOnly bool, versions 0+
-  if (flexible) w.taggedFields(null, m.unknownTaggedFields);
-}
-
-function decodeRequest(r: Reader, v: number): CreatePartitionsRequest {
-  const flexible = v >= FIRST_FLEXIBLE;
-  const m: CreatePartitionsRequest = {
-    topics: r.arrayF(flexible, (r) => {
-      const t: CreatePartitionsTopic = {
-        name: r.stringF(flexible),
-        count: r.int32(),
-        assignments: r.nullableArrayF(flexible, (r) => {
-          const a: CreatePartitionsAssignment = { brokerIds: r.arrayF(flexible, (r) => r.int32(), 4) };
-          return flexible ? r.tagsInto(a) : a;
-        }),
-      };
-      return flexible ? r.tagsInto(t) : t;
-    }),
-    timeoutMs: r.int32(),
-    validateOnly: r.bool(),
-  };
-  return flexible ? r.tagsInto(m) : m;
-}
-
-function encodeResponse(w: Writer, m: CreatePartitionsResponse, v: number): void {
-  const flexible = v >= FIRST_FLEXIBLE;
-  w.int32(m.throttleTimeMs); //                              ThrottleTimeMs int32, versions 0+
-  w.arrayF(m.results, flexible, (w, t) => { //               Results []CreatePartitionsTopicResult, versions 0+
-    w.stringF(t.name, flexible); //                          Name string, versions 0+
-    w.int16(t.errorCode); //                                 ErrorCode int16, versions 0+
-    w.nullableStringF(t.errorMessage, flexible); //          ErrorMessage string, versions 0+, nullable 0+
-    if (flexible) w.taggedFields(null, t.unknownTaggedFields);
-  });
-  if (flexible) w.taggedFields(null, m.unknownTaggedFields);
-}
-
-function decodeResponse(r: Reader, v: number): CreatePartitionsResponse {
-  const flexible = v >= FIRST_FLEXIBLE;
-  const m: CreatePartitionsResponse = {
-    throttleTimeMs: r.int32(),
-    results: r.arrayF(flexible, (r) => {
-      const t: CreatePartitionsTopicResult = { name: r.stringF(flexible), errorCode: r.int16(), errorMessage: r.nullableStringF(flexible) };
-      return flexible ? r.tagsInto(t) : t;
-    }),
-  };
-  return flexible ? r.tagsInto(m) : m;
-}
-
-export const CreatePartitions: ApiCodec<CreatePartitionsRequest, CreatePartitionsResponse> = {
-  apiKey: 37,
+export const CreatePartitions = api({
   name: 'CreatePartitions',
-  minVersion: 0,
-  maxVersion: 3,
-  firstFlexibleVersion: FIRST_FLEXIBLE,
-  encodeRequest,
-  decodeRequest,
-  encodeResponse,
-  decodeResponse,
-  ...headerVersions(FIRST_FLEXIBLE),
-};
+  apiKey: 37,
+  versions: '0-3',
+  flexible: '2+',
+  request: {
+    topics: f.array(CreatePartitionsTopic), //              Topics []CreatePartitionsTopic, versions 0+
+    timeoutMs: f.int32(), //                                TimeoutMs int32, versions 0+
+    validateOnly: f.bool(), //                              ValidateOnly bool, versions 0+
+  },
+  response: {
+    throttleTimeMs: f.int32(), //                           ThrottleTimeMs int32, versions 0+
+    results: f.array(CreatePartitionsTopicResult), //       Results []CreatePartitionsTopicResult, versions 0+
+  },
+});
+
+export type CreatePartitionsAssignment = MessageOf<typeof CreatePartitionsAssignment.fields>;
+export type CreatePartitionsTopic = MessageOf<typeof CreatePartitionsTopic.fields>;
+export type CreatePartitionsTopicResult = MessageOf<typeof CreatePartitionsTopicResult.fields>;
+export type CreatePartitionsRequest = MessageOf<typeof CreatePartitions.request.fields>;
+export type CreatePartitionsResponse = MessageOf<typeof CreatePartitions.response.fields>;
