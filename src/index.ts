@@ -46,6 +46,25 @@ export {
   type MetadataRecoveryStrategy,
 } from './client/config.js';
 export { SyncProducer, AsyncProducer, type AsyncCallbacks, type AsyncProducerEvents } from './client/producers.js';
+export {
+  Admin,
+  type AdminCallOptions,
+  type NewTopic,
+  type ItemOutcome,
+  type CreateTopicResult,
+  type TopicListing,
+  type TopicDescription,
+  type PartitionDescription,
+  type ClusterDescription,
+  type BrokerDescription,
+  type OffsetSpec,
+  type ListedOffset,
+  type GroupOffset,
+  type GroupLag,
+  type PartitionLag,
+  type GroupDescription,
+  type GroupMemberDescription,
+} from './client/admin.js';
 export { ProducerMessage, type ProducerMessageInput, type MessageBytes, type MessageHeader } from './producer/message.js';
 export type { ProducerMessageLike } from './producer/types.js';
 export {

@@ -1,0 +1,509 @@
+/**
+ * `Admin`: what a team does to a cluster besides producing and consuming, as Java's `Admin`
+ * does it (issue 16; this is its first slice). Each call answers per item where Kafka answers
+ * per item: a topic that failed carries its typed error and does not hide the ones that
+ * succeeded (Java's per-item futures).
+ *
+ * Routing, as Java's KafkaAdminClient: topic and cluster requests go to any broker (KRaft
+ * brokers forward controller requests themselves), offsets to each partition's leader, group
+ * requests to the group's coordinator. Connection errors and retriable answers
+ * (NOT_CONTROLLER, NOT_COORDINATOR, leader moves) are retried with backoff within the call's
+ * timeout (`defaultApiTimeoutMs`, Java's default.api.timeout.ms).
+ */
+import { ErrorCode, errorCodeInfo } from '../../protocol/error-codes.js';
+import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
+import { CreatePartitions } from '../../protocol/messages/create-partitions.js';
+import { CreateTopics } from '../../protocol/messages/create-topics.js';
+import { DescribeGroups } from '../../protocol/messages/describe-groups.js';
+import { CoordinatorKeyType, FindCoordinator, findCoordinatorRequest, findCoordinatorResult } from '../../protocol/messages/find-coordinator.js';
+import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, ListOffsets, MAX_TIMESTAMP } from '../../protocol/messages/list-offsets.js';
+import { AUTHORIZED_OPERATIONS_OMITTED, Metadata, type MetadataResponse } from '../../protocol/messages/metadata.js';
+import { OFFSET_FETCH_FIRST_TOPIC_ID_VERSION, OffsetFetch, offsetFetchResponseGroups } from '../../protocol/messages/offset-fetch.js';
+import { ZERO_UUID } from '../../protocol/api.js';
+import { Cluster } from '../cluster/cluster.js';
+import { isRetriable, retry } from '../cluster/retry.js';
+import { versionForTopicIds } from '../cluster/topic-ids.js';
+import type { BrokerConnection } from '../network/broker-connection.js';
+import { Config, type ConfigOptions } from './config.js';
+import { clusterOptions } from './options.js';
+
+/** Java's default.api.timeout.ms: how long an Admin call keeps retrying. */
+export const DEFAULT_API_TIMEOUT_MS = 60_000;
+
+export interface AdminCallOptions {
+  /** How long the call may take, retries included. Default 60000 (Java: default.api.timeout.ms). */
+  timeoutMs?: number;
+}
+
+/** A topic to create (Java: NewTopic). */
+export interface NewTopic {
+  name: string;
+  /** Default: the broker's num.partitions (-1). */
+  numPartitions?: number;
+  /** Default: the broker's default.replication.factor (-1). */
+  replicationFactor?: number;
+  /** Explicit replicas per partition (then numPartitions and replicationFactor are not given). */
+  replicaAssignment?: Record<number, number[]>;
+  /** Topic configs, e.g. `{ 'cleanup.policy': 'compact' }`. */
+  configs?: Record<string, string>;
+}
+
+/** The outcome of one item: `error` is null when it succeeded. */
+export interface ItemOutcome {
+  error: KafkaProtocolError | null;
+}
+
+export interface CreateTopicResult extends ItemOutcome {
+  name: string;
+  /** The new topic's id ('' when it failed). */
+  topicId: string;
+  numPartitions: number;
+  replicationFactor: number;
+}
+
+export interface TopicListing {
+  name: string;
+  topicId: string;
+  isInternal: boolean;
+}
+
+export interface PartitionDescription {
+  partition: number;
+  /** -1 when the partition has no leader. */
+  leader: number;
+  leaderEpoch: number;
+  replicas: number[];
+  isr: number[];
+  offlineReplicas: number[];
+}
+
+export interface TopicDescription extends ItemOutcome {
+  name: string;
+  topicId: string;
+  isInternal: boolean;
+  partitions: PartitionDescription[];
+  /** Kafka's bit set of authorized operations, or null when not asked for. */
+  authorizedOperations: number | null;
+}
+
+export interface BrokerDescription {
+  nodeId: number;
+  host: string;
+  port: number;
+  rack: string | null;
+}
+
+export interface ClusterDescription {
+  clusterId: string | null;
+  controllerId: number;
+  brokers: BrokerDescription[];
+}
+
+/** Which offset ListOffsets finds: the log start, the log end, the largest timestamp, or the first at or after a time. */
+export type OffsetSpec = 'earliest' | 'latest' | 'max-timestamp' | { timestamp: number };
+
+export interface ListedOffset extends ItemOutcome {
+  topic: string;
+  partition: number;
+  /** -1n when it failed (or no record is at or after the timestamp). */
+  offset: bigint;
+  /** The record's timestamp for timestamp queries, else -1. */
+  timestamp: number;
+  leaderEpoch: number;
+}
+
+export interface GroupOffset {
+  topic: string;
+  partition: number;
+  offset: bigint;
+  leaderEpoch: number;
+  metadata: string | null;
+}
+
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  /** -1n when the group has no committed offset for it. */
+  committed: bigint;
+  /** The log end offset (read_uncommitted high watermark). */
+  end: bigint;
+  /** end - committed (the whole log when nothing is committed: end - log start). */
+  lag: bigint;
+}
+
+export interface GroupLag {
+  groupId: string;
+  partitions: PartitionLag[];
+  total: bigint;
+}
+
+export interface GroupMemberDescription {
+  memberId: string;
+  groupInstanceId: string | null;
+  clientId: string;
+  clientHost: string;
+}
+
+export interface GroupDescription extends ItemOutcome {
+  groupId: string;
+  /** `Stable`, `PreparingRebalance`, `CompletingRebalance`, `Empty`, `Dead`. */
+  state: string;
+  protocolType: string;
+  /** The assignor in use (classic consumer groups). */
+  protocol: string;
+  members: GroupMemberDescription[];
+}
+
+function outcome(code: number, context: string, message: string | null = null): KafkaProtocolError | null {
+  return code === ErrorCode.NONE ? null : KafkaProtocolError.fromCode(code, context, message);
+}
+
+function timestampOf(spec: OffsetSpec): bigint {
+  if (spec === 'earliest') return EARLIEST_TIMESTAMP;
+  if (spec === 'latest') return LATEST_TIMESTAMP;
+  if (spec === 'max-timestamp') return MAX_TIMESTAMP;
+  if (!Number.isSafeInteger(spec.timestamp) || spec.timestamp < 0) {
+    throw new KafkaesqueError('ERR_INVALID_ARGUMENT', `listOffsets: a timestamp must be a safe integer >= 0 (ms since the epoch), got ${String(spec.timestamp)}`);
+  }
+  return BigInt(spec.timestamp);
+}
+
+/** The admin client. `await Admin.create(config)`, then its calls, then `close()`. */
+export class Admin {
+  private constructor(
+    readonly config: Config,
+    private readonly cluster: Cluster,
+  ) {}
+
+  /** Connects to the cluster (a Config, or the options of one). */
+  static async create(config: Config | ConfigOptions = {}): Promise<Admin> {
+    const c = config instanceof Config ? config : new Config(config);
+    const cluster = await Cluster.connect({ ...clusterOptions(c), allowAutoTopicCreation: false });
+    return new Admin(c, cluster);
+  }
+
+  async close(): Promise<void> {
+    await this.cluster.close();
+  }
+
+  // ---------------------------------------------------------------- routing
+
+  private deadline(o: AdminCallOptions | undefined): number {
+    return Date.now() + (o?.timeoutMs ?? DEFAULT_API_TIMEOUT_MS);
+  }
+
+  /** Runs `fn` on some broker, again on another (with backoff) after a retriable failure, until `deadlineMs`. */
+  private anyBroker<T>(deadlineMs: number, fn: (conn: BrokerConnection) => Promise<T>): Promise<T> {
+    return retry(
+      async (attempt) => {
+        const brokers = this.cluster.brokerList();
+        if (brokers.length === 0) await this.cluster.refresh();
+        const list = this.cluster.brokerList();
+        const broker = list[attempt % Math.max(1, list.length)];
+        if (broker === undefined) throw new KafkaesqueError('ERR_NO_BROKER', 'no broker known', { retriable: true });
+        return fn(await this.cluster.connection(broker.nodeId));
+      },
+      { retriable: isRetriable, baseMs: this.config.retryBackoffMs, maxMs: this.config.retryBackoffMaxMs, deadlineMs, lastAttemptAtDeadline: true },
+    );
+  }
+
+  /** The connection to a group's coordinator (FindCoordinator), retried while the coordinator is not available. */
+  private async coordinator(groupId: string, deadlineMs: number): Promise<BrokerConnection> {
+    return this.anyBroker(deadlineMs, async (conn) => {
+      const version = conn.versionFor(FindCoordinator);
+      const res = await conn.send(FindCoordinator, findCoordinatorRequest(version, CoordinatorKeyType.GROUP, groupId), { version });
+      const found = findCoordinatorResult(version, res);
+      if (found === undefined) throw new KafkaesqueError('ERR_GROUP', `FindCoordinator: no answer for group '${groupId}'`, { retriable: true });
+      if (found.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(found.errorCode, `FindCoordinator for group '${groupId}'`);
+      if (!this.cluster.brokerList().some((b) => b.nodeId === found.nodeId)) await this.cluster.refresh();
+      return this.cluster.connection(found.nodeId, 'group');
+    });
+  }
+
+  private metadata(deadlineMs: number, topics: string[] | null, includeTopicAuthorizedOperations = false): Promise<MetadataResponse> {
+    return this.anyBroker(deadlineMs, (conn) =>
+      conn.send(Metadata, {
+        topics: topics === null ? null : topics.map((name) => ({ topicId: ZERO_UUID, name })),
+        allowAutoTopicCreation: false,
+        includeClusterAuthorizedOperations: false,
+        includeTopicAuthorizedOperations,
+      }),
+    );
+  }
+
+  // ---------------------------------------------------------------- topics
+
+  /** Creates topics (Java: createTopics); one result per topic. `validateOnly` checks without creating. */
+  async createTopics(topics: readonly NewTopic[], options: AdminCallOptions & { validateOnly?: boolean } = {}): Promise<CreateTopicResult[]> {
+    const deadlineMs = this.deadline(options);
+    const res = await this.anyBroker(deadlineMs, async (conn) => {
+      const r = await conn.send(CreateTopics, {
+        topics: topics.map((t) => ({
+          name: t.name,
+          numPartitions: t.replicaAssignment !== undefined ? -1 : (t.numPartitions ?? -1),
+          replicationFactor: t.replicaAssignment !== undefined ? -1 : (t.replicationFactor ?? -1),
+          assignments: Object.entries(t.replicaAssignment ?? {}).map(([p, brokerIds]) => ({ partitionIndex: Number(p), brokerIds })),
+          configs: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
+        })),
+        timeoutMs: Math.max(0, deadlineMs - Date.now()),
+        validateOnly: options.validateOnly ?? false,
+      });
+      // the whole request goes again when the broker was not the controller (it names none to ask)
+      if (r.topics.some((t) => t.errorCode === ErrorCode.NOT_CONTROLLER)) throw KafkaProtocolError.fromCode(ErrorCode.NOT_CONTROLLER, 'CreateTopics');
+      return r;
+    });
+    const byName = new Map(res.topics.map((t) => [t.name, t]));
+    return topics.map((t) => {
+      const r = byName.get(t.name);
+      if (r === undefined) {
+        return { name: t.name, topicId: '', numPartitions: -1, replicationFactor: -1, error: KafkaProtocolError.fromCode(ErrorCode.UNKNOWN_SERVER_ERROR, `CreateTopics '${t.name}'`, 'the broker did not answer for this topic') };
+      }
+      return {
+        name: t.name,
+        topicId: r.topicId === ZERO_UUID ? '' : r.topicId,
+        numPartitions: r.numPartitions,
+        replicationFactor: r.replicationFactor,
+        error: outcome(r.errorCode, `CreateTopics '${t.name}'`, r.errorMessage),
+      };
+    });
+  }
+
+  /** Raises topics' partition counts to the totals given (Java: createPartitions); one result per topic. */
+  async createPartitions(
+    counts: Readonly<Record<string, number>>,
+    options: AdminCallOptions & { validateOnly?: boolean } = {},
+  ): Promise<(ItemOutcome & { name: string })[]> {
+    const deadlineMs = this.deadline(options);
+    const names = Object.keys(counts);
+    const res = await this.anyBroker(deadlineMs, async (conn) => {
+      const r = await conn.send(CreatePartitions, {
+        topics: names.map((name) => ({ name, count: counts[name]!, assignments: null })),
+        timeoutMs: Math.max(0, deadlineMs - Date.now()),
+        validateOnly: options.validateOnly ?? false,
+      });
+      if (r.results.some((t) => t.errorCode === ErrorCode.NOT_CONTROLLER)) throw KafkaProtocolError.fromCode(ErrorCode.NOT_CONTROLLER, 'CreatePartitions');
+      return r;
+    });
+    const byName = new Map(res.results.map((t) => [t.name, t]));
+    return names.map((name) => {
+      const r = byName.get(name);
+      return { name, error: r === undefined ? KafkaProtocolError.fromCode(ErrorCode.UNKNOWN_SERVER_ERROR, `CreatePartitions '${name}'`) : outcome(r.errorCode, `CreatePartitions '${name}'`, r.errorMessage) };
+    });
+  }
+
+  /** Every topic's name and id; internal topics (`__consumer_offsets`, ...) only with `listInternal`. */
+  async listTopics(options: AdminCallOptions & { listInternal?: boolean } = {}): Promise<TopicListing[]> {
+    const res = await this.metadata(this.deadline(options), null);
+    return res.topics
+      .filter((t) => t.name !== null && t.errorCode === ErrorCode.NONE && (options.listInternal === true || !t.isInternal))
+      .map((t) => ({ name: t.name!, topicId: t.topicId, isInternal: t.isInternal }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Partitions, leaders, replicas and ISR of topics; a missing topic carries UNKNOWN_TOPIC_OR_PARTITION. */
+  async describeTopics(names: readonly string[], options: AdminCallOptions & { includeAuthorizedOperations?: boolean } = {}): Promise<TopicDescription[]> {
+    const res = await this.metadata(this.deadline(options), [...names], options.includeAuthorizedOperations ?? false);
+    const byName = new Map(res.topics.map((t) => [t.name, t]));
+    return names.map((name) => {
+      const t = byName.get(name);
+      const code = t === undefined ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : t.errorCode;
+      return {
+        name,
+        topicId: t?.topicId ?? '',
+        isInternal: t?.isInternal ?? false,
+        partitions: (t?.partitions ?? [])
+          .map((p) => ({
+            partition: p.partitionIndex,
+            leader: p.leaderId,
+            leaderEpoch: p.leaderEpoch,
+            replicas: p.replicaNodes,
+            isr: p.isrNodes,
+            offlineReplicas: p.offlineReplicas,
+          }))
+          .sort((a, b) => a.partition - b.partition),
+        authorizedOperations: t === undefined || t.topicAuthorizedOperations === AUTHORIZED_OPERATIONS_OMITTED ? null : t.topicAuthorizedOperations,
+        error: outcome(code, `describeTopics '${name}'`),
+      };
+    });
+  }
+
+  /** The cluster id, the controller and the brokers (from Metadata). */
+  async describeCluster(options: AdminCallOptions = {}): Promise<ClusterDescription> {
+    const res = await this.metadata(this.deadline(options), []);
+    return {
+      clusterId: res.clusterId,
+      controllerId: res.controllerId,
+      brokers: res.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack })).sort((a, b) => a.nodeId - b.nodeId),
+    };
+  }
+
+  // ---------------------------------------------------------------- offsets
+
+  /**
+   * Offsets of partitions by spec (Java: listOffsets), asked of each partition's leader; one
+   * result per partition asked. `isolationLevel: 'read_committed'` gives the last stable offset.
+   */
+  async listOffsets(
+    partitions: readonly { topic: string; partition: number; spec: OffsetSpec }[],
+    options: AdminCallOptions & { isolationLevel?: 'read_uncommitted' | 'read_committed' } = {},
+  ): Promise<ListedOffset[]> {
+    const deadlineMs = this.deadline(options);
+    const results: ListedOffset[] = new Array(partitions.length);
+    const failed = (p: { topic: string; partition: number }, code: number): ListedOffset => ({
+      topic: p.topic,
+      partition: p.partition,
+      offset: -1n,
+      timestamp: -1,
+      leaderEpoch: -1,
+      error: KafkaProtocolError.fromCode(code, `listOffsets ${p.topic}-${p.partition}`),
+    });
+    type Asked = { topic: string; partition: number; timestamp: bigint; index: number };
+    let pending: Asked[] = partitions.map((p, index) => ({ topic: p.topic, partition: p.partition, timestamp: timestampOf(p.spec), index }));
+    await retry(
+      async () => {
+        await this.cluster.refresh([...new Set(pending.map((p) => p.topic))]);
+        // one request per leader and round: a broker refuses a partition named twice in one
+        // request (INVALID_REQUEST), so two specs of one partition go in two rounds
+        const requests = new Map<string, { leader: number; asked: Asked[] }>();
+        const retryLater: Asked[] = [];
+        for (const p of pending) {
+          const info = this.cluster.topic(p.topic);
+          if (info === undefined || p.partition >= info.partitions.length) {
+            results[p.index] = failed(p, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+            continue;
+          }
+          const leader = this.cluster.leaderFor(p.topic, p.partition);
+          if (leader < 0) {
+            retryLater.push(p);
+            continue;
+          }
+          for (let round = 0; ; round++) {
+            const k = `${leader}/${round}`;
+            const req = requests.get(k) ?? { leader, asked: [] };
+            if (req.asked.some((x) => x.topic === p.topic && x.partition === p.partition)) continue;
+            req.asked.push(p);
+            requests.set(k, req);
+            break;
+          }
+        }
+        await Promise.all(
+          [...requests.values()].map(async ({ leader, asked }) => {
+            let res;
+            try {
+              const conn = await this.cluster.connection(leader);
+              const byTopic = new Map<string, Asked[]>();
+              for (const p of asked) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p]);
+              res = await conn.send(ListOffsets, {
+                replicaId: -1,
+                isolationLevel: options.isolationLevel === 'read_committed' ? 1 : 0,
+                topics: [...byTopic].map(([name, ps]) => ({ name, partitions: ps.map((p) => ({ partitionIndex: p.partition, currentLeaderEpoch: -1, timestamp: p.timestamp })) })),
+                timeoutMs: Math.max(0, deadlineMs - Date.now()),
+              });
+            } catch (err) {
+              if (!isRetriable(err)) throw err;
+              retryLater.push(...asked);
+              return;
+            }
+            for (const p of asked) {
+              const answer = res.topics.find((t) => t.name === p.topic)?.partitions.find((x) => x.partitionIndex === p.partition);
+              if (answer === undefined || (answer.errorCode !== ErrorCode.NONE && errorCodeInfo(answer.errorCode).retriable)) {
+                retryLater.push(p);
+                continue;
+              }
+              results[p.index] = {
+                topic: p.topic,
+                partition: p.partition,
+                offset: answer.offset,
+                timestamp: Number(answer.timestamp),
+                leaderEpoch: answer.leaderEpoch,
+                error: outcome(answer.errorCode, `listOffsets ${p.topic}-${p.partition}`),
+              };
+            }
+          }),
+        );
+        pending = retryLater;
+        if (pending.length > 0) {
+          this.cluster.markStale();
+          throw new KafkaesqueError('ERR_LIST_OFFSETS', `no ListOffsets answer yet for ${pending.map((p) => `${p.topic}-${p.partition}`).join(', ')}`, { retriable: true });
+        }
+      },
+      { retriable: isRetriable, baseMs: this.config.retryBackoffMs, maxMs: this.config.retryBackoffMaxMs, deadlineMs, lastAttemptAtDeadline: true },
+    );
+    return results;
+  }
+
+  /** A group's committed offsets, every partition it has committed (Java: listConsumerGroupOffsets). */
+  async listGroupOffsets(groupId: string, options: AdminCallOptions = {}): Promise<GroupOffset[]> {
+    const deadlineMs = this.deadline(options);
+    return retry(
+      async () => {
+        const conn = await this.coordinator(groupId, deadlineMs);
+        // every topic: ask by name (below the first id-only version), the answer names them
+        const version = versionForTopicIds(conn, OffsetFetch, OFFSET_FETCH_FIRST_TOPIC_ID_VERSION, false);
+        const request =
+          version >= 8
+            ? { groupId: '', topics: [], requireStable: true, groups: [{ groupId, memberId: null, memberEpoch: -1, topics: null }] }
+            : { groupId, topics: null, groups: [], requireStable: version >= 7 };
+        const res = await conn.send(OffsetFetch, request, { version });
+        const group = offsetFetchResponseGroups(version, res)[0];
+        if (group === undefined) throw new KafkaesqueError('ERR_GROUP', `OffsetFetch: no answer for group '${groupId}'`, { retriable: true });
+        if (group.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(group.errorCode, `listGroupOffsets '${groupId}'`);
+        const out: GroupOffset[] = [];
+        for (const t of group.topics) {
+          for (const p of t.partitions) {
+            if (p.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(p.errorCode, `listGroupOffsets '${groupId}' ${t.name}-${p.partitionIndex}`);
+            out.push({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.metadata });
+          }
+        }
+        return out.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+      },
+      { retriable: isRetriable, baseMs: this.config.retryBackoffMs, maxMs: this.config.retryBackoffMaxMs, deadlineMs, lastAttemptAtDeadline: true },
+    );
+  }
+
+  /**
+   * How far a group is behind (what `kafka-consumer-groups.sh --describe` shows): per partition
+   * it has committed, the committed offset, the log end offset and their difference; and the total.
+   */
+  async groupLag(groupId: string, options: AdminCallOptions = {}): Promise<GroupLag> {
+    const committed = (await this.listGroupOffsets(groupId, options)).filter((c) => c.offset >= 0n);
+    const ends = await this.listOffsets(
+      committed.map((c) => ({ topic: c.topic, partition: c.partition, spec: 'latest' as const })),
+      options,
+    );
+    const partitions = committed.map((c, i) => {
+      const end = ends[i]!.offset;
+      return { topic: c.topic, partition: c.partition, committed: c.offset, end, lag: end >= c.offset ? end - c.offset : 0n };
+    });
+    return { groupId, partitions, total: partitions.reduce((sum, p) => sum + p.lag, 0n) };
+  }
+
+  // ---------------------------------------------------------------- groups
+
+  /** Classic groups' state, protocol and members (Java: describeConsumerGroups for classic groups); one result per group. */
+  async describeGroups(groupIds: readonly string[], options: AdminCallOptions = {}): Promise<GroupDescription[]> {
+    const deadlineMs = this.deadline(options);
+    return Promise.all(
+      groupIds.map((groupId) =>
+        retry(
+          async () => {
+            const conn = await this.coordinator(groupId, deadlineMs);
+            const res = await conn.send(DescribeGroups, { groups: [groupId], includeAuthorizedOperations: false });
+            const g = res.groups[0];
+            if (g === undefined) throw new KafkaesqueError('ERR_GROUP', `DescribeGroups: no answer for group '${groupId}'`, { retriable: true });
+            if (g.errorCode !== ErrorCode.NONE && errorCodeInfo(g.errorCode).retriable) throw KafkaProtocolError.fromCode(g.errorCode, `describeGroups '${groupId}'`);
+            return {
+              groupId,
+              state: g.groupState,
+              protocolType: g.protocolType,
+              protocol: g.protocolData,
+              members: g.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, clientId: m.clientId, clientHost: m.clientHost })),
+              error: outcome(g.errorCode, `describeGroups '${groupId}'`, g.errorMessage),
+            };
+          },
+          { retriable: isRetriable, baseMs: this.config.retryBackoffMs, maxMs: this.config.retryBackoffMaxMs, deadlineMs, lastAttemptAtDeadline: true },
+        ),
+      ),
+    );
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Admin against the real broker (single node): each call's success and its typed per-item
+ * failures, which never hide the items that succeeded.
+ */
+import { Admin } from '../../src/client/admin.js';
+import { Config } from '../../src/client/config.js';
+import { Consumer } from '../../src/client/consumer.js';
+import { SyncProducer } from '../../src/client/producers.js';
+import { brokerAddress, uniqueTopic } from '../helpers/broker.js';
+import { sleep } from '../helpers/wait.js';
+
+async function eventually(cond: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`not met within ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+jest.setTimeout(60_000);
+const { bootstrap } = brokerAddress();
+let admin: Admin;
+let producer: SyncProducer;
+
+beforeAll(async () => {
+  admin = await Admin.create({ brokers: [bootstrap] });
+  producer = await SyncProducer.create(new Config({ brokers: [bootstrap], lingerMs: 1 }));
+});
+afterAll(async () => {
+  await producer?.close();
+  await admin?.close();
+});
+
+test('createTopics answers per topic: created, refused (replication factor) and existing, in one call', async () => {
+  const a = uniqueTopic('admin-a');
+  const b = uniqueTopic('admin-b');
+  const bad = uniqueTopic('admin-bad');
+  const results = await admin.createTopics([
+    { name: a, numPartitions: 3 },
+    { name: bad, numPartitions: 1, replicationFactor: 3 }, // one broker: INVALID_REPLICATION_FACTOR
+    { name: b, numPartitions: 2, configs: { 'cleanup.policy': 'compact' } },
+  ]);
+  expect(results.map((r) => [r.name, r.error?.errorName ?? null])).toEqual([
+    [a, null],
+    [bad, 'INVALID_REPLICATION_FACTOR'],
+    [b, null],
+  ]);
+  expect(results[0]!.numPartitions).toBe(3);
+  expect(results[0]!.topicId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  const again = await admin.createTopics([{ name: a, numPartitions: 3 }]);
+  expect(again[0]!.error?.errorName).toBe('TOPIC_ALREADY_EXISTS');
+
+  const listed = (await admin.listTopics()).map((t) => t.name);
+  expect(listed).toEqual(expect.arrayContaining([a, b]));
+  expect(listed).not.toContain(bad);
+});
+
+test('validateOnly checks a topic without creating it', async () => {
+  const name = uniqueTopic('admin-validate');
+  const [r] = await admin.createTopics([{ name, numPartitions: 4 }], { validateOnly: true });
+  expect(r!.error).toBeNull();
+  expect((await admin.listTopics()).map((t) => t.name)).not.toContain(name);
+  const [d] = await admin.describeTopics([name]);
+  expect(d!.error?.errorName).toBe('UNKNOWN_TOPIC_OR_PARTITION');
+});
+
+test('describeTopics gives partitions, leaders, replicas and ISR; createPartitions raises the count and refuses to lower it', async () => {
+  const name = uniqueTopic('admin-parts');
+  await admin.createTopics([{ name, numPartitions: 2 }]);
+  const [d] = await admin.describeTopics([name]);
+  expect(d!.error).toBeNull();
+  const broker = (await admin.describeCluster()).brokers[0]!.nodeId;
+  expect(d!.partitions.map((p) => [p.partition, p.leader, p.replicas, p.isr])).toEqual([
+    [0, broker, [broker], [broker]],
+    [1, broker, [broker], [broker]],
+  ]);
+  const missing = uniqueTopic('admin-missing');
+  const [up, down] = await admin.createPartitions({ [name]: 5, [missing]: 2 });
+  expect(up!.error).toBeNull();
+  expect(down!.error?.errorName).toBe('UNKNOWN_TOPIC_OR_PARTITION');
+  await eventually(async () => (await admin.describeTopics([name]))[0]!.partitions.length === 5, 10_000);
+  const [lower] = await admin.createPartitions({ [name]: 3 });
+  expect(lower!.error?.errorName).toBe('INVALID_PARTITIONS');
+});
+
+test('describeCluster names the cluster, its controller and its brokers', async () => {
+  const c = await admin.describeCluster();
+  expect(c.clusterId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  expect(c.brokers).toHaveLength(1);
+  expect(`${c.brokers[0]!.host}:${c.brokers[0]!.port}`).toBe(bootstrap);
+});
+
+test('listOffsets finds the earliest, latest, max-timestamp and by-timestamp offsets per partition', async () => {
+  const name = uniqueTopic('admin-offsets');
+  await admin.createTopics([{ name, numPartitions: 2 }]);
+  const base = Date.now() - 60_000;
+  for (let i = 0; i < 5; i++) await producer.send({ topic: name, partition: 0, value: `v${i}`, timestamp: base + i * 1000 });
+  const r = await admin.listOffsets([
+    { topic: name, partition: 0, spec: 'earliest' },
+    { topic: name, partition: 0, spec: 'latest' },
+    { topic: name, partition: 0, spec: { timestamp: base + 2500 } },
+    { topic: name, partition: 0, spec: 'max-timestamp' },
+    { topic: name, partition: 1, spec: 'latest' },
+    { topic: uniqueTopic('admin-nowhere'), partition: 0, spec: 'latest' },
+  ]);
+  expect(r.map((x) => [x.offset, x.error?.message ?? null])).toEqual([[0n, null], [5n, null], [3n, null], [4n, null], [0n, null], [-1n, expect.stringContaining('UNKNOWN_TOPIC_OR_PARTITION')]]);
+  expect(r[2]!.timestamp).toBe(base + 3000);
+  expect(r[3]!.timestamp).toBe(base + 4000);
+  expect(r.slice(0, 5).every((x) => x.error === null)).toBe(true);
+  expect(r[5]!.error?.errorName).toBe('UNKNOWN_TOPIC_OR_PARTITION');
+});
+
+test('a group: describeGroups while it runs and after, listGroupOffsets and groupLag from its commits', async () => {
+  const name = uniqueTopic('admin-lag');
+  const group = uniqueTopic('admin-group');
+  await admin.createTopics([{ name, numPartitions: 2 }]);
+  for (let i = 0; i < 5; i++) await producer.sendMsgToPartition(name, 0, null, `p0-${i}`);
+  for (let i = 0; i < 4; i++) await producer.sendMsgToPartition(name, 1, null, `p1-${i}`);
+
+  const consumer = await Consumer.create(new Config({ brokers: [bootstrap], group, topics: [name], initialOffset: 'oldest', autoCommit: false }));
+  try {
+    // read all nine, then mark what was processed: up to offset 2 on partition 0, everything on 1
+    const it = consumer.messages();
+    for (let read = 0; read < 9; read++) await it.next();
+    consumer.markOffset({ topic: name, partition: 0, offset: 2n });
+    consumer.markOffset({ topic: name, partition: 1, offset: 3n });
+    await consumer.commitOffsets();
+    const [running] = await admin.describeGroups([group]);
+    expect(running!.error).toBeNull();
+    expect([running!.state, running!.protocolType, running!.members.length]).toEqual(['Stable', 'consumer', 1]);
+  } finally {
+    await consumer.close();
+  }
+
+  const offsets = await admin.listGroupOffsets(group);
+  expect(offsets.map((o) => [o.topic, o.partition, o.offset])).toEqual([
+    [name, 0, 3n],
+    [name, 1, 4n],
+  ]);
+  for (let i = 0; i < 3; i++) await producer.sendMsgToPartition(name, 1, null, `later-${i}`);
+  const lag = await admin.groupLag(group);
+  expect(lag.partitions.map((p) => [p.partition, p.committed, p.end, p.lag])).toEqual([
+    [0, 3n, 5n, 2n],
+    [1, 4n, 7n, 3n],
+  ]);
+  expect(lag.total).toBe(5n);
+
+  const [after] = await admin.describeGroups([group]);
+  expect([after!.state, after!.members]).toEqual(['Empty', []]);
+  const [unknown] = await admin.describeGroups([uniqueTopic('admin-no-group')]);
+  expect(unknown!.state).toBe('Dead');
+});
