@@ -27,6 +27,8 @@ const RANK: Record<string, number> = {
   plugin: 6,
   testing: 6,
   'index.ts': 7,
+  // the command line uses the public door only
+  cli: 8,
 };
 
 /** `protocol` for protocol/..., else the folder (or file) under src/. */
