@@ -52,6 +52,11 @@ describe('the packed tarball', () => {
     expect(listing.some((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.d.mts'))).toBe(false);
   });
 
+  test('installs the kafkaesque command (the bin), which runs', () => {
+    const out = run(join(dir, 'node_modules', '.bin', 'kafkaesque'), ['--help'], dir);
+    expect(out).toMatch(/^kafkaesque <command>/);
+  });
+
   test('require() works (CommonJS)', () => {
     const out = run(
       process.execPath,
