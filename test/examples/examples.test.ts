@@ -47,6 +47,15 @@ test.each([
   expect(await runExample(name)).toMatch(expected);
 }, 90_000);
 
+test('examples/ts/admin.ts: creates a topic (a second time refused per item), describes it, and reads a group\'s lag', async () => {
+  const out = await runExample('admin');
+  expect(out).toMatch(/^admin: create \S+: ok, id [\w-]{22}$/m);
+  expect(out).toMatch(/^admin: create again: TOPIC_ALREADY_EXISTS$/m);
+  expect(out).toMatch(/^admin: \S+ has 2 partitions, leaders \d+,\d+$/m);
+  expect(out).toMatch(/^admin: lag \S+-0 committed 3 end 5 lag 2$/m);
+  expect(out).toMatch(/^admin: total lag 2$/m);
+}, 90_000);
+
 test('examples/ts/multiplexer.ts: both connections get every message; the commit is where a restart resumes', async () => {
   const out = await runExample('multiplexer');
   for (const conn of ['billing', 'audit']) {
