@@ -68,7 +68,9 @@ kafkaesque topics create <topic> [-p partitions] [-r replication-factor] [--conf
 kafkaesque topics alter <topic> -p <new total partitions>`,
   groups: `kafkaesque groups describe <group>...   state, assignor and members (classic groups)
 kafkaesque groups offsets <group>         committed offsets
-kafkaesque groups lag <group>             committed offset, log end and lag per partition`,
+kafkaesque groups lag <group>             committed offset, log end and lag per partition
+kafkaesque groups reset-offsets <group> -t topic[:p,p] (--to-earliest|--to-latest|--to-offset N|--shift-by N|--to-datetime T) [--execute]
+                                          a dry run unless --execute; the group must have no active members`,
   cluster: 'kafkaesque cluster describe',
   produce: `kafkaesque produce <topic> [options]    one record per line of stdin (or --file)
   -K, --key-separator SEP   split each line into key SEP value (no separator in a line: no key)
@@ -88,8 +90,14 @@ kafkaesque groups lag <group>             committed offset, log end and lag per 
 };
 
 function parse<O extends ParseArgsConfig['options']>(args: string[], options: O) {
+  // `--shift-by -1`: a negative number is the option's value, not an option
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--shift-by' && /^-\d+$/.test(args[i + 1] ?? '')) joined.push(`--shift-by=${args[++i]!}`);
+    else joined.push(args[i]!);
+  }
   try {
-    return parseArgs({ args, options: { ...GLOBAL_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    return parseArgs({ args: joined, options: { ...GLOBAL_OPTIONS, ...options }, allowPositionals: true, strict: true });
   } catch (err) {
     throw new UsageError((err as Error).message.split('\n')[0]!);
   }
@@ -206,7 +214,15 @@ async function topics(args: string[], io: Io): Promise<number> {
 
 async function groups(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
-  const { values, positionals } = parse(rest, {});
+  const { values, positionals } = parse(rest, {
+    topic: { type: 'string', short: 't' },
+    'to-earliest': { type: 'boolean' },
+    'to-latest': { type: 'boolean' },
+    'to-offset': { type: 'string' },
+    'shift-by': { type: 'string' },
+    'to-datetime': { type: 'string' },
+    execute: { type: 'boolean' },
+  });
   if (values.help || sub === undefined) return help('groups', io);
   const config = configFrom(values, io);
   if (positionals.length === 0) throw new UsageError(`groups ${sub}: name a group`);
@@ -245,9 +261,62 @@ async function groups(args: string[], io: Io): Promise<number> {
         io.out(`total lag ${lag.total}`);
         return 0;
       });
+    case 'reset-offsets':
+      return resetOffsets(needOne(positionals, 'groups reset-offsets', 'kafkaesque groups reset-offsets <group> -t <topic> --to-...'), values, config, io);
     default:
-      throw new UsageError(`groups: unknown subcommand '${sub}' (describe, offsets, lag)`);
+      throw new UsageError(`groups: unknown subcommand '${sub}' (describe, offsets, lag, reset-offsets)`);
   }
+}
+
+/**
+ * `groups reset-offsets`, as Kafka's kafka-consumer-groups.sh --reset-offsets: a plan by
+ * default (dry run), committed with --execute; new offsets are kept within the log (between
+ * its start and end), as Kafka's tool keeps them.
+ */
+async function resetOffsets(
+  group: string,
+  values: { topic?: string; 'to-earliest'?: boolean; 'to-latest'?: boolean; 'to-offset'?: string; 'shift-by'?: string; 'to-datetime'?: string; execute?: boolean },
+  config: Config,
+  io: Io,
+): Promise<number> {
+  const how = (['to-earliest', 'to-latest', 'to-offset', 'shift-by', 'to-datetime'] as const).filter((k) => values[k] !== undefined && values[k] !== false);
+  if (how.length !== 1) throw new UsageError('groups reset-offsets: give exactly one of --to-earliest, --to-latest, --to-offset N, --shift-by N, --to-datetime T');
+  if (values.topic === undefined) throw new UsageError('groups reset-offsets: name the topic with -t topic (or topic:0,1 for some partitions)');
+  const [topic, list] = values.topic.split(':') as [string, string | undefined];
+  const toOffset = values['to-offset'] !== undefined ? intOption('to-offset', values['to-offset'], 0) : undefined;
+  const shift = values['shift-by'] !== undefined ? intOption('shift-by', values['shift-by'], Number.MIN_SAFE_INTEGER) : undefined;
+  const at = values['to-datetime'] !== undefined ? Date.parse(values['to-datetime']) : undefined;
+  if (at !== undefined && Number.isNaN(at)) throw new UsageError(`--to-datetime: a date such as 2026-12-04T10:00:00Z, got '${values['to-datetime']}'`);
+  return withAdmin(config, async (admin) => {
+    const [t] = await admin.describeTopics([topic]);
+    if (t!.error) throw new RefusedError(`${topic}: ${t!.error.message}`);
+    const partitions = list !== undefined ? list.split(',').map((p) => intOption('topic partition', p, 0)!) : t!.partitions.map((p) => p.partition);
+    const ask = (spec: 'earliest' | 'latest' | { timestamp: number }) => admin.listOffsets(partitions.map((partition) => ({ topic, partition, spec })));
+    const [earliest, latest] = [await ask('earliest'), await ask('latest')];
+    const byTime = at !== undefined ? await ask({ timestamp: at }) : undefined;
+    const committed = new Map((await admin.listGroupOffsets(group)).filter((o) => o.topic === topic).map((o) => [o.partition, o.offset]));
+    const plan = partitions.map((partition, i) => {
+      const lo = earliest[i]!.offset;
+      const hi = latest[i]!.offset;
+      let target: bigint;
+      if (values['to-earliest']) target = lo;
+      else if (values['to-latest']) target = hi;
+      else if (toOffset !== undefined) target = BigInt(toOffset);
+      else if (shift !== undefined) target = (committed.get(partition) ?? lo) + BigInt(shift);
+      else target = byTime![i]!.offset >= 0n ? byTime![i]!.offset : hi;
+      return { topic, partition, offset: target < lo ? lo : target > hi ? hi : target };
+    });
+    for (const line of table([['group', 'topic', 'partition', 'new-offset'], ...plan.map((p) => [group, p.topic, String(p.partition), String(p.offset)])])) io.out(line);
+    if (!values.execute) {
+      io.err('dry run: nothing committed (add --execute to commit these offsets)');
+      return 0;
+    }
+    const results = await admin.alterGroupOffsets(group, plan);
+    const failed = results.filter((r) => r.error !== null);
+    if (failed.length > 0) throw new RefusedError(`${failed.length} partition(s) not reset; first: ${failed[0]!.error!.message}`);
+    io.err(`committed ${plan.length} offset(s) for group ${group}`);
+    return 0;
+  });
 }
 
 async function cluster(args: string[], io: Io): Promise<number> {

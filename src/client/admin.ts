@@ -18,11 +18,12 @@ import { DescribeGroups } from '../../protocol/messages/describe-groups.js';
 import { CoordinatorKeyType, FindCoordinator, findCoordinatorRequest, findCoordinatorResult } from '../../protocol/messages/find-coordinator.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, ListOffsets, MAX_TIMESTAMP } from '../../protocol/messages/list-offsets.js';
 import { AUTHORIZED_OPERATIONS_OMITTED, Metadata, type MetadataResponse } from '../../protocol/messages/metadata.js';
+import { OFFSET_COMMIT_FIRST_TOPIC_ID_VERSION, OffsetCommit, type OffsetCommitRequestTopic } from '../../protocol/messages/offset-commit.js';
 import { OFFSET_FETCH_FIRST_TOPIC_ID_VERSION, OffsetFetch, offsetFetchResponseGroups } from '../../protocol/messages/offset-fetch.js';
 import { ZERO_UUID } from '../../protocol/api.js';
 import { Cluster } from '../cluster/cluster.js';
 import { isRetriable, retry } from '../cluster/retry.js';
-import { versionForTopicIds } from '../cluster/topic-ids.js';
+import { answerTopicName, topicIdOf, topicIdsKnown, versionForTopicIds } from '../cluster/topic-ids.js';
 import type { BrokerConnection } from '../network/broker-connection.js';
 import { Config, type ConfigOptions } from './config.js';
 import { clusterOptions } from './options.js';
@@ -476,6 +477,57 @@ export class Admin {
       return { topic: c.topic, partition: c.partition, committed: c.offset, end, lag: end >= c.offset ? end - c.offset : 0n };
     });
     return { groupId, partitions, total: partitions.reduce((sum, p) => sum + p.lag, 0n) };
+  }
+
+  /**
+   * Sets a group's committed offsets (Java: alterConsumerGroupOffsets), one outcome per
+   * partition. The group must have no active members: the coordinator refuses a commit from
+   * outside a live generation (UNKNOWN_MEMBER_ID); stop its consumers first.
+   */
+  async alterGroupOffsets(
+    groupId: string,
+    offsets: readonly { topic: string; partition: number; offset: bigint; metadata?: string }[],
+    options: AdminCallOptions = {},
+  ): Promise<(ItemOutcome & { topic: string; partition: number })[]> {
+    const deadlineMs = this.deadline(options);
+    for (const o of offsets) {
+      if (o.offset < 0n) throw new KafkaesqueError('ERR_INVALID_ARGUMENT', `alterGroupOffsets: ${o.topic}-${o.partition}: an offset must be >= 0, got ${o.offset}`);
+    }
+    await this.cluster.refresh([...new Set(offsets.map((o) => o.topic))]);
+    const topics = new Map<string, OffsetCommitRequestTopic>();
+    for (const o of offsets) {
+      let t = topics.get(o.topic);
+      if (t === undefined) topics.set(o.topic, (t = { name: o.topic, topicId: topicIdOf(this.cluster, o.topic), partitions: [] }));
+      t.partitions.push({ partitionIndex: o.partition, committedOffset: o.offset, committedLeaderEpoch: -1, committedMetadata: o.metadata ?? null });
+    }
+    const answers = await retry(
+      async () => {
+        const conn = await this.coordinator(groupId, deadlineMs);
+        const version = versionForTopicIds(conn, OffsetCommit, OFFSET_COMMIT_FIRST_TOPIC_ID_VERSION, topicIdsKnown(this.cluster, topics.keys()));
+        const res = await conn.send(
+          OffsetCommit,
+          { groupId, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1n, topics: [...topics.values()] },
+          { version },
+        );
+        const out = new Map<string, number>();
+        for (const t of res.topics) {
+          const name = answerTopicName(this.cluster, t.name, t.topicId);
+          for (const p of t.partitions) {
+            // the coordinator moved or is loading: the whole commit goes again
+            if (p.errorCode === ErrorCode.NOT_COORDINATOR || p.errorCode === ErrorCode.COORDINATOR_NOT_AVAILABLE || p.errorCode === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS) {
+              throw KafkaProtocolError.fromCode(p.errorCode, `alterGroupOffsets '${groupId}'`);
+            }
+            out.set(`${name}\u0000${p.partitionIndex}`, p.errorCode);
+          }
+        }
+        return out;
+      },
+      { retriable: isRetriable, baseMs: this.config.retryBackoffMs, maxMs: this.config.retryBackoffMaxMs, deadlineMs, lastAttemptAtDeadline: true },
+    );
+    return offsets.map((o) => {
+      const code = answers.get(`${o.topic}\u0000${o.partition}`) ?? ErrorCode.UNKNOWN_SERVER_ERROR;
+      return { topic: o.topic, partition: o.partition, error: outcome(code, `alterGroupOffsets '${groupId}' ${o.topic}-${o.partition}`) };
+    });
   }
 
   // ---------------------------------------------------------------- groups

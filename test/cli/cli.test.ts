@@ -90,4 +90,15 @@ test('produce lines with keys and headers, consume them back (format, JSON), the
   ]);
   const described = await kafkaesque(['groups', 'describe', group, ...b]);
   expect(described.out).toMatch(new RegExp(`^group ${group}  state Empty  protocol consumer`));
+
+  // reset-offsets: a dry run changes nothing; --execute commits; targets stay within the log
+  const dry = await kafkaesque(['groups', 'reset-offsets', group, '-t', topic, '--to-earliest', ...b]);
+  expect([dry.code, dry.out.trim().split('\n')[1], dry.err]).toEqual([0, expect.stringMatching(new RegExp(`^${group}\\s+${topic}\\s+0\\s+0$`)), expect.stringContaining('dry run')]);
+  expect((await kafkaesque(['groups', 'lag', group, ...b])).out).toMatch(/total lag 2/);
+  expect((await kafkaesque(['groups', 'reset-offsets', group, '-t', topic, '--shift-by', '-1', '--execute', ...b])).code).toBe(0);
+  expect((await kafkaesque(['groups', 'lag', group, ...b])).out).toMatch(/total lag 3/);
+  const clamped = await kafkaesque(['groups', 'reset-offsets', group, '-t', `${topic}:0`, '--to-offset', '99', '--execute', ...b]);
+  expect(clamped.out).toMatch(new RegExp(`${topic}\\s+0\\s+5`));
+  expect((await kafkaesque(['groups', 'lag', group, ...b])).out).toMatch(/total lag 0/);
+  expect((await kafkaesque(['groups', 'reset-offsets', group, '-t', topic, ...b])).code).toBe(2);
 });

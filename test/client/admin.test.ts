@@ -145,8 +145,38 @@ test('a group: describeGroups while it runs and after, listGroupOffsets and grou
   ]);
   expect(lag.total).toBe(5n);
 
+  // alterGroupOffsets: the group is empty now, so an outside commit is taken
+  const altered = await admin.alterGroupOffsets(group, [
+    { topic: name, partition: 0, offset: 1n },
+    { topic: name, partition: 1, offset: 6n, metadata: 'reset' },
+  ]);
+  expect(altered.map((a) => [a.partition, a.error])).toEqual([
+    [0, null],
+    [1, null],
+  ]);
+  expect((await admin.listGroupOffsets(group)).map((o) => [o.partition, o.offset, o.metadata])).toEqual([
+    [0, 1n, ''],
+    [1, 6n, 'reset'],
+  ]);
+
   const [after] = await admin.describeGroups([group]);
   expect([after!.state, after!.members]).toEqual(['Empty', []]);
   const [unknown] = await admin.describeGroups([uniqueTopic('admin-no-group')]);
   expect(unknown!.state).toBe('Dead');
+});
+
+test('alterGroupOffsets is refused per partition while the group has an active member', async () => {
+  const name = uniqueTopic('admin-busy');
+  const group = uniqueTopic('admin-busy-group');
+  await admin.createTopics([{ name, numPartitions: 1 }]);
+  await producer.sendMsgToPartition(name, 0, null, 'x');
+  const consumer = await Consumer.create(new Config({ brokers: [bootstrap], group, topics: [name], initialOffset: 'oldest' }));
+  try {
+    await consumer.messages().next(); // joined and reading
+    const [r] = await admin.alterGroupOffsets(group, [{ topic: name, partition: 0, offset: 0n }]);
+    expect(r!.error).not.toBeNull();
+    expect(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION']).toContain(r!.error!.errorName);
+  } finally {
+    await consumer.close();
+  }
 });
