@@ -64,6 +64,12 @@ export {
   type PartitionLag,
   type GroupDescription,
   type GroupMemberDescription,
+  type ConfigResource,
+  type ConfigResourceType,
+  type ConfigSource,
+  type ConfigEntry,
+  type ConfigDescription,
+  type ConfigChange,
 } from './client/admin.js';
 export { ProducerMessage, type ProducerMessageInput, type MessageBytes, type MessageHeader } from './producer/message.js';
 export type { ProducerMessageLike } from './producer/types.js';

@@ -49,7 +49,8 @@ const HELP: Record<string, string> = {
   '': `kafkaesque <command> [options]
 
 Commands:
-  topics list|describe|create|alter     topics and their partitions
+  topics list|describe|create|alter|delete   topics and their partitions
+  configs get|set                       topic and broker configs
   groups describe|offsets|lag           consumer groups
   cluster describe                      the cluster's id, controller and brokers
   produce <topic>                       send lines from stdin (or --file)
@@ -65,7 +66,10 @@ Exit codes: 0 ok, 1 Kafka refused something, 2 usage error.`,
   topics: `kafkaesque topics list [--internal]
 kafkaesque topics describe <topic>...
 kafkaesque topics create <topic> [-p partitions] [-r replication-factor] [--config-entry k=v]... [--validate-only]
-kafkaesque topics alter <topic> -p <new total partitions>`,
+kafkaesque topics alter <topic> -p <new total partitions>
+kafkaesque topics delete <topic>...`,
+  configs: `kafkaesque configs get (--topic T | --broker N) [--all]      overrides only, unless --all
+kafkaesque configs set (--topic T | --broker N) [k=v]... [--delete k]... [--validate-only]`,
   groups: `kafkaesque groups describe <group>...   state, assignor and members (classic groups)
 kafkaesque groups offsets <group>         committed offsets
 kafkaesque groups lag <group>             committed offset, log end and lag per partition
@@ -207,8 +211,21 @@ async function topics(args: string[], io: Io): Promise<number> {
         return 0;
       });
     }
+    case 'delete': {
+      if (positionals.length === 0) throw new UsageError('topics delete: name at least one topic');
+      return withAdmin(config, async (admin) => {
+        let code = 0;
+        for (const r of await admin.deleteTopics(positionals)) {
+          if (r.error) {
+            io.err(`${r.name}: ${r.error.message}`);
+            code = 1;
+          } else io.out(`deleted topic ${r.name}`);
+        }
+        return code;
+      });
+    }
     default:
-      throw new UsageError(`topics: unknown subcommand '${sub}' (list, describe, create, alter)`);
+      throw new UsageError(`topics: unknown subcommand '${sub}' (list, describe, create, alter, delete)`);
   }
 }
 
@@ -317,6 +334,53 @@ async function resetOffsets(
     io.err(`committed ${plan.length} offset(s) for group ${group}`);
     return 0;
   });
+}
+
+async function configs(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parse(rest, {
+    topic: { type: 'string', short: 't' },
+    broker: { type: 'string' },
+    all: { type: 'boolean' },
+    delete: { type: 'string', multiple: true },
+    'validate-only': { type: 'boolean' },
+  });
+  if (values.help || sub === undefined) return help('configs', io);
+  if ((values.topic === undefined) === (values.broker === undefined)) throw new UsageError(`configs ${sub}: give --topic T or --broker N`);
+  const resource = values.topic !== undefined ? { type: 'topic' as const, name: values.topic } : { type: 'broker' as const, name: values.broker! };
+  const config = configFrom(values, io);
+  switch (sub) {
+    case 'get':
+      return withAdmin(config, async (admin) => {
+        const [d] = await admin.describeConfigs([resource]);
+        if (d!.error) throw new RefusedError(`${resource.type} ${resource.name}: ${d!.error.message}`);
+        // as kafka-configs.sh --describe: a topic's own overrides, a broker's dynamic configs
+        const overrides = (e: { source: string }): boolean =>
+          values.all === true || (resource.type === 'topic' ? e.source === 'dynamic-topic' : e.source.startsWith('dynamic-'));
+        const rows = [['name', 'value', 'source'], ...d!.entries.filter(overrides).map((e) => [e.name, e.isSensitive ? '(sensitive)' : (e.value ?? '(null)'), e.source])];
+        for (const line of table(rows)) io.out(line);
+        return 0;
+      });
+    case 'set': {
+      const changes = [
+        ...positionals.map((kv) => {
+          const i = kv.indexOf('=');
+          if (i <= 0) throw new UsageError(`configs set: key=value, got '${kv}'`);
+          return { name: kv.slice(0, i), op: 'set' as const, value: kv.slice(i + 1) };
+        }),
+        ...(values.delete ?? []).map((name) => ({ name, op: 'delete' as const })),
+      ];
+      if (changes.length === 0) throw new UsageError('configs set: give key=value pairs or --delete key');
+      return withAdmin(config, async (admin) => {
+        const [r] = await admin.incrementalAlterConfigs([{ ...resource, changes }], { validateOnly: values['validate-only'] ?? false });
+        if (r!.error) throw new RefusedError(`${resource.type} ${resource.name}: ${r!.error.message}`);
+        io.out(`${values['validate-only'] ? 'valid' : 'updated'}: ${changes.map((c) => (c.op === 'set' ? `${c.name}=${c.value}` : `${c.name} (default)`)).join(', ')}`);
+        return 0;
+      });
+    }
+    default:
+      throw new UsageError(`configs: unknown subcommand '${sub}' (get, set)`);
+  }
 }
 
 async function cluster(args: string[], io: Io): Promise<number> {
@@ -540,7 +604,7 @@ function help(command: string, io: Io): number {
   return 0;
 }
 
-const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = { topics, groups, cluster, produce, consume };
+const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = { topics, groups, configs, cluster, produce, consume };
 
 /** Runs one command line; returns the exit code. */
 export async function run(argv: string[], io: Io): Promise<number> {
@@ -549,7 +613,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   try {
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') return help('', io);
     const fn = COMMANDS[command];
-    if (fn === undefined) throw new UsageError(`unknown command '${command}' (topics, groups, cluster, produce, consume; --help)`);
+    if (fn === undefined) throw new UsageError(`unknown command '${command}' (topics, groups, configs, cluster, produce, consume; --help)`);
     return await fn(rest, io);
   } catch (err) {
     const e = err as Error;

@@ -14,7 +14,10 @@ import { ErrorCode, errorCodeInfo } from '../../protocol/error-codes.js';
 import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
 import { CreatePartitions } from '../../protocol/messages/create-partitions.js';
 import { CreateTopics } from '../../protocol/messages/create-topics.js';
+import { DeleteTopics } from '../../protocol/messages/delete-topics.js';
+import { DescribeConfigs } from '../../protocol/messages/describe-configs.js';
 import { DescribeGroups } from '../../protocol/messages/describe-groups.js';
+import { IncrementalAlterConfigs } from '../../protocol/messages/incremental-alter-configs.js';
 import { CoordinatorKeyType, FindCoordinator, findCoordinatorRequest, findCoordinatorResult } from '../../protocol/messages/find-coordinator.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, ListOffsets, MAX_TIMESTAMP } from '../../protocol/messages/list-offsets.js';
 import { AUTHORIZED_OPERATIONS_OMITTED, Metadata, type MetadataResponse } from '../../protocol/messages/metadata.js';
@@ -154,6 +157,58 @@ export interface GroupDescription extends ItemOutcome {
   protocol: string;
   members: GroupMemberDescription[];
 }
+
+/** What a config belongs to (Java: ConfigResource.Type). */
+export type ConfigResourceType = 'topic' | 'broker';
+
+export interface ConfigResource {
+  type: ConfigResourceType;
+  /** The topic name, or the broker's node id as a string. */
+  name: string;
+}
+
+/** Where a config's value comes from (Java: ConfigEntry.ConfigSource). */
+export type ConfigSource =
+  | 'unknown'
+  | 'dynamic-topic'
+  | 'dynamic-broker'
+  | 'dynamic-default-broker'
+  | 'static-broker'
+  | 'default'
+  | 'dynamic-broker-logger'
+  | 'client-metrics'
+  | 'group';
+
+const CONFIG_SOURCES: readonly ConfigSource[] = [
+  'unknown', 'dynamic-topic', 'dynamic-broker', 'dynamic-default-broker', 'static-broker', 'default', 'dynamic-broker-logger', 'client-metrics', 'group',
+];
+const sourceName = (n: number): ConfigSource => CONFIG_SOURCES[n] ?? 'unknown';
+
+export interface ConfigEntry {
+  name: string;
+  /** null for a sensitive value (the broker does not send it) or one that is not set. */
+  value: string | null;
+  source: ConfigSource;
+  isSensitive: boolean;
+  readOnly: boolean;
+  /** With `includeSynonyms`: the values this one overrides, most specific first. */
+  synonyms: { name: string; value: string | null; source: ConfigSource }[];
+  documentation: string | null;
+}
+
+export interface ConfigDescription extends ItemOutcome, ConfigResource {
+  entries: ConfigEntry[];
+}
+
+/** A change to one config (Java: AlterConfigOp): set, delete (back to the default), append or subtract (list configs). */
+export interface ConfigChange {
+  name: string;
+  op: 'set' | 'delete' | 'append' | 'subtract';
+  value?: string;
+}
+
+const RESOURCE_TYPE: Record<ConfigResourceType, number> = { topic: 2, broker: 4 };
+const OPS: Record<ConfigChange['op'], number> = { set: 0, delete: 1, append: 2, subtract: 3 };
 
 function outcome(code: number, context: string, message: string | null = null): KafkaProtocolError | null {
   return code === ErrorCode.NONE ? null : KafkaProtocolError.fromCode(code, context, message);
@@ -336,6 +391,107 @@ export class Admin {
       controllerId: res.controllerId,
       brokers: res.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack })).sort((a, b) => a.nodeId - b.nodeId),
     };
+  }
+
+  /** Deletes topics by name (Java: deleteTopics); one result per topic. */
+  async deleteTopics(names: readonly string[], options: AdminCallOptions = {}): Promise<(ItemOutcome & { name: string })[]> {
+    const deadlineMs = this.deadline(options);
+    const res = await this.anyBroker(deadlineMs, async (conn) => {
+      const version = conn.versionFor(DeleteTopics);
+      const timeoutMs = Math.max(0, deadlineMs - Date.now());
+      // v6 names topics in Topics (a name or an id), earlier versions in TopicNames
+      const request = version >= 6
+        ? { topics: names.map((name) => ({ name, topicId: ZERO_UUID })), topicNames: [], timeoutMs }
+        : { topics: [], topicNames: [...names], timeoutMs };
+      const r = await conn.send(DeleteTopics, request, { version });
+      if (r.responses.some((t) => t.errorCode === ErrorCode.NOT_CONTROLLER)) throw KafkaProtocolError.fromCode(ErrorCode.NOT_CONTROLLER, 'DeleteTopics');
+      return r;
+    });
+    const byName = new Map(res.responses.map((t) => [t.name, t]));
+    return names.map((name) => {
+      const r = byName.get(name);
+      return { name, error: r === undefined ? KafkaProtocolError.fromCode(ErrorCode.UNKNOWN_SERVER_ERROR, `deleteTopics '${name}'`) : outcome(r.errorCode, `deleteTopics '${name}'`, r.errorMessage) };
+    });
+  }
+
+  /**
+   * The configs of topics and brokers, with where each value comes from (Java:
+   * describeConfigs); a broker's are asked of that broker, as Java does.
+   */
+  async describeConfigs(
+    resources: readonly ConfigResource[],
+    options: AdminCallOptions & { includeSynonyms?: boolean; includeDocumentation?: boolean; keys?: readonly string[] } = {},
+  ): Promise<ConfigDescription[]> {
+    const deadlineMs = this.deadline(options);
+    return Promise.all(
+      resources.map((resource) =>
+        this.configCall(resource, deadlineMs, async (conn) => {
+          const res = await conn.send(DescribeConfigs, {
+            resources: [{ resourceType: RESOURCE_TYPE[resource.type], resourceName: resource.name, configurationKeys: options.keys === undefined ? null : [...options.keys] }],
+            includeSynonyms: options.includeSynonyms ?? false,
+            includeDocumentation: options.includeDocumentation ?? false,
+          });
+          const r = res.results[0];
+          if (r === undefined) throw new KafkaesqueError('ERR_INTERNAL', `DescribeConfigs: no answer for ${resource.type} '${resource.name}'`, { retriable: true });
+          return {
+            ...resource,
+            entries: r.configs
+              .map((c) => ({
+                name: c.name,
+                value: c.value,
+                source: sourceName(c.configSource),
+                isSensitive: c.isSensitive,
+                readOnly: c.readOnly,
+                synonyms: c.synonyms.map((y) => ({ name: y.name, value: y.value, source: sourceName(y.source) })),
+                documentation: c.documentation === '' ? null : c.documentation,
+              }))
+              .sort((a, b) => a.name.localeCompare(b.name)),
+            error: outcome(r.errorCode, `describeConfigs ${resource.type} '${resource.name}'`, r.errorMessage),
+          };
+        }),
+      ),
+    );
+  }
+
+  /** Changes configs of topics and brokers (Java: incrementalAlterConfigs); one outcome per resource. */
+  async incrementalAlterConfigs(
+    changes: readonly (ConfigResource & { changes: readonly ConfigChange[] })[],
+    options: AdminCallOptions & { validateOnly?: boolean } = {},
+  ): Promise<(ItemOutcome & ConfigResource)[]> {
+    const deadlineMs = this.deadline(options);
+    return Promise.all(
+      changes.map((c) =>
+        this.configCall(c, deadlineMs, async (conn) => {
+          const res = await conn.send(IncrementalAlterConfigs, {
+            resources: [
+              {
+                resourceType: RESOURCE_TYPE[c.type],
+                resourceName: c.name,
+                configs: c.changes.map((x) => ({ name: x.name, configOperation: OPS[x.op], value: x.value ?? null })),
+              },
+            ],
+            validateOnly: options.validateOnly ?? false,
+          });
+          const r = res.responses[0];
+          if (r === undefined) throw new KafkaesqueError('ERR_INTERNAL', `IncrementalAlterConfigs: no answer for ${c.type} '${c.name}'`, { retriable: true });
+          return { type: c.type, name: c.name, error: outcome(r.errorCode, `incrementalAlterConfigs ${c.type} '${c.name}'`, r.errorMessage) };
+        }),
+      ),
+    );
+  }
+
+  /** A config request for one resource: to the broker it names, else any broker. */
+  private configCall<T>(resource: ConfigResource, deadlineMs: number, fn: (conn: BrokerConnection) => Promise<T>): Promise<T> {
+    if (resource.type !== 'broker' || resource.name === '') return this.anyBroker(deadlineMs, fn);
+    const nodeId = Number(resource.name);
+    if (!Number.isInteger(nodeId)) throw new KafkaesqueError('ERR_INVALID_ARGUMENT', `a broker config resource is named by the broker's node id, got '${resource.name}'`);
+    return retry(async () => fn(await this.cluster.connection(nodeId)), {
+      retriable: isRetriable,
+      baseMs: this.config.retryBackoffMs,
+      maxMs: this.config.retryBackoffMaxMs,
+      deadlineMs,
+      lastAttemptAtDeadline: true,
+    });
   }
 
   // ---------------------------------------------------------------- offsets

@@ -57,9 +57,18 @@ test('topics create, list, describe, alter; a refusal exits 1 with one line and 
   expect(described.out).toMatch(new RegExp(`topic ${topic}  id [\\w-]{22}  partitions 3`));
   expect(described.out.trim().split('\n')).toHaveLength(5); // the topic, a header, 3 partitions
   expect((await kafkaesque(['topics', 'alter', topic, '-p', '4', ...b])).out).toMatch(/now has 4 partitions/);
+  expect((await kafkaesque(['configs', 'set', '--topic', topic, 'retention.ms=7200000', '--delete', 'cleanup.policy', ...b])).out).toMatch(
+    /^updated: retention.ms=7200000, cleanup.policy \(default\)/,
+  );
+  const got = await kafkaesque(['configs', 'get', '--topic', topic, ...b]);
+  expect(got.out.trim().split('\n').slice(1)).toEqual([expect.stringMatching(/^retention\.ms\s+7200000\s+dynamic-topic$/)]);
+  const badConfig = await kafkaesque(['configs', 'set', '--topic', topic, 'no.such.thing=1', ...b]);
+  expect([badConfig.code, badConfig.err]).toEqual([1, expect.stringContaining('INVALID_CONFIG')]);
+  expect((await kafkaesque(['configs', 'get', ...b])).code).toBe(2);
   const missing = await kafkaesque(['topics', 'describe', uniqueTopic('cli-none'), ...b]);
   expect([missing.code, missing.err]).toEqual([1, expect.stringContaining('UNKNOWN_TOPIC_OR_PARTITION')]);
   expect((await kafkaesque(['cluster', 'describe', ...b])).out).toMatch(/^cluster [\w-]{22}  controller -?\d+/);
+  expect((await kafkaesque(['topics', 'delete', topic, ...b])).out.trim()).toBe(`deleted topic ${topic}`);
 });
 
 test('produce lines with keys and headers, consume them back (format, JSON), then as a group, and its lag', async () => {

@@ -180,3 +180,44 @@ test('alterGroupOffsets is refused per partition while the group has an active m
     await consumer.close();
   }
 });
+
+test('deleteTopics answers per topic; a deleted topic leaves the listing', async () => {
+  const a = uniqueTopic('admin-del');
+  const missing = uniqueTopic('admin-del-missing');
+  await admin.createTopics([{ name: a, numPartitions: 1 }]);
+  const r = await admin.deleteTopics([a, missing]);
+  expect(r.map((x) => [x.name, x.error?.errorName ?? null])).toEqual([
+    [a, null],
+    [missing, 'UNKNOWN_TOPIC_OR_PARTITION'],
+  ]);
+  await eventually(async () => !(await admin.listTopics()).some((t) => t.name === a), 15_000);
+});
+
+test('describeConfigs and incrementalAlterConfigs: a topic override, its source, back to the default; a broker\'s configs', async () => {
+  const name = uniqueTopic('admin-configs');
+  await admin.createTopics([{ name, numPartitions: 1, configs: { 'cleanup.policy': 'compact' } }]);
+  const entry = async (key: string) => (await admin.describeConfigs([{ type: 'topic', name }], { includeSynonyms: true }))[0]!.entries.find((e) => e.name === key)!;
+  expect(await entry('cleanup.policy')).toMatchObject({ value: 'compact', source: 'dynamic-topic', isSensitive: false });
+  const retention = await entry('retention.ms');
+  expect(['default', 'static-broker']).toContain(retention.source);
+
+  const [set] = await admin.incrementalAlterConfigs([{ type: 'topic', name, changes: [{ name: 'retention.ms', op: 'set', value: '1234567' }] }]);
+  expect(set!.error).toBeNull();
+  const changed = await entry('retention.ms');
+  expect([changed.value, changed.source]).toEqual(['1234567', 'dynamic-topic']);
+  expect(changed.synonyms[0]).toMatchObject({ name: 'retention.ms', value: '1234567', source: 'dynamic-topic' });
+
+  const [dropped] = await admin.incrementalAlterConfigs([{ type: 'topic', name, changes: [{ name: 'retention.ms', op: 'delete' }] }]);
+  expect(dropped!.error).toBeNull();
+  expect((await entry('retention.ms')).source).toBe(retention.source);
+
+  const [bad] = await admin.incrementalAlterConfigs([{ type: 'topic', name, changes: [{ name: 'no.such.config', op: 'set', value: '1' }] }]);
+  expect(bad!.error?.errorName).toBe('INVALID_CONFIG');
+  const [unknown] = await admin.describeConfigs([{ type: 'topic', name: uniqueTopic('admin-no-topic') }]);
+  expect(unknown!.error?.errorName).toBe('UNKNOWN_TOPIC_OR_PARTITION');
+
+  const broker = String((await admin.describeCluster()).brokers[0]!.nodeId);
+  const [b] = await admin.describeConfigs([{ type: 'broker', name: broker }], { keys: ['log.dirs', 'num.partitions'] });
+  expect(b!.error).toBeNull();
+  expect(b!.entries.map((e) => e.name)).toEqual(['log.dirs', 'num.partitions']);
+});
