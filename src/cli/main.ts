@@ -13,11 +13,12 @@ import {
   Admin,
   AsyncProducer,
   Config,
+  ConfigError,
   type ConfigOptions,
   Consumer,
   type ConsumerMessage,
-  KafkaesqueError,
   loadMuxConfigFile,
+  MuxConfigError,
   type ProducerError,
 } from '../index.js';
 
@@ -437,7 +438,7 @@ async function produce(args: string[], io: Io): Promise<number> {
   try {
     config = configFrom(values, io, extra);
   } catch (err) {
-    if (err instanceof KafkaesqueError && err.code === 'ERR_CONFIG') throw new UsageError(err.message);
+    if (err instanceof ConfigError) throw new UsageError(err.message);
     throw err;
   }
   const input = values.file !== undefined ? fs.createReadStream(values.file) : io.stdin;
@@ -620,7 +621,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.err(`kafkaesque: ${debug && e.stack ? e.stack : e.message}`);
     if (err instanceof UsageError) return 2;
     // a Config option or config file the user gave is wrong: a usage error too
-    if (err instanceof KafkaesqueError && (err.code === 'ERR_CONFIG' || err.code === 'ERR_MUX_CONFIG')) return 2;
+    if (err instanceof ConfigError || err instanceof MuxConfigError) return 2;
     return 1;
   }
 }
