@@ -9,6 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
 import { cliArgs } from './args.mjs';
+import { medianRate } from './measure.mjs';
 
 const require = createRequire(import.meta.url);
 const p = require('../dist/protocol/index.js');
@@ -33,24 +34,7 @@ function makeRecords(count, size) {
   return records;
 }
 
-/** Runs fn repeatedly for ~seconds/5 per round; returns the median ops/s over 5 rounds. */
-function measure(fn) {
-  const until = performance.now() + 200;
-  while (performance.now() < until) fn(); // warm-up
-  const rates = [];
-  for (let round = 0; round < 5; round++) {
-    let n = 0;
-    const start = performance.now();
-    const end = start + (seconds * 1000) / 5;
-    while (performance.now() < end) {
-      fn();
-      n++;
-    }
-    rates.push(n / ((performance.now() - start) / 1000));
-  }
-  rates.sort((a, b) => a - b);
-  return rates[2];
-}
+const measure = (fn) => medianRate(fn, seconds);
 
 // warm the CRC and copy paths so the first floor row is not measured cold
 {

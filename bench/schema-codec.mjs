@@ -6,9 +6,9 @@
 //   npm run build && node bench/schema-codec.mjs [--seconds 1]
 //
 // Prints a Markdown table; each figure is the median of 5 timed rounds after a warm-up.
-import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
 import { cliArgs } from './args.mjs';
+import { medianRate } from './measure.mjs';
 
 const require = createRequire(import.meta.url);
 const p = require('../dist/protocol/index.js');
@@ -45,23 +45,7 @@ const DescribeGroupsSchema = api({
   response: { throttleTimeMs: f.int32().v('1+').ignorable(), groups: f.array(Group) },
 });
 
-function measure(fn) {
-  const until = performance.now() + 300;
-  while (performance.now() < until) fn();
-  const rates = [];
-  for (let round = 0; round < 5; round++) {
-    let n = 0;
-    const start = performance.now();
-    const end = start + (seconds * 1000) / 5;
-    while (performance.now() < end) {
-      fn();
-      n++;
-    }
-    rates.push(n / ((performance.now() - start) / 1000));
-  }
-  rates.sort((a, b) => a - b);
-  return rates[2];
-}
+const measure = (fn) => medianRate(fn, seconds);
 
 const V = 5;
 const members = (n) =>

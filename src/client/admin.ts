@@ -25,7 +25,7 @@ import { OFFSET_COMMIT_FIRST_TOPIC_ID_VERSION, OffsetCommit, type OffsetCommitRe
 import { OFFSET_FETCH_FIRST_TOPIC_ID_VERSION, OffsetFetch, offsetFetchResponseGroups } from '../../protocol/messages/offset-fetch.js';
 import { ZERO_UUID } from '../../protocol/api.js';
 import { Cluster } from '../cluster/cluster.js';
-import { isRetriable, retry } from '../cluster/retry.js';
+import { isRetriable, retry, type RetryOptions } from '../cluster/retry.js';
 import { answerTopicName, topicIdOf, topicIdsKnown, versionForTopicIds } from '../cluster/topic-ids.js';
 import type { BrokerConnection } from '../network/broker-connection.js';
 import { Config, type ConfigOptions } from './config.js';
@@ -248,6 +248,11 @@ export class Admin {
     return Date.now() + (o?.timeoutMs ?? DEFAULT_API_TIMEOUT_MS);
   }
 
+  /** Retries of a call: retriable failures, with backoff, the last attempt at the deadline. */
+  private until(deadlineMs: number): RetryOptions {
+    return { retriable: isRetriable, baseMs: this.config.retryBackoffMs, maxMs: this.config.retryBackoffMaxMs, deadlineMs, lastAttemptAtDeadline: true };
+  }
+
   /** Runs `fn` on some broker, again on another (with backoff) after a retriable failure, until `deadlineMs`. */
   private anyBroker<T>(deadlineMs: number, fn: (conn: BrokerConnection) => Promise<T>): Promise<T> {
     return retry(
@@ -259,7 +264,7 @@ export class Admin {
         if (broker === undefined) throw new KafkaesqueError('ERR_NO_BROKER', 'no broker known', { retriable: true });
         return fn(await this.cluster.connection(broker.nodeId));
       },
-      { retriable: isRetriable, baseMs: this.config.retryBackoffMs, maxMs: this.config.retryBackoffMaxMs, deadlineMs, lastAttemptAtDeadline: true },
+      this.until(deadlineMs),
     );
   }
 
@@ -485,13 +490,7 @@ export class Admin {
     if (resource.type !== 'broker' || resource.name === '') return this.anyBroker(deadlineMs, fn);
     const nodeId = Number(resource.name);
     if (!Number.isInteger(nodeId)) throw new KafkaesqueError('ERR_INVALID_ARGUMENT', `a broker config resource is named by the broker's node id, got '${resource.name}'`);
-    return retry(async () => fn(await this.cluster.connection(nodeId)), {
-      retriable: isRetriable,
-      baseMs: this.config.retryBackoffMs,
-      maxMs: this.config.retryBackoffMaxMs,
-      deadlineMs,
-      lastAttemptAtDeadline: true,
-    });
+    return retry(async () => fn(await this.cluster.connection(nodeId)), this.until(deadlineMs));
   }
 
   // ---------------------------------------------------------------- offsets
@@ -584,7 +583,7 @@ export class Admin {
           throw new KafkaesqueError('ERR_LIST_OFFSETS', `no ListOffsets answer yet for ${pending.map((p) => `${p.topic}-${p.partition}`).join(', ')}`, { retriable: true });
         }
       },
-      { retriable: isRetriable, baseMs: this.config.retryBackoffMs, maxMs: this.config.retryBackoffMaxMs, deadlineMs, lastAttemptAtDeadline: true },
+      this.until(deadlineMs),
     );
     return results;
   }
@@ -614,7 +613,7 @@ export class Admin {
         }
         return out.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
       },
-      { retriable: isRetriable, baseMs: this.config.retryBackoffMs, maxMs: this.config.retryBackoffMaxMs, deadlineMs, lastAttemptAtDeadline: true },
+      this.until(deadlineMs),
     );
   }
 
@@ -678,7 +677,7 @@ export class Admin {
         }
         return out;
       },
-      { retriable: isRetriable, baseMs: this.config.retryBackoffMs, maxMs: this.config.retryBackoffMaxMs, deadlineMs, lastAttemptAtDeadline: true },
+      this.until(deadlineMs),
     );
     return offsets.map((o) => {
       const code = answers.get(`${o.topic}\u0000${o.partition}`) ?? ErrorCode.UNKNOWN_SERVER_ERROR;
@@ -709,7 +708,7 @@ export class Admin {
               error: outcome(g.errorCode, `describeGroups '${groupId}'`, g.errorMessage),
             };
           },
-          { retriable: isRetriable, baseMs: this.config.retryBackoffMs, maxMs: this.config.retryBackoffMaxMs, deadlineMs, lastAttemptAtDeadline: true },
+          this.until(deadlineMs),
         ),
       ),
     );
