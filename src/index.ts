@@ -64,6 +64,7 @@ export {
   type PartitionLag,
   type GroupDescription,
   type GroupMemberDescription,
+  type GroupListing,
   type ConfigResource,
   type ConfigResourceType,
   type ConfigSource,

@@ -52,7 +52,7 @@ const HELP: Record<string, string> = {
 Commands:
   topics list|describe|create|alter|delete   topics and their partitions
   configs get|set                       topic and broker configs
-  groups describe|offsets|lag           consumer groups
+  groups list|describe|offsets|lag|reset-offsets|delete   consumer groups
   cluster describe                      the cluster's id, controller and brokers
   produce <topic>                       send lines from stdin (or --file)
   consume <topic>                       print records
@@ -71,11 +71,13 @@ kafkaesque topics alter <topic> -p <new total partitions>
 kafkaesque topics delete <topic>...`,
   configs: `kafkaesque configs get (--topic T | --broker N) [--all]      overrides only, unless --all
 kafkaesque configs set (--topic T | --broker N) [k=v]... [--delete k]... [--validate-only]`,
-  groups: `kafkaesque groups describe <group>...   state, assignor and members (classic groups)
+  groups: `kafkaesque groups list [--state S]... [--type classic|consumer|share]...
+kafkaesque groups describe <group>...   state, assignor and members (classic groups)
 kafkaesque groups offsets <group>         committed offsets
 kafkaesque groups lag <group>             committed offset, log end and lag per partition
 kafkaesque groups reset-offsets <group> -t topic[:p,p] (--to-earliest|--to-latest|--to-offset N|--shift-by N|--to-datetime T) [--execute]
-                                          a dry run unless --execute; the group must have no active members`,
+                                          a dry run unless --execute; the group must have no active members
+kafkaesque groups delete <group>...       deletes groups without active members`,
   cluster: 'kafkaesque cluster describe',
   produce: `kafkaesque produce <topic> [options]    one record per line of stdin (or --file)
   -K, --key-separator SEP   split each line into key SEP value (no separator in a line: no key)
@@ -240,9 +242,18 @@ async function groups(args: string[], io: Io): Promise<number> {
     'shift-by': { type: 'string' },
     'to-datetime': { type: 'string' },
     execute: { type: 'boolean' },
+    state: { type: 'string', multiple: true },
+    type: { type: 'string', multiple: true },
   });
   if (values.help || sub === undefined) return help('groups', io);
   const config = configFrom(values, io);
+  if (sub === 'list') {
+    return withAdmin(config, async (admin) => {
+      const groups = await admin.listGroups({ states: values.state ?? [], types: values.type ?? [] });
+      for (const line of table([['group', 'type', 'state', 'protocol'], ...groups.map((g) => [g.groupId, g.type || '-', g.state || '-', g.protocolType || '-'])])) io.out(line);
+      return 0;
+    });
+  }
   if (positionals.length === 0) throw new UsageError(`groups ${sub}: name a group`);
   switch (sub) {
     case 'describe':
@@ -279,10 +290,21 @@ async function groups(args: string[], io: Io): Promise<number> {
         io.out(`total lag ${lag.total}`);
         return 0;
       });
+    case 'delete':
+      return withAdmin(config, async (admin) => {
+        let code = 0;
+        for (const r of await admin.deleteGroups(positionals)) {
+          if (r.error) {
+            io.err(`${r.groupId}: ${r.error.message}`);
+            code = 1;
+          } else io.out(`deleted group ${r.groupId}`);
+        }
+        return code;
+      });
     case 'reset-offsets':
       return resetOffsets(needOne(positionals, 'groups reset-offsets', 'kafkaesque groups reset-offsets <group> -t <topic> --to-...'), values, config, io);
     default:
-      throw new UsageError(`groups: unknown subcommand '${sub}' (describe, offsets, lag, reset-offsets)`);
+      throw new UsageError(`groups: unknown subcommand '${sub}' (list, describe, offsets, lag, reset-offsets, delete)`);
   }
 }
 

@@ -14,7 +14,9 @@ import { ErrorCode, errorCodeInfo } from '../../protocol/error-codes.js';
 import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
 import { CreatePartitions } from '../../protocol/messages/create-partitions.js';
 import { CreateTopics } from '../../protocol/messages/create-topics.js';
+import { DeleteGroups } from '../../protocol/messages/delete-groups.js';
 import { DeleteTopics } from '../../protocol/messages/delete-topics.js';
+import { ListGroups } from '../../protocol/messages/list-groups.js';
 import { DescribeConfigs } from '../../protocol/messages/describe-configs.js';
 import { DescribeGroups } from '../../protocol/messages/describe-groups.js';
 import { IncrementalAlterConfigs } from '../../protocol/messages/incremental-alter-configs.js';
@@ -139,6 +141,16 @@ export interface GroupLag {
   groupId: string;
   partitions: PartitionLag[];
   total: bigint;
+}
+
+export interface GroupListing {
+  groupId: string;
+  /** `consumer` for consumer groups (either protocol), '' for other groups. */
+  protocolType: string;
+  /** `Stable`, `Empty`, ... ('' from a broker too old to say). */
+  state: string;
+  /** `classic`, `consumer` (KIP-848) or `share` ('' from a broker too old to say). */
+  type: string;
 }
 
 export interface GroupMemberDescription {
@@ -686,6 +698,48 @@ export class Admin {
   }
 
   // ---------------------------------------------------------------- groups
+
+  /**
+   * Every group of the cluster (Java: listGroups), optionally only those in some states or of
+   * some types (`classic`, `consumer`, `share`). Groups live on their coordinators, so every
+   * broker is asked, as Java does; a broker that cannot answer fails the call.
+   */
+  async listGroups(options: AdminCallOptions & { states?: readonly string[]; types?: readonly string[] } = {}): Promise<GroupListing[]> {
+    const deadlineMs = this.deadline(options);
+    await this.cluster.refresh();
+    const brokers = this.cluster.brokerList();
+    const lists = await Promise.all(
+      brokers.map((b) =>
+        retry(async () => {
+          const conn = await this.cluster.connection(b.nodeId);
+          const version = conn.versionFor(ListGroups);
+          if ((options.states?.length ?? 0) > 0 && version < 4) throw new KafkaesqueError('ERR_UNSUPPORTED_VERSION', 'listGroups: filtering by state needs ListGroups v4 (Kafka 2.6+)');
+          if ((options.types?.length ?? 0) > 0 && version < 5) throw new KafkaesqueError('ERR_UNSUPPORTED_VERSION', 'listGroups: filtering by type needs ListGroups v5 (Kafka 3.8+)');
+          const res = await conn.send(ListGroups, { statesFilter: [...(options.states ?? [])], typesFilter: [...(options.types ?? [])] }, { version });
+          if (res.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(res.errorCode, `listGroups on node ${b.nodeId}`);
+          return res.groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, state: g.groupState, type: g.groupType }));
+        }, this.until(deadlineMs)),
+      ),
+    );
+    return lists.flat().sort((a, b) => a.groupId.localeCompare(b.groupId));
+  }
+
+  /** Deletes groups (Java: deleteConsumerGroups); one outcome per group. A group with active members is refused (NON_EMPTY_GROUP). */
+  async deleteGroups(groupIds: readonly string[], options: AdminCallOptions = {}): Promise<(ItemOutcome & { groupId: string })[]> {
+    const deadlineMs = this.deadline(options);
+    return Promise.all(
+      groupIds.map((groupId) =>
+        retry(async () => {
+          const conn = await this.coordinator(groupId, deadlineMs);
+          const res = await conn.send(DeleteGroups, { groupsNames: [groupId] });
+          const r = res.results.find((x) => x.groupId === groupId);
+          if (r === undefined) throw new KafkaesqueError('ERR_GROUP', `DeleteGroups: no answer for group '${groupId}'`, { retriable: true });
+          if (r.errorCode !== ErrorCode.NONE && errorCodeInfo(r.errorCode).retriable) throw KafkaProtocolError.fromCode(r.errorCode, `deleteGroups '${groupId}'`);
+          return { groupId, error: outcome(r.errorCode, `deleteGroups '${groupId}'`) };
+        }, this.until(deadlineMs)),
+      ),
+    );
+  }
 
   /** Classic groups' state, protocol and members (Java: describeConsumerGroups for classic groups); one result per group. */
   async describeGroups(groupIds: readonly string[], options: AdminCallOptions = {}): Promise<GroupDescription[]> {

@@ -110,4 +110,8 @@ test('produce lines with keys and headers, consume them back (format, JSON), the
   expect(clamped.out).toMatch(new RegExp(`${topic}\\s+0\\s+5`));
   expect((await kafkaesque(['groups', 'lag', group, ...b])).out).toMatch(/total lag 0/);
   expect((await kafkaesque(['groups', 'reset-offsets', group, '-t', topic, ...b])).code).toBe(2);
+  const listed = await kafkaesque(['groups', 'list', '--state', 'Empty', ...b]);
+  expect(listed.out).toMatch(new RegExp(`^${group}\\s+classic\\s+Empty\\s+consumer$`, 'm'));
+  expect((await kafkaesque(['groups', 'delete', group, ...b])).out.trim()).toBe(`deleted group ${group}`);
+  expect((await kafkaesque(['groups', 'list', ...b])).out).not.toContain(group);
 });

@@ -161,6 +161,13 @@ test('a group: describeGroups while it runs and after, listGroupOffsets and grou
 
   const [after] = await admin.describeGroups([group]);
   expect([after!.state, after!.members]).toEqual(['Empty', []]);
+  const listed = (await admin.listGroups()).find((g) => g.groupId === group);
+  expect(listed).toEqual({ groupId: group, protocolType: 'consumer', state: 'Empty', type: 'classic' });
+  expect((await admin.listGroups({ states: ['Stable'] })).some((g) => g.groupId === group)).toBe(false);
+  expect((await admin.listGroups({ types: ['classic'], states: ['Empty'] })).some((g) => g.groupId === group)).toBe(true);
+  const deleted = await admin.deleteGroups([group, uniqueTopic('admin-never-was')]);
+  expect(deleted.map((d) => d.error?.errorName ?? null)).toEqual([null, 'GROUP_ID_NOT_FOUND']);
+  expect((await admin.listGroups()).some((g) => g.groupId === group)).toBe(false);
   const [unknown] = await admin.describeGroups([uniqueTopic('admin-no-group')]);
   expect(unknown!.state).toBe('Dead');
 });
