@@ -46,4 +46,6 @@ export * from './messages/describe-configs.js';
 export * from './messages/incremental-alter-configs.js';
 export * from './messages/describe-cluster.js';
 export * from './messages/describe-log-dirs.js';
+export * from './messages/list-groups.js';
+export * from './messages/delete-groups.js';
 export { api, f, struct, t, Field, Struct, type MessageOf, type Fields, type ApiSchema, type VersionRange } from './schema.js';
