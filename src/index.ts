@@ -65,6 +65,7 @@ export {
   type GroupDescription,
   type GroupMemberDescription,
   type GroupListing,
+  type LogDirDescription,
   type ConfigResource,
   type ConfigResourceType,
   type ConfigSource,

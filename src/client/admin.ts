@@ -19,6 +19,7 @@ import { DeleteTopics } from '../../protocol/messages/delete-topics.js';
 import { ListGroups } from '../../protocol/messages/list-groups.js';
 import { DescribeConfigs } from '../../protocol/messages/describe-configs.js';
 import { DescribeGroups } from '../../protocol/messages/describe-groups.js';
+import { DescribeLogDirs } from '../../protocol/messages/describe-log-dirs.js';
 import { IncrementalAlterConfigs } from '../../protocol/messages/incremental-alter-configs.js';
 import { CoordinatorKeyType, FindCoordinator, findCoordinatorRequest, findCoordinatorResult } from '../../protocol/messages/find-coordinator.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, ListOffsets, MAX_TIMESTAMP } from '../../protocol/messages/list-offsets.js';
@@ -97,6 +98,16 @@ export interface BrokerDescription {
   host: string;
   port: number;
   rack: string | null;
+}
+
+export interface LogDirDescription extends ItemOutcome {
+  /** The broker's node id. */
+  broker: number;
+  path: string;
+  /** Bytes of the volume, and those free (-1n when the broker does not say: before Kafka 3.3). */
+  totalBytes: bigint;
+  usableBytes: bigint;
+  replicas: { topic: string; partition: number; size: bigint; offsetLag: bigint; isFuture: boolean }[];
 }
 
 export interface ClusterDescription {
@@ -503,6 +514,32 @@ export class Admin {
     const nodeId = Number(resource.name);
     if (!Number.isInteger(nodeId)) throw new KafkaesqueError('ERR_INVALID_ARGUMENT', `a broker config resource is named by the broker's node id, got '${resource.name}'`);
     return retry(async () => fn(await this.cluster.connection(nodeId)), this.until(deadlineMs));
+  }
+
+  /** The log directories of brokers (default: every broker) and the replicas in them (Java: describeLogDirs). */
+  async describeLogDirs(brokers?: readonly number[], options: AdminCallOptions = {}): Promise<LogDirDescription[]> {
+    const deadlineMs = this.deadline(options);
+    if (brokers === undefined) await this.cluster.refresh();
+    const ids = brokers ?? this.cluster.brokerList().map((b) => b.nodeId);
+    const perBroker = await Promise.all(
+      ids.map((broker) =>
+        retry(async () => {
+          const res = await (await this.cluster.connection(broker)).send(DescribeLogDirs, { topics: null });
+          if (res.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(res.errorCode, `describeLogDirs on node ${broker}`);
+          return res.results.map((d) => ({
+            broker,
+            path: d.logDir,
+            totalBytes: d.totalBytes,
+            usableBytes: d.usableBytes,
+            replicas: d.topics.flatMap((t) =>
+              t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, size: p.partitionSize, offsetLag: p.offsetLag, isFuture: p.isFutureKey })),
+            ),
+            error: outcome(d.errorCode, `describeLogDirs ${d.logDir} on node ${broker}`),
+          }));
+        }, this.until(deadlineMs)),
+      ),
+    );
+    return perBroker.flat();
   }
 
   // ---------------------------------------------------------------- offsets

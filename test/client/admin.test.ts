@@ -228,3 +228,22 @@ test('describeConfigs and incrementalAlterConfigs: a topic override, its source,
   expect(b!.error).toBeNull();
   expect(b!.entries.map((e) => e.name)).toEqual(['log.dirs', 'num.partitions']);
 });
+
+test('describeLogDirs lists each broker\'s log directory with its replicas and sizes', async () => {
+  const name = uniqueTopic('admin-logdirs');
+  await admin.createTopics([{ name, numPartitions: 2 }]);
+  for (let i = 0; i < 3; i++) await producer.sendMsgToPartition(name, 1, null, `record ${i}`);
+  const dirs = await admin.describeLogDirs();
+  expect(dirs.length).toBeGreaterThanOrEqual(1);
+  const dir = dirs.find((d) => d.replicas.some((r) => r.topic === name))!;
+  expect(dir.error).toBeNull();
+  expect(dir.totalBytes).toBeGreaterThan(0n);
+  expect(dir.usableBytes).toBeGreaterThan(0n);
+  const replicas = dir.replicas.filter((r) => r.topic === name).sort((a, b) => a.partition - b.partition);
+  expect(replicas.map((r) => [r.partition, r.isFuture])).toEqual([
+    [0, false],
+    [1, false],
+  ]);
+  expect(replicas[0]!.size).toBe(0n);
+  expect(replicas[1]!.size).toBeGreaterThan(0n);
+});
