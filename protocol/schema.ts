@@ -461,7 +461,8 @@ export function api<Q extends Fields, S extends Fields>(schema: ApiSchema<Q, S>)
   const request = struct(`${schema.name}Request`, schema.request);
   const response = struct(`${schema.name}Response`, schema.response);
   const isFlexible = (v: number): boolean => within(flexible, v);
-  const firstFlexibleVersion = flexible === NONE ? versions.hi + 1 : flexible.lo;
+  // no flexible version: Infinity, as ApiCodec says (and Kafka's header versions: v1/v0 throughout)
+  const firstFlexibleVersion = flexible === NONE ? Infinity : flexible.lo;
   return {
     apiKey: schema.apiKey,
     name: schema.name,

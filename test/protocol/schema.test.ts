@@ -129,3 +129,10 @@ test('a version outside the range is not compiled by accident: versions are thos
   expect([Sample.minVersion, Sample.maxVersion, Sample.firstFlexibleVersion]).toEqual([0, 3, 3]);
   expect(() => api({ name: 'Open', apiKey: 1, versions: '0+', flexible: 'none', request: {}, response: {} })).toThrow(/highest version/);
 });
+
+test("an API with no flexible version (flexible: 'none') has firstFlexibleVersion Infinity and header v1/v0 at every version", () => {
+  const Classic = api({ name: 'Classic', apiKey: 9998, versions: '0-2', flexible: 'none', request: { id: f.int32() }, response: { errorCode: f.int16() } });
+  expect(Classic.firstFlexibleVersion).toBe(Infinity);
+  expect([0, 1, 2].map((v) => [Classic.requestHeaderVersion(v), Classic.responseHeaderVersion(v)])).toEqual([[1, 0], [1, 0], [1, 0]]);
+  expect(bytes((w) => Classic.encodeRequest(w, { id: 7 }, 2))).toEqual(Buffer.from([0, 0, 0, 7])); // no tag buffer
+});
