@@ -48,4 +48,7 @@ export * from './messages/describe-cluster.js';
 export * from './messages/describe-log-dirs.js';
 export * from './messages/list-groups.js';
 export * from './messages/delete-groups.js';
+export * from './messages/consumer-group-describe.js';
+export * from './messages/offset-delete.js';
+export * from './messages/delete-records.js';
 export { api, f, struct, t, Field, Struct, type MessageOf, type Fields, type ApiSchema, type VersionRange } from './schema.js';

@@ -265,9 +265,11 @@ async function groups(args: string[], io: Io): Promise<number> {
             code = 1;
             continue;
           }
-          io.out(`group ${g.groupId}  state ${g.state}  protocol ${g.protocolType}${g.protocol ? `/${g.protocol}` : ''}  members ${g.members.length}`);
+          io.out(`group ${g.groupId}  type ${g.type}  state ${g.state}  protocol ${g.protocolType}${g.protocol ? `/${g.protocol}` : ''}  members ${g.members.length}`);
           if (g.members.length > 0) {
-            for (const line of table([['member', 'instance', 'client', 'host'], ...g.members.map((m) => [m.memberId, m.groupInstanceId ?? '-', m.clientId, m.clientHost])])) io.out(`  ${line}`);
+            const parts = (m: (typeof g.members)[number]): string => m.assignment.map((a) => `${a.topic}:${a.partitions.join(',')}`).join(' ') || '-';
+            const rows = [['member', 'instance', 'client', 'host', 'partitions'], ...g.members.map((m) => [m.memberId, m.groupInstanceId ?? '-', m.clientId, m.clientHost, parts(m)])];
+            for (const line of table(rows)) io.out(`  ${line}`);
           }
         }
         return code;

@@ -18,6 +18,7 @@ import { DeleteGroups } from '../../protocol/messages/delete-groups.js';
 import { DeleteTopics } from '../../protocol/messages/delete-topics.js';
 import { ListGroups } from '../../protocol/messages/list-groups.js';
 import { DescribeConfigs } from '../../protocol/messages/describe-configs.js';
+import { ConsumerGroupDescribe } from '../../protocol/messages/consumer-group-describe.js';
 import { DescribeGroups } from '../../protocol/messages/describe-groups.js';
 import { DescribeLogDirs } from '../../protocol/messages/describe-log-dirs.js';
 import { IncrementalAlterConfigs } from '../../protocol/messages/incremental-alter-configs.js';
@@ -169,15 +170,23 @@ export interface GroupMemberDescription {
   groupInstanceId: string | null;
   clientId: string;
   clientHost: string;
+  /** The partitions the member owns (KIP-848 groups; empty for classic members, whose assignment is the assignor's bytes). */
+  assignment: { topic: string; partitions: number[] }[];
+  /** The KIP-848 member epoch (-1 for a classic member). */
+  memberEpoch: number;
 }
 
 export interface GroupDescription extends ItemOutcome {
   groupId: string;
-  /** `Stable`, `PreparingRebalance`, `CompletingRebalance`, `Empty`, `Dead`. */
+  /** `classic` (JoinGroup/SyncGroup) or `consumer` (KIP-848). */
+  type: 'classic' | 'consumer';
+  /** Classic: `Stable`, `PreparingRebalance`, `CompletingRebalance`, `Empty`, `Dead`; consumer: `Stable`, `Assigning`, `Reconciling`, `Empty`, `Dead`. */
   state: string;
   protocolType: string;
-  /** The assignor in use (classic consumer groups). */
+  /** The assignor in use: the classic group's protocol, or the KIP-848 group's server assignor. */
   protocol: string;
+  /** The KIP-848 group epoch (-1 for a classic group). */
+  groupEpoch: number;
   members: GroupMemberDescription[];
 }
 
@@ -778,29 +787,58 @@ export class Admin {
     );
   }
 
-  /** Classic groups' state, protocol and members (Java: describeConsumerGroups for classic groups); one result per group. */
+  /**
+   * Groups' type, state, assignor and members (Java: describeConsumerGroups): KIP-848 groups
+   * through ConsumerGroupDescribe, with each member's partitions and epoch; a classic group
+   * (which ConsumerGroupDescribe does not know: GROUP_ID_NOT_FOUND) through DescribeGroups, as
+   * Java falls back. One result per group; a group nobody knows is `Dead`, as Kafka says.
+   */
   async describeGroups(groupIds: readonly string[], options: AdminCallOptions = {}): Promise<GroupDescription[]> {
     const deadlineMs = this.deadline(options);
     return Promise.all(
       groupIds.map((groupId) =>
-        retry(
-          async () => {
-            const conn = await this.coordinator(groupId, deadlineMs);
-            const res = await conn.send(DescribeGroups, { groups: [groupId], includeAuthorizedOperations: false });
+        retry(async () => {
+          const conn = await this.coordinator(groupId, deadlineMs);
+          if (conn.brokerRange(ConsumerGroupDescribe.apiKey) !== undefined) {
+            const res = await conn.send(ConsumerGroupDescribe, { groupIds: [groupId], includeAuthorizedOperations: false });
             const g = res.groups[0];
-            if (g === undefined) throw new KafkaesqueError('ERR_GROUP', `DescribeGroups: no answer for group '${groupId}'`, { retriable: true });
+            if (g === undefined) throw new KafkaesqueError('ERR_GROUP', `ConsumerGroupDescribe: no answer for group '${groupId}'`, { retriable: true });
             if (g.errorCode !== ErrorCode.NONE && errorCodeInfo(g.errorCode).retriable) throw KafkaProtocolError.fromCode(g.errorCode, `describeGroups '${groupId}'`);
-            return {
-              groupId,
-              state: g.groupState,
-              protocolType: g.protocolType,
-              protocol: g.protocolData,
-              members: g.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, clientId: m.clientId, clientHost: m.clientHost })),
-              error: outcome(g.errorCode, `describeGroups '${groupId}'`, g.errorMessage),
-            };
-          },
-          this.until(deadlineMs),
-        ),
+            if (g.errorCode !== ErrorCode.GROUP_ID_NOT_FOUND) {
+              return {
+                groupId,
+                type: 'consumer' as const,
+                state: g.groupState,
+                protocolType: 'consumer',
+                protocol: g.assignorName,
+                groupEpoch: g.groupEpoch,
+                members: g.members.map((m) => ({
+                  memberId: m.memberId,
+                  groupInstanceId: m.instanceId,
+                  clientId: m.clientId,
+                  clientHost: m.clientHost,
+                  assignment: m.assignment.topicPartitions.map((tp) => ({ topic: tp.topicName, partitions: [...tp.partitions].sort((a, b) => a - b) })),
+                  memberEpoch: m.memberEpoch,
+                })),
+                error: outcome(g.errorCode, `describeGroups '${groupId}'`, g.errorMessage),
+              };
+            }
+          }
+          const res = await conn.send(DescribeGroups, { groups: [groupId], includeAuthorizedOperations: false });
+          const g = res.groups[0];
+          if (g === undefined) throw new KafkaesqueError('ERR_GROUP', `DescribeGroups: no answer for group '${groupId}'`, { retriable: true });
+          if (g.errorCode !== ErrorCode.NONE && errorCodeInfo(g.errorCode).retriable) throw KafkaProtocolError.fromCode(g.errorCode, `describeGroups '${groupId}'`);
+          return {
+            groupId,
+            type: 'classic' as const,
+            state: g.groupState,
+            protocolType: g.protocolType,
+            protocol: g.protocolData,
+            groupEpoch: -1,
+            members: g.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, clientId: m.clientId, clientHost: m.clientHost, assignment: [], memberEpoch: -1 })),
+            error: outcome(g.errorCode, `describeGroups '${groupId}'`, g.errorMessage),
+          };
+        }, this.until(deadlineMs)),
       ),
     );
   }

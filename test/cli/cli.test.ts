@@ -98,7 +98,7 @@ test('produce lines with keys and headers, consume them back (format, JSON), the
     'total lag 2',
   ]);
   const described = await kafkaesque(['groups', 'describe', group, ...b]);
-  expect(described.out).toMatch(new RegExp(`^group ${group}  state Empty  protocol consumer`));
+  expect(described.out).toMatch(new RegExp(`^group ${group}  type classic  state Empty  protocol consumer`));
 
   // reset-offsets: a dry run changes nothing; --execute commits; targets stay within the log
   const dry = await kafkaesque(['groups', 'reset-offsets', group, '-t', topic, '--to-earliest', ...b]);

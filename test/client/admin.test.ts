@@ -127,7 +127,7 @@ test('a group: describeGroups while it runs and after, listGroupOffsets and grou
     await consumer.commitOffsets();
     const [running] = await admin.describeGroups([group]);
     expect(running!.error).toBeNull();
-    expect([running!.state, running!.protocolType, running!.members.length]).toEqual(['Stable', 'consumer', 1]);
+    expect([running!.type, running!.state, running!.protocolType, running!.members.length]).toEqual(['classic', 'Stable', 'consumer', 1]);
   } finally {
     await consumer.close();
   }
@@ -246,4 +246,27 @@ test('describeLogDirs lists each broker\'s log directory with its replicas and s
   ]);
   expect(replicas[0]!.size).toBe(0n);
   expect(replicas[1]!.size).toBeGreaterThan(0n);
+});
+
+test('describeGroups of a KIP-848 group: its type, epoch, assignor and each member\'s partitions', async () => {
+  const name = uniqueTopic('admin-848');
+  const group = uniqueTopic('admin-848-group');
+  await admin.createTopics([{ name, numPartitions: 3 }]);
+  await producer.sendMsgToPartition(name, 0, null, 'x');
+  const consumer = await Consumer.create(new Config({ brokers: [bootstrap], group, topics: [name], initialOffset: 'oldest', groupProtocol: 'consumer' }));
+  try {
+    await consumer.messages().next();
+    await eventually(async () => (await admin.describeGroups([group]))[0]!.members[0]?.assignment[0]?.partitions.length === 3, 15_000);
+    const [g] = await admin.describeGroups([group]);
+    expect(g!.error).toBeNull();
+    expect([g!.type, g!.state, g!.protocolType]).toEqual(['consumer', 'Stable', 'consumer']);
+    expect(g!.groupEpoch).toBeGreaterThan(0);
+    expect(['uniform', 'range']).toContain(g!.protocol);
+    expect(g!.members).toHaveLength(1);
+    expect(g!.members[0]!.assignment).toEqual([{ topic: name, partitions: [0, 1, 2] }]);
+    expect(g!.members[0]!.memberEpoch).toBeGreaterThan(0);
+    expect((await admin.listGroups({ types: ['consumer'] })).find((x) => x.groupId === group)?.type).toBe('consumer');
+  } finally {
+    await consumer.close();
+  }
 });
