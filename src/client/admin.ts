@@ -15,6 +15,7 @@ import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
 import { CreatePartitions } from '../../protocol/messages/create-partitions.js';
 import { CreateTopics } from '../../protocol/messages/create-topics.js';
 import { DeleteGroups } from '../../protocol/messages/delete-groups.js';
+import { DeleteRecords } from '../../protocol/messages/delete-records.js';
 import { DeleteTopics } from '../../protocol/messages/delete-topics.js';
 import { ListGroups } from '../../protocol/messages/list-groups.js';
 import { DescribeConfigs } from '../../protocol/messages/describe-configs.js';
@@ -26,6 +27,7 @@ import { CoordinatorKeyType, FindCoordinator, findCoordinatorRequest, findCoordi
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, ListOffsets, MAX_TIMESTAMP } from '../../protocol/messages/list-offsets.js';
 import { AUTHORIZED_OPERATIONS_OMITTED, Metadata, type MetadataResponse } from '../../protocol/messages/metadata.js';
 import { OFFSET_COMMIT_FIRST_TOPIC_ID_VERSION, OffsetCommit, type OffsetCommitRequestTopic } from '../../protocol/messages/offset-commit.js';
+import { OffsetDelete } from '../../protocol/messages/offset-delete.js';
 import { OFFSET_FETCH_FIRST_TOPIC_ID_VERSION, OffsetFetch, offsetFetchResponseGroups } from '../../protocol/messages/offset-fetch.js';
 import { ZERO_UUID } from '../../protocol/api.js';
 import { Cluster } from '../cluster/cluster.js';
@@ -644,6 +646,91 @@ export class Admin {
       this.until(deadlineMs),
     );
     return results;
+  }
+
+  /**
+   * Deletes the records of partitions before an offset (Java: deleteRecords; `-1n` for up to
+   * the high watermark), asked of each leader; per partition, the new log start offset.
+   */
+  async deleteRecords(
+    partitions: readonly { topic: string; partition: number; before: bigint }[],
+    options: AdminCallOptions = {},
+  ): Promise<(ItemOutcome & { topic: string; partition: number; lowWatermark: bigint })[]> {
+    const deadlineMs = this.deadline(options);
+    const results: (ItemOutcome & { topic: string; partition: number; lowWatermark: bigint })[] = new Array(partitions.length);
+    let pending = partitions.map((p, index) => ({ ...p, index }));
+    await retry(async () => {
+      await this.cluster.refresh([...new Set(pending.map((p) => p.topic))]);
+      const byLeader = new Map<number, typeof pending>();
+      const later: typeof pending = [];
+      for (const p of pending) {
+        const info = this.cluster.topic(p.topic);
+        if (info === undefined || p.partition >= info.partitions.length) {
+          results[p.index] = { topic: p.topic, partition: p.partition, lowWatermark: -1n, error: KafkaProtocolError.fromCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `deleteRecords ${p.topic}-${p.partition}`) };
+          continue;
+        }
+        const leader = this.cluster.leaderFor(p.topic, p.partition);
+        if (leader < 0) later.push(p);
+        else byLeader.set(leader, [...(byLeader.get(leader) ?? []), p]);
+      }
+      await Promise.all(
+        [...byLeader].map(async ([leader, list]) => {
+          const byTopic = new Map<string, typeof list>();
+          for (const p of list) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p]);
+          let res;
+          try {
+            res = await (await this.cluster.connection(leader)).send(DeleteRecords, {
+              topics: [...byTopic].map(([name, ps]) => ({ name, partitions: ps.map((p) => ({ partitionIndex: p.partition, offset: p.before })) })),
+              timeoutMs: Math.max(0, deadlineMs - Date.now()),
+            });
+          } catch (err) {
+            if (!isRetriable(err)) throw err;
+            later.push(...list);
+            return;
+          }
+          for (const p of list) {
+            const a = res.topics.find((t) => t.name === p.topic)?.partitions.find((x) => x.partitionIndex === p.partition);
+            if (a === undefined || (a.errorCode !== ErrorCode.NONE && errorCodeInfo(a.errorCode).retriable)) {
+              later.push(p);
+              continue;
+            }
+            results[p.index] = { topic: p.topic, partition: p.partition, lowWatermark: a.lowWatermark, error: outcome(a.errorCode, `deleteRecords ${p.topic}-${p.partition}`) };
+          }
+        }),
+      );
+      pending = later;
+      if (pending.length > 0) {
+        this.cluster.markStale();
+        throw new KafkaesqueError('ERR_INTERNAL', `no DeleteRecords answer yet for ${pending.map((p) => `${p.topic}-${p.partition}`).join(', ')}`, { retriable: true });
+      }
+    }, this.until(deadlineMs));
+    return results;
+  }
+
+  /** Deletes a group's committed offsets of partitions it no longer consumes (Java: deleteConsumerGroupOffsets); per partition. */
+  async deleteGroupOffsets(
+    groupId: string,
+    partitions: readonly { topic: string; partition: number }[],
+    options: AdminCallOptions = {},
+  ): Promise<(ItemOutcome & { topic: string; partition: number })[]> {
+    const deadlineMs = this.deadline(options);
+    const byTopic = new Map<string, number[]>();
+    for (const p of partitions) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
+    const res = await retry(async () => {
+      const conn = await this.coordinator(groupId, deadlineMs);
+      const r = await conn.send(OffsetDelete, {
+        groupId,
+        topics: [...byTopic].map(([name, ps]) => ({ name, partitions: ps.map((partitionIndex) => ({ partitionIndex })) })),
+      });
+      if (r.errorCode !== ErrorCode.NONE && errorCodeInfo(r.errorCode).retriable) throw KafkaProtocolError.fromCode(r.errorCode, `deleteGroupOffsets '${groupId}'`);
+      return r;
+    }, this.until(deadlineMs));
+    return partitions.map((p) => {
+      const code = res.errorCode !== ErrorCode.NONE
+        ? res.errorCode
+        : (res.topics.find((t) => t.name === p.topic)?.partitions.find((x) => x.partitionIndex === p.partition)?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR);
+      return { topic: p.topic, partition: p.partition, error: outcome(code, `deleteGroupOffsets '${groupId}' ${p.topic}-${p.partition}`) };
+    });
   }
 
   /** A group's committed offsets, every partition it has committed (Java: listConsumerGroupOffsets). */

@@ -270,3 +270,25 @@ test('describeGroups of a KIP-848 group: its type, epoch, assignor and each memb
     await consumer.close();
   }
 });
+
+test('deleteRecords moves the log start per partition; deleteGroupOffsets removes a group\'s commit', async () => {
+  const name = uniqueTopic('admin-delrec');
+  await admin.createTopics([{ name, numPartitions: 2 }]);
+  for (let i = 0; i < 5; i++) await producer.sendMsgToPartition(name, 0, null, `r${i}`);
+  const r = await admin.deleteRecords([
+    { topic: name, partition: 0, before: 3n },
+    { topic: name, partition: 1, before: 7n }, // beyond the high watermark (0)
+  ]);
+  expect(r.map((x) => [x.partition, x.lowWatermark, x.error?.errorName ?? null])).toEqual([
+    [0, 3n, null],
+    [1, -1n, 'OFFSET_OUT_OF_RANGE'],
+  ]);
+  const [earliest] = await admin.listOffsets([{ topic: name, partition: 0, spec: 'earliest' }]);
+  expect(earliest!.offset).toBe(3n);
+
+  const group = uniqueTopic('admin-delofs');
+  await admin.alterGroupOffsets(group, [{ topic: name, partition: 0, offset: 4n }, { topic: name, partition: 1, offset: 0n }]);
+  const del = await admin.deleteGroupOffsets(group, [{ topic: name, partition: 1 }]);
+  expect(del.map((d) => d.error)).toEqual([null]);
+  expect((await admin.listGroupOffsets(group)).map((o) => [o.partition, o.offset])).toEqual([[0, 4n]]);
+});
