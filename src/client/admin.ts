@@ -12,7 +12,10 @@
  */
 import { ErrorCode, errorCodeInfo } from '../../protocol/error-codes.js';
 import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
+import { CreateAcls } from '../../protocol/messages/create-acls.js';
 import { CreatePartitions } from '../../protocol/messages/create-partitions.js';
+import { DeleteAcls } from '../../protocol/messages/delete-acls.js';
+import { DescribeAcls } from '../../protocol/messages/describe-acls.js';
 import { CreateTopics } from '../../protocol/messages/create-topics.js';
 import { DeleteGroups } from '../../protocol/messages/delete-groups.js';
 import { DeleteRecords } from '../../protocol/messages/delete-records.js';
@@ -243,6 +246,77 @@ export interface ConfigChange {
 
 const RESOURCE_TYPE: Record<ConfigResourceType, number> = { topic: 2, broker: 4 };
 const OPS: Record<ConfigChange['op'], number> = { set: 0, delete: 1, append: 2, subtract: 3 };
+
+/** What an ACL is about (Java: ResourceType). */
+export type AclResourceType = 'topic' | 'group' | 'cluster' | 'transactional-id' | 'delegation-token' | 'user';
+/** Java's AclOperation, in kebab case. */
+export type AclOperation =
+  | 'all' | 'read' | 'write' | 'create' | 'delete' | 'alter' | 'describe' | 'cluster-action'
+  | 'describe-configs' | 'alter-configs' | 'idempotent-write' | 'create-tokens' | 'describe-tokens' | 'two-phase-commit';
+
+/** One ACL (Java: AclBinding): `principal` (e.g. `User:alice`) may or may not do `operation` on a resource, from `host`. */
+export interface AclBinding {
+  resourceType: AclResourceType;
+  /** The resource's name (a topic, a group; `kafka-cluster` for the cluster), or its prefix. */
+  resourceName: string;
+  patternType: 'literal' | 'prefixed';
+  principal: string;
+  /** `*` for any host. */
+  host: string;
+  operation: AclOperation;
+  permission: 'allow' | 'deny';
+}
+
+/** Which ACLs (Java: AclBindingFilter): an absent field matches anything. */
+export interface AclFilter {
+  resourceType?: AclResourceType;
+  resourceName?: string;
+  /** `match`: the literal and prefixed ACLs that apply to `resourceName`; default `any`. */
+  patternType?: 'literal' | 'prefixed' | 'match' | 'any';
+  principal?: string;
+  host?: string;
+  operation?: AclOperation;
+  permission?: 'allow' | 'deny';
+}
+
+const RESOURCE_TYPES: readonly (AclResourceType | null)[] = [null, null, 'topic', 'group', 'cluster', 'transactional-id', 'delegation-token', 'user'];
+const PATTERN_TYPES = { any: 1, match: 2, literal: 3, prefixed: 4 } as const;
+const OPERATIONS: readonly (AclOperation | null)[] = [
+  null, null, 'all', 'read', 'write', 'create', 'delete', 'alter', 'describe', 'cluster-action',
+  'describe-configs', 'alter-configs', 'idempotent-write', 'create-tokens', 'describe-tokens', 'two-phase-commit',
+];
+const PERMISSIONS = { any: 1, deny: 2, allow: 3 } as const;
+const ANY = 1;
+
+function code<T>(table: readonly (T | null)[], value: T, what: string): number {
+  const i = table.indexOf(value);
+  if (i < 0) throw new KafkaesqueError('ERR_INVALID_ARGUMENT', `unknown ACL ${what} '${String(value)}'`);
+  return i;
+}
+
+function aclBinding(resourceType: number, resourceName: string, patternType: number, a: { principal: string; host: string; operation: number; permissionType: number }): AclBinding {
+  return {
+    resourceType: RESOURCE_TYPES[resourceType] ?? 'topic',
+    resourceName,
+    patternType: patternType === PATTERN_TYPES.prefixed ? 'prefixed' : 'literal',
+    principal: a.principal,
+    host: a.host,
+    operation: OPERATIONS[a.operation] ?? 'all',
+    permission: a.permissionType === PERMISSIONS.deny ? 'deny' : 'allow',
+  };
+}
+
+function aclFilterFields(f: AclFilter) {
+  return {
+    resourceTypeFilter: f.resourceType === undefined ? ANY : code(RESOURCE_TYPES, f.resourceType, 'resource type'),
+    resourceNameFilter: f.resourceName ?? null,
+    patternTypeFilter: PATTERN_TYPES[f.patternType ?? 'any'],
+    principalFilter: f.principal ?? null,
+    hostFilter: f.host ?? null,
+    operation: f.operation === undefined ? ANY : code(OPERATIONS, f.operation, 'operation'),
+    permissionType: PERMISSIONS[f.permission ?? 'any'],
+  };
+}
 
 function outcome(code: number, context: string, message: string | null = null): KafkaProtocolError | null {
   return code === ErrorCode.NONE ? null : KafkaProtocolError.fromCode(code, context, message);
@@ -551,6 +625,44 @@ export class Admin {
       ),
     );
     return perBroker.flat();
+  }
+
+  /** Creates ACLs (Java: createAcls); one outcome per binding. Needs an authorizer on the brokers (else SECURITY_DISABLED). */
+  async createAcls(bindings: readonly AclBinding[], options: AdminCallOptions = {}): Promise<(ItemOutcome & { binding: AclBinding })[]> {
+    const creations = bindings.map((b) => ({
+      resourceType: code(RESOURCE_TYPES, b.resourceType, 'resource type'),
+      resourceName: b.resourceName,
+      resourcePatternType: PATTERN_TYPES[b.patternType],
+      principal: b.principal,
+      host: b.host,
+      operation: code(OPERATIONS, b.operation, 'operation'),
+      permissionType: PERMISSIONS[b.permission],
+    }));
+    const res = await this.anyBroker(this.deadline(options), (conn) => conn.send(CreateAcls, { creations }));
+    return bindings.map((binding, i) => {
+      const r = res.results[i];
+      return { binding, error: r === undefined ? KafkaProtocolError.fromCode(ErrorCode.UNKNOWN_SERVER_ERROR, 'createAcls') : outcome(r.errorCode, 'createAcls', r.errorMessage) };
+    });
+  }
+
+  /** The ACLs matching a filter (Java: describeAcls). */
+  async describeAcls(filter: AclFilter = {}, options: AdminCallOptions = {}): Promise<AclBinding[]> {
+    const res = await this.anyBroker(this.deadline(options), (conn) => conn.send(DescribeAcls, aclFilterFields(filter)));
+    if (res.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(res.errorCode, 'describeAcls', res.errorMessage);
+    return res.resources.flatMap((r) => r.acls.map((a) => aclBinding(r.resourceType, r.resourceName, r.patternType, a)));
+  }
+
+  /** Deletes the ACLs matching each filter (Java: deleteAcls); per filter, what it deleted. */
+  async deleteAcls(filters: readonly AclFilter[], options: AdminCallOptions = {}): Promise<(ItemOutcome & { deleted: AclBinding[] })[]> {
+    const res = await this.anyBroker(this.deadline(options), (conn) => conn.send(DeleteAcls, { filters: filters.map(aclFilterFields) }));
+    return filters.map((_, i) => {
+      const r = res.filterResults[i];
+      if (r === undefined) return { deleted: [], error: KafkaProtocolError.fromCode(ErrorCode.UNKNOWN_SERVER_ERROR, 'deleteAcls') };
+      return {
+        deleted: r.matchingAcls.filter((m) => m.errorCode === ErrorCode.NONE).map((m) => aclBinding(m.resourceType, m.resourceName, m.patternType, m)),
+        error: outcome(r.errorCode, 'deleteAcls', r.errorMessage),
+      };
+    });
   }
 
   // ---------------------------------------------------------------- offsets

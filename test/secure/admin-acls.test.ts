@@ -1,0 +1,62 @@
+/**
+ * Admin on the secured broker (StandardAuthorizer, super user `admin`): ACLs created, described
+ * and deleted, and what a user without them (`bob`; the harness grants `alice` everything) is
+ * refused, as typed per-item errors.
+ */
+import { Admin } from '../../src/client/admin.js';
+import { uniqueTopic } from '../helpers/broker.js';
+import { sleep } from '../helpers/wait.js';
+
+interface SecureInfo {
+  listeners: Record<'SASL_PLAINTEXT', string[]>;
+  users: Record<string, { password: string }>;
+}
+const info = (JSON.parse(process.env.KAFKAESQUE_BROKER_INFO ?? '{}') as Record<string, SecureInfo>).secure;
+if (info === undefined) throw new Error('test/secure needs KAFKAESQUE_BROKER_MODE to include secure');
+
+jest.setTimeout(60_000);
+const as = (user: string): Promise<Admin> =>
+  Admin.create({ brokers: info.listeners.SASL_PLAINTEXT[0]!, sasl: { mechanism: 'plain', username: user, password: info.users[user]!.password } });
+
+let admin: Admin;
+let bob: Admin;
+beforeAll(async () => {
+  admin = await as('admin');
+  bob = await as('bob');
+});
+afterAll(async () => {
+  await bob?.close();
+  await admin?.close();
+});
+
+async function eventually(cond: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`not met within ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+test('a user without ACLs is refused per item; an ACL lets her in; deleting it shuts her out again', async () => {
+  const topic = uniqueTopic('acl-topic');
+  expect((await admin.createTopics([{ name: topic, numPartitions: 1 }]))[0]!.error).toBeNull();
+
+  // bob may not create topics, nor see this one
+  const [created] = await bob.createTopics([{ name: uniqueTopic('acl-bob'), numPartitions: 1 }]);
+  expect(created!.error?.errorName).toBe('TOPIC_AUTHORIZATION_FAILED');
+  expect((await bob.describeTopics([topic]))[0]!.error?.errorName).toBe('TOPIC_AUTHORIZATION_FAILED');
+
+  const binding = { resourceType: 'topic' as const, resourceName: topic, patternType: 'literal' as const, principal: 'User:bob', host: '*', operation: 'describe' as const, permission: 'allow' as const };
+  const [made] = await admin.createAcls([binding]);
+  expect(made!.error).toBeNull();
+  expect(await admin.describeAcls({ resourceType: 'topic', resourceName: topic })).toEqual([binding]);
+  expect(await admin.describeAcls({ resourceType: 'topic', resourceName: topic, principal: 'User:nobody' })).toEqual([]);
+  await eventually(async () => (await bob.describeTopics([topic]))[0]!.error === null, 15_000);
+
+  const [removed] = await admin.deleteAcls([{ resourceType: 'topic', resourceName: topic }]);
+  expect([removed!.error, removed!.deleted]).toEqual([null, [binding]]);
+  await eventually(async () => (await bob.describeTopics([topic]))[0]!.error?.errorName === 'TOPIC_AUTHORIZATION_FAILED', 15_000);
+
+  // and bob may not manage ACLs herself
+  await expect(bob.describeAcls()).rejects.toMatchObject({ errorName: 'CLUSTER_AUTHORIZATION_FAILED' });
+});
