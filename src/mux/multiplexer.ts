@@ -17,6 +17,7 @@
  * periodic (Config.autoCommit), on `commitOffsets()`, before a rebalance and on close.
  */
 import { EventEmitter } from 'node:events';
+import { Admin } from '../client/admin.js';
 import { Config, OffsetNewest, OffsetOldest, type ConfigOptions, type HashFunction, type InitialOffset, type NullKey } from '../client/config.js';
 import { Consumer, type ConsumerMessage, type StartOffset } from '../client/consumer.js';
 import { AsyncProducer, SyncProducer } from '../client/producers.js';
@@ -586,6 +587,15 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> implements Conn
   reportError(err: Error): void {
     if (this.listenerCount('error') > 0) this.emit('error', err);
     else this.config.logger.error(err.message, { code: (err as KafkaesqueError).code });
+  }
+
+  /**
+   * An Admin on this Multiplexer's Config (its brokers, TLS and SASL), for the operations
+   * besides producing and consuming (docs/admin.md). It has its own connections: close it
+   * when done.
+   */
+  admin(): Promise<Admin> {
+    return Admin.create(this.config);
   }
 
   /**

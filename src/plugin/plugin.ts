@@ -14,6 +14,7 @@
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import type { Admin } from '../client/admin.js';
 import { Cluster } from '../cluster/cluster.js';
 import { consoleLogger } from '../client/config.js';
 import { clusterOptions } from '../client/options.js';
@@ -142,6 +143,11 @@ export class KafkaPlugin {
   /** The Multiplexer (throws when disabled or before init). */
   multiplexer(): Multiplexer {
     return this.require('multiplexer()');
+  }
+
+  /** An Admin on the plugin's config (see Multiplexer.admin); close it when done. Throws when disabled or before init. */
+  admin(): Promise<Admin> {
+    return this.require('admin()').admin();
   }
 
   private require(what: string): Multiplexer {

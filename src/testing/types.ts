@@ -16,8 +16,10 @@ export type SyncProducerLike = Pick<SyncProducer, keyof SyncProducer>;
 /** Every public member of AsyncProducer, its events included. */
 export type AsyncProducerLike = Omit<AsyncProducer, keyof EventEmitter> & EventEmitter<AsyncProducerEvents>;
 
-/** Members of the Multiplexer its connections use (marked @internal), and its client Config. */
+/** Members of the Multiplexer its connections use (marked @internal), its client Config, and what needs a real cluster (admin). */
 export type MultiplexerInternals =
+  // an Admin works on a real cluster: a mock has none to give
+  | 'admin'
   | 'config'
   | 'syncProducer'
   | 'asyncProducer'

@@ -6,6 +6,7 @@ import { Admin } from '../../src/client/admin.js';
 import { Config } from '../../src/client/config.js';
 import { Consumer } from '../../src/client/consumer.js';
 import { SyncProducer } from '../../src/client/producers.js';
+import { Multiplexer } from '../../src/mux/multiplexer.js';
 import { brokerAddress, uniqueTopic } from '../helpers/broker.js';
 import { sleep } from '../helpers/wait.js';
 
@@ -291,4 +292,18 @@ test('deleteRecords moves the log start per partition; deleteGroupOffsets remove
   const del = await admin.deleteGroupOffsets(group, [{ topic: name, partition: 1 }]);
   expect(del.map((d) => d.error)).toEqual([null]);
   expect((await admin.listGroupOffsets(group)).map((o) => [o.partition, o.offset])).toEqual([[0, 4n]]);
+});
+
+test('a Multiplexer hands out an Admin on its own Config', async () => {
+  const mux = await Multiplexer.fromConfig(new Config({ brokers: [bootstrap] }), uniqueTopic('admin-mux'));
+  try {
+    const a = await mux.admin();
+    try {
+      expect((await a.describeCluster()).brokers.map((x) => `${x.host}:${x.port}`)).toEqual([bootstrap]);
+    } finally {
+      await a.close();
+    }
+  } finally {
+    await mux.close();
+  }
 });

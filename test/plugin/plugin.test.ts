@@ -38,6 +38,7 @@ test('no config file: disabled, and every connection method says so', async () =
     expect(call).toThrow(PluginDisabledError);
     expect(call).toThrow(/disabled/);
   }
+  expect(() => plugin.admin()).toThrow(PluginDisabledError);
   await plugin.afterInit();
   expect(await plugin.health()).toEqual({ status: 'error', reason: expect.stringContaining('disabled') });
   await plugin.close();
@@ -72,6 +73,13 @@ test('KAFKA_CONFIG: init, connections, afterInit starts, health ok, close', asyn
     expect(got.map((m) => m.value!.toString()).sort()).toEqual(['async', 'sync', 'to-partition']);
     expect(acked).toEqual(['meta']);
     expect(await plugin.health()).toEqual({ status: 'ok' });
+    // an Admin on the plugin's config
+    const pluginAdmin = await plugin.admin();
+    try {
+      expect((await pluginAdmin.describeTopics([topic]))[0]!.error).toBeNull();
+    } finally {
+      await pluginAdmin.close();
+    }
   } finally {
     await plugin.close();
     await admin.close();
