@@ -15,10 +15,18 @@
  * drops duplicates and refuses gaps. Up to 5 batches per partition may be in flight; a retried
  * batch is re-queued in sequence order and sent alone until the partition is back in order.
  * OUT_OF_ORDER_SEQUENCE_NUMBER / UNKNOWN_PRODUCER_ID on the partition's oldest unacknowledged
- * batch bump the epoch (KIP-360) and renumber the unacknowledged batches from 0; on a later
- * batch they only mean an earlier one failed, and the batch is retried after it. A batch that
- * fails for good shifts the sequences of the partition's later batches down (as Java does), so
- * the partition does not stall.
+ * batch ask InitProducerId again with the current id and epoch (KIP-360) and renumber the
+ * unacknowledged batches from 0; on a later batch they only mean an earlier one failed, and the
+ * batch is retried after it. A batch that fails for good shifts the sequences of the
+ * partition's later batches down (as Java does), so the partition does not stall.
+ *
+ * A leader refuses a batch out of sequence only for a producer it holds state for: one it has
+ * none for is accepted at any sequence (Kafka 4.x ProducerAppendInfo.checkSequence), and
+ * InitProducerId without a transactional id always answers with a new producer id, so every
+ * partition starts without state after `create` and after each renumbering. A partition
+ * therefore sends one batch at a time until its leader acknowledged one under the current id:
+ * a later batch sent beside the first could be written at another leader while the first is
+ * retried, and the first would then land after it.
  */
 import type { CompressionTypeId } from '../../protocol/compression/index.js';
 import { ErrorCode, errorCodeInfo } from '../../protocol/error-codes.js';
@@ -300,6 +308,11 @@ class PartitionState {
   /** Batches sent and not yet answered. */
   readonly inflight = new BatchSet();
   nextSequence = 0;
+  /**
+   * Whether the leader acknowledged a batch under the current producer id and epoch: only then
+   * does it hold the state that refuses a later batch out of sequence (see the header comment).
+   */
+  acked = false;
   /** Size of the partition's last batch when it was sent: the next one's first allocation. */
   lastBatchBytes = 0;
 
@@ -752,6 +765,8 @@ export class ProducerCore {
       if (this.o.idempotent) {
         // a retried batch goes alone; new batches only while nothing is being retried
         if (batch.baseSequence >= 0 && state.inflight.count > 0) continue;
+        // the first batch under a producer id goes alone (see the header comment)
+        if (!state.acked && state.inflight.count > 0) continue;
         if (state.inflight.count >= 5) continue;
       } else if (this.o.maxInFlight === 1 && state.inflight.count > 0) {
         continue;
@@ -1020,6 +1035,8 @@ export class ProducerCore {
 
   private completeBatch(state: PartitionState, batch: ProducerBatch, baseOffset: bigint, logAppendTime: bigint): void {
     state.inflight.delete(batch);
+    // no batch is in flight while the producer id changes (maybeBumpEpoch): this one had the current id
+    state.acked = true;
     this.finishBatch(batch, null, baseOffset, logAppendTime >= 0n ? Number(logAppendTime) : -1);
   }
 
@@ -1139,6 +1156,7 @@ export class ProducerCore {
         () => {
           for (const s of this.states) {
             s.nextSequence = 0;
+            s.acked = false;
             for (const b of s.queue) b.baseSequence = -1;
           }
         },
