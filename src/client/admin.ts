@@ -10,6 +10,8 @@
  * (NOT_CONTROLLER, NOT_COORDINATOR, leader moves) are retried with backoff within the call's
  * timeout (`defaultApiTimeoutMs`, Java's default.api.timeout.ms).
  */
+import * as crypto from 'node:crypto';
+import { promisify } from 'node:util';
 import { ErrorCode, errorCodeInfo } from '../../protocol/error-codes.js';
 import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
 import { CreateAcls } from '../../protocol/messages/create-acls.js';
@@ -25,6 +27,8 @@ import { DescribeConfigs } from '../../protocol/messages/describe-configs.js';
 import { ConsumerGroupDescribe } from '../../protocol/messages/consumer-group-describe.js';
 import { DescribeGroups } from '../../protocol/messages/describe-groups.js';
 import { DescribeLogDirs } from '../../protocol/messages/describe-log-dirs.js';
+import { AlterUserScramCredentials } from '../../protocol/messages/alter-user-scram-credentials.js';
+import { DescribeUserScramCredentials } from '../../protocol/messages/describe-user-scram-credentials.js';
 import { IncrementalAlterConfigs } from '../../protocol/messages/incremental-alter-configs.js';
 import { CoordinatorKeyType, FindCoordinator, findCoordinatorRequest, findCoordinatorResult } from '../../protocol/messages/find-coordinator.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, ListOffsets, MAX_TIMESTAMP } from '../../protocol/messages/list-offsets.js';
@@ -316,6 +320,25 @@ function aclFilterFields(f: AclFilter) {
     operation: f.operation === undefined ? ANY : code(OPERATIONS, f.operation, 'operation'),
     permissionType: PERMISSIONS[f.permission ?? 'any'],
   };
+}
+
+/** A SCRAM mechanism credentials can be stored for (KIP-554). */
+export type ScramMechanism = 'scram-sha-256' | 'scram-sha-512';
+const SCRAM: Record<ScramMechanism, { code: number; hash: string; bytes: number }> = {
+  'scram-sha-256': { code: 1, hash: 'sha256', bytes: 32 },
+  'scram-sha-512': { code: 2, hash: 'sha512', bytes: 64 },
+};
+const scramName = (code: number): ScramMechanism | 'unknown' => (code === 1 ? 'scram-sha-256' : code === 2 ? 'scram-sha-512' : 'unknown');
+const pbkdf2 = promisify(crypto.pbkdf2);
+
+/** Sets a user's SCRAM password (salted and hashed here: the password never leaves the client), or deletes a credential. */
+export type ScramCredentialChange =
+  | { user: string; mechanism: ScramMechanism; password: string; iterations?: number }
+  | { user: string; mechanism: ScramMechanism; delete: true };
+
+export interface ScramCredentialsDescription extends ItemOutcome {
+  user: string;
+  credentials: { mechanism: ScramMechanism | 'unknown'; iterations: number }[];
 }
 
 function outcome(code: number, context: string, message: string | null = null): KafkaProtocolError | null {
@@ -662,6 +685,50 @@ export class Admin {
         deleted: r.matchingAcls.filter((m) => m.errorCode === ErrorCode.NONE).map((m) => aclBinding(m.resourceType, m.resourceName, m.patternType, m)),
         error: outcome(r.errorCode, 'deleteAcls', r.errorMessage),
       };
+    });
+  }
+
+  /** Users' SCRAM credentials, mechanism and iterations (never the secrets; Java: describeUserScramCredentials); every user when none are named. */
+  async describeUserScramCredentials(users?: readonly string[], options: AdminCallOptions = {}): Promise<ScramCredentialsDescription[]> {
+    const res = await this.anyBroker(this.deadline(options), (conn) =>
+      conn.send(DescribeUserScramCredentials, { users: users === undefined ? null : users.map((name) => ({ name })) }),
+    );
+    if (res.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(res.errorCode, 'describeUserScramCredentials', res.errorMessage);
+    return res.results.map((r) => ({
+      user: r.user,
+      credentials: r.credentialInfos.map((c) => ({ mechanism: scramName(c.mechanism), iterations: c.iterations })),
+      error: outcome(r.errorCode, `describeUserScramCredentials '${r.user}'`, r.errorMessage),
+    }));
+  }
+
+  /**
+   * Sets or deletes users' SCRAM credentials (Java: alterUserScramCredentials, KIP-554). A
+   * password is salted (32 random bytes) and hashed with PBKDF2 here, as Java does: only the
+   * salted password goes on the wire. One outcome per change.
+   */
+  async alterUserScramCredentials(changes: readonly ScramCredentialChange[], options: AdminCallOptions = {}): Promise<(ItemOutcome & { user: string })[]> {
+    const upsertions: { name: string; mechanism: number; iterations: number; salt: Buffer; saltedPassword: Buffer }[] = [];
+    const deletions: { name: string; mechanism: number }[] = [];
+    for (const c of changes) {
+      const m = SCRAM[c.mechanism];
+      if (m === undefined) throw new KafkaesqueError('ERR_INVALID_ARGUMENT', `alterUserScramCredentials: unknown mechanism '${String(c.mechanism)}' (scram-sha-256 or scram-sha-512)`);
+      if ('delete' in c) {
+        deletions.push({ name: c.user, mechanism: m.code });
+        continue;
+      }
+      const iterations = c.iterations ?? 4096;
+      // Kafka's ScramMechanism minimum and maximum iterations
+      if (!Number.isInteger(iterations) || iterations < 4096 || iterations > 16384) {
+        throw new KafkaesqueError('ERR_INVALID_ARGUMENT', `alterUserScramCredentials: iterations must be an integer from 4096 to 16384, got ${String(iterations)}`);
+      }
+      const salt = crypto.randomBytes(32);
+      const saltedPassword = await pbkdf2(Buffer.from(c.password, 'utf8'), salt, iterations, m.bytes, m.hash);
+      upsertions.push({ name: c.user, mechanism: m.code, iterations, salt, saltedPassword });
+    }
+    const res = await this.anyBroker(this.deadline(options), (conn) => conn.send(AlterUserScramCredentials, { deletions, upsertions }));
+    return changes.map((c) => {
+      const r = res.results.find((x) => x.user === c.user);
+      return { user: c.user, error: r === undefined ? KafkaProtocolError.fromCode(ErrorCode.UNKNOWN_SERVER_ERROR, `alterUserScramCredentials '${c.user}'`) : outcome(r.errorCode, `alterUserScramCredentials '${c.user}'`, r.errorMessage) };
     });
   }
 

@@ -60,3 +60,31 @@ test('a user without ACLs is refused per item; an ACL lets her in; deleting it s
   // and bob may not manage ACLs herself
   await expect(bob.describeAcls()).rejects.toMatchObject({ errorName: 'CLUSTER_AUTHORIZATION_FAILED' });
 });
+
+test('SCRAM credentials: a user made with alterUserScramCredentials signs in; deleted, she cannot', async () => {
+  const user = `carol-${Date.now()}`;
+  const signIn = async (): Promise<boolean> => {
+    try {
+      const c = await Admin.create({ brokers: info.listeners.SASL_PLAINTEXT[0]!, sasl: { mechanism: 'scram-sha-256', username: user, password: 'carol-secret' }, reconnectBackoffMaxMs: 50 });
+      await c.close();
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  expect(await signIn()).toBe(false);
+  const [made] = await admin.alterUserScramCredentials([{ user, mechanism: 'scram-sha-256', password: 'carol-secret', iterations: 8192 }]);
+  expect(made!.error).toBeNull();
+  const [described] = await admin.describeUserScramCredentials([user]);
+  expect([described!.error, described!.credentials]).toEqual([null, [{ mechanism: 'scram-sha-256', iterations: 8192 }]]);
+  await eventually(signIn, 15_000);
+
+  const [gone] = await admin.alterUserScramCredentials([{ user, mechanism: 'scram-sha-256', delete: true }]);
+  expect(gone!.error).toBeNull();
+  await eventually(async () => !(await signIn()), 15_000);
+  const [none] = await admin.describeUserScramCredentials([user]);
+  expect(none!.error?.errorName).toBe('RESOURCE_NOT_FOUND');
+  // bob may not
+  const [refused] = await bob.alterUserScramCredentials([{ user, mechanism: 'scram-sha-512', password: 'x' }]);
+  expect(refused!.error?.errorName).toBe('CLUSTER_AUTHORIZATION_FAILED');
+});
