@@ -65,6 +65,8 @@ export {
   type GroupDescription,
   type GroupMemberDescription,
   type GroupListing,
+  type QuotaEntity,
+  type QuotaFilterComponent,
   type ScramMechanism,
   type ScramCredentialChange,
   type ScramCredentialsDescription,

@@ -27,6 +27,8 @@ import { DescribeConfigs } from '../../protocol/messages/describe-configs.js';
 import { ConsumerGroupDescribe } from '../../protocol/messages/consumer-group-describe.js';
 import { DescribeGroups } from '../../protocol/messages/describe-groups.js';
 import { DescribeLogDirs } from '../../protocol/messages/describe-log-dirs.js';
+import { AlterClientQuotas } from '../../protocol/messages/alter-client-quotas.js';
+import { DescribeClientQuotas } from '../../protocol/messages/describe-client-quotas.js';
 import { AlterUserScramCredentials } from '../../protocol/messages/alter-user-scram-credentials.js';
 import { DescribeUserScramCredentials } from '../../protocol/messages/describe-user-scram-credentials.js';
 import { IncrementalAlterConfigs } from '../../protocol/messages/incremental-alter-configs.js';
@@ -340,6 +342,23 @@ export interface ScramCredentialsDescription extends ItemOutcome {
   user: string;
   credentials: { mechanism: ScramMechanism | 'unknown'; iterations: number }[];
 }
+
+/**
+ * Whom a quota applies to (Java: ClientQuotaEntity): entity types (`user`, `client-id`, `ip`)
+ * to names; a null name is the type's default entity.
+ */
+export type QuotaEntity = Readonly<Record<string, string | null>>;
+
+/** What describeClientQuotas matches per entity type (Java: ClientQuotaFilterComponent). */
+export interface QuotaFilterComponent {
+  entityType: string;
+  /** A name: exactly that entity; null: the default entity; absent: any named entity. */
+  match?: string | null;
+}
+
+const entityOf = (data: readonly { entityType: string; entityName: string | null }[]): QuotaEntity =>
+  Object.fromEntries(data.map((e) => [e.entityType, e.entityName]));
+const entityData = (e: QuotaEntity) => Object.entries(e).map(([entityType, entityName]) => ({ entityType, entityName }));
 
 function outcome(code: number, context: string, message: string | null = null): KafkaProtocolError | null {
   return code === ErrorCode.NONE ? null : KafkaProtocolError.fromCode(code, context, message);
@@ -729,6 +748,42 @@ export class Admin {
     return changes.map((c) => {
       const r = res.results.find((x) => x.user === c.user);
       return { user: c.user, error: r === undefined ? KafkaProtocolError.fromCode(ErrorCode.UNKNOWN_SERVER_ERROR, `alterUserScramCredentials '${c.user}'`) : outcome(r.errorCode, `alterUserScramCredentials '${c.user}'`, r.errorMessage) };
+    });
+  }
+
+  /** Quotas of the entities a filter matches (Java: describeClientQuotas), e.g. `producer_byte_rate` per client id. */
+  async describeClientQuotas(
+    components: readonly QuotaFilterComponent[],
+    options: AdminCallOptions & { strict?: boolean } = {},
+  ): Promise<{ entity: QuotaEntity; quotas: Record<string, number> }[]> {
+    const res = await this.anyBroker(this.deadline(options), (conn) =>
+      conn.send(DescribeClientQuotas, {
+        // MatchType: 0 the exact name, 1 the default entity, 2 any named entity
+        components: components.map((c) => ({ entityType: c.entityType, matchType: c.match === undefined ? 2 : c.match === null ? 1 : 0, match: c.match ?? null })),
+        strict: options.strict ?? false,
+      }),
+    );
+    if (res.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(res.errorCode, 'describeClientQuotas', res.errorMessage);
+    return (res.entries ?? []).map((e) => ({ entity: entityOf(e.entity), quotas: Object.fromEntries(e.values.map((v) => [v.key, v.value])) }));
+  }
+
+  /** Sets (a number) or removes (null) quotas of entities (Java: alterClientQuotas); one outcome per entity. */
+  async alterClientQuotas(
+    alterations: readonly { entity: QuotaEntity; quotas: Readonly<Record<string, number | null>> }[],
+    options: AdminCallOptions & { validateOnly?: boolean } = {},
+  ): Promise<(ItemOutcome & { entity: QuotaEntity })[]> {
+    const res = await this.anyBroker(this.deadline(options), (conn) =>
+      conn.send(AlterClientQuotas, {
+        entries: alterations.map((a) => ({
+          entity: entityData(a.entity),
+          ops: Object.entries(a.quotas).map(([key, value]) => ({ key, value: value ?? 0, remove: value === null })),
+        })),
+        validateOnly: options.validateOnly ?? false,
+      }),
+    );
+    return alterations.map((a, i) => {
+      const r = res.entries[i];
+      return { entity: a.entity, error: r === undefined ? KafkaProtocolError.fromCode(ErrorCode.UNKNOWN_SERVER_ERROR, 'alterClientQuotas') : outcome(r.errorCode, 'alterClientQuotas', r.errorMessage) };
     });
   }
 

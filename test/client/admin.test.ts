@@ -307,3 +307,17 @@ test('a Multiplexer hands out an Admin on its own Config', async () => {
     await mux.close();
   }
 });
+
+test('client quotas: set per client id, described, removed; an unknown quota key is refused', async () => {
+  const clientId = uniqueTopic('quota-client');
+  const [set] = await admin.alterClientQuotas([{ entity: { 'client-id': clientId }, quotas: { producer_byte_rate: 1048576, consumer_byte_rate: 2097152 } }]);
+  expect(set!.error).toBeNull();
+  const find = async () => (await admin.describeClientQuotas([{ entityType: 'client-id', match: clientId }])).find((q) => q.entity['client-id'] === clientId);
+  await eventually(async () => (await find()) !== undefined, 10_000);
+  expect((await find())!.quotas).toEqual({ producer_byte_rate: 1048576, consumer_byte_rate: 2097152 });
+  const [removed] = await admin.alterClientQuotas([{ entity: { 'client-id': clientId }, quotas: { producer_byte_rate: null, consumer_byte_rate: null } }]);
+  expect(removed!.error).toBeNull();
+  await eventually(async () => (await find()) === undefined, 10_000);
+  const [bad] = await admin.alterClientQuotas([{ entity: { 'client-id': clientId }, quotas: { no_such_quota: 1 } }]);
+  expect(bad!.error?.errorName).toBe('INVALID_REQUEST');
+});
