@@ -137,6 +137,21 @@ function table(rows: string[][]): string[] {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd());
 }
 
+/**
+ * Prints each per-item result: a failed item's error on stderr, a good one through `ok`.
+ * Returns the exit code: 1 when any item failed.
+ */
+function reportItems<R extends { error: Error | null }>(results: readonly R[], name: (r: R) => string, ok: (r: R) => void, io: Io): number {
+  let code = 0;
+  for (const r of results) {
+    if (r.error) {
+      io.err(`${name(r)}: ${r.error.message}`);
+      code = 1;
+    } else ok(r);
+  }
+  return code;
+}
+
 async function withAdmin<T>(config: Config, fn: (admin: Admin) => Promise<T>): Promise<T> {
   const admin = await Admin.create(config);
   try {
@@ -167,21 +182,14 @@ async function topics(args: string[], io: Io): Promise<number> {
       });
     case 'describe': {
       if (positionals.length === 0) throw new UsageError('topics describe: name at least one topic');
-      return withAdmin(config, async (admin) => {
-        let code = 0;
-        for (const t of await admin.describeTopics(positionals)) {
-          if (t.error) {
-            io.err(`${t.name}: ${t.error.message}`);
-            code = 1;
-            continue;
-          }
+      return withAdmin(config, async (admin) =>
+        reportItems(await admin.describeTopics(positionals), (t) => t.name, (t) => {
           io.out(`topic ${t.name}  id ${t.topicId}  partitions ${t.partitions.length}${t.isInternal ? '  internal' : ''}`);
           const rows = [['partition', 'leader', 'replicas', 'isr', 'offline']];
           for (const p of t.partitions) rows.push([String(p.partition), String(p.leader), p.replicas.join(','), p.isr.join(','), p.offlineReplicas.join(',')]);
           for (const line of table(rows)) io.out(`  ${line}`);
-        }
-        return code;
-      });
+        }, io),
+      );
     }
     case 'create': {
       const name = needOne(positionals, 'topics create', 'kafkaesque topics create <topic>');
@@ -216,16 +224,9 @@ async function topics(args: string[], io: Io): Promise<number> {
     }
     case 'delete': {
       if (positionals.length === 0) throw new UsageError('topics delete: name at least one topic');
-      return withAdmin(config, async (admin) => {
-        let code = 0;
-        for (const r of await admin.deleteTopics(positionals)) {
-          if (r.error) {
-            io.err(`${r.name}: ${r.error.message}`);
-            code = 1;
-          } else io.out(`deleted topic ${r.name}`);
-        }
-        return code;
-      });
+      return withAdmin(config, async (admin) =>
+        reportItems(await admin.deleteTopics(positionals), (r) => r.name, (r) => io.out(`deleted topic ${r.name}`), io),
+      );
     }
     default:
       throw new UsageError(`topics: unknown subcommand '${sub}' (list, describe, create, alter, delete)`);
@@ -257,23 +258,16 @@ async function groups(args: string[], io: Io): Promise<number> {
   if (positionals.length === 0) throw new UsageError(`groups ${sub}: name a group`);
   switch (sub) {
     case 'describe':
-      return withAdmin(config, async (admin) => {
-        let code = 0;
-        for (const g of await admin.describeGroups(positionals)) {
-          if (g.error) {
-            io.err(`${g.groupId}: ${g.error.message}`);
-            code = 1;
-            continue;
-          }
+      return withAdmin(config, async (admin) =>
+        reportItems(await admin.describeGroups(positionals), (g) => g.groupId, (g) => {
           io.out(`group ${g.groupId}  type ${g.type}  state ${g.state}  protocol ${g.protocolType}${g.protocol ? `/${g.protocol}` : ''}  members ${g.members.length}`);
           if (g.members.length > 0) {
             const parts = (m: (typeof g.members)[number]): string => m.assignment.map((a) => `${a.topic}:${a.partitions.join(',')}`).join(' ') || '-';
             const rows = [['member', 'instance', 'client', 'host', 'partitions'], ...g.members.map((m) => [m.memberId, m.groupInstanceId ?? '-', m.clientId, m.clientHost, parts(m)])];
             for (const line of table(rows)) io.out(`  ${line}`);
           }
-        }
-        return code;
-      });
+        }, io),
+      );
     case 'offsets':
       return withAdmin(config, async (admin) => {
         const group = needOne(positionals, 'groups offsets', 'kafkaesque groups offsets <group>');
@@ -293,16 +287,9 @@ async function groups(args: string[], io: Io): Promise<number> {
         return 0;
       });
     case 'delete':
-      return withAdmin(config, async (admin) => {
-        let code = 0;
-        for (const r of await admin.deleteGroups(positionals)) {
-          if (r.error) {
-            io.err(`${r.groupId}: ${r.error.message}`);
-            code = 1;
-          } else io.out(`deleted group ${r.groupId}`);
-        }
-        return code;
-      });
+      return withAdmin(config, async (admin) =>
+        reportItems(await admin.deleteGroups(positionals), (r) => r.groupId, (r) => io.out(`deleted group ${r.groupId}`), io),
+      );
     case 'reset-offsets':
       return resetOffsets(needOne(positionals, 'groups reset-offsets', 'kafkaesque groups reset-offsets <group> -t <topic> --to-...'), values, config, io);
     default:
@@ -582,8 +569,10 @@ async function consume(args: string[], io: Io): Promise<number> {
       }
       await consumer.commitOffsets();
     } else {
-      const partitions = partition !== undefined ? [partition] : await partitionsOf(config, topic);
-      const ends = values.exit ? await endOffsets(config, topic, partitions) : undefined;
+      const { partitions, ends } = await withAdmin(config, async (admin) => {
+        const ps = partition !== undefined ? [partition] : await partitionsOf(admin, topic);
+        return { partitions: ps, ends: values.exit ? await endOffsets(admin, topic, ps) : undefined };
+      });
       const start = offset === 'earliest' ? 'oldest' : offset === 'latest' ? 'newest' : BigInt(offset);
       const streams = await Promise.all(partitions.map((p) => consumer.consumePartition(topic, p, start)));
       // one partition after another would starve the others: read them side by side
@@ -608,20 +597,16 @@ async function consume(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
-async function partitionsOf(config: Config, topic: string): Promise<number[]> {
-  return withAdmin(config, async (admin) => {
-    const [t] = await admin.describeTopics([topic]);
-    if (t!.error) throw new RefusedError(`${topic}: ${t!.error.message}`);
-    return t!.partitions.map((p) => p.partition);
-  });
+async function partitionsOf(admin: Admin, topic: string): Promise<number[]> {
+  const [t] = await admin.describeTopics([topic]);
+  if (t!.error) throw new RefusedError(`${topic}: ${t!.error.message}`);
+  return t!.partitions.map((p) => p.partition);
 }
 
-async function endOffsets(config: Config, topic: string, partitions: number[]): Promise<bigint[]> {
-  return withAdmin(config, async (admin) => {
-    const r = await admin.listOffsets(partitions.map((partition) => ({ topic, partition, spec: 'latest' as const })));
-    for (const x of r) if (x.error) throw new RefusedError(`${topic}-${x.partition}: ${x.error.message}`);
-    return r.map((x) => x.offset);
-  });
+async function endOffsets(admin: Admin, topic: string, partitions: number[]): Promise<bigint[]> {
+  const r = await admin.listOffsets(partitions.map((partition) => ({ topic, partition, spec: 'latest' as const })));
+  for (const x of r) if (x.error) throw new RefusedError(`${topic}-${x.partition}: ${x.error.message}`);
+  return r.map((x) => x.offset);
 }
 
 function help(command: string, io: Io): number {

@@ -13,7 +13,7 @@
 import * as crypto from 'node:crypto';
 import { promisify } from 'node:util';
 import { ErrorCode, errorCodeInfo } from '../../protocol/error-codes.js';
-import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
+import { KafkaesqueError, type KafkaesqueErrorCode, KafkaProtocolError } from '../../protocol/errors.js';
 import { CreateAcls } from '../../protocol/messages/create-acls.js';
 import { CreatePartitions } from '../../protocol/messages/create-partitions.js';
 import { DeleteAcls } from '../../protocol/messages/delete-acls.js';
@@ -798,87 +798,92 @@ export class Admin {
     options: AdminCallOptions & { isolationLevel?: 'read_uncommitted' | 'read_committed' } = {},
   ): Promise<ListedOffset[]> {
     const deadlineMs = this.deadline(options);
-    const results: ListedOffset[] = new Array(partitions.length);
-    const failed = (p: { topic: string; partition: number }, code: number): ListedOffset => ({
-      topic: p.topic,
-      partition: p.partition,
-      offset: -1n,
-      timestamp: -1,
-      leaderEpoch: -1,
-      error: KafkaProtocolError.fromCode(code, `listOffsets ${p.topic}-${p.partition}`),
-    });
-    type Asked = { topic: string; partition: number; timestamp: bigint; index: number };
-    let pending: Asked[] = partitions.map((p, index) => ({ topic: p.topic, partition: p.partition, timestamp: timestampOf(p.spec), index }));
-    await retry(
-      async () => {
-        await this.cluster.refresh([...new Set(pending.map((p) => p.topic))]);
-        // one request per leader and round: a broker refuses a partition named twice in one
-        // request (INVALID_REQUEST), so two specs of one partition go in two rounds
-        const requests = new Map<string, { leader: number; asked: Asked[] }>();
-        const retryLater: Asked[] = [];
-        for (const p of pending) {
-          const info = this.cluster.topic(p.topic);
-          if (info === undefined || p.partition >= info.partitions.length) {
-            results[p.index] = failed(p, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-            continue;
-          }
-          const leader = this.cluster.leaderFor(p.topic, p.partition);
-          if (leader < 0) {
-            retryLater.push(p);
-            continue;
-          }
-          for (let round = 0; ; round++) {
-            const k = `${leader}/${round}`;
-            const req = requests.get(k) ?? { leader, asked: [] };
-            if (req.asked.some((x) => x.topic === p.topic && x.partition === p.partition)) continue;
-            req.asked.push(p);
-            requests.set(k, req);
-            break;
-          }
-        }
-        await Promise.all(
-          [...requests.values()].map(async ({ leader, asked }) => {
-            let res;
-            try {
-              const conn = await this.cluster.connection(leader);
-              const byTopic = new Map<string, Asked[]>();
-              for (const p of asked) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p]);
-              res = await conn.send(ListOffsets, {
-                replicaId: -1,
-                isolationLevel: options.isolationLevel === 'read_committed' ? 1 : 0,
-                topics: [...byTopic].map(([name, ps]) => ({ name, partitions: ps.map((p) => ({ partitionIndex: p.partition, currentLeaderEpoch: -1, timestamp: p.timestamp })) })),
-                timeoutMs: Math.max(0, deadlineMs - Date.now()),
-              });
-            } catch (err) {
-              if (!isRetriable(err)) throw err;
-              retryLater.push(...asked);
-              return;
-            }
-            for (const p of asked) {
-              const answer = res.topics.find((t) => t.name === p.topic)?.partitions.find((x) => x.partitionIndex === p.partition);
-              if (answer === undefined || (answer.errorCode !== ErrorCode.NONE && errorCodeInfo(answer.errorCode).retriable)) {
-                retryLater.push(p);
-                continue;
-              }
-              results[p.index] = {
-                topic: p.topic,
-                partition: p.partition,
-                offset: answer.offset,
-                timestamp: Number(answer.timestamp),
-                leaderEpoch: answer.leaderEpoch,
-                error: outcome(answer.errorCode, `listOffsets ${p.topic}-${p.partition}`),
-              };
-            }
-          }),
-        );
-        pending = retryLater;
-        if (pending.length > 0) {
-          this.cluster.markStale();
-          throw new KafkaesqueError('ERR_LIST_OFFSETS', `no ListOffsets answer yet for ${pending.map((p) => `${p.topic}-${p.partition}`).join(', ')}`, { retriable: true });
-        }
+    const asked = partitions.map((p) => ({ topic: p.topic, partition: p.partition, timestamp: timestampOf(p.spec) }));
+    return this.perLeader(asked, deadlineMs, 'listOffsets', 'ERR_LIST_OFFSETS', {
+      failed: (p, error) => ({ topic: p.topic, partition: p.partition, offset: -1n, timestamp: -1, leaderEpoch: -1, error }),
+      send: async (conn, topics) => {
+        const res = await conn.send(ListOffsets, {
+          replicaId: -1,
+          isolationLevel: options.isolationLevel === 'read_committed' ? 1 : 0,
+          topics: topics.map(([name, ps]) => ({ name, partitions: ps.map((p) => ({ partitionIndex: p.partition, currentLeaderEpoch: -1, timestamp: p.timestamp })) })),
+          timeoutMs: Math.max(0, deadlineMs - Date.now()),
+        });
+        return (p) => res.topics.find((t) => t.name === p.topic)?.partitions.find((x) => x.partitionIndex === p.partition);
       },
-      this.until(deadlineMs),
-    );
+      result: (p, a, error) => ({ topic: p.topic, partition: p.partition, offset: a.offset, timestamp: Number(a.timestamp), leaderEpoch: a.leaderEpoch, error }),
+    });
+  }
+
+  /**
+   * Asks each partition's leader about its partitions, in one request per leader and round (a
+   * broker refuses a partition named twice in one request with INVALID_REQUEST, so two asks of
+   * one partition go in two rounds), and collects one result per item, in the items' order.
+   * An unknown topic or partition fails its item; no leader, a connection error or a retriable
+   * answer asks that item again, with backoff, until `deadlineMs`.
+   */
+  private async perLeader<I extends { topic: string; partition: number }, A extends { errorCode: number }, R>(
+    items: readonly I[],
+    deadlineMs: number,
+    call: string,
+    /** The code of the retriable error the last attempt ends with when items are still unanswered. */
+    pendingCode: KafkaesqueErrorCode,
+    o: {
+      failed: (item: I, error: KafkaProtocolError) => R;
+      send: (conn: BrokerConnection, topics: [string, I[]][]) => Promise<(item: I) => A | undefined>;
+      result: (item: I, answer: A, error: KafkaProtocolError | null) => R;
+    },
+  ): Promise<R[]> {
+    const results: R[] = new Array(items.length);
+    let pending = items.map((item, index) => ({ item, index }));
+    const context = (i: I): string => `${call} ${i.topic}-${i.partition}`;
+    await retry(async () => {
+      await this.cluster.refresh([...new Set(pending.map((p) => p.item.topic))]);
+      const requests = new Map<string, { leader: number; asked: typeof pending }>();
+      const later: typeof pending = [];
+      for (const p of pending) {
+        const info = this.cluster.topic(p.item.topic);
+        if (info === undefined || p.item.partition >= info.partitions.length) {
+          results[p.index] = o.failed(p.item, KafkaProtocolError.fromCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, context(p.item)));
+          continue;
+        }
+        const leader = this.cluster.leaderFor(p.item.topic, p.item.partition);
+        if (leader < 0) {
+          later.push(p);
+          continue;
+        }
+        for (let round = 0; ; round++) {
+          const req = requests.get(`${leader}/${round}`) ?? { leader, asked: [] };
+          if (req.asked.some((x) => x.item.topic === p.item.topic && x.item.partition === p.item.partition)) continue;
+          req.asked.push(p);
+          requests.set(`${leader}/${round}`, req);
+          break;
+        }
+      }
+      await Promise.all(
+        [...requests.values()].map(async ({ leader, asked }) => {
+          const byTopic = new Map<string, I[]>();
+          for (const { item } of asked) byTopic.set(item.topic, [...(byTopic.get(item.topic) ?? []), item]);
+          let answerOf: (item: I) => A | undefined;
+          try {
+            answerOf = await o.send(await this.cluster.connection(leader), [...byTopic]);
+          } catch (err) {
+            if (!isRetriable(err)) throw err;
+            later.push(...asked);
+            return;
+          }
+          for (const p of asked) {
+            const a = answerOf(p.item);
+            if (a === undefined || (a.errorCode !== ErrorCode.NONE && errorCodeInfo(a.errorCode).retriable)) later.push(p);
+            else results[p.index] = o.result(p.item, a, outcome(a.errorCode, context(p.item)));
+          }
+        }),
+      );
+      pending = later;
+      if (pending.length > 0) {
+        this.cluster.markStale();
+        throw new KafkaesqueError(pendingCode, `${call}: no answer yet for ${pending.map((p) => `${p.item.topic}-${p.item.partition}`).join(', ')}`, { retriable: true });
+      }
+    }, this.until(deadlineMs));
     return results;
   }
 
@@ -891,54 +896,17 @@ export class Admin {
     options: AdminCallOptions = {},
   ): Promise<(ItemOutcome & { topic: string; partition: number; lowWatermark: bigint })[]> {
     const deadlineMs = this.deadline(options);
-    const results: (ItemOutcome & { topic: string; partition: number; lowWatermark: bigint })[] = new Array(partitions.length);
-    let pending = partitions.map((p, index) => ({ ...p, index }));
-    await retry(async () => {
-      await this.cluster.refresh([...new Set(pending.map((p) => p.topic))]);
-      const byLeader = new Map<number, typeof pending>();
-      const later: typeof pending = [];
-      for (const p of pending) {
-        const info = this.cluster.topic(p.topic);
-        if (info === undefined || p.partition >= info.partitions.length) {
-          results[p.index] = { topic: p.topic, partition: p.partition, lowWatermark: -1n, error: KafkaProtocolError.fromCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `deleteRecords ${p.topic}-${p.partition}`) };
-          continue;
-        }
-        const leader = this.cluster.leaderFor(p.topic, p.partition);
-        if (leader < 0) later.push(p);
-        else byLeader.set(leader, [...(byLeader.get(leader) ?? []), p]);
-      }
-      await Promise.all(
-        [...byLeader].map(async ([leader, list]) => {
-          const byTopic = new Map<string, typeof list>();
-          for (const p of list) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p]);
-          let res;
-          try {
-            res = await (await this.cluster.connection(leader)).send(DeleteRecords, {
-              topics: [...byTopic].map(([name, ps]) => ({ name, partitions: ps.map((p) => ({ partitionIndex: p.partition, offset: p.before })) })),
-              timeoutMs: Math.max(0, deadlineMs - Date.now()),
-            });
-          } catch (err) {
-            if (!isRetriable(err)) throw err;
-            later.push(...list);
-            return;
-          }
-          for (const p of list) {
-            const a = res.topics.find((t) => t.name === p.topic)?.partitions.find((x) => x.partitionIndex === p.partition);
-            if (a === undefined || (a.errorCode !== ErrorCode.NONE && errorCodeInfo(a.errorCode).retriable)) {
-              later.push(p);
-              continue;
-            }
-            results[p.index] = { topic: p.topic, partition: p.partition, lowWatermark: a.lowWatermark, error: outcome(a.errorCode, `deleteRecords ${p.topic}-${p.partition}`) };
-          }
-        }),
-      );
-      pending = later;
-      if (pending.length > 0) {
-        this.cluster.markStale();
-        throw new KafkaesqueError('ERR_INTERNAL', `no DeleteRecords answer yet for ${pending.map((p) => `${p.topic}-${p.partition}`).join(', ')}`, { retriable: true });
-      }
-    }, this.until(deadlineMs));
-    return results;
+    return this.perLeader(partitions, deadlineMs, 'deleteRecords', 'ERR_INTERNAL', {
+      failed: (p, error) => ({ topic: p.topic, partition: p.partition, lowWatermark: -1n, error }),
+      send: async (conn, topics) => {
+        const res = await conn.send(DeleteRecords, {
+          topics: topics.map(([name, ps]) => ({ name, partitions: ps.map((p) => ({ partitionIndex: p.partition, offset: p.before })) })),
+          timeoutMs: Math.max(0, deadlineMs - Date.now()),
+        });
+        return (p) => res.topics.find((t) => t.name === p.topic)?.partitions.find((x) => x.partitionIndex === p.partition);
+      },
+      result: (p, a, error) => ({ topic: p.topic, partition: p.partition, lowWatermark: a.lowWatermark, error }),
+    });
   }
 
   /** Deletes a group's committed offsets of partitions it no longer consumes (Java: deleteConsumerGroupOffsets); per partition. */

@@ -8,15 +8,8 @@ import { Consumer } from '../../src/client/consumer.js';
 import { SyncProducer } from '../../src/client/producers.js';
 import { Multiplexer } from '../../src/mux/multiplexer.js';
 import { brokerAddress, uniqueTopic } from '../helpers/broker.js';
-import { sleep } from '../helpers/wait.js';
+import { eventually } from '../helpers/wait.js';
 
-async function eventually(cond: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`not met within ${timeoutMs} ms`);
-    await sleep(100);
-  }
-}
 
 jest.setTimeout(60_000);
 const { bootstrap } = brokerAddress();

@@ -13,6 +13,15 @@ export async function until(cond: () => boolean, timeoutMs = 20_000, what = 'con
   }
 }
 
+/** Like `until`, for a condition that must ask the broker: polls the async `cond` every 100 ms. */
+export async function eventually(cond: () => Promise<boolean>, timeoutMs: number, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
 /** Reads `n` messages from a group consumer (marking each), or what came within `timeoutMs`. */
 export async function readMarked(consumer: Consumer, n: number, timeoutMs: number): Promise<ConsumerMessage[]> {
   const out: ConsumerMessage[] = [];

@@ -5,7 +5,7 @@
  */
 import { Admin } from '../../src/client/admin.js';
 import { uniqueTopic } from '../helpers/broker.js';
-import { sleep } from '../helpers/wait.js';
+import { eventually } from '../helpers/wait.js';
 
 interface SecureInfo {
   listeners: Record<'SASL_PLAINTEXT', string[]>;
@@ -29,13 +29,6 @@ afterAll(async () => {
   await admin?.close();
 });
 
-async function eventually(cond: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`not met within ${timeoutMs} ms`);
-    await sleep(100);
-  }
-}
 
 test('a user without ACLs is refused per item; an ACL lets her in; deleting it shuts her out again', async () => {
   const topic = uniqueTopic('acl-topic');
