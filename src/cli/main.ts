@@ -204,7 +204,7 @@ async function topics(args: string[], io: Io): Promise<number> {
       return withAdmin(config, async (admin) => {
         const [r] = await admin.createTopics(
           [{ name, ...(numPartitions !== undefined && { numPartitions }), ...(replicationFactor !== undefined && { replicationFactor }), configs }],
-          { validateOnly: values['validate-only'] ?? false },
+          { validateOnly: values['validate-only'] ?? false, waitForLeaders: true },
         );
         if (r!.error) throw new RefusedError(`${name}: ${r!.error.message}`);
         io.out(`${values['validate-only'] ? 'valid' : 'created'} topic ${name} (${r!.numPartitions} partitions, replication factor ${r!.replicationFactor}${r!.topicId ? `, id ${r!.topicId}` : ''})`);

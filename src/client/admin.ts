@@ -445,7 +445,10 @@ export class Admin {
   // ---------------------------------------------------------------- topics
 
   /** Creates topics (Java: createTopics); one result per topic. `validateOnly` checks without creating. */
-  async createTopics(topics: readonly NewTopic[], options: AdminCallOptions & { validateOnly?: boolean } = {}): Promise<CreateTopicResult[]> {
+  async createTopics(
+    topics: readonly NewTopic[],
+    options: AdminCallOptions & { validateOnly?: boolean; waitForLeaders?: boolean } = {},
+  ): Promise<CreateTopicResult[]> {
     const deadlineMs = this.deadline(options);
     const res = await this.anyBroker(deadlineMs, async (conn) => {
       const r = await conn.send(CreateTopics, {
@@ -464,7 +467,7 @@ export class Admin {
       return r;
     });
     const byName = new Map(res.topics.map((t) => [t.name, t]));
-    return topics.map((t) => {
+    const results = topics.map((t): CreateTopicResult => {
       const r = byName.get(t.name);
       if (r === undefined) {
         return { name: t.name, topicId: '', numPartitions: -1, replicationFactor: -1, error: KafkaProtocolError.fromCode(ErrorCode.UNKNOWN_SERVER_ERROR, `CreateTopics '${t.name}'`, 'the broker did not answer for this topic') };
@@ -477,6 +480,35 @@ export class Admin {
         error: outcome(r.errorCode, `CreateTopics '${t.name}'`, r.errorMessage),
       };
     });
+    if (options.waitForLeaders === true && options.validateOnly !== true) await this.waitForLeaders(results, deadlineMs);
+    return results;
+  }
+
+  /**
+   * Waits until brokers' metadata shows every created topic with a leader for each partition
+   * (the controller answers CreateTopics before brokers have applied the new topic). A topic
+   * still without leaders at the deadline gets LEADER_NOT_AVAILABLE as its outcome: it exists,
+   * but is not usable yet.
+   */
+  private async waitForLeaders(results: CreateTopicResult[], deadlineMs: number): Promise<void> {
+    let waiting = results.filter((r) => r.error === null);
+    while (waiting.length > 0) {
+      const described = await this.describeTopics(
+        waiting.map((r) => r.name),
+        { timeoutMs: Math.max(1, deadlineMs - Date.now()) },
+      );
+      waiting = waiting.filter((r, i) => {
+        const d = described[i]!;
+        const want = r.numPartitions > 0 ? r.numPartitions : 1;
+        return !(d.error === null && d.partitions.length >= want && d.partitions.every((p) => p.leader >= 0));
+      });
+      if (waiting.length === 0) return;
+      if (Date.now() + this.config.retryBackoffMs >= deadlineMs) break;
+      await new Promise((resolve) => setTimeout(resolve, this.config.retryBackoffMs));
+    }
+    for (const r of waiting) {
+      r.error = KafkaProtocolError.fromCode(ErrorCode.LEADER_NOT_AVAILABLE, `CreateTopics '${r.name}'`, 'created, but brokers showed no leader for every partition before the timeout');
+    }
   }
 
   /** Raises topics' partition counts to the totals given (Java: createPartitions); one result per topic. */

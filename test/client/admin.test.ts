@@ -60,7 +60,7 @@ test('validateOnly checks a topic without creating it', async () => {
 
 test('describeTopics gives partitions, leaders, replicas and ISR; createPartitions raises the count and refuses to lower it', async () => {
   const name = uniqueTopic('admin-parts');
-  await admin.createTopics([{ name, numPartitions: 2 }]);
+  await admin.createTopics([{ name, numPartitions: 2 }], { waitForLeaders: true });
   const [d] = await admin.describeTopics([name]);
   expect(d!.error).toBeNull();
   const broker = (await admin.describeCluster()).brokers[0]!.nodeId;
@@ -86,7 +86,7 @@ test('describeCluster names the cluster, its controller and its brokers', async 
 
 test('listOffsets finds the earliest, latest, max-timestamp and by-timestamp offsets per partition', async () => {
   const name = uniqueTopic('admin-offsets');
-  await admin.createTopics([{ name, numPartitions: 2 }]);
+  await admin.createTopics([{ name, numPartitions: 2 }], { waitForLeaders: true });
   const base = Date.now() - 60_000;
   for (let i = 0; i < 5; i++) await producer.send({ topic: name, partition: 0, value: `v${i}`, timestamp: base + i * 1000 });
   const r = await admin.listOffsets([
@@ -107,7 +107,7 @@ test('listOffsets finds the earliest, latest, max-timestamp and by-timestamp off
 test('a group: describeGroups while it runs and after, listGroupOffsets and groupLag from its commits', async () => {
   const name = uniqueTopic('admin-lag');
   const group = uniqueTopic('admin-group');
-  await admin.createTopics([{ name, numPartitions: 2 }]);
+  await admin.createTopics([{ name, numPartitions: 2 }], { waitForLeaders: true });
   for (let i = 0; i < 5; i++) await producer.sendMsgToPartition(name, 0, null, `p0-${i}`);
   for (let i = 0; i < 4; i++) await producer.sendMsgToPartition(name, 1, null, `p1-${i}`);
 
@@ -169,7 +169,7 @@ test('a group: describeGroups while it runs and after, listGroupOffsets and grou
 test('alterGroupOffsets is refused per partition while the group has an active member', async () => {
   const name = uniqueTopic('admin-busy');
   const group = uniqueTopic('admin-busy-group');
-  await admin.createTopics([{ name, numPartitions: 1 }]);
+  await admin.createTopics([{ name, numPartitions: 1 }], { waitForLeaders: true });
   await producer.sendMsgToPartition(name, 0, null, 'x');
   const consumer = await Consumer.create(new Config({ brokers: [bootstrap], group, topics: [name], initialOffset: 'oldest' }));
   try {
@@ -185,7 +185,7 @@ test('alterGroupOffsets is refused per partition while the group has an active m
 test('deleteTopics answers per topic; a deleted topic leaves the listing', async () => {
   const a = uniqueTopic('admin-del');
   const missing = uniqueTopic('admin-del-missing');
-  await admin.createTopics([{ name: a, numPartitions: 1 }]);
+  await admin.createTopics([{ name: a, numPartitions: 1 }], { waitForLeaders: true });
   const r = await admin.deleteTopics([a, missing]);
   expect(r.map((x) => [x.name, x.error?.errorName ?? null])).toEqual([
     [a, null],
@@ -196,7 +196,7 @@ test('deleteTopics answers per topic; a deleted topic leaves the listing', async
 
 test('describeConfigs and incrementalAlterConfigs: a topic override, its source, back to the default; a broker\'s configs', async () => {
   const name = uniqueTopic('admin-configs');
-  await admin.createTopics([{ name, numPartitions: 1, configs: { 'cleanup.policy': 'compact' } }]);
+  await admin.createTopics([{ name, numPartitions: 1, configs: { 'cleanup.policy': 'compact' } }], { waitForLeaders: true });
   const entry = async (key: string) => (await admin.describeConfigs([{ type: 'topic', name }], { includeSynonyms: true }))[0]!.entries.find((e) => e.name === key)!;
   expect(await entry('cleanup.policy')).toMatchObject({ value: 'compact', source: 'dynamic-topic', isSensitive: false });
   const retention = await entry('retention.ms');
@@ -225,7 +225,7 @@ test('describeConfigs and incrementalAlterConfigs: a topic override, its source,
 
 test('describeLogDirs lists each broker\'s log directory with its replicas and sizes', async () => {
   const name = uniqueTopic('admin-logdirs');
-  await admin.createTopics([{ name, numPartitions: 2 }]);
+  await admin.createTopics([{ name, numPartitions: 2 }], { waitForLeaders: true });
   for (let i = 0; i < 3; i++) await producer.sendMsgToPartition(name, 1, null, `record ${i}`);
   const dirs = await admin.describeLogDirs();
   expect(dirs.length).toBeGreaterThanOrEqual(1);
@@ -245,7 +245,7 @@ test('describeLogDirs lists each broker\'s log directory with its replicas and s
 test('describeGroups of a KIP-848 group: its type, epoch, assignor and each member\'s partitions', async () => {
   const name = uniqueTopic('admin-848');
   const group = uniqueTopic('admin-848-group');
-  await admin.createTopics([{ name, numPartitions: 3 }]);
+  await admin.createTopics([{ name, numPartitions: 3 }], { waitForLeaders: true });
   await producer.sendMsgToPartition(name, 0, null, 'x');
   const consumer = await Consumer.create(new Config({ brokers: [bootstrap], group, topics: [name], initialOffset: 'oldest', groupProtocol: 'consumer' }));
   try {
@@ -267,7 +267,7 @@ test('describeGroups of a KIP-848 group: its type, epoch, assignor and each memb
 
 test('deleteRecords moves the log start per partition; deleteGroupOffsets removes a group\'s commit', async () => {
   const name = uniqueTopic('admin-delrec');
-  await admin.createTopics([{ name, numPartitions: 2 }]);
+  await admin.createTopics([{ name, numPartitions: 2 }], { waitForLeaders: true });
   for (let i = 0; i < 5; i++) await producer.sendMsgToPartition(name, 0, null, `r${i}`);
   const r = await admin.deleteRecords([
     { topic: name, partition: 0, before: 3n },
