@@ -1,10 +1,10 @@
 /**
  * `Admin`: what a team does to a cluster besides producing and consuming, as Java's `Admin`
- * does it (issue 16; this is its first slice). Each call answers per item where Kafka answers
+ * does it (issue 16). Each call answers per item where Kafka answers
  * per item: a topic that failed carries its typed error and does not hide the ones that
  * succeeded (Java's per-item futures).
  *
- * Routing, as Java's KafkaAdminClient: topic and cluster requests go to any broker (KRaft
+ * Routing, as Java's KafkaAdminClient: topic, cluster and replica requests go to any broker (KRaft
  * brokers forward controller requests themselves), offsets to each partition's leader, group
  * requests to the group's coordinator. Connection errors and retriable answers
  * (NOT_CONTROLLER, NOT_COORDINATOR, leader moves) are retried with backoff within the call's
@@ -23,6 +23,10 @@ import { DeleteGroups } from '../../protocol/messages/delete-groups.js';
 import { DeleteRecords } from '../../protocol/messages/delete-records.js';
 import { DeleteTopics } from '../../protocol/messages/delete-topics.js';
 import { ListGroups } from '../../protocol/messages/list-groups.js';
+import { LeaveGroup } from '../../protocol/messages/leave-group.js';
+import { ElectLeaders } from '../../protocol/messages/elect-leaders.js';
+import { AlterPartitionReassignments } from '../../protocol/messages/alter-partition-reassignments.js';
+import { ListPartitionReassignments } from '../../protocol/messages/list-partition-reassignments.js';
 import { DescribeConfigs } from '../../protocol/messages/describe-configs.js';
 import { ConsumerGroupDescribe } from '../../protocol/messages/consumer-group-describe.js';
 import { DescribeGroups } from '../../protocol/messages/describe-groups.js';
@@ -185,6 +189,36 @@ export interface GroupMemberDescription {
   assignment: { topic: string; partitions: number[] }[];
   /** The KIP-848 member epoch (-1 for a classic member). */
   memberEpoch: number;
+}
+
+/** A topic's partition. */
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+/** Which leader electLeaders elects (KIP-460): the preferred replica, or any live one when no in-sync replica is left. */
+export type ElectionType = 'preferred' | 'unclean';
+
+/** A move of a partition onto new replicas; `replicas: null` cancels the partition's pending move. */
+export interface PartitionReassignment extends TopicPartition {
+  replicas: number[] | null;
+}
+
+/** A move in progress: the replicas now, and those being added and removed (KIP-455). */
+export interface OngoingReassignment extends TopicPartition {
+  replicas: number[];
+  addingReplicas: number[];
+  removingReplicas: number[];
+}
+
+/** A member to remove from a group: a static member by its instance id, or any member by its member id. */
+export type MemberToRemove = { groupInstanceId: string; memberId?: string } | { memberId: string; groupInstanceId?: undefined };
+
+/** The offsets of one group of several (listGroupOffsets of an array). */
+export interface GroupOffsets extends ItemOutcome {
+  groupId: string;
+  offsets: GroupOffset[];
 }
 
 export interface GroupDescription extends ItemOutcome {
@@ -362,6 +396,17 @@ const entityData = (e: QuotaEntity) => Object.entries(e).map(([entityType, entit
 
 function outcome(code: number, context: string, message: string | null = null): KafkaProtocolError | null {
   return code === ErrorCode.NONE ? null : KafkaProtocolError.fromCode(code, context, message);
+}
+
+/** Partitions grouped by topic, in first-seen order. */
+function byTopic(partitions: readonly TopicPartition[]): [string, number[]][] {
+  const m = new Map<string, number[]>();
+  for (const { topic, partition } of partitions) {
+    let list = m.get(topic);
+    if (list === undefined) m.set(topic, (list = []));
+    list.push(partition);
+  }
+  return [...m];
 }
 
 function timestampOf(spec: OffsetSpec): bigint {
@@ -968,7 +1013,24 @@ export class Admin {
   }
 
   /** A group's committed offsets, every partition it has committed (Java: listConsumerGroupOffsets). */
-  async listGroupOffsets(groupId: string, options: AdminCallOptions = {}): Promise<GroupOffset[]> {
+  async listGroupOffsets(groupId: string, options?: AdminCallOptions): Promise<GroupOffset[]>;
+  /** Several groups in one call: each group's offsets, or its error (one group's failure hides no other's). */
+  async listGroupOffsets(groupIds: readonly string[], options?: AdminCallOptions): Promise<GroupOffsets[]>;
+  async listGroupOffsets(groups: string | readonly string[], options: AdminCallOptions = {}): Promise<GroupOffset[] | GroupOffsets[]> {
+    if (typeof groups === 'string') return this.groupOffsets(groups, options);
+    return Promise.all(
+      groups.map(async (groupId) => {
+        try {
+          return { groupId, offsets: await this.groupOffsets(groupId, options), error: null };
+        } catch (e) {
+          if (!(e instanceof KafkaProtocolError)) throw e;
+          return { groupId, offsets: [], error: e };
+        }
+      }),
+    );
+  }
+
+  private async groupOffsets(groupId: string, options: AdminCallOptions): Promise<GroupOffset[]> {
     const deadlineMs = this.deadline(options);
     return retry(
       async () => {
@@ -1162,5 +1224,134 @@ export class Admin {
         }, this.until(deadlineMs)),
       ),
     );
+  }
+
+  /**
+   * Removes members from a classic group (Java: removeMembersFromConsumerGroup): static members
+   * by instance id (KIP-345), others by member id; with no list, every member the group has now
+   * (as Java's removeAll). One outcome per member; the group then rebalances.
+   */
+  async removeMembersFromGroup(
+    groupId: string,
+    members?: readonly MemberToRemove[],
+    options: AdminCallOptions & { reason?: string } = {},
+  ): Promise<(ItemOutcome & { memberId: string; groupInstanceId: string | null })[]> {
+    const deadlineMs = this.deadline(options);
+    let leaving = members?.map((m) => ({ memberId: m.memberId ?? '', groupInstanceId: m.groupInstanceId ?? null }));
+    if (leaving === undefined) {
+      const [g] = await this.describeGroups([groupId], { timeoutMs: Math.max(1, deadlineMs - Date.now()) });
+      if (g!.error !== null) throw g!.error;
+      // a static member is removed by its instance id: its member id changes when it rejoins
+      leaving = g!.members.map((m) => (m.groupInstanceId !== null ? { memberId: '', groupInstanceId: m.groupInstanceId } : { memberId: m.memberId, groupInstanceId: null }));
+    }
+    if (leaving.length === 0) return [];
+    const reason = options.reason ?? 'removed by an administrator (kafkaesque Admin.removeMembersFromGroup)';
+    const res = await retry(async () => {
+      const conn = await this.coordinator(groupId, deadlineMs);
+      const version = conn.versionFor(LeaveGroup);
+      // v3 (KIP-345) first names several members, by member id or instance id
+      if (version < 3) throw new KafkaesqueError('ERR_UNSUPPORTED_VERSION', `removeMembersFromGroup needs LeaveGroup v3+ (Kafka 2.4+); broker ${conn.broker} offers v${version}`);
+      const r = await conn.send(LeaveGroup, { groupId, memberId: '', members: leaving.map((m) => ({ ...m, reason })) }, { version });
+      if (r.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(r.errorCode, `removeMembersFromGroup '${groupId}'`);
+      return r;
+    }, this.until(deadlineMs));
+    return leaving.map((m) => {
+      const r = res.members.find((x) => (m.groupInstanceId !== null ? x.groupInstanceId === m.groupInstanceId : x.memberId === m.memberId));
+      const code = r === undefined ? ErrorCode.UNKNOWN_MEMBER_ID : r.errorCode;
+      return { memberId: r?.memberId ?? m.memberId, groupInstanceId: m.groupInstanceId, error: outcome(code, `removeMembersFromGroup '${groupId}' member ${m.groupInstanceId ?? m.memberId}`) };
+    });
+  }
+
+  // ---------------------------------------------------------------- leaders and replicas
+
+  /**
+   * Elects leaders (Java: electLeaders, KIP-460): `'preferred'` moves leadership back to each
+   * partition's preferred replica, `'unclean'` lets an out-of-sync live replica lead a partition
+   * that has no leader (data may be lost). `partitions: null` means every partition that needs
+   * it. Per partition an outcome; ELECTION_NOT_NEEDED when the preferred replica already leads.
+   */
+  async electLeaders(
+    electionType: ElectionType,
+    partitions: readonly TopicPartition[] | null,
+    options: AdminCallOptions = {},
+  ): Promise<(ItemOutcome & TopicPartition)[]> {
+    const deadlineMs = this.deadline(options);
+    const res = await this.anyBroker(deadlineMs, async (conn) => {
+      const version = conn.versionFor(ElectLeaders);
+      if (electionType === 'unclean' && version < 1) throw new KafkaesqueError('ERR_UNSUPPORTED_VERSION', `an unclean election needs ElectLeaders v1+ (Kafka 2.4+); broker ${conn.broker} offers v0`);
+      const r = await conn.send(
+        ElectLeaders,
+        {
+          electionType: electionType === 'preferred' ? 0 : 1,
+          topicPartitions: partitions === null ? null : byTopic(partitions).map(([topic, ps]) => ({ topic, partitions: ps })),
+          timeoutMs: Math.max(0, deadlineMs - Date.now()),
+        },
+        { version },
+      );
+      if (r.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(r.errorCode, 'electLeaders');
+      return r;
+    });
+    const results = res.replicaElectionResults.flatMap((t) =>
+      t.partitionResult.map((p) => ({ topic: t.topic, partition: p.partitionId, error: outcome(p.errorCode, `electLeaders ${t.topic}-${p.partitionId}`, p.errorMessage) })),
+    );
+    if (partitions === null) return results.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+    // in the caller's order, as alterPartitionReassignments answers
+    const byPartition = new Map(results.map((r) => [`${r.topic}\0${r.partition}`, r]));
+    return partitions.map(({ topic, partition }) => byPartition.get(`${topic}\0${partition}`) ?? { topic, partition, error: KafkaProtocolError.fromCode(ErrorCode.UNKNOWN_SERVER_ERROR, `electLeaders ${topic}-${partition}`, 'the controller did not answer for this partition') });
+  }
+
+  /**
+   * Moves partitions onto new replica sets, or cancels pending moves (`replicas: null`) (Java:
+   * alterPartitionReassignments, KIP-455). The call answers once the controller accepted each
+   * move; the data copy then runs in the background (listPartitionReassignments shows it).
+   * `allowReplicationFactorChange: false` refuses a move that changes a replica count (KIP-860).
+   */
+  async alterPartitionReassignments(
+    reassignments: readonly PartitionReassignment[],
+    options: AdminCallOptions & { allowReplicationFactorChange?: boolean } = {},
+  ): Promise<(ItemOutcome & TopicPartition)[]> {
+    const deadlineMs = this.deadline(options);
+    const topics = new Map<string, { partitionIndex: number; replicas: number[] | null }[]>();
+    for (const r of reassignments) {
+      let list = topics.get(r.topic);
+      if (list === undefined) topics.set(r.topic, (list = []));
+      list.push({ partitionIndex: r.partition, replicas: r.replicas === null ? null : [...r.replicas] });
+    }
+    const res = await this.anyBroker(deadlineMs, async (conn) => {
+      const version = conn.versionFor(AlterPartitionReassignments);
+      const allow = options.allowReplicationFactorChange ?? true;
+      if (!allow && version < 1) throw new KafkaesqueError('ERR_UNSUPPORTED_VERSION', `allowReplicationFactorChange: false needs AlterPartitionReassignments v1+ (Kafka 4.1+); broker ${conn.broker} offers v0`);
+      const r = await conn.send(
+        AlterPartitionReassignments,
+        { timeoutMs: Math.max(0, deadlineMs - Date.now()), allowReplicationFactorChange: allow, topics: [...topics].map(([name, partitions]) => ({ name, partitions })) },
+        { version },
+      );
+      if (r.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(r.errorCode, 'alterPartitionReassignments', r.errorMessage);
+      return r;
+    });
+    const answers = new Map<string, KafkaProtocolError | null>();
+    for (const t of res.responses) {
+      for (const p of t.partitions) answers.set(`${t.name}\0${p.partitionIndex}`, outcome(p.errorCode, `alterPartitionReassignments ${t.name}-${p.partitionIndex}`, p.errorMessage));
+    }
+    return reassignments.map(({ topic, partition }) => {
+      const error = answers.get(`${topic}\0${partition}`);
+      return { topic, partition, error: error === undefined ? KafkaProtocolError.fromCode(ErrorCode.UNKNOWN_SERVER_ERROR, `alterPartitionReassignments ${topic}-${partition}`, 'the controller did not answer for this partition') : error };
+    });
+  }
+
+  /** The reassignments in progress, of the given partitions or of all (Java: listPartitionReassignments). */
+  async listPartitionReassignments(partitions?: readonly TopicPartition[], options: AdminCallOptions = {}): Promise<OngoingReassignment[]> {
+    const deadlineMs = this.deadline(options);
+    const res = await this.anyBroker(deadlineMs, async (conn) => {
+      const r = await conn.send(ListPartitionReassignments, {
+        timeoutMs: Math.max(0, deadlineMs - Date.now()),
+        topics: partitions === undefined ? null : byTopic(partitions).map(([name, partitionIndexes]) => ({ name, partitionIndexes })),
+      });
+      if (r.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(r.errorCode, 'listPartitionReassignments', r.errorMessage);
+      return r;
+    });
+    return res.topics
+      .flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, replicas: p.replicas, addingReplicas: p.addingReplicas, removingReplicas: p.removingReplicas })))
+      .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
   }
 }

@@ -314,3 +314,64 @@ test('client quotas: set per client id, described, removed; an unknown quota key
   const [bad] = await admin.alterClientQuotas([{ entity: { 'client-id': clientId }, quotas: { no_such_quota: 1 } }]);
   expect(bad!.error?.errorName).toBe('INVALID_REQUEST');
 });
+
+test('removeMembersFromGroup: a closed static member keeps its place until removed; an unknown instance id is UNKNOWN_MEMBER_ID', async () => {
+  const name = uniqueTopic('admin-static');
+  const group = uniqueTopic('admin-static-group');
+  await admin.createTopics([{ name, numPartitions: 1 }], { waitForLeaders: true });
+  await producer.sendMsgToPartition(name, 0, null, 'x');
+  const consumer = await Consumer.create(new Config({ brokers: [bootstrap], group, topics: [name], initialOffset: 'oldest', groupInstanceId: 'static-1', sessionTimeoutMs: 45_000 }));
+  await consumer.messages().next();
+  await consumer.close(); // a static member does not leave on close (KIP-345)
+  const [before] = await admin.describeGroups([group]);
+  expect(before!.members.map((m) => m.groupInstanceId)).toEqual(['static-1']);
+
+  const [unknown] = await admin.removeMembersFromGroup(group, [{ groupInstanceId: 'nobody' }]);
+  expect([unknown!.groupInstanceId, unknown!.error?.errorName]).toEqual(['nobody', 'UNKNOWN_MEMBER_ID']);
+  const removed = await admin.removeMembersFromGroup(group); // every member it has
+  expect(removed.map((r) => [r.groupInstanceId, r.error])).toEqual([['static-1', null]]);
+  const [after] = await admin.describeGroups([group]);
+  expect([after!.state, after!.members]).toEqual(['Empty', []]);
+  expect(await admin.removeMembersFromGroup(group)).toEqual([]);
+});
+
+test('listGroupOffsets of several groups answers per group', async () => {
+  const name = uniqueTopic('admin-groups-offsets');
+  const [g1, g2, none] = [uniqueTopic('admin-go-1'), uniqueTopic('admin-go-2'), uniqueTopic('admin-go-none')];
+  await admin.createTopics([{ name, numPartitions: 2 }], { waitForLeaders: true });
+  expect((await admin.alterGroupOffsets(g1, [{ topic: name, partition: 0, offset: 5n }]))[0]!.error).toBeNull();
+  expect((await admin.alterGroupOffsets(g2, [{ topic: name, partition: 1, offset: 7n }]))[0]!.error).toBeNull();
+  const all = await admin.listGroupOffsets([g1, g2, none]);
+  expect(all.map((g) => [g.groupId, g.error, g.offsets.map((o) => [o.topic, o.partition, o.offset])])).toEqual([
+    [g1, null, [[name, 0, 5n]]],
+    [g2, null, [[name, 1, 7n]]],
+    [none, null, []],
+  ]);
+});
+
+test('on one broker: a preferred election is not needed, a move onto a missing broker is refused, none is in progress', async () => {
+  const name = uniqueTopic('admin-elect');
+  const missing = uniqueTopic('admin-elect-missing');
+  await admin.createTopics([{ name, numPartitions: 2 }], { waitForLeaders: true });
+  const elected = await admin.electLeaders('preferred', [
+    { topic: name, partition: 0 },
+    { topic: name, partition: 1 },
+    { topic: missing, partition: 0 },
+  ]);
+  expect(elected.map((e) => [e.topic, e.partition, e.error?.errorName ?? null])).toEqual([
+    [name, 0, 'ELECTION_NOT_NEEDED'],
+    [name, 1, 'ELECTION_NOT_NEEDED'],
+    [missing, 0, 'UNKNOWN_TOPIC_OR_PARTITION'],
+  ]);
+
+  const moved = await admin.alterPartitionReassignments([
+    { topic: name, partition: 0, replicas: [4242] },
+    { topic: name, partition: 1, replicas: null }, // cancel: nothing to cancel
+  ]);
+  expect(moved.map((m) => [m.partition, m.error?.errorName ?? null])).toEqual([
+    [0, 'INVALID_REPLICA_ASSIGNMENT'],
+    [1, 'NO_REASSIGNMENT_IN_PROGRESS'],
+  ]);
+  expect(await admin.listPartitionReassignments([{ topic: name, partition: 0 }])).toEqual([]);
+  expect(await admin.listPartitionReassignments()).toEqual([]);
+});
