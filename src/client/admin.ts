@@ -625,24 +625,44 @@ export class Admin {
     };
   }
 
-  /** Deletes topics by name (Java: deleteTopics); one result per topic. */
-  async deleteTopics(names: readonly string[], options: AdminCallOptions = {}): Promise<(ItemOutcome & { name: string })[]> {
+  /**
+   * Deletes topics by name, or by id (`{ topicId }`, DeleteTopics v6+, Kafka 2.8+) (Java:
+   * deleteTopics of a TopicCollection); one result per topic, in the order given. A missing
+   * name carries UNKNOWN_TOPIC_OR_PARTITION, a missing id UNKNOWN_TOPIC_ID.
+   */
+  async deleteTopics(
+    topics: readonly (string | { topicId: string })[],
+    options: AdminCallOptions = {},
+  ): Promise<(ItemOutcome & { name: string; topicId: string })[]> {
     const deadlineMs = this.deadline(options);
     const res = await this.anyBroker(deadlineMs, async (conn) => {
       const version = conn.versionFor(DeleteTopics);
       const timeoutMs = Math.max(0, deadlineMs - Date.now());
       // v6 names topics in Topics (a name or an id), earlier versions in TopicNames
-      const request = version >= 6
-        ? { topics: names.map((name) => ({ name, topicId: ZERO_UUID })), topicNames: [], timeoutMs }
-        : { topics: [], topicNames: [...names], timeoutMs };
+      let request;
+      if (version >= 6) {
+        request = { topics: topics.map((t) => (typeof t === 'string' ? { name: t, topicId: ZERO_UUID } : { name: null, topicId: t.topicId })), topicNames: [], timeoutMs };
+      } else {
+        if (topics.some((t) => typeof t !== 'string')) {
+          throw new KafkaesqueError('ERR_UNSUPPORTED_VERSION', `deleting a topic by id needs DeleteTopics v6+ (Kafka 2.8+); broker ${conn.broker} offers v${version}`);
+        }
+        request = { topics: [], topicNames: topics as string[], timeoutMs };
+      }
       const r = await conn.send(DeleteTopics, request, { version });
       if (r.responses.some((t) => t.errorCode === ErrorCode.NOT_CONTROLLER)) throw KafkaProtocolError.fromCode(ErrorCode.NOT_CONTROLLER, 'DeleteTopics');
       return r;
     });
-    const byName = new Map(res.responses.map((t) => [t.name, t]));
-    return names.map((name) => {
-      const r = byName.get(name);
-      return { name, error: r === undefined ? KafkaProtocolError.fromCode(ErrorCode.UNKNOWN_SERVER_ERROR, `deleteTopics '${name}'`) : outcome(r.errorCode, `deleteTopics '${name}'`, r.errorMessage) };
+    const byName = new Map(res.responses.filter((t) => t.name !== null).map((t) => [t.name, t]));
+    const byId = new Map(res.responses.filter((t) => t.topicId !== ZERO_UUID).map((t) => [t.topicId, t]));
+    return topics.map((t) => {
+      const named = typeof t === 'string';
+      const r = named ? byName.get(t) : byId.get(t.topicId);
+      const what = named ? `'${t}'` : `id ${t.topicId}`;
+      return {
+        name: named ? t : (r?.name ?? ''),
+        topicId: named ? (r === undefined || r.topicId === ZERO_UUID ? '' : r.topicId) : t.topicId,
+        error: r === undefined ? KafkaProtocolError.fromCode(ErrorCode.UNKNOWN_SERVER_ERROR, `deleteTopics ${what}`, 'the broker did not answer for this topic') : outcome(r.errorCode, `deleteTopics ${what}`, r.errorMessage),
+      };
     });
   }
 

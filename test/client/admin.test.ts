@@ -2,6 +2,7 @@
  * Admin against the real broker (single node): each call's success and its typed per-item
  * failures, which never hide the items that succeeded.
  */
+import { randomBytes } from 'node:crypto';
 import { Admin } from '../../src/client/admin.js';
 import { Config } from '../../src/client/config.js';
 import { Consumer } from '../../src/client/consumer.js';
@@ -182,7 +183,7 @@ test('alterGroupOffsets is refused per partition while the group has an active m
   }
 });
 
-test('deleteTopics answers per topic; a deleted topic leaves the listing', async () => {
+test('deleteTopics answers per topic, by name or id; a deleted topic leaves the listing', async () => {
   const a = uniqueTopic('admin-del');
   const missing = uniqueTopic('admin-del-missing');
   await admin.createTopics([{ name: a, numPartitions: 1 }], { waitForLeaders: true });
@@ -192,6 +193,17 @@ test('deleteTopics answers per topic; a deleted topic leaves the listing', async
     [missing, 'UNKNOWN_TOPIC_OR_PARTITION'],
   ]);
   await eventually(async () => !(await admin.listTopics()).some((t) => t.name === a), 15_000);
+
+  // by id (DeleteTopics v6): the answer names the topic; an id no topic has is UNKNOWN_TOPIC_ID
+  const b = uniqueTopic('admin-del-id');
+  const [created] = await admin.createTopics([{ name: b, numPartitions: 1 }], { waitForLeaders: true });
+  const noSuchId = randomBytes(16).toString('base64url');
+  const byId = await admin.deleteTopics([{ topicId: created!.topicId }, { topicId: noSuchId }]);
+  expect(byId.map((x) => [x.name, x.topicId, x.error?.errorName ?? null])).toEqual([
+    [b, created!.topicId, null],
+    ['', noSuchId, 'UNKNOWN_TOPIC_ID'],
+  ]);
+  await eventually(async () => !(await admin.listTopics()).some((t) => t.name === b), 15_000);
 });
 
 test('describeConfigs and incrementalAlterConfigs: a topic override, its source, back to the default; a broker\'s configs', async () => {
