@@ -105,8 +105,8 @@ export interface TopicDescription extends ItemOutcome {
   topicId: string;
   isInternal: boolean;
   partitions: PartitionDescription[];
-  /** Kafka's bit set of authorized operations, or null when not asked for. */
-  authorizedOperations: number | null;
+  /** What the caller may do to the topic (Java: authorizedOperations), or null when not asked for. */
+  authorizedOperations: AclOperation[] | null;
 }
 
 export interface BrokerDescription {
@@ -326,6 +326,11 @@ const OPERATIONS: readonly (AclOperation | null)[] = [
   'describe-configs', 'alter-configs', 'idempotent-write', 'create-tokens', 'describe-tokens', 'two-phase-commit',
 ];
 const PERMISSIONS = { any: 1, deny: 2, allow: 3 } as const;
+
+/** The operations of Kafka's authorized-operations bit set (bit n: the operation of code n, KIP-430). */
+function operationsOf(bits: number): AclOperation[] {
+  return OPERATIONS.filter((op, code): op is AclOperation => op !== null && (bits & (1 << code)) !== 0);
+}
 const ANY = 1;
 
 function code<T>(table: readonly (T | null)[], value: T, what: string): number {
@@ -609,7 +614,7 @@ export class Admin {
             offlineReplicas: p.offlineReplicas,
           }))
           .sort((a, b) => a.partition - b.partition),
-        authorizedOperations: t === undefined || t.topicAuthorizedOperations === AUTHORIZED_OPERATIONS_OMITTED ? null : t.topicAuthorizedOperations,
+        authorizedOperations: t === undefined || t.topicAuthorizedOperations === AUTHORIZED_OPERATIONS_OMITTED ? null : operationsOf(t.topicAuthorizedOperations),
         error: outcome(code, `describeTopics '${name}'`),
       };
     });

@@ -11,13 +11,12 @@
  * for byte, what the records we sent predict (DefaultMessageFormatter writes keys, values and
  * header values as raw bytes).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { spawn } from 'node:child_process';
 import { ensureCompressionReady } from '../../protocol/compression/index.js';
 import type { RecordInput } from '../../protocol/records.js';
 import type { BrokerConnection } from '../../src/network/broker-connection.js';
 import { brokerAddress, uniqueTopic } from '../helpers/broker.js';
+import { type JavaTool, javaTool, javaToolArgs } from '../helpers/java-tool.js';
 import {
   Bytes,
   CODECS,
@@ -31,7 +30,6 @@ import {
   type TopicRef,
 } from '../helpers/interop.js';
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const CONSOLE_CONSUMER = 'org.apache.kafka.tools.consumer.ConsoleConsumer';
 
 // formatter separators: none occurs in the records (interopRecords checks)
@@ -44,32 +42,6 @@ const EOR = '\n<<EOR>>\n';
 const T0 = 1_700_000_000_000;
 const WINDOW = 100_000;
 
-interface JavaTool {
-  java: string;
-  libsDir: string;
-  log4jConfig: string;
-}
-
-/**
- * The JDK and the broker's jars, from scripts/broker/harness.mjs (run in a child node process:
- * it is an ES module, and ensureLibs() may download the jars the first time).
- */
-function javaTool(): JavaTool {
-  const harness = pathToFileURL(path.join(REPO_ROOT, 'scripts', 'broker', 'harness.mjs')).href;
-  const script =
-    `const h = await import(${JSON.stringify(harness)});` +
-    `const j = h.javaInfo(); const libsDir = await h.ensureLibs({ log: (l) => console.error(l) });` +
-    `console.log(JSON.stringify({ java: j.java, libsDir, log4jConfig: h.HARNESS_DIR + '/tools-log4j2.properties' }));`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-    cwd: REPO_ROOT,
-    env: process.env,
-    encoding: 'utf8',
-    timeout: 20 * 60_000,
-  });
-  if (r.status !== 0) throw new Error(`could not locate Java and the Kafka jars via harness.mjs (exit ${String(r.status)}):\n${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as JavaTool;
-}
-
 interface ConsoleRun {
   args: string[];
   code: number | null;
@@ -79,20 +51,12 @@ interface ConsoleRun {
 }
 
 function runConsoleConsumer(tool: JavaTool, args: string[], timeoutMs: number): Promise<ConsoleRun> {
-  const jvm = [
-    '-Xmx256m',
-    '-XX:TieredStopAtLevel=1',
-    '-XX:+UseSerialGC',
+  const jvm = javaToolArgs(tool, CONSOLE_CONSUMER, args, [
     // header keys go through PrintStream.print(String): make that UTF-8 on every JDK
     '-Dfile.encoding=UTF-8',
     '-Dsun.stdout.encoding=UTF-8',
     '-Dstdout.encoding=UTF-8',
-    `-Dlog4j2.configurationFile=${tool.log4jConfig}`,
-    '-cp',
-    path.join(tool.libsDir, '*'),
-    CONSOLE_CONSUMER,
-    ...args,
-  ];
+  ]);
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(tool.java, jvm, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -45,6 +45,12 @@ test('a user without ACLs is refused per item; an ACL lets her in; deleting it s
   expect(await admin.describeAcls({ resourceType: 'topic', resourceName: topic })).toEqual([binding]);
   expect(await admin.describeAcls({ resourceType: 'topic', resourceName: topic, principal: 'User:nobody' })).toEqual([]);
   await eventually(async () => (await bob.describeTopics([topic]))[0]!.error === null, 15_000);
+  // what each may do to it (KIP-430): bob only describe, alice everything a topic has
+  expect((await bob.describeTopics([topic], { includeAuthorizedOperations: true }))[0]!.authorizedOperations).toEqual(['describe']);
+  expect((await admin.describeTopics([topic], { includeAuthorizedOperations: true }))[0]!.authorizedOperations).toEqual(
+    expect.arrayContaining(['read', 'write', 'create', 'delete', 'alter', 'describe', 'describe-configs', 'alter-configs']),
+  );
+  expect((await admin.describeTopics([topic]))[0]!.authorizedOperations).toBeNull();
 
   const [removed] = await admin.deleteAcls([{ resourceType: 'topic', resourceName: topic }]);
   expect([removed!.error, removed!.deleted]).toEqual([null, [binding]]);
