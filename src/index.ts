@@ -81,6 +81,11 @@ export {
   type ConfigEntry,
   type ConfigDescription,
   type ConfigChange,
+  type ElectionType,
+  type PartitionReassignment,
+  type OngoingReassignment,
+  type MemberToRemove,
+  type GroupOffsets,
 } from './client/admin.js';
 export { ProducerMessage, type ProducerMessageInput, type MessageBytes, type MessageHeader } from './producer/message.js';
 export type { ProducerMessageLike } from './producer/types.js';

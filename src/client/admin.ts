@@ -11,7 +11,6 @@
  * timeout (`defaultApiTimeoutMs`, Java's default.api.timeout.ms).
  */
 import * as crypto from 'node:crypto';
-import { promisify } from 'node:util';
 import { ErrorCode, errorCodeInfo } from '../../protocol/error-codes.js';
 import { KafkaesqueError, type KafkaesqueErrorCode, KafkaProtocolError } from '../../protocol/errors.js';
 import { CreateAcls } from '../../protocol/messages/create-acls.js';
@@ -37,7 +36,7 @@ import { AlterUserScramCredentials } from '../../protocol/messages/alter-user-sc
 import { DescribeUserScramCredentials } from '../../protocol/messages/describe-user-scram-credentials.js';
 import { IncrementalAlterConfigs } from '../../protocol/messages/incremental-alter-configs.js';
 import { CoordinatorKeyType, FindCoordinator, findCoordinatorRequest, findCoordinatorResult } from '../../protocol/messages/find-coordinator.js';
-import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, ListOffsets, MAX_TIMESTAMP } from '../../protocol/messages/list-offsets.js';
+import { ListOffsets } from '../../protocol/messages/list-offsets.js';
 import { AUTHORIZED_OPERATIONS_OMITTED, Metadata, type MetadataResponse } from '../../protocol/messages/metadata.js';
 import { OFFSET_COMMIT_FIRST_TOPIC_ID_VERSION, OffsetCommit, type OffsetCommitRequestTopic } from '../../protocol/messages/offset-commit.js';
 import { OffsetDelete } from '../../protocol/messages/offset-delete.js';
@@ -49,380 +48,63 @@ import { answerTopicName, topicIdOf, topicIdsKnown, versionForTopicIds } from '.
 import type { BrokerConnection } from '../network/broker-connection.js';
 import { Config, type ConfigOptions } from './config.js';
 import { clusterOptions } from './options.js';
+import {
+  aclBinding,
+  aclFilterFields,
+  byTopic,
+  code,
+  entityData,
+  entityOf,
+  OPERATIONS,
+  operationsOf,
+  OPS,
+  outcome,
+  PATTERN_TYPES,
+  pbkdf2,
+  PERMISSIONS,
+  RESOURCE_TYPE,
+  RESOURCE_TYPES,
+  SCRAM,
+  scramName,
+  sourceName,
+  timestampOf,
+} from './admin-wire.js';
+import type {
+  AclBinding,
+  AclFilter,
+  AdminCallOptions,
+  ClusterDescription,
+  ConfigChange,
+  ConfigDescription,
+  ConfigResource,
+  CreateTopicResult,
+  ElectionType,
+  GroupDescription,
+  GroupLag,
+  GroupListing,
+  GroupOffset,
+  GroupOffsets,
+  ItemOutcome,
+  ListedOffset,
+  LogDirDescription,
+  MemberToRemove,
+  NewTopic,
+  OffsetSpec,
+  OngoingReassignment,
+  PartitionReassignment,
+  QuotaEntity,
+  QuotaFilterComponent,
+  ScramCredentialChange,
+  ScramCredentialsDescription,
+  TopicDescription,
+  TopicListing,
+  TopicPartition,
+} from './admin-types.js';
+
+export type * from './admin-types.js';
 
 /** Java's default.api.timeout.ms: how long an Admin call keeps retrying. */
 export const DEFAULT_API_TIMEOUT_MS = 60_000;
-
-export interface AdminCallOptions {
-  /** How long the call may take, retries included. Default 60000 (Java: default.api.timeout.ms). */
-  timeoutMs?: number;
-}
-
-/** A topic to create (Java: NewTopic). */
-export interface NewTopic {
-  name: string;
-  /** Default: the broker's num.partitions (-1). */
-  numPartitions?: number;
-  /** Default: the broker's default.replication.factor (-1). */
-  replicationFactor?: number;
-  /** Explicit replicas per partition (then numPartitions and replicationFactor are not given). */
-  replicaAssignment?: Record<number, number[]>;
-  /** Topic configs, e.g. `{ 'cleanup.policy': 'compact' }`. */
-  configs?: Record<string, string>;
-}
-
-/** The outcome of one item: `error` is null when it succeeded. */
-export interface ItemOutcome {
-  error: KafkaProtocolError | null;
-}
-
-export interface CreateTopicResult extends ItemOutcome {
-  name: string;
-  /** The new topic's id ('' when it failed). */
-  topicId: string;
-  numPartitions: number;
-  replicationFactor: number;
-}
-
-export interface TopicListing {
-  name: string;
-  topicId: string;
-  isInternal: boolean;
-}
-
-export interface PartitionDescription {
-  partition: number;
-  /** -1 when the partition has no leader. */
-  leader: number;
-  leaderEpoch: number;
-  replicas: number[];
-  isr: number[];
-  offlineReplicas: number[];
-}
-
-export interface TopicDescription extends ItemOutcome {
-  name: string;
-  topicId: string;
-  isInternal: boolean;
-  partitions: PartitionDescription[];
-  /** What the caller may do to the topic (Java: authorizedOperations), or null when not asked for. */
-  authorizedOperations: AclOperation[] | null;
-}
-
-export interface BrokerDescription {
-  nodeId: number;
-  host: string;
-  port: number;
-  rack: string | null;
-}
-
-export interface LogDirDescription extends ItemOutcome {
-  /** The broker's node id. */
-  broker: number;
-  path: string;
-  /** Bytes of the volume, and those free (-1n when the broker does not say: before Kafka 3.3). */
-  totalBytes: bigint;
-  usableBytes: bigint;
-  replicas: { topic: string; partition: number; size: bigint; offsetLag: bigint; isFuture: boolean }[];
-}
-
-export interface ClusterDescription {
-  clusterId: string | null;
-  controllerId: number;
-  brokers: BrokerDescription[];
-}
-
-/** Which offset ListOffsets finds: the log start, the log end, the largest timestamp, or the first at or after a time. */
-export type OffsetSpec = 'earliest' | 'latest' | 'max-timestamp' | { timestamp: number };
-
-export interface ListedOffset extends ItemOutcome {
-  topic: string;
-  partition: number;
-  /** -1n when it failed (or no record is at or after the timestamp). */
-  offset: bigint;
-  /** The record's timestamp for timestamp queries, else -1. */
-  timestamp: number;
-  leaderEpoch: number;
-}
-
-export interface GroupOffset {
-  topic: string;
-  partition: number;
-  offset: bigint;
-  leaderEpoch: number;
-  metadata: string | null;
-}
-
-export interface PartitionLag {
-  topic: string;
-  partition: number;
-  /** -1n when the group has no committed offset for it. */
-  committed: bigint;
-  /** The log end offset (read_uncommitted high watermark). */
-  end: bigint;
-  /** end - committed (the whole log when nothing is committed: end - log start). */
-  lag: bigint;
-}
-
-export interface GroupLag {
-  groupId: string;
-  partitions: PartitionLag[];
-  total: bigint;
-}
-
-export interface GroupListing {
-  groupId: string;
-  /** `consumer` for consumer groups (either protocol), '' for other groups. */
-  protocolType: string;
-  /** `Stable`, `Empty`, ... ('' from a broker too old to say). */
-  state: string;
-  /** `classic`, `consumer` (KIP-848) or `share` ('' from a broker too old to say). */
-  type: string;
-}
-
-export interface GroupMemberDescription {
-  memberId: string;
-  groupInstanceId: string | null;
-  clientId: string;
-  clientHost: string;
-  /** The partitions the member owns (KIP-848 groups; empty for classic members, whose assignment is the assignor's bytes). */
-  assignment: { topic: string; partitions: number[] }[];
-  /** The KIP-848 member epoch (-1 for a classic member). */
-  memberEpoch: number;
-}
-
-/** A topic's partition. */
-export interface TopicPartition {
-  topic: string;
-  partition: number;
-}
-
-/** Which leader electLeaders elects (KIP-460): the preferred replica, or any live one when no in-sync replica is left. */
-export type ElectionType = 'preferred' | 'unclean';
-
-/** A move of a partition onto new replicas; `replicas: null` cancels the partition's pending move. */
-export interface PartitionReassignment extends TopicPartition {
-  replicas: number[] | null;
-}
-
-/** A move in progress: the replicas now, and those being added and removed (KIP-455). */
-export interface OngoingReassignment extends TopicPartition {
-  replicas: number[];
-  addingReplicas: number[];
-  removingReplicas: number[];
-}
-
-/** A member to remove from a group: a static member by its instance id, or any member by its member id. */
-export type MemberToRemove = { groupInstanceId: string; memberId?: string } | { memberId: string; groupInstanceId?: undefined };
-
-/** The offsets of one group of several (listGroupOffsets of an array). */
-export interface GroupOffsets extends ItemOutcome {
-  groupId: string;
-  offsets: GroupOffset[];
-}
-
-export interface GroupDescription extends ItemOutcome {
-  groupId: string;
-  /** `classic` (JoinGroup/SyncGroup) or `consumer` (KIP-848). */
-  type: 'classic' | 'consumer';
-  /** Classic: `Stable`, `PreparingRebalance`, `CompletingRebalance`, `Empty`, `Dead`; consumer: `Stable`, `Assigning`, `Reconciling`, `Empty`, `Dead`. */
-  state: string;
-  protocolType: string;
-  /** The assignor in use: the classic group's protocol, or the KIP-848 group's server assignor. */
-  protocol: string;
-  /** The KIP-848 group epoch (-1 for a classic group). */
-  groupEpoch: number;
-  members: GroupMemberDescription[];
-}
-
-/** What a config belongs to (Java: ConfigResource.Type). */
-export type ConfigResourceType = 'topic' | 'broker';
-
-export interface ConfigResource {
-  type: ConfigResourceType;
-  /** The topic name, or the broker's node id as a string. */
-  name: string;
-}
-
-/** Where a config's value comes from (Java: ConfigEntry.ConfigSource). */
-export type ConfigSource =
-  | 'unknown'
-  | 'dynamic-topic'
-  | 'dynamic-broker'
-  | 'dynamic-default-broker'
-  | 'static-broker'
-  | 'default'
-  | 'dynamic-broker-logger'
-  | 'client-metrics'
-  | 'group';
-
-const CONFIG_SOURCES: readonly ConfigSource[] = [
-  'unknown', 'dynamic-topic', 'dynamic-broker', 'dynamic-default-broker', 'static-broker', 'default', 'dynamic-broker-logger', 'client-metrics', 'group',
-];
-const sourceName = (n: number): ConfigSource => CONFIG_SOURCES[n] ?? 'unknown';
-
-export interface ConfigEntry {
-  name: string;
-  /** null for a sensitive value (the broker does not send it) or one that is not set. */
-  value: string | null;
-  source: ConfigSource;
-  isSensitive: boolean;
-  readOnly: boolean;
-  /** With `includeSynonyms`: the values this one overrides, most specific first. */
-  synonyms: { name: string; value: string | null; source: ConfigSource }[];
-  documentation: string | null;
-}
-
-export interface ConfigDescription extends ItemOutcome, ConfigResource {
-  entries: ConfigEntry[];
-}
-
-/** A change to one config (Java: AlterConfigOp): set, delete (back to the default), append or subtract (list configs). */
-export interface ConfigChange {
-  name: string;
-  op: 'set' | 'delete' | 'append' | 'subtract';
-  value?: string;
-}
-
-const RESOURCE_TYPE: Record<ConfigResourceType, number> = { topic: 2, broker: 4 };
-const OPS: Record<ConfigChange['op'], number> = { set: 0, delete: 1, append: 2, subtract: 3 };
-
-/** What an ACL is about (Java: ResourceType). */
-export type AclResourceType = 'topic' | 'group' | 'cluster' | 'transactional-id' | 'delegation-token' | 'user';
-/** Java's AclOperation, in kebab case. */
-export type AclOperation =
-  | 'all' | 'read' | 'write' | 'create' | 'delete' | 'alter' | 'describe' | 'cluster-action'
-  | 'describe-configs' | 'alter-configs' | 'idempotent-write' | 'create-tokens' | 'describe-tokens' | 'two-phase-commit';
-
-/** One ACL (Java: AclBinding): `principal` (e.g. `User:alice`) may or may not do `operation` on a resource, from `host`. */
-export interface AclBinding {
-  resourceType: AclResourceType;
-  /** The resource's name (a topic, a group; `kafka-cluster` for the cluster), or its prefix. */
-  resourceName: string;
-  patternType: 'literal' | 'prefixed';
-  principal: string;
-  /** `*` for any host. */
-  host: string;
-  operation: AclOperation;
-  permission: 'allow' | 'deny';
-}
-
-/** Which ACLs (Java: AclBindingFilter): an absent field matches anything. */
-export interface AclFilter {
-  resourceType?: AclResourceType;
-  resourceName?: string;
-  /** `match`: the literal and prefixed ACLs that apply to `resourceName`; default `any`. */
-  patternType?: 'literal' | 'prefixed' | 'match' | 'any';
-  principal?: string;
-  host?: string;
-  operation?: AclOperation;
-  permission?: 'allow' | 'deny';
-}
-
-const RESOURCE_TYPES: readonly (AclResourceType | null)[] = [null, null, 'topic', 'group', 'cluster', 'transactional-id', 'delegation-token', 'user'];
-const PATTERN_TYPES = { any: 1, match: 2, literal: 3, prefixed: 4 } as const;
-const OPERATIONS: readonly (AclOperation | null)[] = [
-  null, null, 'all', 'read', 'write', 'create', 'delete', 'alter', 'describe', 'cluster-action',
-  'describe-configs', 'alter-configs', 'idempotent-write', 'create-tokens', 'describe-tokens', 'two-phase-commit',
-];
-const PERMISSIONS = { any: 1, deny: 2, allow: 3 } as const;
-
-/** The operations of Kafka's authorized-operations bit set (bit n: the operation of code n, KIP-430). */
-function operationsOf(bits: number): AclOperation[] {
-  return OPERATIONS.filter((op, code): op is AclOperation => op !== null && (bits & (1 << code)) !== 0);
-}
-const ANY = 1;
-
-function code<T>(table: readonly (T | null)[], value: T, what: string): number {
-  const i = table.indexOf(value);
-  if (i < 0) throw new KafkaesqueError('ERR_INVALID_ARGUMENT', `unknown ACL ${what} '${String(value)}'`);
-  return i;
-}
-
-function aclBinding(resourceType: number, resourceName: string, patternType: number, a: { principal: string; host: string; operation: number; permissionType: number }): AclBinding {
-  return {
-    resourceType: RESOURCE_TYPES[resourceType] ?? 'topic',
-    resourceName,
-    patternType: patternType === PATTERN_TYPES.prefixed ? 'prefixed' : 'literal',
-    principal: a.principal,
-    host: a.host,
-    operation: OPERATIONS[a.operation] ?? 'all',
-    permission: a.permissionType === PERMISSIONS.deny ? 'deny' : 'allow',
-  };
-}
-
-function aclFilterFields(f: AclFilter) {
-  return {
-    resourceTypeFilter: f.resourceType === undefined ? ANY : code(RESOURCE_TYPES, f.resourceType, 'resource type'),
-    resourceNameFilter: f.resourceName ?? null,
-    patternTypeFilter: PATTERN_TYPES[f.patternType ?? 'any'],
-    principalFilter: f.principal ?? null,
-    hostFilter: f.host ?? null,
-    operation: f.operation === undefined ? ANY : code(OPERATIONS, f.operation, 'operation'),
-    permissionType: PERMISSIONS[f.permission ?? 'any'],
-  };
-}
-
-/** A SCRAM mechanism credentials can be stored for (KIP-554). */
-export type ScramMechanism = 'scram-sha-256' | 'scram-sha-512';
-const SCRAM: Record<ScramMechanism, { code: number; hash: string; bytes: number }> = {
-  'scram-sha-256': { code: 1, hash: 'sha256', bytes: 32 },
-  'scram-sha-512': { code: 2, hash: 'sha512', bytes: 64 },
-};
-const scramName = (code: number): ScramMechanism | 'unknown' => (code === 1 ? 'scram-sha-256' : code === 2 ? 'scram-sha-512' : 'unknown');
-const pbkdf2 = promisify(crypto.pbkdf2);
-
-/** Sets a user's SCRAM password (salted and hashed here: the password never leaves the client), or deletes a credential. */
-export type ScramCredentialChange =
-  | { user: string; mechanism: ScramMechanism; password: string; iterations?: number }
-  | { user: string; mechanism: ScramMechanism; delete: true };
-
-export interface ScramCredentialsDescription extends ItemOutcome {
-  user: string;
-  credentials: { mechanism: ScramMechanism | 'unknown'; iterations: number }[];
-}
-
-/**
- * Whom a quota applies to (Java: ClientQuotaEntity): entity types (`user`, `client-id`, `ip`)
- * to names; a null name is the type's default entity.
- */
-export type QuotaEntity = Readonly<Record<string, string | null>>;
-
-/** What describeClientQuotas matches per entity type (Java: ClientQuotaFilterComponent). */
-export interface QuotaFilterComponent {
-  entityType: string;
-  /** A name: exactly that entity; null: the default entity; absent: any named entity. */
-  match?: string | null;
-}
-
-const entityOf = (data: readonly { entityType: string; entityName: string | null }[]): QuotaEntity =>
-  Object.fromEntries(data.map((e) => [e.entityType, e.entityName]));
-const entityData = (e: QuotaEntity) => Object.entries(e).map(([entityType, entityName]) => ({ entityType, entityName }));
-
-function outcome(code: number, context: string, message: string | null = null): KafkaProtocolError | null {
-  return code === ErrorCode.NONE ? null : KafkaProtocolError.fromCode(code, context, message);
-}
-
-/** Partitions grouped by topic, in first-seen order. */
-function byTopic(partitions: readonly TopicPartition[]): [string, number[]][] {
-  const m = new Map<string, number[]>();
-  for (const { topic, partition } of partitions) {
-    let list = m.get(topic);
-    if (list === undefined) m.set(topic, (list = []));
-    list.push(partition);
-  }
-  return [...m];
-}
-
-function timestampOf(spec: OffsetSpec): bigint {
-  if (spec === 'earliest') return EARLIEST_TIMESTAMP;
-  if (spec === 'latest') return LATEST_TIMESTAMP;
-  if (spec === 'max-timestamp') return MAX_TIMESTAMP;
-  if (!Number.isSafeInteger(spec.timestamp) || spec.timestamp < 0) {
-    throw new KafkaesqueError('ERR_INVALID_ARGUMENT', `listOffsets: a timestamp must be a safe integer >= 0 (ms since the epoch), got ${String(spec.timestamp)}`);
-  }
-  return BigInt(spec.timestamp);
-}
 
 /** The admin client. `await Admin.create(config)`, then its calls, then `close()`. */
 export class Admin {
