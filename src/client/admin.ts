@@ -35,7 +35,6 @@ import { DescribeClientQuotas } from '../../protocol/messages/describe-client-qu
 import { AlterUserScramCredentials } from '../../protocol/messages/alter-user-scram-credentials.js';
 import { DescribeUserScramCredentials } from '../../protocol/messages/describe-user-scram-credentials.js';
 import { IncrementalAlterConfigs } from '../../protocol/messages/incremental-alter-configs.js';
-import { CoordinatorKeyType, FindCoordinator, findCoordinatorRequest, findCoordinatorResult } from '../../protocol/messages/find-coordinator.js';
 import { ListOffsets } from '../../protocol/messages/list-offsets.js';
 import { AUTHORIZED_OPERATIONS_OMITTED, Metadata, type MetadataResponse } from '../../protocol/messages/metadata.js';
 import { OFFSET_COMMIT_FIRST_TOPIC_ID_VERSION, OffsetCommit, type OffsetCommitRequestTopic } from '../../protocol/messages/offset-commit.js';
@@ -43,6 +42,7 @@ import { OffsetDelete } from '../../protocol/messages/offset-delete.js';
 import { OFFSET_FETCH_FIRST_TOPIC_ID_VERSION, OffsetFetch, offsetFetchResponseGroups } from '../../protocol/messages/offset-fetch.js';
 import { ZERO_UUID } from '../../protocol/api.js';
 import { Cluster } from '../cluster/cluster.js';
+import { findCoordinator } from '../cluster/coordinator.js';
 import { isRetriable, retry, type RetryOptions } from '../cluster/retry.js';
 import { answerTopicName, topicIdOf, topicIdsKnown, versionForTopicIds } from '../cluster/topic-ids.js';
 import type { BrokerConnection } from '../network/broker-connection.js';
@@ -152,15 +152,8 @@ export class Admin {
 
   /** The connection to a group's coordinator (FindCoordinator), retried while the coordinator is not available. */
   private async coordinator(groupId: string, deadlineMs: number): Promise<BrokerConnection> {
-    return this.anyBroker(deadlineMs, async (conn) => {
-      const version = conn.versionFor(FindCoordinator);
-      const res = await conn.send(FindCoordinator, findCoordinatorRequest(version, CoordinatorKeyType.GROUP, groupId), { version });
-      const found = findCoordinatorResult(version, res);
-      if (found === undefined) throw new KafkaesqueError('ERR_GROUP', `FindCoordinator: no answer for group '${groupId}'`, { retriable: true });
-      if (found.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(found.errorCode, `FindCoordinator for group '${groupId}'`);
-      if (!this.cluster.brokerList().some((b) => b.nodeId === found.nodeId)) await this.cluster.refresh();
-      return this.cluster.connection(found.nodeId, 'group');
-    });
+    const nodeId = await findCoordinator(this.cluster, 'group', groupId, { baseMs: this.config.retryBackoffMs, maxMs: this.config.retryBackoffMaxMs, deadlineMs, lastAttemptAtDeadline: true });
+    return this.cluster.connection(nodeId, 'group');
   }
 
   private metadata(deadlineMs: number, topics: string[] | null, includeTopicAuthorizedOperations = false): Promise<MetadataResponse> {
