@@ -61,4 +61,8 @@ export * from './messages/alter-partition-reassignments.js';
 export * from './messages/list-partition-reassignments.js';
 export * from './messages/describe-client-quotas.js';
 export * from './messages/alter-client-quotas.js';
+export * from './messages/add-partitions-to-txn.js';
+export * from './messages/add-offsets-to-txn.js';
+export * from './messages/end-txn.js';
+export * from './messages/txn-offset-commit.js';
 export { api, f, struct, t, Field, Struct, type MessageOf, type Fields, type ApiSchema, type VersionRange } from './schema.js';
