@@ -42,6 +42,11 @@ export const KAFKAESQUE_ERROR_CODES = {
   ERR_PARTITIONER: 'no valid partition for a record (an explicit one out of range, manual without one, a partitioner function that fails); fix the partition or function',
   ERR_NO_BROKER: 'an idempotent producer found no broker to ask for its producer id; retriable, check the bootstrap brokers',
   ERR_INTERNAL: 'a codec method the producer does not implement was called; a kafkaesque bug, report it',
+  ERR_TXN_STATE: 'a transactional call out of order (send or commit outside a transaction, begin before initTransactions, no transactionalId); call them in order',
+  ERR_TXN_ABORTABLE: 'the transaction cannot commit (a record failed, offsets fenced, timed out at the coordinator); abortTransaction(), then run it again',
+  ERR_TXN_FATAL: 'the producer can run no more transactions (fenced by a newer producer with its transactionalId, not authorized); close it',
+  ERR_TXN_ABORTED: 'a record not written because its transaction was aborted before it was sent; send it again in a new transaction',
+  ERR_TXN_TIMEOUT: 'a transactional call did not finish within maxBlockMs; call it again to wait for its outcome (KIP-588), or abort',
   // consumer/
   ERR_FETCH: 'fetching a partition failed and the cause has no code of its own (a PartitionError); see its cause',
   ERR_NO_LEADER: 'a partition has no leader while its start offset is looked up; retriable, metadata is refreshed',

@@ -45,7 +45,9 @@ export {
   type ServerAssignor,
   type MetadataRecoveryStrategy,
 } from './client/config.js';
-export { SyncProducer, AsyncProducer, type AsyncCallbacks, type AsyncProducerEvents } from './client/producers.js';
+export { SyncProducer, AsyncProducer, type AsyncCallbacks, type AsyncProducerEvents, type TransactionalProducer } from './client/producers.js';
+export type { TransactionOffset, TransactionGroup } from './producer/transactions.js';
+export type { ConsumerGroupMetadata } from './consumer/group-base.js';
 export {
   Admin,
   type AdminCallOptions,
@@ -97,6 +99,11 @@ export {
   ProducerClosedError,
   InvalidMessageError,
   PartitionerError,
+  TransactionStateError,
+  TransactionAbortableError,
+  TransactionFatalError,
+  TransactionAbortedError,
+  TransactionTimeoutError,
 } from './producer/errors.js';
 export {
   murmur2,

@@ -84,6 +84,12 @@ export interface ProduceResponse extends WithUnknownTags {
 /** The first version that addresses topics by TopicId alone (KIP-516); below it, by Name. */
 export const PRODUCE_FIRST_TOPIC_ID_VERSION = 13;
 
+/**
+ * The last version a transactions-V1 producer sends: from v12 a Produce with a transactional id
+ * adds its partition to the transaction itself (KIP-890 part 2, transactions V2).
+ */
+export const PRODUCE_LAST_TRANSACTIONS_V1_VERSION = 11;
+
 const FIRST_FLEXIBLE = 9;
 
 function encodeRequest(w: Writer, m: ProduceRequest, v: number): void {

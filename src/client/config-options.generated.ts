@@ -56,6 +56,10 @@ export interface ConfigOptions {
   compressionLevel?: number;
   /** Idempotent producer: no duplicates on retry (see the rules below). Default: `true`. Java: `enable.idempotence`. */
   idempotent?: boolean;
+  /** Makes producers transactional (`initTransactions()`, `beginTransaction()`, ...; docs/transactions.md); needs `idempotent`. Default: none. Java: `transactional.id`. */
+  transactionalId?: string;
+  /** How long a transaction may stay open before the coordinator aborts it; at most the broker's `transaction.max.timeout.ms`. Default: 60000. Java: `transaction.timeout.ms`. */
+  transactionTimeoutMs?: number;
   /** Wait this long for more records before sending a batch (Kafka 4.0 default). Default: 5. Java: `linger.ms`. */
   lingerMs?: number;
   /** Target size of a record batch per partition. Default: 16384. Java: `batch.size`. */
@@ -169,6 +173,10 @@ export interface ConfigValues {
   readonly compressionLevel: number | undefined;
   /** Idempotent producer: no duplicates on retry (see the rules below). Default: `true`. Java: `enable.idempotence`. */
   readonly idempotent: boolean;
+  /** Makes producers transactional (`initTransactions()`, `beginTransaction()`, ...; docs/transactions.md); needs `idempotent`. Default: none. Java: `transactional.id`. */
+  readonly transactionalId: string | undefined;
+  /** How long a transaction may stay open before the coordinator aborts it; at most the broker's `transaction.max.timeout.ms`. Default: 60000. Java: `transaction.timeout.ms`. */
+  readonly transactionTimeoutMs: number;
   /** Wait this long for more records before sending a batch (Kafka 4.0 default). Default: 5. Java: `linger.ms`. */
   readonly lingerMs: number;
   /** Target size of a record batch per partition. Default: 16384. Java: `batch.size`. */

@@ -315,6 +315,21 @@ export const CONFIG_TABLE = {
     java: '`enable.idempotence`',
     doc: 'Idempotent producer: no duplicates on retry (see the rules below).',
   }),
+  transactionalId: {
+    section: 'producer',
+    input: 'string',
+    value: 'string | undefined',
+    accepts: 'non-empty string',
+    java: '`transactional.id`',
+    doc: 'Makes producers transactional (`initTransactions()`, `beginTransaction()`, ...; docs/transactions.md); needs `idempotent`.',
+    check: (f, v) => wireString(f, v, true),
+  },
+  transactionTimeoutMs: int(1, {
+    section: 'producer',
+    default: 60_000,
+    java: '`transaction.timeout.ms`',
+    doc: "How long a transaction may stay open before the coordinator aborts it; at most the broker's `transaction.max.timeout.ms`.",
+  }),
   lingerMs: int(0, {
     section: 'producer',
     default: 5,

@@ -197,6 +197,12 @@ function resolve(o: ConfigOptions): Resolved {
     }
   }
 
+  // A transactional id needs idempotence (ProducerConfig: "Cannot set a transactional.id without also enabling idempotence")
+  if (values0.transactionalId !== undefined && !idempotent) {
+    const why = idempotentGiven ? 'idempotent is false' : `idempotence is off (${retries === 0 ? 'retries is 0' : `acks is ${acks}, not 'all'`})`;
+    throw new ConfigError('transactionalId', `set while ${why}`, "a transactional id only with the idempotent producer (idempotent true, acks 'all', retries > 0)");
+  }
+
   // delivery.timeout.ms >= linger.ms + request.timeout.ms (KafkaProducer.configureDeliveryTimeout):
   // an error when given, raised to the sum when defaulted.
   const lingerAndRequest = Math.min(lingerMs + requestTimeoutMs, INT32_MAX);

@@ -18,7 +18,7 @@ import { topicPartitionKey } from '../cluster/topic-partition.js';
 import { assignorByName, type TopicPartition } from '../consumer/assignors/index.js';
 import { ClassicGroupMember } from '../consumer/group-classic.js';
 import { ConsumerProtocolMember } from '../consumer/group-consumer.js';
-import { COMMIT_TIMEOUT_MS, type GroupMemberBase } from '../consumer/group-base.js';
+import { COMMIT_TIMEOUT_MS, type ConsumerGroupMetadata, type GroupMemberBase } from '../consumer/group-base.js';
 import { Fetcher, OFFSET_NEWEST, OFFSET_OLDEST } from '../consumer/fetcher.js';
 import { KafkaesqueError } from '../../protocol/errors.js';
 import { clusterOptions } from './options.js';
@@ -282,6 +282,15 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
    */
   commitOffsets(): Promise<void> {
     return this.requireGroup('commitOffsets()').commitMarkedRetrying(COMMIT_TIMEOUT_MS);
+  }
+
+  /**
+   * The member's identity for a transactional producer's sendOffsetsToTransaction (KIP-447):
+   * group id, generation (member epoch in a KIP-848 group), member id and instance id. Read it
+   * when the offsets are sent: it changes at each rebalance.
+   */
+  groupMetadata(): ConsumerGroupMetadata {
+    return this.requireGroup('groupMetadata()').groupMetadata();
   }
 
   private requireGroup(what: string): GroupMemberBase {

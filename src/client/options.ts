@@ -55,5 +55,6 @@ export function producerCoreOptions(config: Config, cluster: Cluster): ProducerC
     deliveryTimeoutMs: config.deliveryTimeoutMs,
     maxBlockMs: config.maxBlockMs,
     logger: config.logger,
+    ...(config.transactionalId !== undefined ? { transactional: { transactionalId: config.transactionalId, transactionTimeoutMs: config.transactionTimeoutMs } } : {}),
   };
 }

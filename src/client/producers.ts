@@ -7,9 +7,10 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Cluster } from '../cluster/cluster.js';
-import { ProducerError } from '../producer/errors.js';
+import { ProducerError, TransactionStateError, TransactionTimeoutError } from '../producer/errors.js';
 import { type MessageBytes, type OutgoingRecord, outgoingRecord, type ProducerMessage, type ProducerMessageInput, scratchRecord } from '../producer/message.js';
 import { type Completion, ProducerCore } from '../producer/producer-core.js';
+import type { TransactionGroup, TransactionManager, TransactionOffset } from '../producer/transactions.js';
 import { clusterOptions, producerCoreOptions } from './options.js';
 import type { Config } from './config.js';
 
@@ -44,6 +45,13 @@ class ProducerHandle {
       await cluster.close();
       throw err;
     }
+  }
+
+  /** The transactions of a producer made with Config.transactionalId. */
+  txn(what: string): TransactionManager {
+    const t = this.core.transactions;
+    if (t === undefined) throw new TransactionStateError(`${what}() needs a transactional producer: set Config.transactionalId`);
+    return t;
   }
 
   /** Delivers what is buffered (within deliveryTimeoutMs), then closes the connections. */
@@ -91,8 +99,57 @@ function fill(
   return input;
 }
 
+/**
+ * Runs `fn` in a transaction of `t`: commits when it resolves, aborts when it throws (or when
+ * the commit finds the transaction abortable) and rethrows. A commit that ran out of maxBlockMs
+ * is waited for again (KIP-588: it is still running and cannot be aborted).
+ */
+async function inTransaction<P, T>(t: TransactionManager, producer: P, fn: (producer: P) => Promise<T>): Promise<T> {
+  t.beginTransaction();
+  let result: T;
+  try {
+    result = await fn(producer);
+  } catch (err) {
+    await abortQuietly(t, err);
+    throw err;
+  }
+  for (;;) {
+    try {
+      await t.commitTransaction();
+      return result;
+    } catch (err) {
+      if (err instanceof TransactionTimeoutError) continue;
+      await abortQuietly(t, err);
+      throw err;
+    }
+  }
+}
+
+/** Aborts after `cause`, unless the producer cannot (fatal) or nothing is open; an abort failure is attached to `cause`'s stack, not thrown over it. */
+async function abortQuietly(t: TransactionManager, cause: unknown): Promise<void> {
+  if (!t.open) return;
+  try {
+    await t.abortTransaction();
+  } catch (err) {
+    if (cause instanceof Error) cause.message += ` (the abort that followed failed too: ${(err as Error).message})`;
+  }
+}
+
+/** The transactional methods both producers have (Config.transactionalId; docs/transactions.md). */
+export interface TransactionalProducer {
+  /** Registers the transactional id with its coordinator, fencing older producers with it; once, before the first transaction. */
+  initTransactions(): Promise<void>;
+  beginTransaction(): void;
+  /** Commits a consumer's offsets with the transaction (KIP-447): `groupMetadata` is the consumer's `groupMetadata()`. */
+  sendOffsetsToTransaction(offsets: readonly TransactionOffset[], groupMetadata: TransactionGroup): Promise<void>;
+  /** Sends what is buffered, then commits; an abortable error means abortTransaction(), a fatal one close(). */
+  commitTransaction(): Promise<void>;
+  /** Drops the records not sent yet, waits for those in flight, and aborts. */
+  abortTransaction(): Promise<void>;
+}
+
 /** A producer whose sends resolve once the broker acknowledged the record (or reject). */
-export class SyncProducer {
+export class SyncProducer implements TransactionalProducer {
   private constructor(private readonly h: ProducerHandle) {}
 
   static async create(config: Config): Promise<SyncProducer> {
@@ -111,6 +168,34 @@ export class SyncProducer {
   /** Delivers what is buffered (within deliveryTimeoutMs), then closes the connections. */
   close(): Promise<void> {
     return this.h.close();
+  }
+
+  async initTransactions(): Promise<void> {
+    return this.h.txn('initTransactions').initTransactions();
+  }
+
+  beginTransaction(): void {
+    this.h.txn('beginTransaction').beginTransaction();
+  }
+
+  async sendOffsetsToTransaction(offsets: readonly TransactionOffset[], groupMetadata: TransactionGroup): Promise<void> {
+    return this.h.txn('sendOffsetsToTransaction').sendOffsetsToTransaction(offsets, groupMetadata);
+  }
+
+  async commitTransaction(): Promise<void> {
+    return this.h.txn('commitTransaction').commitTransaction();
+  }
+
+  async abortTransaction(): Promise<void> {
+    return this.h.txn('abortTransaction').abortTransaction();
+  }
+
+  /**
+   * Runs `fn` in a transaction: commits when it resolves (every send of it acknowledged first),
+   * aborts and rethrows when it throws. Resolves with `fn`'s result.
+   */
+  async transaction<T>(fn: (producer: this) => Promise<T>): Promise<T> {
+    return inTransaction(this.h.txn('transaction'), this, fn);
   }
 
   /** Sends `value` with `key` to `topic`; resolves with the message, its partition and offset. */
@@ -172,7 +257,7 @@ export interface AsyncProducerEvents {
  * A failure with neither an `'error'` listener nor an `onError` callback is logged (at error
  * level) instead of being emitted, so an unobserved failure never crashes the process.
  */
-export class AsyncProducer extends EventEmitter<AsyncProducerEvents> {
+export class AsyncProducer extends EventEmitter<AsyncProducerEvents> implements TransactionalProducer {
   private constructor(private readonly h: ProducerHandle) {
     super();
   }
@@ -237,6 +322,32 @@ export class AsyncProducer extends EventEmitter<AsyncProducerEvents> {
   /** Resolves when every message sent so far has its outcome. */
   flush(): Promise<void> {
     return this.h.core.flush();
+  }
+
+  async initTransactions(): Promise<void> {
+    return this.h.txn('initTransactions').initTransactions();
+  }
+
+  beginTransaction(): void {
+    this.h.txn('beginTransaction').beginTransaction();
+  }
+
+  async sendOffsetsToTransaction(offsets: readonly TransactionOffset[], groupMetadata: TransactionGroup): Promise<void> {
+    return this.h.txn('sendOffsetsToTransaction').sendOffsetsToTransaction(offsets, groupMetadata);
+  }
+
+  /** Flushes (every send of the transaction gets its outcome, emitted as usual), then commits. */
+  async commitTransaction(): Promise<void> {
+    return this.h.txn('commitTransaction').commitTransaction();
+  }
+
+  async abortTransaction(): Promise<void> {
+    return this.h.txn('abortTransaction').abortTransaction();
+  }
+
+  /** Runs `fn` in a transaction: commits when it resolves, aborts and rethrows when it throws. */
+  async transaction<T>(fn: (producer: this) => Promise<T>): Promise<T> {
+    return inTransaction(this.h.txn('transaction'), this, fn);
   }
 
   isClosed(): boolean {

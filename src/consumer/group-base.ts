@@ -20,6 +20,16 @@ import type { Assignor, TopicPartition } from './assignors/index.js';
 import { GroupError } from './errors.js';
 import type { Fetcher } from './fetcher.js';
 
+
+/** A group member's identity, for a transactional producer's sendOffsetsToTransaction (Java: ConsumerGroupMetadata). */
+export interface ConsumerGroupMetadata {
+  groupId: string;
+  /** The classic group's generation, or the KIP-848 member epoch; -1 outside a generation. */
+  generationId: number;
+  memberId: string;
+  groupInstanceId: string | null;
+}
+
 export interface GroupOptions {
   groupId: string;
   groupInstanceId: string | null;
@@ -149,6 +159,16 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
   abstract polled(): void;
   /** Generation (or member epoch) and ids to commit with; undefined while not a member. */
   protected abstract commitIdentity(): { generation: number; memberId: string; instanceId: string | null } | undefined;
+
+  /**
+   * This member's identity for offsets committed in a transaction (KIP-447): the generation (the
+   * member epoch in a KIP-848 group) and member id the coordinator checks, so a member that was
+   * fenced cannot commit. Outside a generation the generation is -1 and the check is skipped.
+   */
+  groupMetadata(): ConsumerGroupMetadata {
+    const id = this.commitIdentity();
+    return { groupId: this.o.groupId, generationId: id?.generation ?? -1, memberId: id?.memberId ?? '', groupInstanceId: this.o.groupInstanceId };
+  }
 
   protected get closed(): boolean {
     return this.state === 'closed';

@@ -125,6 +125,7 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
   private closedWith: KafkaesqueError | undefined;
   private isClosed = false;
   private apiRanges = new Map<number, BrokerApiRange>();
+  private features = new Map<string, number>();
 
   private constructor(socket: net.Socket, opts: BrokerConnection['opts']) {
     super();
@@ -171,6 +172,14 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
   /** Requests waiting for their response. */
   get inFlight(): number {
     return this.pending.size;
+  }
+
+  /**
+   * The level of a cluster feature as this broker last reported it in ApiVersions v3+ (KIP-584):
+   * e.g. `transaction.version` 2 means transactions V2 (KIP-890). 0 when not finalized.
+   */
+  finalizedFeature(name: string): number {
+    return this.features.get(name) ?? 0;
   }
 
   /** The broker's advertised version range for an API key, if it has the API. */
@@ -401,6 +410,7 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
         throw KafkaProtocolError.fromCode(response.errorCode, `ApiVersions to ${this.broker}`);
       }
       this.apiRanges = new Map(response.apiKeys.map((k) => [k.apiKey, { minVersion: k.minVersion, maxVersion: k.maxVersion }]));
+      this.features = new Map(response.finalizedFeatures.map((f) => [f.name, f.maxVersionLevel]));
       return;
     }
     throw new UnsupportedVersionError(this.broker, ApiVersions.name, ApiVersions.apiKey, 'no ApiVersions version accepted');

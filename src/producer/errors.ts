@@ -81,3 +81,53 @@ export class PartitionerError extends KafkaesqueError {
     super('ERR_PARTITIONER', message, options);
   }
 }
+
+/**
+ * A transactional call out of order (Java: IllegalStateException): a send or commit outside a
+ * transaction, beginTransaction before initTransactions or inside another transaction, a
+ * transactional call on a producer without `transactionalId`.
+ */
+export class TransactionStateError extends KafkaesqueError {
+  constructor(message: string) {
+    super('ERR_TXN_STATE', message);
+  }
+}
+
+/**
+ * The transaction cannot commit (a record failed, the group fenced the offsets, the coordinator
+ * aborted it after transactionTimeoutMs, ...): call abortTransaction(), then run the
+ * transaction again. The producer lives on. `cause` says what failed.
+ */
+export class TransactionAbortableError extends KafkaesqueError {
+  constructor(message: string, cause: Error) {
+    super('ERR_TXN_ABORTABLE', `${message}: ${cause.message}; abort the transaction (abortTransaction()) and run it again`, { cause });
+  }
+}
+
+/**
+ * The producer can run no more transactions (fenced by a newer producer with the same
+ * transactionalId, not authorized for it, ...): close it; a new producer with the same
+ * transactionalId fences this one and continues. `cause` says what the coordinator answered.
+ */
+export class TransactionFatalError extends KafkaesqueError {
+  constructor(message: string, cause: Error) {
+    super('ERR_TXN_FATAL', `${message}: ${cause.message}; close this producer (a new one with the same transactionalId takes over)`, { cause });
+  }
+}
+
+/** A record that was not written: its transaction was aborted before the record was sent. */
+export class TransactionAbortedError extends KafkaesqueError {
+  constructor() {
+    super('ERR_TXN_ABORTED', 'the transaction was aborted before this record was sent; it was not written');
+  }
+}
+
+/**
+ * A transactional call that did not finish within its time (maxBlockMs): the request goes on.
+ * Call the same method again to wait for its outcome (KIP-588), or abort the transaction.
+ */
+export class TransactionTimeoutError extends KafkaesqueError {
+  constructor(what: string, timeoutMs: number) {
+    super('ERR_TXN_TIMEOUT', `${what} did not finish within ${timeoutMs} ms (maxBlockMs); call it again to keep waiting for its outcome, or abort the transaction`, { retriable: true });
+  }
+}

@@ -36,6 +36,7 @@ import { type ApiCodec, ZERO_UUID } from '../../protocol/api.js';
 import {
   Produce,
   PRODUCE_FIRST_TOPIC_ID_VERSION,
+  PRODUCE_LAST_TRANSACTIONS_V1_VERSION,
   type ProduceAnswerVisitor,
   type ProduceRequest,
   readProduceAnswers,
@@ -58,6 +59,8 @@ import {
 } from './errors.js';
 import { copyRecord, NO_HEADERS, type OutgoingRecord, ProducerMessage, type ScratchRecord, scratchRecord } from './message.js';
 import type { Partitioner } from './partitioner.js';
+import { TransactionAbortedError } from './errors.js';
+import { TransactionManager } from './transactions.js';
 
 export interface ProducerCoreOptions {
   cluster: Cluster;
@@ -78,6 +81,8 @@ export interface ProducerCoreOptions {
   deliveryTimeoutMs: number;
   maxBlockMs: number;
   logger: Logger;
+  /** A transactional producer (Config.transactionalId): sends only inside transactions. */
+  transactional?: { transactionalId: string; transactionTimeoutMs: number };
 }
 
 /**
@@ -315,6 +320,8 @@ class PartitionState {
   acked = false;
   /** Size of the partition's last batch when it was sent: the next one's first allocation. */
   lastBatchBytes = 0;
+  /** A transactional producer's partition that joined the open transaction (see TransactionManager.admit). */
+  inTransaction = false;
 
   constructor(
     readonly topic: string,
@@ -438,6 +445,8 @@ export class ProducerCore {
   /** One batched record's fields at a time, for reporting and splitting (see ProducerBatch.record). */
   private readonly scratch = scratchRecord();
   private idleWaiters: Array<() => void> = [];
+  /** The transactional producer's transactions (Config.transactionalId), else undefined. */
+  readonly transactions: TransactionManager | undefined;
 
   private constructor(options: ProducerCoreOptions) {
     this.o = options;
@@ -447,12 +456,35 @@ export class ProducerCore {
     this.header = {
       compression: options.compression,
       ...(options.compressionLevel !== undefined ? { compressionLevel: options.compressionLevel } : {}),
+      isTransactional: options.transactional !== undefined,
     };
+    if (options.transactional !== undefined) {
+      const core = this;
+      this.transactions = new TransactionManager(
+        { ...options.transactional, maxBlockMs: options.maxBlockMs, retryBackoffMs: options.retryBackoffMs, retryBackoffMaxMs: options.retryBackoffMaxMs, cluster: options.cluster, logger: options.logger },
+        {
+          get producerId() {
+            return core.producerId;
+          },
+          get producerEpoch() {
+            return core.producerEpoch;
+          },
+          resetProducerId: (id, epoch) => this.resetProducerId(id, epoch),
+          flush: () => this.flush(),
+          failUnsent: (err) => this.failUnsent(err),
+          endPartitions: () => {
+            for (const s of this.states) s.inTransaction = false;
+          },
+          wake: () => this.wake(),
+        },
+      );
+    }
   }
 
   static async create(options: ProducerCoreOptions): Promise<ProducerCore> {
     const core = new ProducerCore(options);
-    if (options.idempotent) await core.initProducerId(false);
+    // a transactional producer gets its id from its coordinator in initTransactions()
+    if (options.idempotent && options.transactional === undefined) await core.initProducerId(false);
     return core;
   }
 
@@ -475,6 +507,13 @@ export class ProducerCore {
     if (this.closing) {
       this.report(done, new ProducerClosedError(), ProducerMessage.settled(rec, -1, -1n));
       return;
+    }
+    if (this.transactions !== undefined) {
+      const refused = this.transactions.sendRefusal();
+      if (refused !== undefined) {
+        this.report(done, refused, ProducerMessage.settled(rec, -1, -1n));
+        return;
+      }
     }
     // an OutgoingRecord is itself a valid RecordInput: encoded straight into its batch
     const size = estimateRecordSize(rec);
@@ -523,6 +562,10 @@ export class ProducerCore {
     if (this.closing) {
       await this.flush();
       return;
+    }
+    // an open transaction is aborted, as Java's close() does
+    if (this.transactions?.open === true) {
+      await this.transactions.abortTransaction().catch((err: Error) => this.o.logger.warn('aborting the open transaction on close failed', { error: err.message }));
     }
     this.closing = true;
     await this.flush();
@@ -743,6 +786,9 @@ export class ProducerCore {
     let nextWake = Infinity;
     const perLeader = new Map<number, PartitionState[]>();
     let staleMetadata = false;
+    const txn = this.transactions;
+    // a transaction that cannot commit sends nothing more: its waiting records fail (Java's abortUndrainedBatches)
+    if (txn?.failure !== undefined) this.failUnsent(txn.failure);
     for (const state of this.states) {
       const batch = state.queue[0];
       if (batch === undefined) continue;
@@ -762,6 +808,8 @@ export class ProducerCore {
         nextWake = Math.min(nextWake, batch.retryAtMs);
         continue;
       }
+      // V1: a partition is sent to once AddPartitionsToTxn took it (the manager wakes the sender)
+      if (txn !== undefined && !state.inTransaction && !txn.admit(state)) continue;
       if (this.o.idempotent) {
         // a retried batch goes alone; new batches only while nothing is being retried
         if (batch.baseSequence >= 0 && state.inflight.count > 0) continue;
@@ -871,7 +919,7 @@ export class ProducerCore {
       t.partitionData.push({ index: state.partition, records: bytes });
     }
     const request: ProduceRequest = {
-      transactionalId: null,
+      transactionalId: this.transactions?.transactionalId ?? null,
       acks: this.o.acks,
       timeoutMs: this.o.requestTimeoutMs,
       topicData: [...byTopic.values()],
@@ -894,7 +942,9 @@ export class ProducerCore {
       // the answer is awaited, as a request that lived through two young-generation
       // collections would be promoted
       built = undefined;
-      const version = versionForTopicIds(conn, Produce, PRODUCE_FIRST_TOPIC_ID_VERSION, allIds);
+      let version = versionForTopicIds(conn, Produce, PRODUCE_FIRST_TOPIC_ID_VERSION, allIds);
+      // transactions V1 stay below v12, the version that adds partitions to a V2 transaction (KIP-890)
+      if (this.transactions !== undefined && !this.transactions.transactionV2) version = Math.min(version, PRODUCE_LAST_TRANSACTIONS_V1_VERSION);
       if (this.o.acks === 0) {
         await conn.sendNoResponse(Produce, request, { version, sizeHint });
         for (let i = 0; i < sent.length; i++) this.completeBatch(sent[i]!, batches[i]!, -1n, -1n);
@@ -948,7 +998,8 @@ export class ProducerCore {
     }
     const context = `produce to ${state.topic}-${state.partition}`;
     const error = KafkaProtocolError.fromCode(code, context, brokerMessage);
-    if (this.o.idempotent && (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER || code === ErrorCode.UNKNOWN_PRODUCER_ID)) {
+    // (a transactional producer does not renumber: the transaction is aborted, see TransactionManager)
+    if (this.o.idempotent && this.transactions === undefined && (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER || code === ErrorCode.UNKNOWN_PRODUCER_ID)) {
       state.inflight.delete(batch);
       if (batch.producerEpoch !== this.producerEpoch) {
         // sent under an epoch that was bumped since: renumbered on the next drain
@@ -1042,6 +1093,7 @@ export class ProducerCore {
 
   private failBatch(state: PartitionState, batch: ProducerBatch, error: Error): void {
     state.inflight.delete(batch);
+    if (this.transactions !== undefined && !(error instanceof TransactionAbortedError)) this.transactions.batchFailed(error);
     if (this.o.idempotent && batch.baseSequence >= 0) {
       // the sequence range this batch held was never written: later batches move down
       const n = batch.recordCount;
@@ -1098,6 +1150,29 @@ export class ProducerCore {
   private notifyIdle(): void {
     if (this.outstanding === 0 && this.idleWaiters.length > 0) {
       for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+
+  /** Fails every batch not sent yet (a transaction aborted or failed); those in flight keep their answers. */
+  private failUnsent(err: Error): void {
+    for (const s of this.states) {
+      for (let i = s.queue.length - 1; i >= 0; i--) {
+        const b = s.queue[i]!;
+        if (s.inflight.includes(b)) continue;
+        s.queue.splice(i, 1);
+        this.failBatch(s, b, err);
+      }
+    }
+  }
+
+  /** A new producer id or epoch (transactions): every partition's sequences start again at 0. */
+  private resetProducerId(producerId: bigint, producerEpoch: number): void {
+    this.producerId = producerId;
+    this.producerEpoch = producerEpoch;
+    for (const s of this.states) {
+      s.nextSequence = 0;
+      s.acked = false;
+      for (const b of s.queue) b.baseSequence = -1;
     }
   }
 

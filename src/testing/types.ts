@@ -7,14 +7,17 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { ConsumerMessage } from '../client/consumer.js';
-import type { AsyncProducer, AsyncProducerEvents, SyncProducer } from '../client/producers.js';
+import type { AsyncProducer, AsyncProducerEvents, SyncProducer, TransactionalProducer } from '../client/producers.js';
 import type { Multiplexer, MultiplexerEvents } from '../mux/multiplexer.js';
 
-/** Every public member of SyncProducer. */
-export type SyncProducerLike = Pick<SyncProducer, keyof SyncProducer>;
+/** The transactional methods: they need a transaction coordinator, which the mocks do not have (yet). */
+export type TransactionalMembers = keyof TransactionalProducer | 'transaction';
 
-/** Every public member of AsyncProducer, its events included. */
-export type AsyncProducerLike = Omit<AsyncProducer, keyof EventEmitter> & EventEmitter<AsyncProducerEvents>;
+/** Every public member of SyncProducer but the transactional ones. */
+export type SyncProducerLike = Omit<SyncProducer, TransactionalMembers>;
+
+/** Every public member of AsyncProducer but the transactional ones, its events included. */
+export type AsyncProducerLike = Omit<AsyncProducer, keyof EventEmitter | TransactionalMembers> & EventEmitter<AsyncProducerEvents>;
 
 /** Members of the Multiplexer its connections use (marked @internal), its client Config, and what needs a real cluster (admin). */
 export type MultiplexerInternals =

@@ -24,9 +24,17 @@ function newClusterId() {
   }
 }
 
+/**
+ * Cluster features set at format time, per mode. The secured broker keeps transactions V1
+ * (transaction.version=1, the protocol of Kafka before 4.0) so that the client's V1 transactions
+ * run against a real coordinator; the others have Kafka 4.x's default, V2 (KIP-890).
+ */
+const FEATURES = { secure: ['transaction.version=1'] };
+
 async function format(d, props, ji, s, { fresh, log }) {
   const state = readState(d);
-  const fingerprint = sha256(`${s.kafkaVersion}\n${JSON.stringify(props)}`).slice(0, 16);
+  const features = FEATURES[d.mode] ?? [];
+  const fingerprint = sha256(`${s.kafkaVersion}\n${JSON.stringify(props)}${features.length > 0 ? `\n${features.join(',')}` : ''}`).slice(0, 16);
   const formatted = d.nodes.every((n) => fs.existsSync(path.join(n.dataDir, 'meta.properties')));
   if (formatted && !fresh && state.fingerprint === fingerprint) return { state, formatted: false };
   if (formatted && !fresh) log(`${PREFIX} ${d.mode}: settings changed since the last format; starting from empty data`);
@@ -34,6 +42,7 @@ async function format(d, props, ji, s, { fresh, log }) {
   const clusterId = newClusterId();
   const extra = [];
   if (d.mode !== 'cluster') extra.push('--standalone'); // dynamic quorum, controller.quorum.bootstrap.servers
+  for (const f of features) extra.push('--feature', f);
   if (d.mode === 'secure') {
     for (const [name, u] of Object.entries(d.users)) {
       for (const mech of ['SCRAM-SHA-256', 'SCRAM-SHA-512']) extra.push('--add-scram', `${mech}=[name=${name},password=${u.password}]`);
