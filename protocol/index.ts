@@ -65,4 +65,5 @@ export * from './messages/add-partitions-to-txn.js';
 export * from './messages/add-offsets-to-txn.js';
 export * from './messages/end-txn.js';
 export * from './messages/txn-offset-commit.js';
+export * from './messages/describe-transactions.js';
 export { api, f, struct, t, Field, Struct, type MessageOf, type Fields, type ApiSchema, type VersionRange } from './schema.js';
