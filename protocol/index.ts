@@ -66,4 +66,5 @@ export * from './messages/add-offsets-to-txn.js';
 export * from './messages/end-txn.js';
 export * from './messages/txn-offset-commit.js';
 export * from './messages/describe-transactions.js';
+export * from './messages/list-transactions.js';
 export { api, f, struct, t, Field, Struct, type MessageOf, type Fields, type ApiSchema, type VersionRange } from './schema.js';
