@@ -138,6 +138,8 @@ export class TransactionManager {
   private readonly added = new Set<string>();
   private pending: TransactionPartition[] = [];
   private adding = false;
+  /** V1 until now, and the cluster's transaction.version is 2 since: InitProducerId before the next transaction. */
+  private upgradeToV2 = false;
   /** The running request of a call that may be called again after a timeout (KIP-588). */
   private running: { what: string; promise: Promise<void>; settled: boolean } | undefined;
 
@@ -259,6 +261,7 @@ export class TransactionManager {
       await this.host.flush();
       if (this.state !== 'committing') throw this.lastError!;
       if (this.started) await this.endTxn(true);
+      if (this.upgradeToV2) await this.initProducerId(true);
       this.finish();
     });
   }
@@ -273,8 +276,8 @@ export class TransactionManager {
       this.host.failUnsent(new TransactionAbortedError());
       await this.host.flush();
       if (this.started) await this.endTxn(false);
-      // V1: a new epoch after a leader lost the producer's state (KIP-360)
-      if (this.epochBumpRequired && !this.v2) await this.initProducerId(true);
+      // V1: a new epoch after a leader lost the producer's state (KIP-360), or to move to V2
+      if ((this.epochBumpRequired && !this.v2) || this.upgradeToV2) await this.initProducerId(true);
       this.finish();
     });
   }
@@ -311,6 +314,7 @@ export class TransactionManager {
         this.host.resetProducerId(res.producerId, res.producerEpoch);
         this.v2 = this.supportsV2(conn);
         this.epochBumpRequired = false;
+        this.upgradeToV2 = false;
         this.o.logger.info('transactional producer id assigned', { transactionalId: this.o.transactionalId, producerId: String(res.producerId), epoch: res.producerEpoch, transactionsV2: this.v2 });
       }
       return res.errorCode;
@@ -436,7 +440,8 @@ export class TransactionManager {
       );
       if (res.errorCode === ErrorCode.NONE) {
         if (version >= 5 && res.producerId >= 0n) this.host.resetProducerId(res.producerId, res.producerEpoch);
-        this.v2 = this.supportsV2(conn);
+        // the cluster moved to V2 since (a feature upgrade): a new epoch first, as Java does
+        if (!this.v2 && this.supportsV2(conn)) this.upgradeToV2 = true;
       }
       return res.errorCode;
     }).catch((err: unknown) => {
