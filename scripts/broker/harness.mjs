@@ -9,7 +9,9 @@
 //     scripts/broker/pom.xml (version filled in) to .kafka/kafka-<version>/pom.xml and runs
 //     `mvn -q -B -f <that pom> package`, which copies every runtime jar into
 //     .kafka/kafka-<version>/libs/. A marker (.kafka/kafka-<version>/fetched.json) makes
-//     later starts skip Maven entirely.
+//     later starts skip Maven entirely. javac then compiles scripts/broker/policy/*.java (the
+//     test broker's topic and config policy: tests meet POLICY_VIOLATION) into a jar beside
+//     libs/, once per source; it goes on the broker's classpath.
 //  2. Config. scripts/broker/templates/<mode>.properties + common.properties, with ${...}
 //     values filled in, are written to .kafka/run/<mode>/[nodeN/]server.properties.
 //  3. Format. `kafka.tools.StorageTool format` runs when the data directory is new or the
@@ -55,7 +57,7 @@
 
 //
 // The code lives in scripts/broker/lib/, one module per concern (settings, layout, proc, probe,
-// maven, config-files, certs, jvm, status, start, stop); this module is the public API.
+// maven, config-files, certs, policy, jvm, status, start, stop); this module is the public API.
 
 export { HARNESS_DIR, REPO_ROOT, MODES, PROFILES, DEFAULTS, HarnessError, settings, DEFAULT_TEST_MODES, testModes } from './lib/settings.mjs';
 export { describe } from './lib/layout.mjs';

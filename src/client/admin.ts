@@ -120,6 +120,11 @@ export class Admin {
     return new Admin(c, cluster);
   }
 
+  /** @internal An Admin over a Cluster its caller connected (the tests' topic setup); `close()` closes that Cluster. */
+  static withCluster(cluster: Cluster, config: Config = new Config()): Admin {
+    return new Admin(config, cluster);
+  }
+
   async close(): Promise<void> {
     await this.cluster.close();
   }

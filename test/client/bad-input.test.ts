@@ -4,8 +4,8 @@
  * typed error exported from the package's entry point, raised before anything is sent where the
  * client can know, and its message names what was wrong and what to do.
  */
-import { CreateTopics } from '../../protocol/messages/create-topics.js';
 import {
+  Admin,
   AsyncProducer,
   Config,
   ConfigError,
@@ -18,7 +18,6 @@ import {
   RecordTooLargeError,
   SyncProducer,
 } from '../../src/index.js';
-import { Cluster } from '../../src/cluster/cluster.js';
 import { brokerAddress, uniqueTopic } from '../helpers/broker.js';
 
 jest.setTimeout(60_000);
@@ -265,16 +264,11 @@ describe('records over the size limits', () => {
   });
 
   test("a record the topic refuses (max.message.bytes): the broker's MESSAGE_TOO_LARGE, not retried", async () => {
-    const admin = await Cluster.connect({ brokers: [bootstrap] });
+    const admin = await Admin.create({ brokers: [bootstrap] });
     const topic = uniqueTopic('small-messages');
     try {
-      const conn = await admin.connection(admin.brokerList()[0]!.nodeId);
-      const created = await conn.send(CreateTopics, {
-        topics: [{ name: topic, numPartitions: 1, replicationFactor: -1, assignments: [], configs: [{ name: 'max.message.bytes', value: '2000' }] }],
-        timeoutMs: 30_000,
-        validateOnly: false,
-      });
-      expect(created.topics[0]!.errorCode).toBe(0);
+      const [created] = await admin.createTopics([{ name: topic, numPartitions: 1, configs: { 'max.message.bytes': '2000' } }], { waitForLeaders: true });
+      expect(created!.error).toBeNull();
     } finally {
       await admin.close();
     }

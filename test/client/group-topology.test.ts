@@ -9,28 +9,30 @@ import { Consumer, type ConsumerMessage } from '../../src/client/consumer.js';
 import { SyncProducer } from '../../src/client/producers.js';
 import { ProducerError } from '../../src/producer/errors.js';
 import { PartitionerError } from '../../src/producer/errors.js';
+import { Admin } from '../../src/client/admin.js';
 import { Cluster } from '../../src/cluster/cluster.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
-import { CreatePartitions } from '../../protocol/messages/create-partitions.js';
 import { brokerAddress, uniqueTopic } from '../helpers/broker.js';
 import { createTopic } from '../helpers/topics.js';
-import { readMarked, until } from '../helpers/wait.js';
+import { eventually, readMarked, until } from '../helpers/wait.js';
 
 /** Reads `n` messages (marking each) or gives up after `timeoutMs`. */
 const read = (c: Consumer, n: number, timeoutMs = 20_000): Promise<ConsumerMessage[]> => readMarked(c, n, timeoutMs);
 
 jest.setTimeout(90_000);
 const { bootstrap } = brokerAddress();
-let admin: Cluster;
+let cluster: Cluster;
+let admin: Admin;
 let producer: SyncProducer;
 
 beforeAll(async () => {
-  admin = await Cluster.connect({ brokers: [bootstrap] });
+  cluster = await Cluster.connect({ brokers: [bootstrap] });
+  admin = await Admin.create({ brokers: [bootstrap] });
   producer = await SyncProducer.create(new Config({ brokers: [bootstrap], lingerMs: 1 }));
 });
 afterAll(async () => {
   await producer?.close();
   await admin?.close();
+  await cluster?.close();
 });
 
 const open: Consumer[] = [];
@@ -62,16 +64,17 @@ async function produce(topic: string, partitions: number[], perPartition: number
 
 
 async function addPartitions(topic: string, count: number): Promise<void> {
-  const conn = await admin.connection(admin.brokerList()[0]!.nodeId);
-  const res = await conn.send(CreatePartitions, { topics: [{ name: topic, count, assignments: null }], timeoutMs: 30_000, validateOnly: false });
-  expect(res.results[0]!.errorCode).toBe(ErrorCode.NONE);
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    await admin.refresh([topic]);
-    if (admin.topic(topic)?.availablePartitions.length === count) return;
-    if (Date.now() > deadline) throw new Error(`${topic}: ${count} partitions not led after 30 s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const [grown] = await admin.createPartitions({ [topic]: count });
+  expect(grown!.error).toBeNull();
+  // the tests produce to the new partitions next: each needs a leader first
+  await eventually(
+    async () => {
+      const [d] = await admin.describeTopics([topic]);
+      return d!.error === null && d!.partitions.length === count && d!.partitions.every((p) => p.leader >= 0);
+    },
+    30_000,
+    `${topic}: ${count} partitions, each with a leader`,
+  );
 }
 
 const values = (ms: ConsumerMessage[]): string[] => ms.map((m) => m.value!.toString()).sort();
@@ -88,7 +91,7 @@ describe('a committed offset beyond the log end (OFFSET_OUT_OF_RANGE)', () => {
   }
 
   test("initialOffset 'oldest': the member starts again from the log start and reads everything", async () => {
-    const topic = await createTopic(admin, uniqueTopic('oor'), 1);
+    const topic = await createTopic(cluster, uniqueTopic('oor'), 1);
     const group = uniqueTopic('group-oor');
     await produce(topic, [0], 5, 'a');
     await commitBeyondEnd(topic, group);
@@ -106,7 +109,7 @@ describe('a committed offset beyond the log end (OFFSET_OUT_OF_RANGE)', () => {
   });
 
   test("initialOffset 'newest': the member skips to the log end and reads only what comes after", async () => {
-    const topic = await createTopic(admin, uniqueTopic('oor'), 1);
+    const topic = await createTopic(cluster, uniqueTopic('oor'), 1);
     const group = uniqueTopic('group-oor');
     await produce(topic, [0], 5, 'a');
     await commitBeyondEnd(topic, group);
@@ -130,7 +133,7 @@ describe('a committed offset beyond the log end (OFFSET_OUT_OF_RANGE)', () => {
 
 describe('partitions added to a subscribed topic', () => {
   test('classic: the leader notices the new partition count and the group rebalances onto them', async () => {
-    const topic = await createTopic(admin, uniqueTopic('grow'), 2);
+    const topic = await createTopic(cluster, uniqueTopic('grow'), 2);
     const group = uniqueTopic('group-grow');
     await produce(topic, [0, 1], 2, 'a');
     const notifications: Array<{ type: string; claimed: Record<string, number[]> }> = [];
@@ -152,7 +155,7 @@ describe('partitions added to a subscribed topic', () => {
   });
 
   test("a send to a partition the producer's metadata lacks waits for it (Java's waitOnMetadata), up to maxBlockMs", async () => {
-    const topic = await createTopic(admin, uniqueTopic('grow-send'), 1);
+    const topic = await createTopic(cluster, uniqueTopic('grow-send'), 1);
     const p = await SyncProducer.create(new Config({ brokers: [bootstrap], lingerMs: 1, maxBlockMs: 20_000 }));
     try {
       await p.sendMsgToPartition(topic, 0, null, 'x'); // the producer now caches 1 partition
@@ -176,7 +179,7 @@ describe('partitions added to a subscribed topic', () => {
   });
 
   test('KIP-848: the broker assigns the new partitions to the members', async () => {
-    const topic = await createTopic(admin, uniqueTopic('grow848'), 2);
+    const topic = await createTopic(cluster, uniqueTopic('grow848'), 2);
     const group = uniqueTopic('group-grow848');
     await produce(topic, [0, 1], 1, 'a');
     const c = await consumer848({ group, topics: [topic], initialOffset: 'oldest' });
@@ -193,8 +196,8 @@ describe("KIP-848 serverAssignor (Java's group.remote.assignor)", () => {
     // with two topics of three partitions and three members, the broker's range assignor gives
     // every member partition i of both topics; its uniform assignor spreads the six partitions
     // without regard to the number (seen here as {A0,A1} {B0,B1} {A2,B2})
-    const a = await createTopic(admin, uniqueTopic('assignor848a'), 3);
-    const b = await createTopic(admin, uniqueTopic('assignor848b'), 3);
+    const a = await createTopic(cluster, uniqueTopic('assignor848a'), 3);
+    const b = await createTopic(cluster, uniqueTopic('assignor848b'), 3);
     const group = uniqueTopic('group-assignor848');
     const members: Consumer[] = [];
     for (let i = 0; i < 3; i++) members.push(await consumer848({ group, topics: [a, b], serverAssignor: 'range' }));

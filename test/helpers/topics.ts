@@ -1,26 +1,25 @@
-/** Creates test topics with CreateTopics (to the controller-independent broker path) and waits for leaders. */
-import { CreateTopics } from '../../protocol/messages/create-topics.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
+/** Creates test topics with Admin, over the caller's own Cluster, and waits until that Cluster sees their leaders. */
+import { Admin } from '../../src/client/admin.js';
 import type { Cluster } from '../../src/cluster/cluster.js';
 
+/**
+ * Creates `name` (TOPIC_ALREADY_EXISTS is accepted: auto-creation may have been first) and resolves
+ * once `cluster.topic(name)` shows `partitions` partitions, each with a leader, which is what
+ * callers read next. `replicationFactor` -1 is the broker's default.replication.factor.
+ */
 export async function createTopic(cluster: Cluster, name: string, partitions: number, replicationFactor = -1): Promise<string> {
-  const broker = cluster.brokerList()[0]!;
-  const conn = await cluster.connection(broker.nodeId);
-  const res = await conn.send(CreateTopics, {
-    topics: [{ name, numPartitions: partitions, replicationFactor, assignments: [], configs: [] }],
-    timeoutMs: 30_000,
-    validateOnly: false,
-  });
-  const code = res.topics[0]!.errorCode;
-  if (code !== ErrorCode.NONE && code !== ErrorCode.TOPIC_ALREADY_EXISTS) {
-    throw new Error(`CreateTopics ${name}: error ${code} ${res.topics[0]!.errorMessage}`);
-  }
+  // not closed: closing it would close the caller's Cluster
+  const admin = Admin.withCluster(cluster);
+  const [created] = await admin.createTopics([{ name, numPartitions: partitions, replicationFactor }], { waitForLeaders: true, timeoutMs: 30_000 });
+  if (created!.error !== null && created!.error.errorName !== 'TOPIC_ALREADY_EXISTS') throw created!.error;
+  // Admin waited until a broker's metadata showed the leaders; the caller's Cluster caches its
+  // own, which must show them too
   const deadline = Date.now() + 30_000;
   for (;;) {
     await cluster.refresh([name]);
     const t = cluster.topic(name);
     if (t && t.partitions.length === partitions && t.availablePartitions.length === partitions) return name;
-    if (Date.now() > deadline) throw new Error(`topic ${name} has no leaders after 30 s`);
+    if (Date.now() > deadline) throw new Error(`topic ${name}: the test's Cluster sees no leader for each of its ${partitions} partitions after 30 s`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

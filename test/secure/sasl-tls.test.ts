@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as tls from 'node:tls';
 import * as util from 'node:util';
+import { Admin } from '../../src/client/admin.js';
 import { Config, OffsetOldest } from '../../src/client/config.js';
 import { Consumer } from '../../src/client/consumer.js';
 import { SyncProducer } from '../../src/client/producers.js';
@@ -19,6 +20,7 @@ import { AuthenticationError, ConnectionError } from '../../src/network/errors.j
 import { Metadata } from '../../protocol/messages/metadata.js';
 import { KafkaProtocolError } from '../../protocol/errors.js';
 import { uniqueTopic } from '../helpers/broker.js';
+import { eventually } from '../helpers/wait.js';
 
 interface SecureInfo {
   listeners: Record<'PLAINTEXT' | 'SASL_PLAINTEXT' | 'SSL' | 'SASL_SSL', string[]>;
@@ -270,23 +272,26 @@ test('alice over SASL_SSL (SCRAM-SHA-512): produce with SyncProducer, read back 
 });
 
 test('bob with Read on a topic but no group ACL: a group consumer fails with GROUP_AUTHORIZATION_FAILED, typed, at once', async () => {
-  // alice (All on topics) creates the topic; Kafka's own AclCommand gives bob Read on it only
+  // alice (All on topics) creates the topic; admin gives bob Read on it only
   const topic = uniqueTopic('bob-read');
   const producer = await SyncProducer.create(
     new Config({ brokers: [SASL_PLAINTEXT], sasl: { mechanism: 'scram-sha-512', username: 'alice', password: alicePw } }),
   );
   await producer.sendMsgByte(topic, null, 'x');
   await producer.close();
-  const harness = require.resolve('../../scripts/broker/harness.mjs');
-  const script = `
-    const h = await import(${JSON.stringify(harness)});
-    const d = h.describe('secure');
-    const r = await h.runTool('org.apache.kafka.tools.AclCommand', ['--bootstrap-server', d.listeners.SASL_PLAINTEXT[0],
-      '--command-config', d.clientConfigs.admin, '--add', '--allow-principal', 'User:bob', '--operation', 'Read',
-      '--operation', 'Describe', '--topic', ${JSON.stringify(topic)}]);
-    if (r.code !== 0) { console.error(r.stderr || r.stdout); process.exit(1); }`;
-  const { execFileSync } = await import('node:child_process');
-  execFileSync(process.execPath, ['--input-type=module', '-e', script], { stdio: 'pipe', timeout: 60_000 });
+  const admin = await Admin.create({ brokers: [SASL_PLAINTEXT], sasl: { mechanism: 'plain', username: 'admin', password: info.users.admin!.password } });
+  try {
+    const acl = { resourceType: 'topic', resourceName: topic, patternType: 'literal', principal: 'User:bob', host: '*', permission: 'allow' } as const;
+    const made = await admin.createAcls([
+      { ...acl, operation: 'read' },
+      { ...acl, operation: 'describe' },
+    ]);
+    expect(made.map((r) => r.error)).toEqual([null, null]);
+    // CreateAcls answers once the controller has them; the broker's authorizer applies them after
+    await eventually(async () => (await admin.describeAcls({ resourceType: 'topic', resourceName: topic, principal: 'User:bob' })).length === 2, 15_000, "bob's ACLs on the broker");
+  } finally {
+    await admin.close();
+  }
 
   const started = Date.now();
   const err = await Consumer.create(

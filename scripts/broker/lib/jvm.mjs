@@ -4,6 +4,7 @@ import path from 'node:path';
 import { HARNESS_DIR } from './settings.mjs';
 import { readJson, rmrf, sha256 } from './proc.mjs';
 import { libsMarkerFile } from './maven.mjs';
+import { policyJar } from './policy.mjs';
 
 // ------------------------------------------------------------------------------------------
 // JVM options, AppCDS
@@ -11,7 +12,8 @@ import { libsMarkerFile } from './maven.mjs';
 
 function cdsPaths(s, ji) {
   const marker = readJson(libsMarkerFile(s)) || {};
-  const key = sha256(`${ji.realJava}\n${ji.version}\n${marker.fingerprint}\n${marker.fetchedAt}`).slice(0, 12);
+  // an archive is only used with the classpath it was recorded with: the policy jar is part of it
+  const key = sha256(`${ji.realJava}\n${ji.version}\n${marker.fingerprint}\n${marker.fetchedAt}\n${path.basename(policyJar(s))}`).slice(0, 12);
   const dir = path.join(s.versionDir, 'cds');
   return { dir, archive: path.join(dir, `broker-${key}.jsa`) };
 }

@@ -11,6 +11,7 @@ import { ensureLibs, javaInfo, runTool } from './maven.mjs';
 import { renderProperties, unknownKeys, writeClientConfigs } from './config-files.mjs';
 import { ensureCerts } from './certs.mjs';
 import { jvmArgs } from './jvm.mjs';
+import { brokerClasspath, ensurePolicyJar } from './policy.mjs';
 import { readState, status, writeState } from './status.mjs';
 
 // ------------------------------------------------------------------------------------------
@@ -54,8 +55,9 @@ async function format(d, props, ji, s, { fresh, log }) {
         '-Xmx256m',
         '-XX:TieredStopAtLevel=1',
         `-Dlog4j2.configurationFile=${path.join(HARNESS_DIR, 'tools-log4j2.properties')}`,
+        // the broker's own classpath: the formatter loads the classes server.properties names
         '-cp',
-        path.join(s.libsDir, '*'),
+        brokerClasspath(s),
         'kafka.tools.StorageTool',
         'format',
         '-t',
@@ -81,7 +83,7 @@ function spawnNode(d, node, ji, s, profile) {
   if (fs.existsSync(node.logFile)) fs.renameSync(node.logFile, `${node.logFile}.1`);
   const { args, cdsTmp, cdsArchive } = jvmArgs(s, d, node, ji, profile);
   const fd = fs.openSync(node.logFile, 'w');
-  const argv = [...args, '-cp', path.join(s.libsDir, '*'), 'kafka.Kafka', node.propertiesFile];
+  const argv = [...args, '-cp', brokerClasspath(s), 'kafka.Kafka', node.propertiesFile];
   fs.writeSync(fd, `# ${new Date().toISOString()} kafkaesque harness: ${ji.java} ${argv.join(' ')}\n`);
   let child;
   try {
@@ -196,6 +198,11 @@ export async function start({ mode = 'single', env = process.env, profile, fresh
       );
     }
     if (st.running || (only && targets.every((n) => st.nodes.find((x) => x.id === n.id).alive))) {
+      // a broker started before the templates changed keeps its old settings until restarted
+      const props = renderProperties(d);
+      if (d.nodes.some((n) => readText(n.propertiesFile) !== props[n.id])) {
+        log(`${PREFIX} WARNING: the running ${mode} broker was started with other settings than scripts/broker/templates/ give now; restart it to apply them (npm run broker -- restart --mode ${mode})`);
+      }
       return { mode, alreadyRunning: true, foreign: false, profile: st.profile, pids: st.nodes.map((n) => n.pid), describe: d, unknownKeys: st.unknownKeys };
     }
     if (st.foreign && !fresh) {
@@ -219,6 +226,7 @@ export async function start({ mode = 'single', env = process.env, profile, fresh
     }
     const ji = javaInfo(env);
     await ensureLibs({ env, log });
+    await ensurePolicyJar({ env, ji, log });
     const props = renderProperties(d);
     for (const n of d.nodes) {
       fs.mkdirSync(n.dir, { recursive: true });
