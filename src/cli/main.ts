@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `kafkaesque`, the command line (issue 16, item 2; this is its first part). Built on the
+ * `kafkaesque`, the command line (issue 16, item 2). Built on the
  * public API only (`../index.js`): Admin, producers, Consumer and the YAML config file.
  *
  * Exit codes: 0 ok, 1 Kafka refused something (a per-item error, a failed send), 2 a usage
@@ -18,7 +18,13 @@ import {
   Consumer,
   type ConsumerMessage,
   loadMuxConfigFile,
+  type StartOffset,
   MuxConfigError,
+  type AclBinding,
+  type AclFilter,
+  type AclOperation,
+  type ConfigChange,
+  type ConfigResource,
   type ProducerError,
 } from '../index.js';
 
@@ -50,9 +56,10 @@ const HELP: Record<string, string> = {
   '': `kafkaesque <command> [options]
 
 Commands:
-  topics list|describe|create|alter|delete   topics and their partitions
+  topics list|describe|create|alter|alter-config|delete   topics and their partitions
   configs get|set                       topic and broker configs
   groups list|describe|offsets|lag|reset-offsets|delete   consumer groups
+  acls list|add|remove                  access control lists (a broker with an authorizer)
   cluster describe                      the cluster's id, controller and brokers
   produce <topic>                       send lines from stdin (or --file)
   consume <topic>                       print records
@@ -68,6 +75,7 @@ Exit codes: 0 ok, 1 Kafka refused something, 2 usage error.`,
 kafkaesque topics describe <topic>...
 kafkaesque topics create <topic> [-p partitions] [-r replication-factor] [--config-entry k=v]... [--validate-only]
 kafkaesque topics alter <topic> -p <new total partitions>
+kafkaesque topics alter-config <topic> [--set k=v]... [--delete k]... [--validate-only]
 kafkaesque topics delete <topic>...`,
   configs: `kafkaesque configs get (--topic T | --broker N) [--all]      overrides only, unless --all
 kafkaesque configs set (--topic T | --broker N) [k=v]... [--delete k]... [--validate-only]`,
@@ -79,6 +87,12 @@ kafkaesque groups reset-offsets <group> -t topic[:p,p] (--to-earliest|--to-lates
                                           a dry run unless --execute; the group must have no active members
 kafkaesque groups delete <group>...       deletes groups without active members`,
   cluster: 'kafkaesque cluster describe',
+  acls: `kafkaesque acls list [resource] [--principal P] [--operation O]   the ACLs matching (all without filters)
+kafkaesque acls add <resource> (--allow-principal P | --deny-principal P)... --operation O... [--host H]
+kafkaesque acls remove <resource> [--principal P] [--operation O]...   the ACLs matching, as listed first
+  resource: --topic T | --group G | --cluster | --transactional-id X   [--resource-pattern-type literal|prefixed|match|any]
+  operations: all, read, write, create, delete, alter, describe, cluster-action, describe-configs,
+              alter-configs, idempotent-write, create-tokens, describe-tokens, two-phase-commit`,
   produce: `kafkaesque produce <topic> [options]    one record per line of stdin (or --file)
   -K, --key-separator SEP   split each line into key SEP value (no separator in a line: no key)
   -p, --partition N         send every record to partition N
@@ -89,7 +103,9 @@ kafkaesque groups delete <group>...       deletes groups without active members`
   consume: `kafkaesque consume <topic> [options]
   -g, --group G             consume as a member of group G (offsets committed)
   -p, --partition N         consume one partition without a group (default: all, from --offset)
-  -o, --offset O            without a group: earliest (default), latest, or an offset
+  -o, --offset O            without a group: earliest (default), latest, an offset, or s@T: the first
+                            record at or after time T (ms since the epoch); e@T (may be given too):
+                            stop before the first record at or after T
   -c, --count N             stop after N records
   -e, --exit                without a group: stop at the end of the partitions as they were at start
   -f, --format FMT          kcat's -f (default '%s\\n'): %t topic, %p partition, %o offset, %k key, %s value, %T timestamp, %h headers, \\n \\t
@@ -171,6 +187,8 @@ async function topics(args: string[], io: Io): Promise<number> {
     'replication-factor': { type: 'string', short: 'r' },
     'config-entry': { type: 'string', multiple: true },
     'validate-only': { type: 'boolean' },
+    set: { type: 'string', multiple: true },
+    delete: { type: 'string', multiple: true },
   });
   if (values.help || sub === undefined) return help('topics', io);
   const config = configFrom(values, io);
@@ -221,6 +239,10 @@ async function topics(args: string[], io: Io): Promise<number> {
         io.out(`topic ${name} now has ${total} partitions`);
         return 0;
       });
+    }
+    case 'alter-config': {
+      const name = needOne(positionals, 'topics alter-config', 'kafkaesque topics alter-config <topic> --set k=v --delete k');
+      return alterConfigs({ type: 'topic', name }, configChanges('topics alter-config', values.set ?? [], values.delete ?? []), values['validate-only'] ?? false, config, io);
     }
     case 'delete': {
       if (positionals.length === 0) throw new UsageError('topics delete: name at least one topic');
@@ -373,25 +395,128 @@ async function configs(args: string[], io: Io): Promise<number> {
         for (const line of table(rows)) io.out(line);
         return 0;
       });
-    case 'set': {
-      const changes = [
-        ...positionals.map((kv) => {
-          const i = kv.indexOf('=');
-          if (i <= 0) throw new UsageError(`configs set: key=value, got '${kv}'`);
-          return { name: kv.slice(0, i), op: 'set' as const, value: kv.slice(i + 1) };
-        }),
-        ...(values.delete ?? []).map((name) => ({ name, op: 'delete' as const })),
-      ];
-      if (changes.length === 0) throw new UsageError('configs set: give key=value pairs or --delete key');
-      return withAdmin(config, async (admin) => {
-        const [r] = await admin.incrementalAlterConfigs([{ ...resource, changes }], { validateOnly: values['validate-only'] ?? false });
-        if (r!.error) throw new RefusedError(`${resource.type} ${resource.name}: ${r!.error.message}`);
-        io.out(`${values['validate-only'] ? 'valid' : 'updated'}: ${changes.map((c) => (c.op === 'set' ? `${c.name}=${c.value}` : `${c.name} (default)`)).join(', ')}`);
-        return 0;
-      });
-    }
+    case 'set':
+      return alterConfigs(resource, configChanges('configs set', positionals, values.delete ?? []), values['validate-only'] ?? false, config, io);
     default:
       throw new UsageError(`configs: unknown subcommand '${sub}' (get, set)`);
+  }
+}
+
+/** `k=v` pairs to set and keys to return to their default, as IncrementalAlterConfigs changes. */
+function configChanges(what: string, sets: readonly string[], deletes: readonly string[]): ConfigChange[] {
+  const changes: ConfigChange[] = [
+    ...sets.map((kv) => {
+      const i = kv.indexOf('=');
+      if (i <= 0) throw new UsageError(`${what}: key=value, got '${kv}'`);
+      return { name: kv.slice(0, i), op: 'set' as const, value: kv.slice(i + 1) };
+    }),
+    ...deletes.map((name) => ({ name, op: 'delete' as const })),
+  ];
+  if (changes.length === 0) throw new UsageError(`${what}: give key=value pairs to set or --delete key`);
+  return changes;
+}
+
+async function alterConfigs(resource: ConfigResource, changes: ConfigChange[], validateOnly: boolean, config: Config, io: Io): Promise<number> {
+  return withAdmin(config, async (admin) => {
+    const [r] = await admin.incrementalAlterConfigs([{ ...resource, changes }], { validateOnly });
+    if (r!.error) throw new RefusedError(`${resource.type} ${resource.name}: ${r!.error.message}`);
+    io.out(`${validateOnly ? 'valid' : 'updated'}: ${changes.map((c) => (c.op === 'set' ? `${c.name}=${c.value}` : `${c.name} (default)`)).join(', ')}`);
+    return 0;
+  });
+}
+
+const ACL_OPERATIONS: readonly AclOperation[] = [
+  'all', 'read', 'write', 'create', 'delete', 'alter', 'describe', 'cluster-action',
+  'describe-configs', 'alter-configs', 'idempotent-write', 'create-tokens', 'describe-tokens', 'two-phase-commit',
+];
+
+/** One ACL as kafka-acls.sh --list shows it. */
+function aclLine(a: AclBinding): string {
+  return `${a.resourceType}:${a.patternType}:${a.resourceName}  ${a.principal}  ${a.permission} ${a.operation}  from ${a.host}`;
+}
+
+/**
+ * `acls list|add|remove`, as kafka-acls.sh: a resource (--topic, --group, --cluster,
+ * --transactional-id) with a pattern type, principals allowed or denied, operations, a host.
+ */
+async function acls(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values } = parse(rest, {
+    topic: { type: 'string' },
+    group: { type: 'string' },
+    cluster: { type: 'boolean' },
+    'transactional-id': { type: 'string' },
+    'resource-pattern-type': { type: 'string' },
+    'allow-principal': { type: 'string', multiple: true },
+    'deny-principal': { type: 'string', multiple: true },
+    principal: { type: 'string' },
+    operation: { type: 'string', multiple: true },
+    host: { type: 'string' },
+  });
+  if (values.help || sub === undefined) return help('acls', io);
+  const resources = [
+    values.topic !== undefined ? { resourceType: 'topic' as const, resourceName: values.topic } : undefined,
+    values.group !== undefined ? { resourceType: 'group' as const, resourceName: values.group } : undefined,
+    values.cluster ? { resourceType: 'cluster' as const, resourceName: 'kafka-cluster' } : undefined,
+    values['transactional-id'] !== undefined ? { resourceType: 'transactional-id' as const, resourceName: values['transactional-id'] } : undefined,
+  ].filter((r) => r !== undefined);
+  if (resources.length > 1) throw new UsageError(`acls ${sub}: name one resource (--topic, --group, --cluster or --transactional-id)`);
+  const resource = resources[0];
+  const patternType = values['resource-pattern-type'] ?? (sub === 'add' ? 'literal' : undefined);
+  if (patternType !== undefined && !['literal', 'prefixed', 'match', 'any'].includes(patternType)) {
+    throw new UsageError(`--resource-pattern-type: literal, prefixed, match or any, got '${patternType}'`);
+  }
+  const operations = (values.operation ?? []).map((o) => {
+    const op = o.toLowerCase().replace(/_/g, '-') as AclOperation;
+    if (!ACL_OPERATIONS.includes(op)) throw new UsageError(`--operation: one of ${ACL_OPERATIONS.join(', ')}; got '${o}'`);
+    return op;
+  });
+  const config = configFrom(values, io);
+  const filters = (): AclFilter[] => {
+    const base: AclFilter = {
+      ...(resource !== undefined ? resource : {}),
+      ...(patternType !== undefined ? { patternType: patternType as AclFilter['patternType'] } : {}),
+      ...(values.principal !== undefined ? { principal: values.principal } : {}),
+      ...(values.host !== undefined ? { host: values.host } : {}),
+    };
+    return operations.length === 0 ? [base] : operations.map((operation) => ({ ...base, operation }));
+  };
+  switch (sub) {
+    case 'list':
+      return withAdmin(config, async (admin) => {
+        const seen = new Set<string>();
+        for (const f of filters()) {
+          for (const a of await admin.describeAcls(f)) {
+            const line = aclLine(a);
+            if (!seen.has(line)) io.out(line);
+            seen.add(line);
+          }
+        }
+        return 0;
+      });
+    case 'add': {
+      if (resource === undefined) throw new UsageError('acls add: name the resource (--topic T, --group G, --cluster or --transactional-id X)');
+      if (patternType === 'match' || patternType === 'any') throw new UsageError('acls add: the pattern type of a new ACL is literal or prefixed');
+      const principals = [
+        ...(values['allow-principal'] ?? []).map((principal) => ({ principal, permission: 'allow' as const })),
+        ...(values['deny-principal'] ?? []).map((principal) => ({ principal, permission: 'deny' as const })),
+      ];
+      if (principals.length === 0) throw new UsageError('acls add: give --allow-principal User:x or --deny-principal User:x');
+      if (operations.length === 0) throw new UsageError('acls add: give --operation (read, write, describe, all, ...)');
+      const bindings: AclBinding[] = principals.flatMap((p) =>
+        operations.map((operation) => ({ ...resource, patternType: patternType as AclBinding['patternType'], principal: p.principal, host: values.host ?? '*', operation, permission: p.permission })),
+      );
+      return withAdmin(config, async (admin) => reportItems(await admin.createAcls(bindings), (r) => aclLine(r.binding), (r) => io.out(`added ${aclLine(r.binding)}`), io));
+    }
+    case 'remove':
+      if (resource === undefined && values.principal === undefined) throw new UsageError('acls remove: name a resource or --principal (to remove every ACL, name them)');
+      return withAdmin(config, async (admin) =>
+        reportItems(await admin.deleteAcls(filters()), () => 'acls remove', (r) => {
+          for (const a of r.deleted) io.out(`removed ${aclLine(a)}`);
+        }, io),
+      );
+    default:
+      throw new UsageError(`acls: unknown subcommand '${sub}' (list, add, remove)`);
   }
 }
 
@@ -527,7 +652,7 @@ async function consume(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
     group: { type: 'string', short: 'g' },
     partition: { type: 'string', short: 'p' },
-    offset: { type: 'string', short: 'o' },
+    offset: { type: 'string', short: 'o', multiple: true },
     count: { type: 'string', short: 'c' },
     exit: { type: 'boolean', short: 'e' },
     format: { type: 'string', short: 'f' },
@@ -540,8 +665,14 @@ async function consume(args: string[], io: Io): Promise<number> {
   if (values.group !== undefined && (values.partition !== undefined || values.offset !== undefined || values.exit)) {
     throw new UsageError('consume: --partition, --offset and --exit are for consuming without a group');
   }
-  const offset = values.offset ?? 'earliest';
-  if (!/^(earliest|latest|\d+)$/.test(offset)) throw new UsageError(`--offset: earliest, latest or an offset, got '${offset}'`);
+  // kcat's -o: where to start (earliest, latest, an offset, s@T), and e@T where to stop
+  let offset = 'earliest';
+  let endAt: number | undefined;
+  for (const o of values.offset ?? []) {
+    if (/^e@\d+$/.test(o)) endAt = Number(o.slice(2));
+    else if (/^(earliest|latest|\d+|s@\d+)$/.test(o)) offset = o;
+    else throw new UsageError(`--offset: earliest, latest, an offset, s@<ms> or e@<ms>, got '${o}'`);
+  }
   const print = values.json
     ? (m: ConsumerMessage) =>
         JSON.stringify({
@@ -569,17 +700,31 @@ async function consume(args: string[], io: Io): Promise<number> {
       }
       await consumer.commitOffsets();
     } else {
-      const { partitions, ends } = await withAdmin(config, async (admin) => {
+      const { partitions, starts, ends } = await withAdmin(config, async (admin) => {
         const ps = partition !== undefined ? [partition] : await partitionsOf(admin, topic);
-        return { partitions: ps, ends: values.exit ? await endOffsets(admin, topic, ps) : undefined };
+        const logEnds = values.exit || offset.startsWith('s@') || endAt !== undefined ? await endOffsets(admin, topic, ps) : undefined;
+        // s@T / e@T: the first offset at or after T (the log end when no record is that late)
+        const byTime = async (t: number): Promise<bigint[]> => (await offsetsAt(admin, topic, ps, t)).map((o, i) => (o >= 0n ? o : logEnds![i]!));
+        const starts: StartOffset[] = offset.startsWith('s@')
+          ? await byTime(Number(offset.slice(2)))
+          : ps.map(() => (offset === 'earliest' ? 'oldest' : offset === 'latest' ? 'newest' : BigInt(offset)));
+        let ends = values.exit ? logEnds : undefined;
+        if (endAt !== undefined) {
+          const stops = await byTime(endAt);
+          ends = stops.map((e, i) => (ends !== undefined && ends[i]! < e ? ends[i]! : e));
+        }
+        return { partitions: ps, starts, ends };
       });
-      const start = offset === 'earliest' ? 'oldest' : offset === 'latest' ? 'newest' : BigInt(offset);
-      const streams = await Promise.all(partitions.map((p) => consumer.consumePartition(topic, p, start)));
+      const streams = await Promise.all(partitions.map((p, i) => consumer.consumePartition(topic, p, starts[i]!)));
       // one partition after another would starve the others: read them side by side
       await Promise.all(
         streams.map(async (s, i) => {
           const end = ends?.[i];
-          if (end !== undefined && (start === 'newest' || (typeof start === 'bigint' ? start : 0n) >= end)) return;
+          const start = starts[i]!;
+          if (end !== undefined && (start === 'newest' || (typeof start === 'bigint' ? start : 0n) >= end)) {
+            s.close();
+            return;
+          }
           for await (const m of s) {
             if (count !== undefined && n >= count) break;
             emit(m);
@@ -603,6 +748,13 @@ async function partitionsOf(admin: Admin, topic: string): Promise<number[]> {
   return t!.partitions.map((p) => p.partition);
 }
 
+/** Per partition the first offset at or after `timestamp` (-1n when no record is that late). */
+async function offsetsAt(admin: Admin, topic: string, partitions: number[], timestamp: number): Promise<bigint[]> {
+  const r = await admin.listOffsets(partitions.map((partition) => ({ topic, partition, spec: { timestamp } })));
+  for (const x of r) if (x.error) throw new RefusedError(`${topic}-${x.partition}: ${x.error.message}`);
+  return r.map((x) => x.offset);
+}
+
 async function endOffsets(admin: Admin, topic: string, partitions: number[]): Promise<bigint[]> {
   const r = await admin.listOffsets(partitions.map((partition) => ({ topic, partition, spec: 'latest' as const })));
   for (const x of r) if (x.error) throw new RefusedError(`${topic}-${x.partition}: ${x.error.message}`);
@@ -614,7 +766,7 @@ function help(command: string, io: Io): number {
   return 0;
 }
 
-const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = { topics, groups, configs, cluster, produce, consume };
+const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = { topics, groups, configs, acls, cluster, produce, consume };
 
 /** Runs one command line; returns the exit code. */
 export async function run(argv: string[], io: Io): Promise<number> {
@@ -623,7 +775,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
   try {
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') return help('', io);
     const fn = COMMANDS[command];
-    if (fn === undefined) throw new UsageError(`unknown command '${command}' (topics, groups, configs, cluster, produce, consume; --help)`);
+    if (fn === undefined) throw new UsageError(`unknown command '${command}' (topics, groups, configs, acls, cluster, produce, consume; --help)`);
+    // `kafkaesque topics --help`: the command's help, before any subcommand is looked for
+    if (rest[0] === '--help' || rest[0] === '-h') return help(command, io);
     return await fn(rest, io);
   } catch (err) {
     const e = err as Error;

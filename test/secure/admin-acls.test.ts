@@ -42,6 +42,8 @@ test('a user without ACLs is refused per item; an ACL lets her in; deleting it s
   const binding = { resourceType: 'topic' as const, resourceName: topic, patternType: 'literal' as const, principal: 'User:bob', host: '*', operation: 'describe' as const, permission: 'allow' as const };
   const [made] = await admin.createAcls([binding]);
   expect(made!.error).toBeNull();
+  // the authorizer applies a new ACL a moment after CreateAcls answers
+  await eventually(async () => (await admin.describeAcls({ resourceType: 'topic', resourceName: topic })).length === 1, 15_000);
   expect(await admin.describeAcls({ resourceType: 'topic', resourceName: topic })).toEqual([binding]);
   expect(await admin.describeAcls({ resourceType: 'topic', resourceName: topic, principal: 'User:nobody' })).toEqual([]);
   await eventually(async () => (await bob.describeTopics([topic]))[0]!.error === null, 15_000);
