@@ -401,7 +401,16 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
 
   /** Starts consuming newly assigned partitions from their committed offsets. */
   protected async take(added: TopicPartition[]): Promise<void> {
-    const committed = await this.fetchCommitted(added);
+    // UNSTABLE_OFFSET_COMMIT (a transaction still committing offsets to them, KIP-447) and a
+    // moving coordinator are waited out, as Java's fetchCommittedOffsets retries them: a member
+    // that gave up here would stay in the group owning partitions it never reads
+    const committed = await retry(() => this.fetchCommitted(added), {
+      ...this.backoff(),
+      retriable: isNotFinal,
+      stop: () => this.closed,
+      onRetry: (err, attempt, waitMs) =>
+        this.cluster.logger.debug('fetching committed offsets again', { group: this.o.groupId, attempt, waitMs, error: (err as Error).message }),
+    });
     for (const tp of added) {
       const k = topicPartitionKey(tp.topic, tp.partition);
       this.owned.set(k, tp);
