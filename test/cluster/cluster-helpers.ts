@@ -11,10 +11,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ZERO_UUID } from '../../protocol/api.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import { CoordinatorKeyType, FindCoordinator } from '../../protocol/messages/find-coordinator.js';
-import { LATEST_TIMESTAMP, ListOffsets } from '../../protocol/messages/list-offsets.js';
 import { OffsetFetch } from '../../protocol/messages/offset-fetch.js';
+import { Admin } from '../../src/client/admin.js';
 import { Cluster } from '../../src/cluster/cluster.js';
+import { findCoordinator as lookUpCoordinator } from '../../src/cluster/coordinator.js';
 import type { Logger } from '../../src/index.js';
 import { ensureKcat, runKcat } from '../helpers/kcat.js';
 import { sleep } from '../helpers/wait.js';
@@ -146,22 +146,9 @@ export async function waitForFullIsr(admin: Cluster, topics: string[], timeoutMs
   }
 }
 
-/** The group's coordinator node id (FindCoordinator), retried while the group has none. */
+/** The group's coordinator node id (FindCoordinator, the client's own lookup), retried while the group has none. */
 export async function findCoordinator(admin: Cluster, group: string, timeoutMs = 30_000): Promise<number> {
-  return retrying(
-    `FindCoordinator ${group}`,
-    async () => {
-      await admin.refresh();
-      const brokers = admin.brokerList();
-      const conn = await admin.connection(brokers[Math.floor(Math.random() * brokers.length)]!.nodeId);
-      const v = conn.versionFor(FindCoordinator);
-      const res = await conn.send(FindCoordinator, { key: v < 4 ? group : '', keyType: CoordinatorKeyType.GROUP, coordinatorKeys: v >= 4 ? [group] : [] });
-      const c = v >= 4 ? res.coordinators[0]! : { errorCode: res.errorCode, nodeId: res.nodeId };
-      if (c.errorCode !== ErrorCode.NONE) throw new Error(`error code ${c.errorCode}`);
-      return c.nodeId;
-    },
-    timeoutMs,
-  );
+  return lookUpCoordinator(admin, 'group', group, { baseMs: 100, maxMs: 1000, deadlineMs: Date.now() + timeoutMs, lastAttemptAtDeadline: true, retriable: () => true });
 }
 
 /** The group's committed offsets of a topic's partitions (-1: none), from its coordinator. */
@@ -189,29 +176,16 @@ export async function committedOffsets(admin: Cluster, group: string, topic: str
   return out;
 }
 
-/** The end offset (high watermark) of every partition of a topic. */
+/** The end offset (high watermark) of every partition of a topic (Admin.listOffsets, asked of each leader). */
 export async function endOffsets(admin: Cluster, topic: string, partitions: number): Promise<bigint[]> {
-  const out: bigint[] = [];
-  for (let p = 0; p < partitions; p++) {
-    out.push(
-      await retrying(`end offset of ${topic}-${p}`, async () => {
-        const conn = await admin.connection(await leaderOf(admin, topic, p));
-        const res = await conn.send(ListOffsets, {
-          replicaId: -1,
-          isolationLevel: 0,
-          timeoutMs: 10_000,
-          topics: [{ name: topic, partitions: [{ partitionIndex: p, currentLeaderEpoch: -1, timestamp: LATEST_TIMESTAMP }] }],
-        });
-        const r = res.topics[0]!.partitions[0]!;
-        if (r.errorCode !== ErrorCode.NONE) {
-          admin.markStale();
-          throw new Error(`ListOffsets error code ${r.errorCode}`);
-        }
-        return r.offset;
-      }),
-    );
-  }
-  return out;
+  const answers = await Admin.withCluster(admin).listOffsets(
+    Array.from({ length: partitions }, (_, partition) => ({ topic, partition, spec: 'latest' as const })),
+    { timeoutMs: 30_000 },
+  );
+  return answers.map((a) => {
+    if (a.error) throw new Error(`end offset of ${topic}-${a.partition}: ${a.error.message}`);
+    return a.offset;
+  });
 }
 
 /** The tracked file holding each scenario's figures from its last run; docs/reliability.md quotes it. */
