@@ -88,6 +88,8 @@ export {
   type OngoingReassignment,
   type MemberToRemove,
   type GroupOffsets,
+  type TransactionListing,
+  type TransactionDescription,
 } from './client/admin.js';
 export { ProducerMessage, type ProducerMessageInput, type MessageBytes, type MessageHeader } from './producer/message.js';
 export type { ProducerMessageLike } from './producer/types.js';

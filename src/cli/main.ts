@@ -60,6 +60,7 @@ Commands:
   configs get|set                       topic and broker configs
   groups list|describe|offsets|lag|reset-offsets|delete   consumer groups
   acls list|add|remove                  access control lists (a broker with an authorizer)
+  transactions list|describe            transactional ids and their open transactions
   cluster describe                      the cluster's id, controller and brokers
   produce <topic>                       send lines from stdin (or --file)
   consume <topic>                       print records
@@ -87,6 +88,8 @@ kafkaesque groups reset-offsets <group> -t topic[:p,p] (--to-earliest|--to-lates
                                           a dry run unless --execute; the group must have no active members
 kafkaesque groups delete <group>...       deletes groups without active members`,
   cluster: 'kafkaesque cluster describe',
+  transactions: `kafkaesque transactions list [--state S]... [--producer-id N]... [--older-than MS]   every coordinator's transactional ids
+kafkaesque transactions describe <transactional-id>...   state, producer id and epoch, timeout, open transaction's start and partitions`,
   acls: `kafkaesque acls list [resource] [--principal P] [--operation O]   the ACLs matching (all without filters)
 kafkaesque acls add <resource> (--allow-principal P | --deny-principal P)... --operation O... [--host H]
 kafkaesque acls remove <resource> [--principal P] [--operation O]...   the ACLs matching, as listed first
@@ -520,6 +523,41 @@ async function acls(args: string[], io: Io): Promise<number> {
   }
 }
 
+/** `transactions list|describe`, as kafka-transactions.sh: finding and inspecting (hanging) transactions. */
+async function transactions(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parse(rest, {
+    state: { type: 'string', multiple: true },
+    'producer-id': { type: 'string', multiple: true },
+    'older-than': { type: 'string' },
+  });
+  if (values.help || sub === undefined) return help('transactions', io);
+  const config = configFrom(values, io);
+  switch (sub) {
+    case 'list': {
+      const producerIds = (values['producer-id'] ?? []).map((v) => BigInt(intOption('producer-id', v, 0)!));
+      const olderThan = intOption('older-than', values['older-than'], 0);
+      return withAdmin(config, async (admin) => {
+        const list = await admin.listTransactions({ states: values.state ?? [], producerIds, ...(olderThan !== undefined && { durationMs: olderThan }) });
+        const rows = [['transactional-id', 'producer-id', 'state', 'coordinator'], ...list.map((t) => [t.transactionalId, String(t.producerId), t.state, String(t.coordinator)])];
+        for (const line of table(rows)) io.out(line);
+        return 0;
+      });
+    }
+    case 'describe':
+      if (positionals.length === 0) throw new UsageError('transactions describe: name at least one transactional id');
+      return withAdmin(config, async (admin) =>
+        reportItems(await admin.describeTransactions(positionals), (t) => t.transactionalId, (t) => {
+          const since = t.startTimeMs >= 0 ? `  started ${new Date(t.startTimeMs).toISOString()}` : '';
+          io.out(`transactional-id ${t.transactionalId}  state ${t.state}  producer ${t.producerId} epoch ${t.producerEpoch}  timeout ${t.transactionTimeoutMs} ms  coordinator ${t.coordinator}${since}`);
+          for (const p of t.partitions) io.out(`  ${p.topic}-${p.partition}`);
+        }, io),
+      );
+    default:
+      throw new UsageError(`transactions: unknown subcommand '${sub}' (list, describe)`);
+  }
+}
+
 async function cluster(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
   const { values } = parse(rest, {});
@@ -766,7 +804,7 @@ function help(command: string, io: Io): number {
   return 0;
 }
 
-const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = { topics, groups, configs, acls, cluster, produce, consume };
+const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = { topics, groups, configs, acls, transactions, cluster, produce, consume };
 
 /** Runs one command line; returns the exit code. */
 export async function run(argv: string[], io: Io): Promise<number> {
@@ -775,7 +813,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   try {
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') return help('', io);
     const fn = COMMANDS[command];
-    if (fn === undefined) throw new UsageError(`unknown command '${command}' (topics, groups, configs, acls, cluster, produce, consume; --help)`);
+    if (fn === undefined) throw new UsageError(`unknown command '${command}' (topics, groups, configs, acls, transactions, cluster, produce, consume; --help)`);
     // `kafkaesque topics --help`: the command's help, before any subcommand is looked for
     if (rest[0] === '--help' || rest[0] === '-h') return help(command, io);
     return await fn(rest, io);

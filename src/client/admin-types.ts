@@ -285,3 +285,27 @@ export interface QuotaFilterComponent {
   /** A name: exactly that entity; null: the default entity; absent: any named entity. */
   match?: string | null;
 }
+
+/** A transactional id as its coordinator lists it (Java: TransactionListing). */
+export interface TransactionListing {
+  transactionalId: string;
+  producerId: bigint;
+  /** Empty, Ongoing, PrepareCommit, PrepareAbort, CompleteCommit, CompleteAbort, PrepareEpochFence. */
+  state: string;
+  /** The broker coordinating it. */
+  coordinator: number;
+}
+
+/** A transactional id's current transaction (Java: TransactionDescription). */
+export interface TransactionDescription extends ItemOutcome {
+  transactionalId: string;
+  state: string;
+  producerId: bigint;
+  producerEpoch: number;
+  transactionTimeoutMs: number;
+  /** When the open transaction started (ms since the epoch), -1 when none is open. */
+  startTimeMs: number;
+  /** The partitions in the open transaction. */
+  partitions: TopicPartition[];
+  coordinator: number;
+}

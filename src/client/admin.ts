@@ -26,6 +26,8 @@ import { LeaveGroup } from '../../protocol/messages/leave-group.js';
 import { ElectLeaders } from '../../protocol/messages/elect-leaders.js';
 import { AlterPartitionReassignments } from '../../protocol/messages/alter-partition-reassignments.js';
 import { ListPartitionReassignments } from '../../protocol/messages/list-partition-reassignments.js';
+import { DescribeTransactions } from '../../protocol/messages/describe-transactions.js';
+import { ListTransactions } from '../../protocol/messages/list-transactions.js';
 import { DescribeConfigs } from '../../protocol/messages/describe-configs.js';
 import { ConsumerGroupDescribe } from '../../protocol/messages/consumer-group-describe.js';
 import { DescribeGroups } from '../../protocol/messages/describe-groups.js';
@@ -99,6 +101,8 @@ import type {
   TopicDescription,
   TopicListing,
   TopicPartition,
+  TransactionDescription,
+  TransactionListing,
 } from './admin-types.js';
 
 export type * from './admin-types.js';
@@ -1058,5 +1062,63 @@ export class Admin {
     return res.topics
       .flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, replicas: p.replicas, addingReplicas: p.addingReplicas, removingReplicas: p.removingReplicas })))
       .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  }
+
+  // ---------------------------------------------------------------- transactions
+
+  /**
+   * The transactional ids every coordinator knows (Java: listTransactions, KIP-664), optionally
+   * only those in `states`, of `producerIds`, or open for longer than `durationMs` (KIP-994,
+   * Kafka 3.8+): the way to find a hanging transaction.
+   */
+  async listTransactions(
+    options: AdminCallOptions & { states?: readonly string[]; producerIds?: readonly bigint[]; durationMs?: number } = {},
+  ): Promise<TransactionListing[]> {
+    const deadlineMs = this.deadline(options);
+    await this.cluster.refresh();
+    const lists = await Promise.all(
+      this.cluster.brokerList().map((b) =>
+        retry(async () => {
+          const conn = await this.cluster.connection(b.nodeId);
+          const version = conn.versionFor(ListTransactions);
+          if (options.durationMs !== undefined && version < 1) throw new KafkaesqueError('ERR_UNSUPPORTED_VERSION', 'listTransactions: filtering by duration needs ListTransactions v1 (Kafka 3.8+)');
+          const res = await conn.send(
+            ListTransactions,
+            { stateFilters: [...(options.states ?? [])], producerIdFilters: [...(options.producerIds ?? [])], durationFilter: BigInt(options.durationMs ?? -1), transactionalIdPattern: null },
+            { version },
+          );
+          if (res.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(res.errorCode, `listTransactions on node ${b.nodeId}`);
+          return res.transactionStates.map((t) => ({ transactionalId: t.transactionalId, producerId: t.producerId, state: t.transactionState, coordinator: b.nodeId }));
+        }, this.until(deadlineMs)),
+      ),
+    );
+    return lists.flat().sort((a, b) => a.transactionalId.localeCompare(b.transactionalId));
+  }
+
+  /** Each transactional id's state and open transaction, from its coordinator (Java: describeTransactions). */
+  async describeTransactions(transactionalIds: readonly string[], options: AdminCallOptions = {}): Promise<TransactionDescription[]> {
+    const deadlineMs = this.deadline(options);
+    return Promise.all(
+      transactionalIds.map((transactionalId) =>
+        retry(async () => {
+          const coordinator = await findCoordinator(this.cluster, 'transaction', transactionalId, { baseMs: this.config.retryBackoffMs, maxMs: this.config.retryBackoffMaxMs, deadlineMs, lastAttemptAtDeadline: true });
+          const res = await (await this.cluster.connection(coordinator)).send(DescribeTransactions, { transactionalIds: [transactionalId] });
+          const t = res.transactionStates.find((x) => x.transactionalId === transactionalId);
+          if (t === undefined) throw new KafkaesqueError('ERR_INTERNAL', `DescribeTransactions: no answer for '${transactionalId}'`, { retriable: true });
+          if (t.errorCode !== ErrorCode.NONE && errorCodeInfo(t.errorCode).retriable) throw KafkaProtocolError.fromCode(t.errorCode, `describeTransactions '${transactionalId}'`);
+          return {
+            transactionalId,
+            state: t.transactionState,
+            producerId: t.producerId,
+            producerEpoch: t.producerEpoch,
+            transactionTimeoutMs: t.transactionTimeoutMs,
+            startTimeMs: Number(t.transactionStartTimeMs),
+            partitions: t.topics.flatMap((x) => x.partitions.map((partition) => ({ topic: x.topic, partition }))).sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition),
+            coordinator,
+            error: outcome(t.errorCode, `describeTransactions '${transactionalId}'`),
+          };
+        }, this.until(deadlineMs)),
+      ),
+    );
   }
 }

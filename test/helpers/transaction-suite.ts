@@ -20,7 +20,7 @@ import {
 import type { ProducerError } from '../../src/producer/errors.js';
 import type { Logger } from '../../src/network/logger.js';
 import { uniqueTopic } from './broker.js';
-import { sleep } from './wait.js';
+import { eventually, sleep } from './wait.js';
 
 /** A logger that keeps the messages and fields logged at info, for the protocol choice. */
 function infoLog(): Logger & { lines: Array<[string, Record<string, unknown> | undefined]> } {
@@ -103,6 +103,28 @@ export function transactionSuite(base: ConfigOptions, generation: 'V1' | 'V2'): 
     }
     return values.sort();
   }
+
+  test('Admin lists and describes transactions: an open one with its partitions, then completed; an unknown id is TRANSACTIONAL_ID_NOT_FOUND', async () => {
+    const name = await topic(2);
+    const id = uniqueTopic('txn-described');
+    const p = await syncProducer(transactional(id));
+    await p.initTransactions();
+    p.beginTransaction();
+    await p.sendMsgToPartition(name, 1, null, 'open');
+    const [open] = await admin.describeTransactions([id]);
+    expect(open).toMatchObject({ transactionalId: id, state: 'Ongoing', error: null, partitions: [{ topic: name, partition: 1 }] });
+    expect(open!.startTimeMs).toBeGreaterThan(Date.now() - 60_000);
+    const listed = await admin.listTransactions({ states: ['Ongoing'] });
+    expect(listed.find((t) => t.transactionalId === id)).toMatchObject({ state: 'Ongoing', producerId: open!.producerId });
+    await p.commitTransaction();
+    // the coordinator answers the commit once it is decided (PrepareCommit) and completes it when the markers are written
+    await eventually(async () => (await admin.describeTransactions([id]))[0]!.state === 'CompleteCommit', 15_000, 'CompleteCommit');
+    const [done] = await admin.describeTransactions([id]);
+    expect([done!.state, done!.partitions]).toEqual(['CompleteCommit', []]);
+    expect((await admin.listTransactions({ states: ['Ongoing'] })).some((t) => t.transactionalId === id)).toBe(false);
+    const [unknown] = await admin.describeTransactions([uniqueTopic('txn-never')]);
+    expect(unknown!.error?.errorName).toBe('TRANSACTIONAL_ID_NOT_FOUND');
+  });
 
   test('committed records are read by read_committed consumers, aborted ones never', async () => {
     const name = await topic(2);
