@@ -7,12 +7,13 @@
  * error. Errors are one line on stderr; `--debug` adds the stack and the client's debug log.
  */
 import { ConfigError, MuxConfigError } from '../index.js';
+import { acls } from './acls.js';
 import { type Command, type CommandGroup, commandHelp, GLOBAL_HELP, GLOBAL_OPTIONS, groupHelp, type Io, parse, UsageError } from './common.js';
 import { groups } from './groups.js';
 import { consume, produce } from './records.js';
 import { cluster, configs, topics } from './topics.js';
 
-export const COMMANDS: Record<string, Command | CommandGroup> = { topics, configs, groups, cluster, produce, consume };
+export const COMMANDS: Record<string, Command | CommandGroup> = { topics, configs, groups, acls, cluster, produce, consume };
 
 function overview(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) =>
