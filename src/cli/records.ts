@@ -218,6 +218,14 @@ export const consume: Command = command({
     };
     const config = configFrom(values, io, values.group !== undefined ? { group: values.group, topics: [topic], initialOffset: 'oldest' } : {});
     const consumer = await Consumer.create(config);
+    // Ctrl-C, or a supervisor's SIGTERM, is how a run without an end stops: close() ends the
+    // iterations below and commits the group's offsets, and the progress line is erased
+    let interrupted = false;
+    const interrupt = (): void => {
+      interrupted = true;
+      void consumer.close();
+    };
+    process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
     try {
       if (values.group !== undefined) {
         for await (const m of consumer.messages()) {
@@ -225,7 +233,7 @@ export const consume: Command = command({
           consumer.markOffset(m);
           if (count !== undefined && meter.records >= count) break;
         }
-        await consumer.commitOffsets();
+        if (!interrupted) await consumer.commitOffsets();
         return 0;
       }
       const bounds = await withAdmin(config, async (admin) => {
@@ -255,6 +263,7 @@ export const consume: Command = command({
       );
       return 0;
     } finally {
+      process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
       meter.done();
       await consumer.close();
     }

@@ -4,10 +4,11 @@
  * errors of every command: test/cli/usage.test.ts; the progress line: test/cli/progress.test.ts;
  * ACLs on the secured broker: test/secure/cli-acls.test.ts.
  */
+import { spawn } from 'node:child_process';
 import * as net from 'node:net';
 import { brokerAddress, uniqueTopic } from '../helpers/broker.js';
-import { kafkaesque } from '../helpers/cli.js';
-import { eventually, sleep } from '../helpers/wait.js';
+import { CLI_BIN, kafkaesque } from '../helpers/cli.js';
+import { eventually, sleep, until } from '../helpers/wait.js';
 import { Admin } from '../../src/client/admin.js';
 import { Config } from '../../src/client/config.js';
 import { Consumer } from '../../src/client/consumer.js';
@@ -186,4 +187,21 @@ test('consume between offsets and times (kcat -o s@T, e@T, -N; --to), a count ov
   } finally {
     await member.close();
   }
+});
+
+test('Ctrl-C ends a group consume without an end: exit 0, the offsets of what it printed committed', async () => {
+  const topic = uniqueTopic('cli-interrupt');
+  expect((await kafkaesque(['topics', 'create', topic, '-p', '1', ...b])).code).toBe(0);
+  expect((await kafkaesque(['produce', topic, ...b], 'a\nb\nc\n')).code).toBe(0);
+  const group = uniqueTopic('cli-interrupt-group');
+  const child = spawn(process.execPath, [CLI_BIN, 'consume', topic, '-g', group, ...b], { env: { ...process.env, KAFKA_CONFIG: '' } });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  await until(() => out === 'a\nb\nc\n', 30_000, 'the three records printed');
+  child.kill('SIGINT');
+  expect([await exited, err]).toEqual([0, '']);
+  expect((await kafkaesque(['groups', 'lag', group, ...b])).out).toMatch(new RegExp(`^${topic}\\s+0\\s+3\\s+3\\s+0$`, 'm'));
 });
