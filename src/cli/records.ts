@@ -152,7 +152,14 @@ async function resolve(admin: Admin, topic: string, partitions: number[], start:
   let from: bigint[];
   if (start === 'earliest') from = lo;
   else if (start === 'latest') from = hi;
-  else if ('offset' in start) from = partitions.map(() => start.offset);
+  else if ('offset' in start) {
+    // Kafka answers a fetch outside the log with OFFSET_OUT_OF_RANGE; say so before, with the range
+    const outside = partitions.findIndex((_, i) => start.offset < lo[i]! || start.offset > hi[i]!);
+    if (outside >= 0) {
+      throw new RefusedError(`${topic}-${partitions[outside]}: offset ${start.offset} is outside the log (${lo[outside]} to ${hi[outside]}); give one in it, or beginning, end, -N or s@T`);
+    }
+    from = partitions.map(() => start.offset);
+  }
   else if ('fromEnd' in start) from = hi.map((h, i) => (h - start.fromEnd > lo[i]! ? h - start.fromEnd : lo[i]!));
   else from = await atTime(start.timestamp);
   const bounds: bigint[][] = [];

@@ -157,6 +157,9 @@ test('consume between offsets and times (kcat -o s@T, e@T, -N; --to), a count ov
   expect(await read('-o', `e@${new Date(t).toISOString()}`)).toEqual(['0:0:a0', '0:1:a1', '0:2:a2', '0:3:a3', '0:4:a4']);
   expect(await read('-e', '-o', '-2')).toEqual(['0:6:b6', '0:7:b7', '1:0:c0', '1:1:c1']);
   expect(await read('-p', '0', '-o', '2', '--to', '4')).toEqual(['0:2:a2', '0:3:a3']);
+  // partition 1 has offsets 0 and 1 only
+  const outside = await kafkaesque(['consume', topic, '-o', '3', ...b]);
+  expect([outside.code, outside.err]).toEqual([1, `kafkaesque: ${topic}-1: offset 3 is outside the log (0 to 2); give one in it, or beginning, end, -N or s@T\n`]);
   expect(await read('-o', `s@${t}`, '-o', 'e@9999999999999', '-p', '1')).toEqual(['1:0:c0', '1:1:c1']);
   // e@T after every record: the end as of the start
   expect(await read('-o', 'end', '-o', 'e@9999999999999')).toEqual([]);
