@@ -18,12 +18,13 @@ const RESOURCE_HELP = `  -t, --topic T                  a topic (repeat for more
       --transactional-id X       a transactional id (repeat for more)`;
 
 /**
- * The operations each resource type has (Kafka's AclEntry.supportedOperations), so that an ACL
- * that could never apply is a usage error here rather than a silent no-op on the broker.
+ * The operations each resource type has (Kafka's AclEntry.supportedOperations, as of Kafka 4:
+ * group configs since KIP-848, two-phase commit since KIP-939), so that an ACL that could never
+ * apply is a usage error here rather than a silent no-op on the broker.
  */
 const SUPPORTED: Partial<Record<AclResourceType, readonly AclOperation[]>> = {
   topic: ['read', 'write', 'create', 'describe', 'delete', 'alter', 'describe-configs', 'alter-configs', 'all'],
-  group: ['read', 'describe', 'delete', 'all'],
+  group: ['read', 'describe', 'delete', 'describe-configs', 'alter-configs', 'all'],
   cluster: ['create', 'cluster-action', 'describe-configs', 'alter-configs', 'idempotent-write', 'alter', 'describe', 'all'],
   'transactional-id': ['describe', 'write', 'two-phase-commit', 'all'],
 };

@@ -84,7 +84,7 @@ test.each([
   [['groups', 'reset-offsets', 'g', '-t', 't:x', '--to-earliest'], /an integer from 0 up, got 'x'/],
   [['acls', 'add', '--topic', 't', '--operation', 'read'], /name a principal with --allow-principal/],
   [['acls', 'add', '--topic', 't', '--allow-principal', 'bob', '--operation', 'read'], /a principal such as User:alice, got 'bob'/],
-  [['acls', 'add', '--group', 'g', '--allow-principal', 'User:bob', '--operation', 'write'], /a group has no operation write/],
+  [['acls', 'add', '--group', 'g', '--allow-principal', 'User:bob', '--operation', 'write'], /a group has no operation write \(it has read, describe, delete, describe-configs, alter-configs, all\)/],
   [['acls', 'add', '--topic', 't', '--allow-principal', 'User:bob', '--operation', 'frob'], /--operation: one of all, read/],
   [['acls', 'add', '--topic', 't', '--allow-principal', 'User:bob', '--operation', 'read', '--resource-pattern-type', 'match'], /literal, prefixed; got 'match'/],
   [['acls', 'add', '--allow-principal', 'User:bob', '--operation', 'read'], /acls add: name a resource/],
