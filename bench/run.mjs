@@ -8,7 +8,7 @@
 //
 //   npm run bench                                   (builds kafkaesque first)
 //   node bench/run.mjs [--quick] [--records 1000000] [--runs 3] [--clients kafkaesque,kafkajs,platformatic,java,kcat]
-//                      [--workloads produce,consume,consume-nocommit,latency,rebalance] [--sizes 1024,100]
+//                      [--workloads produce,consume,consume-nocommit,latency,rebalance,transactions] [--sizes 1024,100]
 //                      [--compressions none,lz4] [--rate 5000] [--latency-seconds 30]
 //                      [--broker host:port] [--out bench/results] [--timeout-s 600]
 //   The defaults are the issue's size (1,000,000 records, median of 3 runs); --quick is a
@@ -41,7 +41,7 @@ const opts = {
   consumerRecords: Number(arg('consumer-records', arg('records', quick ? '200000' : '1000000'))),
   runs: Number(arg('runs', quick ? '1' : '3')),
   clients: list('clients', 'kafkaesque,kafkajs,platformatic,java,kcat'),
-  workloads: list('workloads', 'produce,consume,consume-nocommit,latency,rebalance'),
+  workloads: list('workloads', 'produce,consume,consume-nocommit,latency,rebalance,transactions'),
   sizes: list('sizes', '1024,100').map(Number),
   compressions: list('compressions', 'none,lz4'),
   rate: Number(arg('rate', '5000')),
@@ -349,7 +349,10 @@ function svg(rows) {
 ensureBenchDeps();
 ensureBuilt();
 kafkaesque = require('../dist/src/index.js');
-for (const w of opts.workloads) if (!WORKLOADS.includes(w)) throw new Error(`unknown workload ${w} (one of ${WORKLOADS.join(', ')})`);
+// transactions: bench/transactions.mjs, run after the others (its own table, appended below)
+const transactionsWanted = opts.workloads.includes('transactions');
+opts.workloads = opts.workloads.filter((w) => w !== 'transactions');
+for (const w of opts.workloads) if (!WORKLOADS.includes(w)) throw new Error(`unknown workload ${w} (one of ${[...WORKLOADS, 'transactions'].join(', ')})`);
 for (const c of opts.clients) if (!SUPPORTS[c]) throw new Error(`unknown client ${c} (one of ${Object.keys(SUPPORTS).join(', ')})`);
 const { harness, described, broker, brokerInfo } = await resolveRunBroker(arg('broker', process.env.KAFKAESQUE_BROKER ?? null), log);
 
@@ -526,7 +529,19 @@ const meta = {
   notRun,
   seconds: Math.round((Date.now() - t0) / 1000),
 };
-const md = markdown(meta, rows);
+let md = markdown(meta, rows);
+if (transactionsWanted) {
+  // transactions of 100 and 1,000 records of 1 KiB (issue 17); the clients that have transactions
+  const clients = opts.clients.filter((c) => ['kafkaesque', 'java', 'platformatic'].includes(c));
+  const records = quick ? 20000 : 50000;
+  log(`transactions: ${clients.join(', ')}, ${records} records per run (bench/transactions.mjs)`);
+  const r = spawnSync(process.execPath, [path.join(here, 'transactions.mjs'), '--broker', broker, '--runs', String(opts.runs), '--records', String(records), '--clients', clients.join(','), '--out', opts.out], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: opts.timeoutS * 1000 * 6,
+  });
+  md += `\n\n### Transactions (\`bench/transactions.mjs\`)\n\n${r.status === 0 ? r.stdout.trim() : `ERROR: bench/transactions.mjs exited ${String(r.status ?? r.signal)}`}`;
+}
 mkdirSync(opts.out, { recursive: true });
 writeFileSync(path.join(opts.out, 'latest.json'), JSON.stringify({ meta, rows }, null, 2) + '\n');
 writeFileSync(path.join(opts.out, 'latest.md'), md + '\n');

@@ -8,7 +8,7 @@
 //
 //   npm run bench:transactions
 //   node bench/transactions.mjs [--records 50000] [--txn 100,1000] [--size 1024] [--runs 3]
-//                               [--clients kafkaesque,java,platformatic] [--broker host:port]
+//                               [--clients kafkaesque,java,platformatic] [--broker host:port] [--out bench/results]
 //
 // What "commit latency" covers differs by API: Java's and kafkaesque's commitTransaction() first
 // waits for the transaction's records still in flight (the last linger), then sends EndTxn;
@@ -189,7 +189,7 @@ for (const perTxn of opts.txns) {
   }
 }
 const md = lines.join('\n');
-const out = path.join(root, 'bench', 'results');
+const out = path.resolve(root, arg('out', 'bench/results'));
 mkdirSync(out, { recursive: true });
 writeFileSync(path.join(out, 'transactions.md'), `${md}\n`);
 writeFileSync(path.join(out, 'transactions.json'), `${JSON.stringify({ opts, brokerInfo, results }, null, 2)}\n`);
