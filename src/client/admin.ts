@@ -45,7 +45,8 @@ import { OFFSET_FETCH_FIRST_TOPIC_ID_VERSION, OffsetFetch, offsetFetchResponseGr
 import { ZERO_UUID } from '../../protocol/api.js';
 import { Cluster } from '../cluster/cluster.js';
 import { findCoordinator } from '../cluster/coordinator.js';
-import { isRetriable, retry, type RetryOptions } from '../cluster/retry.js';
+import { isRetriable, retry, type RetryOptions, sleep } from '../cluster/retry.js';
+import { topicPartitionKey } from '../cluster/topic-partition.js';
 import { answerTopicName, topicIdOf, topicIdsKnown, versionForTopicIds } from '../cluster/topic-ids.js';
 import type { BrokerConnection } from '../network/broker-connection.js';
 import { Config, type ConfigOptions } from './config.js';
@@ -238,7 +239,7 @@ export class Admin {
       });
       if (waiting.length === 0) return;
       if (Date.now() + this.config.retryBackoffMs >= deadlineMs) break;
-      await new Promise((resolve) => setTimeout(resolve, this.config.retryBackoffMs));
+      await sleep(this.config.retryBackoffMs);
     }
     for (const r of waiting) {
       r.error = KafkaProtocolError.fromCode(ErrorCode.LEADER_NOT_AVAILABLE, `CreateTopics '${r.name}'`, 'created, but brokers showed no leader for every partition before the timeout');
@@ -843,24 +844,29 @@ export class Admin {
    * broker is asked, as Java does; a broker that cannot answer fails the call.
    */
   async listGroups(options: AdminCallOptions & { states?: readonly string[]; types?: readonly string[] } = {}): Promise<GroupListing[]> {
-    const deadlineMs = this.deadline(options);
-    await this.cluster.refresh();
-    const brokers = this.cluster.brokerList();
-    const lists = await Promise.all(
-      brokers.map((b) =>
-        retry(async () => {
-          const conn = await this.cluster.connection(b.nodeId);
-          const version = conn.versionFor(ListGroups);
-          if ((options.states?.length ?? 0) > 0 && version < 4) throw new KafkaesqueError('ERR_UNSUPPORTED_VERSION', 'listGroups: filtering by state needs ListGroups v4 (Kafka 2.6+)');
-          if ((options.types?.length ?? 0) > 0 && version < 5) throw new KafkaesqueError('ERR_UNSUPPORTED_VERSION', 'listGroups: filtering by type needs ListGroups v5 (Kafka 3.8+)');
-          const res = await conn.send(ListGroups, { statesFilter: [...(options.states ?? [])], typesFilter: [...(options.types ?? [])] }, { version });
-          if (res.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(res.errorCode, `listGroups on node ${b.nodeId}`);
-          return res.groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, state: g.groupState, type: g.groupType }));
-        }, this.until(deadlineMs)),
-      ),
-    );
-    return lists.flat().sort((a, b) => a.groupId.localeCompare(b.groupId));
+    const groups = await this.fromEveryBroker(this.deadline(options), async (conn, nodeId) => {
+      const version = conn.versionFor(ListGroups);
+      if ((options.states?.length ?? 0) > 0 && version < 4) throw new KafkaesqueError('ERR_UNSUPPORTED_VERSION', 'listGroups: filtering by state needs ListGroups v4 (Kafka 2.6+)');
+      if ((options.types?.length ?? 0) > 0 && version < 5) throw new KafkaesqueError('ERR_UNSUPPORTED_VERSION', 'listGroups: filtering by type needs ListGroups v5 (Kafka 3.8+)');
+      const res = await conn.send(ListGroups, { statesFilter: [...(options.states ?? [])], typesFilter: [...(options.types ?? [])] }, { version });
+      if (res.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(res.errorCode, `listGroups on node ${nodeId}`);
+      return res.groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, state: g.groupState, type: g.groupType }));
+    });
+    return groups.sort((a, b) => a.groupId.localeCompare(b.groupId));
   }
+
+  /**
+   * `fn` asked of every broker (each coordinates its own share of groups and transactional ids),
+   * each retried on its own until `deadlineMs`; the answers together.
+   */
+  private async fromEveryBroker<T>(deadlineMs: number, fn: (conn: BrokerConnection, nodeId: number) => Promise<T[]>): Promise<T[]> {
+    await this.cluster.refresh();
+    const lists = await Promise.all(
+      this.cluster.brokerList().map((b) => retry(async () => fn(await this.cluster.connection(b.nodeId), b.nodeId), this.until(deadlineMs))),
+    );
+    return lists.flat();
+  }
+
 
   /** Deletes groups (Java: deleteConsumerGroups); one outcome per group. A group with active members is refused (NON_EMPTY_GROUP). */
   async deleteGroups(groupIds: readonly string[], options: AdminCallOptions = {}): Promise<(ItemOutcome & { groupId: string })[]> {
@@ -1005,8 +1011,8 @@ export class Admin {
     );
     if (partitions === null) return results.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
     // in the caller's order, as alterPartitionReassignments answers
-    const byPartition = new Map(results.map((r) => [`${r.topic}\0${r.partition}`, r]));
-    return partitions.map(({ topic, partition }) => byPartition.get(`${topic}\0${partition}`) ?? { topic, partition, error: KafkaProtocolError.fromCode(ErrorCode.UNKNOWN_SERVER_ERROR, `electLeaders ${topic}-${partition}`, 'the controller did not answer for this partition') });
+    const byPartition = new Map(results.map((r) => [topicPartitionKey(r.topic, r.partition), r]));
+    return partitions.map(({ topic, partition }) => byPartition.get(topicPartitionKey(topic, partition)) ?? { topic, partition, error: KafkaProtocolError.fromCode(ErrorCode.UNKNOWN_SERVER_ERROR, `electLeaders ${topic}-${partition}`, 'the controller did not answer for this partition') });
   }
 
   /**
@@ -1040,10 +1046,10 @@ export class Admin {
     });
     const answers = new Map<string, KafkaProtocolError | null>();
     for (const t of res.responses) {
-      for (const p of t.partitions) answers.set(`${t.name}\0${p.partitionIndex}`, outcome(p.errorCode, `alterPartitionReassignments ${t.name}-${p.partitionIndex}`, p.errorMessage));
+      for (const p of t.partitions) answers.set(topicPartitionKey(t.name, p.partitionIndex), outcome(p.errorCode, `alterPartitionReassignments ${t.name}-${p.partitionIndex}`, p.errorMessage));
     }
     return reassignments.map(({ topic, partition }) => {
-      const error = answers.get(`${topic}\0${partition}`);
+      const error = answers.get(topicPartitionKey(topic, partition));
       return { topic, partition, error: error === undefined ? KafkaProtocolError.fromCode(ErrorCode.UNKNOWN_SERVER_ERROR, `alterPartitionReassignments ${topic}-${partition}`, 'the controller did not answer for this partition') : error };
     });
   }
@@ -1074,26 +1080,20 @@ export class Admin {
   async listTransactions(
     options: AdminCallOptions & { states?: readonly string[]; producerIds?: readonly bigint[]; durationMs?: number } = {},
   ): Promise<TransactionListing[]> {
-    const deadlineMs = this.deadline(options);
-    await this.cluster.refresh();
-    const lists = await Promise.all(
-      this.cluster.brokerList().map((b) =>
-        retry(async () => {
-          const conn = await this.cluster.connection(b.nodeId);
-          const version = conn.versionFor(ListTransactions);
-          if (options.durationMs !== undefined && version < 1) throw new KafkaesqueError('ERR_UNSUPPORTED_VERSION', 'listTransactions: filtering by duration needs ListTransactions v1 (Kafka 3.8+)');
-          const res = await conn.send(
-            ListTransactions,
-            { stateFilters: [...(options.states ?? [])], producerIdFilters: [...(options.producerIds ?? [])], durationFilter: BigInt(options.durationMs ?? -1), transactionalIdPattern: null },
-            { version },
-          );
-          if (res.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(res.errorCode, `listTransactions on node ${b.nodeId}`);
-          return res.transactionStates.map((t) => ({ transactionalId: t.transactionalId, producerId: t.producerId, state: t.transactionState, coordinator: b.nodeId }));
-        }, this.until(deadlineMs)),
-      ),
-    );
-    return lists.flat().sort((a, b) => a.transactionalId.localeCompare(b.transactionalId));
+    const transactions = await this.fromEveryBroker(this.deadline(options), async (conn, nodeId) => {
+      const version = conn.versionFor(ListTransactions);
+      if (options.durationMs !== undefined && version < 1) throw new KafkaesqueError('ERR_UNSUPPORTED_VERSION', 'listTransactions: filtering by duration needs ListTransactions v1 (Kafka 3.8+)');
+      const res = await conn.send(
+        ListTransactions,
+        { stateFilters: [...(options.states ?? [])], producerIdFilters: [...(options.producerIds ?? [])], durationFilter: BigInt(options.durationMs ?? -1), transactionalIdPattern: null },
+        { version },
+      );
+      if (res.errorCode !== ErrorCode.NONE) throw KafkaProtocolError.fromCode(res.errorCode, `listTransactions on node ${nodeId}`);
+      return res.transactionStates.map((t) => ({ transactionalId: t.transactionalId, producerId: t.producerId, state: t.transactionState, coordinator: nodeId }));
+    });
+    return transactions.sort((a, b) => a.transactionalId.localeCompare(b.transactionalId));
   }
+
 
   /** Each transactional id's state and open transaction, from its coordinator (Java: describeTransactions). */
   async describeTransactions(transactionalIds: readonly string[], options: AdminCallOptions = {}): Promise<TransactionDescription[]> {

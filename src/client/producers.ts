@@ -125,7 +125,7 @@ async function inTransaction<P, T>(t: TransactionManager, producer: P, fn: (prod
   }
 }
 
-/** Aborts after `cause`, unless the producer cannot (fatal) or nothing is open; an abort failure is attached to `cause`'s stack, not thrown over it. */
+/** Aborts after `cause`, unless the producer cannot (fatal) or nothing is open; an abort that fails too is told in `cause`'s message, not thrown over it. */
 async function abortQuietly(t: TransactionManager, cause: unknown): Promise<void> {
   if (!t.open) return;
   try {

@@ -21,7 +21,7 @@
  * A call that runs out of time (maxBlockMs) leaves its request running: calling it again waits
  * for the same outcome (KIP-588), so a commit that timed out is never sent twice.
  */
-import { ErrorCode } from '../../protocol/error-codes.js';
+import { ErrorCode, errorCodeInfo } from '../../protocol/error-codes.js';
 import { KafkaesqueError, KafkaProtocolError } from '../../protocol/errors.js';
 import { AddOffsetsToTxn } from '../../protocol/messages/add-offsets-to-txn.js';
 import { AddPartitionsToTxn } from '../../protocol/messages/add-partitions-to-txn.js';
@@ -30,6 +30,7 @@ import { InitProducerId } from '../../protocol/messages/init-producer-id.js';
 import { TxnOffsetCommit } from '../../protocol/messages/txn-offset-commit.js';
 import type { Cluster } from '../cluster/cluster.js';
 import { findCoordinator } from '../cluster/coordinator.js';
+import { topicPartitionKey } from '../cluster/topic-partition.js';
 import { isRetriable, retry } from '../cluster/retry.js';
 import type { BrokerConnection } from '../network/broker-connection.js';
 import type { Logger } from '../network/logger.js';
@@ -121,7 +122,6 @@ const EPOCH_BEHIND = new Set<number>([ErrorCode.INVALID_PRODUCER_EPOCH, ErrorCod
 /** Coordinator answers after which the coordinator is looked up again. */
 const COORDINATOR_MOVED = new Set<number>([ErrorCode.NOT_COORDINATOR, ErrorCode.COORDINATOR_NOT_AVAILABLE]);
 
-const key = (topic: string, partition: number): string => `${topic}\0${partition}`;
 
 export class TransactionManager {
   private state: State = 'uninitialized';
@@ -136,7 +136,7 @@ export class TransactionManager {
   private started = false;
   /** V1: partitions AddPartitionsToTxn took, and those waiting for it. */
   private readonly added = new Set<string>();
-  private pending: TransactionPartition[] = [];
+  private pending = new Set<TransactionPartition>();
   private adding = false;
   /** V1 until now, and the cluster's transaction.version is 2 since: InitProducerId before the next transaction. */
   private upgradeToV2 = false;
@@ -177,12 +177,12 @@ export class TransactionManager {
    */
   admit(p: TransactionPartition): boolean {
     if (this.state !== 'in-transaction' && this.state !== 'committing') return false;
-    if (this.v2 || this.added.has(key(p.topic, p.partition))) {
+    if (this.v2 || this.added.has(topicPartitionKey(p.topic, p.partition))) {
       p.inTransaction = true;
       this.started = true;
       return true;
     }
-    if (!this.pending.includes(p)) this.pending.push(p);
+    this.pending.add(p);
     if (!this.adding) void this.addPartitions();
     return false;
   }
@@ -327,9 +327,9 @@ export class TransactionManager {
   private async addPartitions(): Promise<void> {
     this.adding = true;
     try {
-      while (this.pending.length > 0 && (this.state === 'in-transaction' || this.state === 'committing')) {
+      while (this.pending.size > 0 && (this.state === 'in-transaction' || this.state === 'committing')) {
         const batch = this.pending;
-        this.pending = [];
+        this.pending = new Set();
         const byTopic = new Map<string, number[]>();
         for (const p of batch) {
           let list = byTopic.get(p.topic);
@@ -354,8 +354,8 @@ export class TransactionManager {
           let code: number = ErrorCode.NONE;
           for (const t of res.resultsByTopicV3AndBelow) {
             for (const p of t.resultsByPartition) {
-              if (p.partitionErrorCode === ErrorCode.NONE) this.added.add(key(t.name, p.partitionIndex));
-              else if (p.partitionErrorCode !== ErrorCode.OPERATION_NOT_ATTEMPTED && (code === ErrorCode.NONE || isRetriableCode(code))) code = p.partitionErrorCode;
+              if (p.partitionErrorCode === ErrorCode.NONE) this.added.add(topicPartitionKey(t.name, p.partitionIndex));
+              else if (p.partitionErrorCode !== ErrorCode.OPERATION_NOT_ATTEMPTED && (code === ErrorCode.NONE || errorCodeInfo(code).retriable)) code = p.partitionErrorCode;
             }
           }
           return code;
@@ -520,7 +520,7 @@ export class TransactionManager {
     this.lastError = undefined;
     this.started = false;
     this.added.clear();
-    this.pending = [];
+    this.pending.clear();
     this.host.endPartitions();
   }
 
@@ -590,8 +590,4 @@ export class TransactionManager {
   private backoff(): { baseMs: number; maxMs: number } {
     return { baseMs: this.o.retryBackoffMs, maxMs: this.o.retryBackoffMaxMs };
   }
-}
-
-function isRetriableCode(code: number): boolean {
-  return KafkaProtocolError.fromCode(code, '').retriable;
 }
