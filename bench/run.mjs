@@ -25,7 +25,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createTopic as createTopicWith, makeValues, topicRecordCount as topicRecordCountWith } from './clients/_common.mjs';
+import { createTopic as createTopicWith, makeValues, median, topicRecordCount as topicRecordCountWith } from './clients/_common.mjs';
 import { resolveRunBroker, runDriver } from './drivers.mjs';
 import { cliArgs } from './args.mjs';
 
@@ -190,12 +190,6 @@ async function prefill(broker, topic, dataFile, records) {
 const runChild = (client, c) => runDriver(client, c, opts.timeoutS);
 
 // ---------------------------------------------------------------------------------- statistics
-const median = (xs) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (s.length === 0) return { med: NaN, min: NaN, max: NaN };
-  return { med: s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2, min: s[0], max: s[s.length - 1] };
-};
-
 // Medians over the runs that count; an ERROR run is left out of every figure.
 function aggregate(caseDef, runs) {
   const ok = runs.filter((r) => !r.error);

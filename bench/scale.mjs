@@ -35,7 +35,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeValues } from './clients/_common.mjs';
+import { makeValues, median } from './clients/_common.mjs';
 import { resolveRunBroker, runDriver } from './drivers.mjs';
 import { cliArgs } from './args.mjs';
 
@@ -469,12 +469,6 @@ if (currentSet !== null) await deleteTopics(topicSetup[currentSet].names);
 for (const f of Object.values(dataFiles)) rmSync(f, { force: true });
 
 // ---------------------------------------------------------------------------------- statistics
-function median(xs) {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  if (s.length === 0) return { med: NaN, min: NaN, max: NaN };
-  const m = s.length >> 1;
-  return { med: s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2, min: s[0], max: s[s.length - 1] };
-}
 function aggregate(size, runs) {
   const ok = runs.filter((r) => !r.error);
   const metric = (f) => median(ok.map(f));

@@ -21,6 +21,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cliArgs } from './args.mjs';
+import { median } from './clients/_common.mjs';
 import { resolveRunBroker } from './drivers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -163,10 +164,6 @@ for (let rep = 0; rep < opts.runs; rep++) {
   }
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '-');
 const lines = [
   `Transactional produce: ${fmt(opts.records)} records of ${opts.size} B per run, ${PARTITIONS} partitions, acks all, median of ${opts.runs} run(s); broker ${brokerInfo.bootstrap} (Kafka ${brokerInfo.version}, profile ${brokerInfo.profile}).`,
@@ -182,9 +179,9 @@ for (const perTxn of opts.txns) {
       lines.push(`| ${fmt(perTxn)} | ${LABEL[client]} | ERROR: ${runs[0]?.error ?? 'no run'} | | | | 0/${runs.length} |`);
       continue;
     }
-    const rate = median(good.map((r) => opts.records / r.seconds));
+    const rate = median(good.map((r) => opts.records / r.seconds)).med;
     lines.push(
-      `| ${fmt(perTxn)} | ${LABEL[client]} | ${fmt(rate)} | ${fmt((rate * opts.size) / 1e6, 1)} | ${fmt(median(good.map((r) => r.commitP50Ms)), 1)} | ${fmt(median(good.map((r) => r.commitP99Ms)), 1)} | ${good.length}/${runs.length} |`,
+      `| ${fmt(perTxn)} | ${LABEL[client]} | ${fmt(rate)} | ${fmt((rate * opts.size) / 1e6, 1)} | ${fmt(median(good.map((r) => r.commitP50Ms)).med, 1)} | ${fmt(median(good.map((r) => r.commitP99Ms)).med, 1)} | ${good.length}/${runs.length} |`,
     );
   }
 }

@@ -46,6 +46,14 @@ export function latencyOf(value) {
   return nowMs() - value.readDoubleBE(0);
 }
 
+/** The median of the finite values, with their min and max (NaN for none): the benches' cell figure. */
+export function median(xs) {
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (s.length === 0) return { med: NaN, min: NaN, max: NaN };
+  const m = s.length >> 1;
+  return { med: s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2, min: s[0], max: s[s.length - 1] };
+}
+
 export function percentiles(samples) {
   const s = Float64Array.from(samples).sort();
   const at = (q) => (s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN);
