@@ -321,6 +321,7 @@ export const CONFIG_TABLE = {
     value: 'string | undefined',
     accepts: 'non-empty string',
     java: '`transactional.id`',
+    yaml: 'transactional_id',
     doc: 'Makes producers transactional (`initTransactions()`, `beginTransaction()`, ...; docs/transactions.md); needs `idempotent`.',
     check: (f, v) => wireString(f, v, true),
   },
@@ -519,6 +520,7 @@ export const CONFIG_TABLE = {
     input: 'IsolationLevel',
     default: 'read_uncommitted',
     java: '`isolation.level`',
+    yaml: 'isolation_level',
     doc: '`read_committed`: only records of committed transactions.',
   }),
   fetchMinBytes: int(0, {

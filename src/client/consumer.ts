@@ -235,6 +235,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
       if (batch === undefined) return;
       group.polled();
       for (const r of batch.records) {
+        if (batch.stale) break; // sought since it was fetched: delivery goes on from the new position
         group.polled();
         yield consumerMessage(batch.topic, batch.partition, r);
       }
@@ -248,6 +249,24 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
 
   resume(topic: string, partition: number): void {
     this.fetcher.resume(topic, partition);
+  }
+
+  /**
+   * Moves the position of an owned partition (Java's `seek`): the next message of it is the one
+   * at `offset` (or the first after it, past gaps). Messages fetched before and not yet given
+   * out are not delivered. Marks and commits are unchanged. A partition this consumer does not
+   * own is an error (ERR_NOT_ASSIGNED); a rebalance starts an assigned partition from its
+   * committed offset again.
+   */
+  seek(topic: string, partition: number, offset: bigint | number): void {
+    const group = this.requireGroup('seek()');
+    if (!(typeof offset === 'bigint' || (typeof offset === 'number' && Number.isSafeInteger(offset))) || BigInt(offset) < 0n) {
+      throw new KafkaesqueError('ERR_INVALID_ARGUMENT', `seek: offset must be a bigint or safe integer >= 0, got ${String(offset)}`);
+    }
+    const owned = group.assignment().some((tp) => tp.topic === topic && tp.partition === partition);
+    if (!owned || !this.fetcher.seek(topic, partition, BigInt(offset))) {
+      throw new KafkaesqueError('ERR_NOT_ASSIGNED', `seek: ${topic}-${partition} is not assigned to this consumer (seek only partitions in assignment())`);
+    }
   }
 
   /** Marks a message processed: its offset + 1 is committed by the next commit. */

@@ -58,6 +58,11 @@ export interface FetchedRecords {
   highWatermark: bigint;
   /** Bytes these records hold of the prefetch budget. */
   bytes: number;
+  /**
+   * Set when the partition was sought after these records were fetched: the rest of them must
+   * not be delivered (the reader stops iterating them).
+   */
+  stale: boolean;
 }
 
 interface PartitionState {
@@ -69,6 +74,8 @@ interface PartitionState {
   paused: boolean;
   /** Fetched records not yet taken by the application. */
   buffered: FetchedRecords | undefined;
+  /** The records last taken by the application (by next()), which it may still be iterating. */
+  taken: FetchedRecords | undefined;
   highWatermark: bigint;
   /** Do not fetch before this time (after an error). */
   backoffUntil: number;
@@ -111,6 +118,7 @@ export class Fetcher {
       leaderEpoch: -1,
       paused: false,
       buffered: undefined,
+      taken: undefined,
       highWatermark: -1n,
       backoffUntil: 0,
       errors: 0,
@@ -157,13 +165,22 @@ export class Fetcher {
     }
   }
 
-  /** Moves a partition's position; records already fetched past it are dropped. */
-  seek(topic: string, partition: number, offset: bigint): void {
+  /**
+   * Moves a partition's position. Records fetched before the move are not delivered: those
+   * buffered are dropped, those the application is iterating are marked stale, and a fetch in
+   * flight for the old position is ignored when it answers (handlePartition).
+   */
+  seek(topic: string, partition: number, offset: bigint): boolean {
     const p = this.partitions.get(topicPartitionKey(topic, partition));
-    if (p === undefined) return;
-    if (p.buffered) this.drop(p.buffered);
+    if (p === undefined) return false;
+    if (p.buffered) {
+      p.buffered.stale = true;
+      this.drop(p.buffered);
+    }
+    if (p.taken) p.taken.stale = true;
     p.position = offset;
     this.wake();
+    return true;
   }
 
   /**
@@ -178,6 +195,7 @@ export class Fetcher {
       if (r !== undefined) {
         const p = this.partitions.get(topicPartitionKey(r.topic, r.partition));
         if (p !== undefined && p.buffered === r) p.buffered = undefined;
+        if (p !== undefined) p.taken = r;
         this.bufferedBytes -= r.bytes;
         this.wake();
         return r;
@@ -201,6 +219,7 @@ export class Fetcher {
       const r = p.buffered;
       if (r !== undefined) {
         this.drop(r);
+        p.taken = r;
         this.wake();
         return r;
       }
@@ -448,6 +467,9 @@ export class Fetcher {
     list: PartitionState[],
     maxBytes: number,
   ): Promise<void> {
+    // the positions asked for: a partition sought while the fetch is out gets none of its answer
+    const asked = new Map<PartitionState, bigint>();
+    for (const p of list) asked.set(p, p.position);
     const conn = await this.cluster.connection(leader);
     const version = versionForTopicIds(conn, Fetch, FETCH_FIRST_TOPIC_ID_VERSION, allIds);
     const topics = new Map<string, FetchRequest['topics'][number]>();
@@ -500,6 +522,7 @@ export class Fetcher {
       for (const pd of t.partitions) {
         const p = byKey.get(topicPartitionKey(topic, pd.partitionIndex));
         if (p === undefined) continue; // unassigned, paused or buffered meanwhile
+        if (p.position !== asked.get(p)) continue; // sought meanwhile: the answer is for the old position
         this.handlePartition(p, pd);
       }
     }
@@ -543,6 +566,7 @@ export class Fetcher {
       highWatermark: pd.highWatermark,
       // the wire bytes: batches are decompressed only as the application reaches them
       bytes: pd.records.length,
+      stale: false,
     };
     p.buffered = fetched;
     this.ready.push(fetched);

@@ -26,6 +26,8 @@
  * hash_function: fnv1a          # fnv1a (default: sarama's, the Go layer's) or murmur2 (the Java client's)
  * null_key: hash-empty          # keyless records: hash-empty (default, the Go layer's), sticky (Java's) or value-md5
  * serializer: json              # proto connections: json (default: protojson with proto names, the Go plugin's) or binary
+ * transactional_id: orders-1    # conn.transaction(...)'s producer (docs/transactions.md); unique per process
+ * isolation_level: read_committed  # read_uncommitted (default) or read_committed: skip aborted transactions' records
  * ```
  *
  * Keys the file leaves out take the Go layer's defaults (the Multiplexer applies them), not the
@@ -81,6 +83,8 @@ export const CONFIG_FILE_KEYS: Readonly<Record<string, { kind: Kind; option?: st
   hash_function: { kind: 'string', option: 'hashFunction' },
   null_key: { kind: 'string', option: 'nullKey' },
   serializer: { kind: 'string' },
+  transactional_id: { kind: 'string', option: 'transactionalId' },
+  isolation_level: { kind: 'string', option: 'isolationLevel' },
 };
 
 interface Entry {
@@ -194,6 +198,8 @@ function build(entries: Map<string, Entry>, file: string): MuxFileConfig {
   if (entries.has('initial_offset')) options.initialOffset = get<ConfigOptions['initialOffset']>('initial_offset');
   if (entries.has('hash_function')) options.hashFunction = get<ConfigOptions['hashFunction']>('hash_function');
   if (entries.has('null_key')) options.nullKey = get<ConfigOptions['nullKey']>('null_key');
+  if (entries.has('transactional_id')) options.transactionalId = get<string>('transactional_id');
+  if (entries.has('isolation_level')) options.isolationLevel = get<ConfigOptions['isolationLevel']>('isolation_level');
   let serializer: ProtoSerializer | undefined;
   if (entries.has('serializer')) {
     const name = get<string>('serializer');

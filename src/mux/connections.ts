@@ -43,8 +43,25 @@ export class SendingConnection {
   constructor(
     /** @internal */ readonly mux: ConnectionMux,
     readonly name: string,
+    /** @internal */ producers?: ConnectionProducers,
   ) {
-    this.producers = mux.producersOf(name);
+    this.producers = producers ?? mux.producersOf(name);
+  }
+
+  /**
+   * Runs `fn` in a Kafka transaction (docs/transactions.md, "The Multiplexer"): what `fn` sends
+   * through `tx` and the messages it marks with `tx.markOffset` are committed together when `fn`
+   * resolves (exactly-once processing), or not at all: when `fn` throws or the commit fails, the
+   * transaction is aborted, its sends are never seen by read_committed consumers, and the
+   * connection's partitions are consumed again from its last committed mark (the handler sees
+   * those messages again). Resolves with what `fn` returned; rejects with what failed.
+   *
+   * Needs `Config.transactionalId` (YAML `transactional_id`). One transaction runs at a time per
+   * Multiplexer: transactions of other connections wait for it. Sends made through the
+   * connection itself (not `tx`) are outside the transaction.
+   */
+  transaction<T>(fn: (tx: ConnectionTransaction) => T | Promise<T>): Promise<T> {
+    return this.mux.transaction(this.name, fn);
   }
 
   async sendSyncMessage(topic: string, key: Key, value: MessageBytes | null): Promise<SendResult> {
@@ -204,5 +221,49 @@ export class BytesManualConnection extends SendingConnection {
    */
   stopConsumingPartition(topic: string, partition: number, offset?: StartOffset): void {
     this.mux.stopConsumingPartition(this.name, topic, partition, offset);
+  }
+}
+
+/**
+ * A transaction of a connection (`conn.transaction(async (tx) => ...)`): the connection's send
+ * methods, through the Multiplexer's transactional producer, and the marks committed with it.
+ * Async sends call back as usual; the commit waits for their outcomes.
+ */
+export class ConnectionTransaction extends SendingConnection {
+  /** @internal The marks of this transaction, per topic-partition: next offset and metadata. */
+  readonly marks = new Map<string, { topic: string; partition: number; offset: bigint; metadata: string | undefined }>();
+  private finished = false;
+
+  /** @internal */
+  constructor(mux: ConnectionMux, name: string, producers: ConnectionProducers) {
+    super(mux, name, producers);
+  }
+
+  /**
+   * Marks `message` processed by this transaction: its offset + 1 is committed with the
+   * transaction (KIP-447, with the group's generation), or not at all.
+   */
+  markOffset(message: Pick<ConsumerMessage, 'topic' | 'partition' | 'offset'>, metadata?: string): void {
+    this.mux.markInTransaction(this, message, metadata);
+  }
+
+  /** Marks `offset` of `topic`-`partition` processed by this transaction (see {@link markOffset}). */
+  markPartitionOffset(topic: string, partition: number, offset: bigint | number, metadata?: string): void {
+    this.markOffset({ topic, partition, offset: checkedOffset('markPartitionOffset', partition, offset) }, metadata);
+  }
+
+  /** Transactions do not nest: MuxUsageError (`ERR_MUX_TXN_NESTED`). */
+  override transaction<T>(_fn: (tx: ConnectionTransaction) => T | Promise<T>): Promise<T> {
+    return Promise.reject(new MuxUsageError('ERR_MUX_TXN_NESTED', `transaction: connection '${this.name}' is in a transaction already; send and mark through the tx you have`));
+  }
+
+  /** @internal */
+  get isFinished(): boolean {
+    return this.finished;
+  }
+
+  /** @internal The transaction ended: later sends and marks through it are refused. */
+  finish(): void {
+    this.finished = true;
   }
 }

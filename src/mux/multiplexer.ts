@@ -20,12 +20,15 @@ import { EventEmitter } from 'node:events';
 import { Admin } from '../client/admin.js';
 import { Config, OffsetNewest, OffsetOldest, type ConfigOptions, type HashFunction, type InitialOffset, type NullKey } from '../client/config.js';
 import { Consumer, type ConsumerMessage, type StartOffset } from '../client/consumer.js';
-import { AsyncProducer, SyncProducer } from '../client/producers.js';
+import { AsyncProducer, SyncProducer, type AsyncCallbacks } from '../client/producers.js';
+import type { ProducerError } from '../producer/errors.js';
+import type { ProducerMessage } from '../producer/message.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
 import type { TopicPartition } from '../consumer/assignors/index.js';
 import { KafkaesqueError } from '../../protocol/errors.js';
 import { loadMuxConfigFile } from './config-file.js';
-import { BytesConnection, BytesManualConnection } from './connections.js';
+import { BytesConnection, BytesManualConnection, ConnectionTransaction } from './connections.js';
+import { TransactionFatalError, TransactionTimeoutError } from '../producer/errors.js';
 import { HandlerError, MuxClosedError, MuxStartedError, MuxUsageError } from './errors.js';
 import { ProtoConnection, ProtoManualConnection, type ProtoSerializer, jsonSerializer } from './proto.js';
 import type {
@@ -36,6 +39,7 @@ import type {
   MuxGroupConsumer,
   MuxManualConsumer,
   MuxPartitionConsumer,
+  MuxTransactionalProducer,
 } from './types.js';
 
 /** Queue length (per connection and topic) above which the topic is paused. */
@@ -113,6 +117,13 @@ class Subscription {
   stopped = false;
   /** Next offset to commit, per partition, as this connection marked it. */
   readonly marks = new Map<number, { offset: bigint; metadata: string | undefined }>();
+  /** The first offset delivered of each partition since it was assigned: where a rewind goes without a mark. */
+  readonly first = new Map<number, bigint>();
+  /** Counts the rewinds after aborted transactions: a message handed out before the last one is stale. */
+  generation = 0;
+  /** The message the handler is on, and the generation it was handed out in. */
+  current: ConsumerMessage | undefined;
+  currentGeneration = 0;
 
   constructor(
     private readonly mux: Multiplexer,
@@ -126,6 +137,7 @@ class Subscription {
   }
 
   push(m: ConsumerMessage): void {
+    if (!this.first.has(m.partition)) this.first.set(m.partition, m.offset);
     this.queue.push(m);
     if (!this.running) void this.run();
   }
@@ -153,7 +165,10 @@ class Subscription {
           this.queue = this.queue.slice(this.head);
           this.head = 0;
         }
+        this.current = m;
+        this.currentGeneration = this.generation;
         await this.mux.runHandler(this.connection, this.handler, m);
+        this.current = undefined;
         this.mux.handled(this.topic);
       }
     } finally {
@@ -190,6 +205,16 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> implements Conn
   private started = false;
   private stopping = false;
   private closing: Promise<void> | undefined;
+  /** The transactional producer, made and initialized by the first transaction. */
+  private txnProducer: Promise<MuxTransactionalProducer> | undefined;
+  /** The last transaction queued: one runs at a time. */
+  private txnQueue: Promise<unknown> = Promise.resolve();
+  /** A fatal transaction error (fenced, not authorized): every later transaction fails with it. */
+  private txnFatal: Error | undefined;
+  /** Consecutive aborted transactions per connection (reset by a commit): the rewind's backoff. */
+  private readonly aborts = new Map<string, number>();
+  /** Partitions held back after repeated aborts, until their timer resumes them. */
+  private readonly heldBack = new Map<string, NodeJS.Timeout>();
 
   private constructor(
     /** The client configuration every producer and consumer is built from. */
@@ -198,6 +223,8 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> implements Conn
     readonly groupId: string,
     /** The serializer of proto connections created without one. */
     readonly serializer: ProtoSerializer,
+    /** The Config's transactionalId: `conn.transaction()`'s producer has it (the shared producers do not). */
+    readonly transactionalId: string | undefined,
     private readonly parts: MultiplexerParts,
   ) {
     super();
@@ -239,11 +266,12 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> implements Conn
       throw err;
     }
     const consumer = (c: Config): Promise<Consumer> => Consumer.create(c);
-    return new Multiplexer(settings.config, name, settings.groupId, settings.serializer, {
+    return new Multiplexer(settings.config, name, settings.groupId, settings.serializer, settings.transactionalId, {
       syncProducer: sync,
       asyncProducer: async,
       createGroupConsumer: consumer,
       createManualConsumer: consumer,
+      createTransactionalProducer: (c) => SyncProducer.create(c),
     });
   }
 
@@ -253,11 +281,15 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> implements Conn
    */
   static withParts(config: Config, name: string, options: MultiplexerOptions, makeParts: (config: Config) => MultiplexerParts): Multiplexer {
     const settings = Multiplexer.settings(config, name, options);
-    return new Multiplexer(settings.config, name, settings.groupId, settings.serializer, makeParts(settings.config));
+    return new Multiplexer(settings.config, name, settings.groupId, settings.serializer, settings.transactionalId, makeParts(settings.config));
   }
 
   /** The name checked, the Config with the Go layer's defaults applied, the group and the serializer. */
-  private static settings(config: Config, name: string, options: MultiplexerOptions): { config: Config; groupId: string; serializer: ProtoSerializer } {
+  private static settings(
+    config: Config,
+    name: string,
+    options: MultiplexerOptions,
+  ): { config: Config; groupId: string; serializer: ProtoSerializer; transactionalId: string | undefined } {
     if (typeof name !== 'string' || name === '') throw new MuxUsageError('ERR_MUX_NAME', 'a Multiplexer needs a non-empty name');
     const base = new Config(config);
     const goDefaults: ConfigOptions = {};
@@ -267,11 +299,14 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> implements Conn
       else if (!config.isSet(k)) (goDefaults as Record<string, unknown>)[k] = GO_LAYER_DEFAULTS[k];
     }
     base.set(goDefaults);
+    // the shared producers are not transactional: conn.transaction() has its own producer
+    const transactionalId = base.transactionalId;
+    base.set({ transactionalId: undefined });
     const serializer = options.serializer ?? jsonSerializer;
     if (typeof serializer?.encode !== 'function' || typeof serializer.decode !== 'function') {
       throw new MuxUsageError('ERR_MUX_PROTO', 'MultiplexerOptions.serializer must be a ProtoSerializer (jsonSerializer, binarySerializer or your own)');
     }
-    return { config: base, groupId: options.groupId ?? config.group ?? name, serializer };
+    return { config: base, groupId: options.groupId ?? config.group ?? name, serializer, transactionalId };
   }
 
   /** @internal */
@@ -388,6 +423,183 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> implements Conn
     if (this.group !== undefined) await this.group.commitOffsets();
   }
 
+  // ---------------------------------------------------------------- transactions (conn.transaction)
+
+  /** @internal Runs `fn` in a transaction of `connection`; see BytesConnection.transaction. */
+  transaction<T>(connection: string, fn: (tx: ConnectionTransaction) => T | Promise<T>): Promise<T> {
+    if (this.closing) return Promise.reject(new MuxClosedError('transaction'));
+    if (typeof fn !== 'function') return Promise.reject(new MuxUsageError('ERR_MUX_HANDLER', 'transaction: give a function (tx) => ...'));
+    if (this.transactionalId === undefined) {
+      return Promise.reject(
+        new MuxUsageError(
+          'ERR_MUX_NO_TRANSACTIONAL_ID',
+          `transaction: connection '${connection}' needs a transactional producer: set Config.transactionalId (YAML transactional_id) to an id unique to this process`,
+        ),
+      );
+    }
+    const run = this.txnQueue.then(() => this.runTransaction(connection, fn));
+    this.txnQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private transactionalProducer(): Promise<MuxTransactionalProducer> {
+    this.txnProducer ??= (async () => {
+      const p = await this.parts.createTransactionalProducer(new Config(this.config).set({ transactionalId: this.transactionalId }));
+      try {
+        await p.initTransactions();
+      } catch (err) {
+        await p.close().catch(() => undefined);
+        throw err;
+      }
+      return p;
+    })();
+    const made = this.txnProducer;
+    made.catch(() => {
+      if (this.txnProducer === made) this.txnProducer = undefined; // the next transaction tries again
+    });
+    return made;
+  }
+
+  private async runTransaction<T>(connection: string, fn: (tx: ConnectionTransaction) => T | Promise<T>): Promise<T> {
+    this.ensureOpen('transaction');
+    if (this.txnFatal !== undefined) throw this.txnFatal;
+    const producer = await this.transactionalProducer();
+    const pending = new Set<Promise<void>>();
+    let callbackError: unknown;
+    const sends = this.parts.transactionalSendsFor?.(connection, producer) ?? producer;
+    const tx: ConnectionTransaction = new ConnectionTransaction(this, connection, transactionProducers(sends, () => tx, pending, (err) => (callbackError ??= err)));
+    producer.beginTransaction();
+    let result: T;
+    try {
+      result = await fn(tx);
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+      if (callbackError !== undefined) throw callbackError;
+      tx.finish();
+      if (tx.marks.size > 0) {
+        if (this.group === undefined) throw new MuxUsageError('ERR_MUX_NOT_STARTED', 'transaction: offsets are committed through the group; start() the Multiplexer first');
+        const offsets = [...tx.marks.values()].map((m) => ({ topic: m.topic, partition: m.partition, offset: m.offset, metadata: m.metadata ?? null }));
+        await producer.sendOffsetsToTransaction(offsets, this.group.groupMetadata());
+      }
+      for (;;) {
+        try {
+          await producer.commitTransaction();
+          break;
+        } catch (err) {
+          if (err instanceof TransactionTimeoutError) continue; // the outcome is still coming: wait on
+          throw err;
+        }
+      }
+    } catch (err) {
+      tx.finish();
+      await this.abandon(producer, connection, err);
+      throw err;
+    }
+    this.aborts.delete(connection);
+    // committed: the marks are the connection's marks now, and the group's (so its own commits agree)
+    for (const m of tx.marks.values()) this.mark(connection, { topic: m.topic, partition: m.partition, offset: m.offset - 1n }, m.metadata);
+    return result;
+  }
+
+  /**
+   * A transaction of `connection` did not commit: abort it (unless the producer cannot), then
+   * consume the connection's partitions again from its last mark, so nothing handled in it is
+   * skipped by a later commit.
+   */
+  private async abandon(producer: MuxTransactionalProducer, connection: string, cause: unknown): Promise<void> {
+    if (!(cause instanceof TransactionFatalError)) {
+      try {
+        await producer.abortTransaction();
+      } catch (err) {
+        if (cause instanceof Error && cause !== err) cause.message += ` (the abort that followed failed too: ${(err as Error).message})`;
+        if (err instanceof TransactionFatalError) cause = err;
+      }
+    }
+    if (cause instanceof TransactionFatalError) {
+      // no transaction will commit again, so no mark of this connection will be committed: its
+      // messages need not come again (that would only loop); the application must close
+      if (this.txnFatal === undefined) {
+        this.txnFatal = cause;
+        this.reportError(cause);
+      }
+      return;
+    }
+    this.aborts.set(connection, (this.aborts.get(connection) ?? 0) + 1);
+    this.rewind(connection);
+  }
+
+  /**
+   * Every partition `connection` consumes through the group restarts from its mark (else from
+   * where its delivery started). After the first of consecutive aborts the partitions come again
+   * at once; after more, they wait (retryBackoffMs doubling up to retryBackoffMaxMs), so a
+   * message that always fails does not spin.
+   */
+  private rewind(connection: string): void {
+    const group = this.group;
+    if (group === undefined || this.stopping) return;
+    const owned = new Set(group.assignment().map((tp) => topicPartitionKey(tp.topic, tp.partition)));
+    const n = this.aborts.get(connection) ?? 1;
+    const delayMs = n <= 1 ? 0 : Math.min(this.config.retryBackoffMs * 2 ** (n - 2), this.config.retryBackoffMaxMs);
+    for (const list of this.subs.values()) {
+      for (const sub of list) {
+        if (sub.connection !== connection || sub.stopped) continue;
+        sub.generation++;
+        const partitions = new Set<number>();
+        for (const [p, firstOffset] of sub.first) {
+          const k = topicPartitionKey(sub.topic, p);
+          if (!owned.has(k) || this.manual.has(k)) continue;
+          partitions.add(p);
+          group.seek(sub.topic, p, sub.marks.get(p)?.offset ?? firstOffset);
+          if (delayMs > 0) this.holdBack(sub.topic, p, delayMs);
+        }
+        sub.drop(partitions);
+      }
+      this.updatePause(list[0]!.topic);
+    }
+  }
+
+  /** Pauses `topic`-`partition` for `ms` (then resumes it unless something else holds it). */
+  private holdBack(topic: string, partition: number, ms: number): void {
+    const k = topicPartitionKey(topic, partition);
+    clearTimeout(this.heldBack.get(k));
+    this.group?.pause(topic, partition);
+    const timer = setTimeout(() => {
+      this.heldBack.delete(k);
+      if (!this.stopping) this.resumeIfFree(topic, partition);
+    }, ms);
+    timer.unref?.();
+    this.heldBack.set(k, timer);
+  }
+
+  /** @internal `tx.markOffset(message)`: a mark committed with the transaction, or never. */
+  markInTransaction(tx: ConnectionTransaction, message: Pick<ConsumerMessage, 'topic' | 'partition' | 'offset'>, metadata?: string): void {
+    const connection = tx.name;
+    if (tx.isFinished) throw new MuxUsageError('ERR_MUX_TXN_DONE', `markOffset: the transaction of connection '${connection}' is over; mark inside its function`);
+    const list = this.subs.get(message.topic) ?? [];
+    const sub = list.find((s) => s.connection === connection && !s.stopped);
+    if (sub === undefined) {
+      throw new MuxUsageError('ERR_MUX_NOT_SUBSCRIBED', `markOffset: connection '${connection}' does not consume topic '${message.topic}'`);
+    }
+    const others = list.filter((s) => s !== sub && !s.stopped).map((s) => `'${s.connection}'`);
+    if (others.length > 0) {
+      throw new MuxUsageError(
+        'ERR_MUX_TXN_SHARED_TOPIC',
+        `markOffset: topic '${message.topic}' is also consumed by connection ${others.join(', ')}; the group commits an offset once every connection marked it, so a transaction cannot commit it: consume the topic with one connection for exactly-once processing`,
+      );
+    }
+    const current = sub.current;
+    if (current !== undefined && current.partition === message.partition && current.offset === message.offset && sub.currentGeneration !== sub.generation) {
+      throw new MuxUsageError(
+        'ERR_MUX_TXN_STALE',
+        `markOffset: ${message.topic}-${message.partition}@${message.offset} will be delivered to connection '${connection}' again (an aborted transaction rewound its partitions); do not commit it now`,
+      );
+    }
+    const k = topicPartitionKey(message.topic, message.partition);
+    const next = message.offset + 1n;
+    const prev = tx.marks.get(k);
+    if (prev !== undefined && prev.offset >= next) return;
+    tx.marks.set(k, { topic: message.topic, partition: message.partition, offset: next, metadata });
+  }
+
   /** @internal */
   async consumePartition(connection: string, topic: string, partition: number, offset: StartOffset, handler: MessageHandler): Promise<void> {
     this.ensureOpen('consumePartition');
@@ -439,7 +651,8 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> implements Conn
   }
 
   private resumeIfFree(topic: string, partition: number): void {
-    if (this.group && !this.pausedTopics.has(topic) && !this.manual.has(topicPartitionKey(topic, partition))) this.group.resume(topic, partition);
+    const k = topicPartitionKey(topic, partition);
+    if (this.group && !this.pausedTopics.has(topic) && !this.manual.has(k) && !this.heldBack.has(k)) this.group.resume(topic, partition);
   }
 
   private async launchManual(sub: ManualSubscription): Promise<void> {
@@ -489,7 +702,10 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> implements Conn
         for (const [topic, parts] of byTopic) {
           for (const s of this.subs.get(topic) ?? []) {
             s.drop(parts);
-            for (const p of parts) s.marks.delete(p);
+            for (const p of parts) {
+              s.marks.delete(p);
+              s.first.delete(p);
+            }
           }
           this.updatePause(topic);
         }
@@ -606,6 +822,8 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> implements Conn
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.stopping = true;
+      for (const t of this.heldBack.values()) clearTimeout(t);
+      this.heldBack.clear();
       const errors: unknown[] = [];
       const attempt = async (fn: () => Promise<void> | undefined): Promise<void> => {
         try {
@@ -635,8 +853,65 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> implements Conn
       await attempt(() => this.asyncProducer.flush());
       await attempt(() => this.asyncProducer.close());
       await attempt(() => this.syncProducer.close());
+      if (this.txnProducer !== undefined) {
+        const made = this.txnProducer;
+        await this.txnQueue;
+        await attempt(async () => (await made.catch(() => undefined))?.close());
+      }
       if (errors.length > 0) throw errors[0];
     })();
     return this.closing;
   }
+}
+
+/**
+ * The producers of a transaction: its sync sends are the transactional producer's; its async
+ * sends too, calling back when each resolves (`pending` holds them until the commit waits for
+ * them; a callback that throws fails the transaction). After the transaction is over, sends
+ * through it are refused, so none can slip into the next transaction.
+ */
+function transactionProducers(
+  producer: Pick<MuxTransactionalProducer, 'sendMsgByte' | 'sendMsgToPartition'>,
+  tx: () => ConnectionTransaction,
+  pending: Set<Promise<void>>,
+  onCallbackError: (err: unknown) => void,
+): ConnectionProducers {
+  const open = (what: string): void => {
+    const t = tx();
+    if (t.isFinished) throw new MuxUsageError('ERR_MUX_TXN_DONE', `${what}: the transaction of connection '${t.name}' is over; send inside its function`);
+  };
+  const track = <M>(sent: Promise<ProducerMessage<M>>, callbacks: AsyncCallbacks<M>): void => {
+    const done: Promise<void> = sent.then(
+      (m) => callbacks.onSuccess?.(m),
+      (err: ProducerError) => callbacks.onError?.(err),
+    ).then(undefined, onCallbackError).finally(() => pending.delete(done));
+    pending.add(done);
+  };
+  return {
+    syncProducer: {
+      sendMsgByte: (topic, key, value, metadata) => {
+        open('send');
+        return producer.sendMsgByte(topic, key, value, metadata);
+      },
+      sendMsgToPartition: (topic, partition, key, value, metadata) => {
+        open('send');
+        return producer.sendMsgToPartition(topic, partition, key, value, metadata);
+      },
+      close: async () => undefined,
+    },
+    asyncProducer: {
+      sendMsgByte: (topic, key, value, metadata, callbacks = {}) => {
+        open('send');
+        track(producer.sendMsgByte(topic, key, value, metadata), callbacks);
+      },
+      sendMsgToPartition: (topic, partition, key, value, metadata, callbacks = {}) => {
+        open('send');
+        track(producer.sendMsgToPartition(topic, partition, key, value, metadata), callbacks);
+      },
+      flush: async () => {
+        while (pending.size > 0) await Promise.allSettled([...pending]);
+      },
+      close: async () => undefined,
+    },
+  };
 }

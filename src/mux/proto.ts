@@ -12,7 +12,7 @@
 import type * as protobuf from 'protobufjs';
 import type { RecordHeader } from '../../protocol/records.js';
 import type { ConsumerMessage, StartOffset } from '../client/consumer.js';
-import type { BytesConnection, BytesManualConnection, ErrorCallback, Key, SendResult, SuccessCallback } from './connections.js';
+import type { BytesConnection, BytesManualConnection, ConnectionTransaction, ErrorCallback, Key, SendingConnection, SendResult, SuccessCallback } from './connections.js';
 import { MuxUsageError } from './errors.js';
 import { fromProtoJson, toProtoJson, type ProtoJsonOptions } from './protojson.js';
 
@@ -120,7 +120,7 @@ export interface ProtoAsyncPublisher {
   put(key: Key, data: ProtoValue, metadata?: unknown): void | Promise<void>;
 }
 
-class ProtoSending<C extends BytesConnection | BytesManualConnection> {
+class ProtoSending<C extends SendingConnection> {
   constructor(
     /** @internal */ readonly bytes: C,
     readonly serializer: ProtoSerializer,
@@ -128,6 +128,14 @@ class ProtoSending<C extends BytesConnection | BytesManualConnection> {
 
   get name(): string {
     return this.bytes.name;
+  }
+
+  /**
+   * Runs `fn` in a Kafka transaction: its sends through `tx` (proto or bytes) and its marks are
+   * committed together, or not at all (see BytesConnection.transaction).
+   */
+  transaction<T>(fn: (tx: ProtoTransaction) => T | Promise<T>): Promise<T> {
+    return this.bytes.transaction((tx) => fn(new ProtoTransaction(tx, this.serializer)));
   }
 
   // Raw bytes through a proto connection (no serializer), as on every connection.
@@ -257,5 +265,22 @@ export class ProtoManualConnection extends ProtoSending<BytesManualConnection> {
   /** The Go layer's `ProtoPartitionWatcher.StopWatchPartition`: the same as {@link stopConsumingPartition}. */
   stopWatchPartition(topic: string, partition: number, offset: StartOffset): void {
     this.stopConsumingPartition(topic, partition, offset);
+  }
+}
+
+/** A transaction of a proto connection: its sends (proto or bytes) and marks commit together. */
+export class ProtoTransaction extends ProtoSending<ConnectionTransaction> {
+  /** Marks `message` processed by this transaction (committed with it, or never). */
+  markOffset(message: ProtoMessage | Pick<ConsumerMessage, 'topic' | 'partition' | 'offset'>, metadata?: string): void {
+    this.bytes.markOffset(message instanceof ProtoMessage ? message.raw : message, metadata);
+  }
+
+  markPartitionOffset(topic: string, partition: number, offset: bigint | number, metadata?: string): void {
+    this.bytes.markPartitionOffset(topic, partition, offset, metadata);
+  }
+
+  /** Transactions do not nest: MuxUsageError (`ERR_MUX_TXN_NESTED`). */
+  override transaction<T>(_fn: (tx: ProtoTransaction) => T | Promise<T>): Promise<T> {
+    return this.bytes.transaction(() => undefined as T);
   }
 }

@@ -5,6 +5,7 @@
 import type { Config } from '../client/config.js';
 import type { Consumer, ConsumerEvents, ConsumerMessage, StartOffset } from '../client/consumer.js';
 import type { AsyncProducer, SyncProducer } from '../client/producers.js';
+import type { ConnectionTransaction } from './connections.js';
 import type { HandlerError } from './errors.js';
 
 /** A handler of consumed messages; may be async (the next message waits for it). */
@@ -16,7 +17,7 @@ export type MessageHandler = (message: ConsumerMessage) => void | Promise<void>;
  * mock producers and an in-memory consumer (as the Go layer's `mux.Mock`); `fromConfig` gives it
  * the real ones.
  */
-export type MuxGroupConsumer = Pick<Consumer, 'pause' | 'resume' | 'assignment' | 'markOffset' | 'commitOffsets' | 'close'> & {
+export type MuxGroupConsumer = Pick<Consumer, 'pause' | 'resume' | 'assignment' | 'markOffset' | 'commitOffsets' | 'close' | 'seek' | 'groupMetadata'> & {
   messages(): AsyncIterable<ConsumerMessage>;
   on<K extends 'error' | 'assigned' | 'revoked'>(event: K, listener: (...args: ConsumerEvents[K]) => void): unknown;
 };
@@ -44,13 +45,29 @@ export interface MultiplexerParts {
   /** The consumer of manual connections, made on first use with no group in `config`. */
   createManualConsumer(config: Config): Promise<MuxManualConsumer>;
   /**
+   * The transactional producer of `conn.transaction(...)`, made on first use with the Config's
+   * `transactionalId`; the Multiplexer calls `initTransactions()` on it.
+   */
+  createTransactionalProducer(config: Config): Promise<MuxTransactionalProducer>;
+  /**
    * The producers connection `name` sends through (default: the two above). The test double
    * gives each connection producers that record its name with every send.
    */
   producersFor?(connection: string): ConnectionProducers;
+  /**
+   * The sends of a transaction of connection `name` (default: the transactional producer's own).
+   * The test double records the connection's name with each.
+   */
+  transactionalSendsFor?(connection: string, producer: MuxTransactionalProducer): Pick<MuxTransactionalProducer, 'sendMsgByte' | 'sendMsgToPartition'>;
   /** Called after each handler call with the message and, when the handler threw, the error the Multiplexer reports. */
   onHandled?(connection: string, message: ConsumerMessage, failure: HandlerError | undefined): void;
 }
+
+/** @internal What the Multiplexer calls of its transactional producer (a SyncProducer with a transactionalId). */
+export type MuxTransactionalProducer = Pick<
+  SyncProducer,
+  'sendMsgByte' | 'sendMsgToPartition' | 'initTransactions' | 'beginTransaction' | 'sendOffsetsToTransaction' | 'commitTransaction' | 'abortTransaction' | 'close'
+>;
 
 /** @internal The producers a connection sends through. */
 export interface ConnectionProducers {
@@ -68,6 +85,8 @@ export interface ConnectionMux {
   unsubscribe(connection: string, topic: string): void;
   mark(connection: string, message: Pick<ConsumerMessage, 'topic' | 'partition' | 'offset'>, metadata?: string): void;
   commitOffsets(): Promise<void>;
+  transaction<T>(connection: string, fn: (tx: ConnectionTransaction) => T | Promise<T>): Promise<T>;
+  markInTransaction(tx: ConnectionTransaction, message: Pick<ConsumerMessage, 'topic' | 'partition' | 'offset'>, metadata?: string): void;
   consumePartition(connection: string, topic: string, partition: number, offset: StartOffset, handler: MessageHandler): Promise<void>;
   stopConsumingPartition(connection: string, topic: string, partition: number, offset?: StartOffset): void;
 }

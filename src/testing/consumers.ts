@@ -15,6 +15,7 @@ import type { ConsumerEvents, ConsumerMessage, StartOffset } from '../client/con
 import { ConsumerClosedError, invalidStartOffset } from '../client/errors.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
 import type { TopicPartition } from '../consumer/assignors/index.js';
+import type { ConsumerGroupMetadata } from '../consumer/group-base.js';
 import { KafkaesqueError } from '../../protocol/errors.js';
 import type { MuxGroupConsumer, MuxManualConsumer, MuxPartitionConsumer } from '../mux/types.js';
 import type { MockLog } from './sends.js';
@@ -149,9 +150,32 @@ export class MockGroupConsumer extends Reader implements MuxGroupConsumer {
     private readonly counts: Pick<MockLog, 'partitionCount'>,
     private readonly topics: readonly string[],
     private readonly initialOffset: 'oldest' | 'newest',
+    private readonly groupId = 'mock',
   ) {
     super(log);
     this.rebalance();
+  }
+
+  /** The member's identity, as a transactional producer's sendOffsetsToTransaction takes it: generation 1 of a group of one. */
+  groupMetadata(): ConsumerGroupMetadata {
+    return { groupId: this.groupId, generationId: 1, memberId: 'mock-member', groupInstanceId: null };
+  }
+
+  /** Reads `topic`-`partition` from `offset` on (the first delivered message at or after it). */
+  seek(topic: string, partition: number, offset: bigint | number): void {
+    const k = topicPartitionKey(topic, partition);
+    if (!this.positions.has(k)) {
+      throw new KafkaesqueError('ERR_NOT_ASSIGNED', `seek: ${topic}-${partition} is not assigned to this consumer (seek only partitions in assignment())`);
+    }
+    const list = this.log.partition(topic, partition);
+    const at = list.findIndex((m) => m.offset >= BigInt(offset));
+    this.positions.set(k, at < 0 ? list.length : at);
+    this.wake();
+  }
+
+  /** @internal Offsets committed by a transaction (as TxnOffsetCommit and the commit marker do). */
+  commitTransactional(offsets: readonly MarkedOffset[]): void {
+    for (const o of offsets) this.commits.set(topicPartitionKey(o.topic, o.partition), { ...o });
   }
 
   on<K extends 'error' | 'assigned' | 'revoked'>(event: K, listener: (...args: ConsumerEvents[K]) => void): this {

@@ -23,8 +23,10 @@ import { Multiplexer, type MultiplexerEvents, type PartitionSubscriptionState } 
 import type { ConnectionProducers, MultiplexerParts } from '../mux/types.js';
 import type { ProtoConnection, ProtoManualConnection, ProtoSerializer, ProtoValue } from '../mux/proto.js';
 import { DeliveredLog, type MarkedOffset, MockGroupConsumer, MockManualConsumer } from './consumers.js';
-import { MockAsyncProducer, MockSyncProducer } from './producers.js';
-import { MockLog, type MockPartitioningOptions, MockSends, toBuffer } from './sends.js';
+import { MockAsyncProducer, MockSyncProducer, MockTransactionalProducer } from './producers.js';
+import { MockLog, type MockPartitioningOptions, MockSends, type SendMatcher, select, toBuffer } from './sends.js';
+import type { SentMessage } from './types.js';
+import { TransactionAbortableError } from '../producer/errors.js';
 
 export interface MockMultiplexerOptions extends MockPartitioningOptions {
   /** The Multiplexer's name. Default `'mock'`. */
@@ -33,6 +35,8 @@ export interface MockMultiplexerOptions extends MockPartitioningOptions {
   groupId?: string;
   /** Serializer of proto connections created without one. Default jsonSerializer, the Multiplexer's. */
   serializer?: ProtoSerializer;
+  /** The transactional id of `conn.transaction(...)`'s (in-memory) producer. Default `'mock'`. */
+  transactionalId?: string;
 }
 
 /** A message for {@link MockMultiplexer.deliver}: what a consumer would have read. */
@@ -85,6 +89,8 @@ export class MockMultiplexer extends MockSends<MultiplexerEvents> {
   readonly multiplexer: Multiplexer;
   readonly name: string;
   readonly groupId: string;
+  /** The transactional id of `conn.transaction(...)`'s producer: the mock's is `'mock'` unless the options give one. */
+  readonly transactionalId: string | undefined;
   /** The serializer of proto connections created without one. */
   readonly serializer: ProtoSerializer;
   /** The producer every connection's sync sends go through (as the Go mock's SyncPub). */
@@ -111,7 +117,7 @@ export class MockMultiplexer extends MockSends<MultiplexerEvents> {
     super();
     let log: MockLog | undefined;
     // undefined options are unset: the Config and the Multiplexer take their defaults
-    const config = new Config({ partitioner: options.partitioner, partition: options.partition });
+    const config = new Config({ partitioner: options.partitioner, partition: options.partition, transactionalId: options.transactionalId ?? 'mock' });
     const { groupId, serializer, hashFunction, nullKey } = options;
     this.multiplexer = Multiplexer.withParts(config, options.name ?? 'mock', { groupId, serializer, hashFunction, nullKey }, (resolved): MultiplexerParts => {
       // the sends are placed by the Multiplexer's Config, the Go layer's defaults applied
@@ -125,8 +131,16 @@ export class MockMultiplexer extends MockSends<MultiplexerEvents> {
       return {
         syncProducer: new MockSyncProducer({}, shared),
         asyncProducer: new MockAsyncProducer({}, shared),
-        createGroupConsumer: async (c) => (this.group = new MockGroupConsumer(this.records, shared, c.topics, c.initialOffset)),
+        createGroupConsumer: async (c) => (this.group = new MockGroupConsumer(this.records, shared, c.topics, c.initialOffset, c.group)),
         createManualConsumer: async () => new MockManualConsumer(this.records, shared),
+        createTransactionalProducer: async () => new MockTransactionalProducer(shared, (offsets) => this.group?.commitTransactional(offsets)),
+        transactionalSendsFor: (connection, producer) => {
+          const p = producer as MockTransactionalProducer;
+          return {
+            sendMsgByte: (topic, key, value, metadata) => p.sendAs(connection, { topic, key, value, metadata }),
+            sendMsgToPartition: (topic, partition, key, value, metadata) => p.sendAs(connection, { topic, partition, key, value, metadata }),
+          };
+        },
         producersFor: (connection) => this.producersFor(connection),
         onHandled: (connection, message, failure) => this.handled(connection, message, failure),
       };
@@ -136,6 +150,7 @@ export class MockMultiplexer extends MockSends<MultiplexerEvents> {
     this.asyncProducer = this.multiplexer.asyncProducer as MockAsyncProducer;
     this.name = this.multiplexer.name;
     this.groupId = this.multiplexer.groupId;
+    this.transactionalId = this.multiplexer.transactionalId;
     this.serializer = this.multiplexer.serializer;
     this.multiplexer.on('error', (err) => this.reported(err));
   }
@@ -357,7 +372,20 @@ export class MockMultiplexer extends MockSends<MultiplexerEvents> {
     return sortMarks(out);
   }
 
-  /** The offsets committed by `commitOffsets()` and `close()`. */
+  /** The sends of aborted transactions (`conn.transaction(...)`), matching `matcher`, in send order. */
+  aborted(matcher?: SendMatcher): SentMessage[] {
+    return select(this.log.aborted, matcher);
+  }
+
+  /**
+   * The next transaction's commit fails with `error` (default a TransactionAbortableError): the
+   * Multiplexer aborts it and delivers the connection's messages again from its last mark.
+   */
+  failNextCommit(error?: Error): void {
+    this.log.commitFailures.push(error ?? new TransactionAbortableError('commitTransaction', new Error('the mock was told to fail this commit (failNextCommit)')));
+  }
+
+  /** The offsets committed by `commitOffsets()`, `close()` and transactions. */
   committed(): MarkedOffset[] {
     return sortMarks(this.group?.committed() ?? []);
   }

@@ -6,7 +6,9 @@
  * sarama's mocks, strict expectations with `expectSend()` and `verify()`.
  */
 import type { AsyncCallbacks, AsyncProducerEvents } from '../client/producers.js';
-import { ProducerClosedError, ProducerError } from '../producer/errors.js';
+import { ProducerClosedError, ProducerError, TransactionStateError } from '../producer/errors.js';
+import type { TransactionOffset } from '../producer/transactions.js';
+import type { MarkedOffset } from './consumers.js';
 import { type MessageBytes, ProducerMessage, type ProducerMessageInput } from '../producer/message.js';
 import { MockLog, type MockPartitioningOptions, MockSends, type SendMatcher, toBuffer, toHeaders } from './sends.js';
 import type { SentMessage } from './types.js';
@@ -18,7 +20,14 @@ import type { SentMessage } from './types.js';
 export type MockProducerOptions = MockPartitioningOptions;
 
 /** Places, numbers and records one send; the error it fails with, or undefined. */
-function place(log: MockLog, producer: 'sync' | 'async', connection: string | undefined, msg: ProducerMessage, closed: boolean): Error | undefined {
+function place(
+  log: MockLog,
+  producer: 'sync' | 'async',
+  connection: string | undefined,
+  msg: ProducerMessage,
+  closed: boolean,
+  sink: SentMessage[] = log.acked,
+): Error | undefined {
   const key = toBuffer(msg.key);
   const send: SentMessage = {
     topic: msg.topic,
@@ -49,7 +58,8 @@ function place(log: MockLog, producer: 'sync' | 'async', connection: string | un
     return error;
   }
   send.offset = msg.offset = log.append(send.topic, send.partition);
-  log.acked.push(send);
+  if (sink !== log.acked) send.transactional = true;
+  sink.push(send);
   return undefined;
 }
 
@@ -215,5 +225,78 @@ export class MockAsyncProducer extends MockProducer<AsyncProducerEvents> {
     } finally {
       this.markClosed();
     }
+  }
+}
+
+/**
+ * @internal The transactional producer of a MockMultiplexer's `conn.transaction(...)`: a
+ * transaction's sends take their partition and offset at once (as the broker writes them) but are
+ * recorded only when it commits (in `sent()`, `transactional: true`); an abort puts them in
+ * `aborted()`. Its offsets reach the group's committed offsets on commit. `failNextCommit` makes
+ * a commit fail.
+ */
+export class MockTransactionalProducer {
+  private open = false;
+  private closedFlag = false;
+  private sends: SentMessage[] = [];
+  private offsets: MarkedOffset[] = [];
+
+  constructor(
+    private readonly log: MockLog,
+    private readonly commitOffsets: (offsets: readonly MarkedOffset[]) => void,
+  ) {}
+
+  async initTransactions(): Promise<void> {}
+
+  beginTransaction(): void {
+    if (this.open) throw new TransactionStateError('beginTransaction: a transaction is already open');
+    this.open = true;
+    this.sends = [];
+    this.offsets = [];
+  }
+
+  sendMsgByte<M = unknown>(topic: string, key: MessageBytes | null, value: MessageBytes | null, metadata?: M): Promise<ProducerMessage<M>> {
+    return this.sendAs(undefined, { topic, key, value, metadata });
+  }
+
+  sendMsgToPartition<M = unknown>(topic: string, partition: number, key: MessageBytes | null, value: MessageBytes | null, metadata?: M): Promise<ProducerMessage<M>> {
+    return this.sendAs(undefined, { topic, partition, key, value, metadata });
+  }
+
+  /** A send of connection `connection` in the open transaction. */
+  sendAs<M>(connection: string | undefined, input: ProducerMessageInput<M>): Promise<ProducerMessage<M>> {
+    if (!this.open) return Promise.reject(new TransactionStateError('send: no transaction is open'));
+    let msg: ProducerMessage<M>;
+    try {
+      msg = new ProducerMessage(input);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const error = place(this.log, 'sync', connection, msg, this.closedFlag, this.sends);
+    return error === undefined ? Promise.resolve(msg) : Promise.reject(new ProducerError(msg, error));
+  }
+
+  async sendOffsetsToTransaction(offsets: readonly TransactionOffset[]): Promise<void> {
+    if (!this.open) throw new TransactionStateError('sendOffsetsToTransaction: no transaction is open');
+    for (const o of offsets) this.offsets.push({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: o.metadata ?? undefined });
+  }
+
+  async commitTransaction(): Promise<void> {
+    if (!this.open) throw new TransactionStateError('commitTransaction: no transaction is open');
+    const failure = this.log.commitFailures.shift();
+    if (failure !== undefined) throw failure; // still open: the caller aborts
+    this.open = false;
+    this.log.acked.push(...this.sends);
+    this.commitOffsets(this.offsets);
+  }
+
+  async abortTransaction(): Promise<void> {
+    if (!this.open) throw new TransactionStateError('abortTransaction: no transaction is open');
+    this.open = false;
+    this.log.aborted.push(...this.sends);
+  }
+
+  async close(): Promise<void> {
+    this.closedFlag = true;
   }
 }

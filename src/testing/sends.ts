@@ -67,6 +67,10 @@ export class MockLog {
   private readonly next = new Map<string, bigint>();
   readonly acked: SentMessage[] = [];
   readonly failures: SentMessage[] = [];
+  /** Sends of aborted transactions. */
+  readonly aborted: SentMessage[] = [];
+  /** Errors the next transaction commits fail with (failNextCommit). */
+  readonly commitFailures: Error[] = [];
   private rules: Rule[] = [];
   private expectations: Expectation[] = [];
   private strict = false;
@@ -171,6 +175,8 @@ export class MockLog {
   reset(): void {
     this.acked.length = 0;
     this.failures.length = 0;
+    this.aborted.length = 0;
+    this.commitFailures.length = 0;
     this.rules = [];
     this.expectations = [];
     this.unexpected = [];

@@ -37,7 +37,9 @@ export type MultiplexerInternals =
   | 'idle'
   | 'subscriptionState'
   | 'runHandler'
-  | 'producersOf';
+  | 'producersOf'
+  | 'transaction'
+  | 'markInTransaction';
 
 /** Every public member of the Multiplexer but its internals, its events included. */
 export type MultiplexerLike = Omit<Multiplexer, MultiplexerInternals | keyof EventEmitter> & EventEmitter<MultiplexerEvents>;
@@ -57,4 +59,6 @@ export interface SentMessage extends ConsumerMessage {
   producer: 'sync' | 'async';
   /** Failed sends only: the cause (the ProducerError given to the caller wraps it). */
   error?: Error;
+  /** Sent through a connection's transaction (`conn.transaction(...)`): recorded when it commits, or in `aborted()`. */
+  transactional?: boolean;
 }

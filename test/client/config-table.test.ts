@@ -155,6 +155,8 @@ describe('the Config option table', () => {
       initial_offset: ['initial_offset: newest', (c) => c.initialOffset, 'newest'],
       hash_function: ['hash_function: murmur2', (c) => c.hashFunction, 'murmur2'],
       null_key: ['null_key: sticky', (c) => c.nullKey, 'sticky'],
+      transactional_id: ['transactional_id: orders-1', (c) => c.transactionalId, 'orders-1'],
+      isolation_level: ['isolation_level: read_committed', (c) => c.isolationLevel, 'read_committed'],
       tls: ['tls:\n  enabled: true', (c) => c.tls !== false, true],
       sasl: ['sasl:\n  mechanism: PLAIN\n  user: u\n  password: p', (c) => c.sasl?.username, 'u'],
     };

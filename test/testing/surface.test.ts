@@ -8,7 +8,7 @@ import * as protobuf from 'protobufjs';
 import { OffsetOldest } from '../../src/client/config.js';
 import type { ConsumerMessage } from '../../src/client/consumer.js';
 import type { AsyncProducer, SyncProducer } from '../../src/client/producers.js';
-import { BytesConnection, BytesManualConnection, SendingConnection } from '../../src/mux/connections.js';
+import { BytesConnection, BytesManualConnection, type ConnectionTransaction, SendingConnection } from '../../src/mux/connections.js';
 import type { Multiplexer } from '../../src/mux/multiplexer.js';
 import { ProtoConnection, ProtoManualConnection, type ProtoMessage } from '../../src/mux/proto.js';
 import {
@@ -200,6 +200,8 @@ interface GroupConsuming {
   markOffset(m: Pick<ConsumerMessage, 'topic' | 'partition' | 'offset'>, metadata?: string): void;
   markPartitionOffset(topic: string, partition: number, offset: bigint | number, metadata?: string): void;
   commitOffsets(): Promise<void>;
+  readonly name: string;
+  transaction<T>(fn: (tx: Pick<ConnectionTransaction, 'sendSyncString' | 'markPartitionOffset'>) => Promise<T>): Promise<T>;
 }
 
 const groupConsumption: Record<string, Exercise<GroupConsuming>> = {
@@ -222,6 +224,19 @@ const groupConsumption: Record<string, Exercise<GroupConsuming>> = {
     c.markOffset({ topic: 't', partition: 1, offset: 4n });
     expect(e.mock.marked()).toEqual([{ topic: 't', partition: 1, offset: 5n, metadata: undefined }]);
   },
+  transaction: async (c, e) => {
+    c.consumeTopic(e.handler, 't');
+    await e.mock.start();
+    const result = await c.transaction(async (tx) => {
+      await tx.sendSyncString('t', 'k', 'v');
+      tx.markPartitionOffset('t', 1, 4);
+      return 7;
+    });
+    expect(result).toBe(7);
+    lastSend(e, c.name);
+    expect(e.mock.sent().at(-1)!.transactional).toBe(true);
+    expect(e.mock.committed()).toEqual([{ topic: 't', partition: 1, offset: 5n, metadata: undefined }]);
+  },
   markPartitionOffset: async (c, e) => {
     c.consumeTopic(e.handler, 't');
     await e.mock.start();
@@ -240,9 +255,20 @@ const groupConsumption: Record<string, Exercise<GroupConsuming>> = {
 interface PartitionConsuming {
   consumePartition(handler: (m: never) => void, topic: string, partition: number, offset: 'oldest' | number | bigint | 'newest'): Promise<void>;
   stopConsumingPartition(topic: string, partition: number, offset?: 'oldest' | number | bigint | 'newest'): void;
+  readonly name: string;
+  transaction<T>(fn: (tx: Pick<SendingConnection, 'sendSyncString'>) => Promise<T>): Promise<T>;
 }
 
 const partitionConsumption: Record<string, Exercise<PartitionConsuming>> = {
+  transaction: async (c, e) => {
+    const result = await c.transaction(async (tx) => {
+      await tx.sendSyncString('t', 'k', 'v');
+      return 7;
+    });
+    expect(result).toBe(7);
+    lastSend(e, c.name);
+    expect(e.mock.sent().at(-1)!.transactional).toBe(true);
+  },
   consumePartition: async (c, e) => {
     await c.consumePartition(e.handler, 't', 1, 1);
     await e.mock.start();
