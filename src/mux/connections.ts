@@ -6,7 +6,7 @@
 import type { ConsumerMessage, StartOffset } from '../client/consumer.js';
 import type { ProducerError } from '../producer/errors.js';
 import type { MessageBytes, ProducerMessage } from '../producer/message.js';
-import type { ConnectionMux, ConnectionProducers, MessageHandler } from './types.js';
+import type { ConnectionMux, ConnectionProducers, MessageHandler, MuxTransaction } from './types.js';
 import { MuxUsageError } from './errors.js';
 
 /** Where a synchronous send landed. */
@@ -61,7 +61,7 @@ export class SendingConnection {
    * connection itself (not `tx`) are outside the transaction.
    */
   transaction<T>(fn: (tx: ConnectionTransaction) => T | Promise<T>): Promise<T> {
-    return this.mux.transaction(this.name, fn);
+    return this.mux.transaction(this.name, fn as (tx: MuxTransaction) => T | Promise<T>);
   }
 
   async sendSyncMessage(topic: string, key: Key, value: MessageBytes | null): Promise<SendResult> {
@@ -229,7 +229,7 @@ export class BytesManualConnection extends SendingConnection {
  * methods, through the Multiplexer's transactional producer, and the marks committed with it.
  * Async sends call back as usual; the commit waits for their outcomes.
  */
-export class ConnectionTransaction extends SendingConnection {
+export class ConnectionTransaction extends SendingConnection implements MuxTransaction {
   /** @internal The marks of this transaction, per topic-partition: next offset and metadata. */
   readonly marks = new Map<string, { topic: string; partition: number; offset: bigint; metadata: string | undefined }>();
   private finished = false;

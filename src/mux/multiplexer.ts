@@ -39,6 +39,7 @@ import type {
   MuxGroupConsumer,
   MuxManualConsumer,
   MuxPartitionConsumer,
+  MuxTransaction,
   MuxTransactionalProducer,
 } from './types.js';
 
@@ -426,7 +427,7 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> implements Conn
   // ---------------------------------------------------------------- transactions (conn.transaction)
 
   /** @internal Runs `fn` in a transaction of `connection`; see BytesConnection.transaction. */
-  transaction<T>(connection: string, fn: (tx: ConnectionTransaction) => T | Promise<T>): Promise<T> {
+  transaction<T>(connection: string, fn: (tx: MuxTransaction) => T | Promise<T>): Promise<T> {
     if (this.closing) return Promise.reject(new MuxClosedError('transaction'));
     if (typeof fn !== 'function') return Promise.reject(new MuxUsageError('ERR_MUX_HANDLER', 'transaction: give a function (tx) => ...'));
     if (this.transactionalId === undefined) {
@@ -460,7 +461,7 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> implements Conn
     return made;
   }
 
-  private async runTransaction<T>(connection: string, fn: (tx: ConnectionTransaction) => T | Promise<T>): Promise<T> {
+  private async runTransaction<T>(connection: string, fn: (tx: MuxTransaction) => T | Promise<T>): Promise<T> {
     this.ensureOpen('transaction');
     if (this.txnFatal !== undefined) throw this.txnFatal;
     const producer = await this.transactionalProducer();
@@ -571,7 +572,7 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> implements Conn
   }
 
   /** @internal `tx.markOffset(message)`: a mark committed with the transaction, or never. */
-  markInTransaction(tx: ConnectionTransaction, message: Pick<ConsumerMessage, 'topic' | 'partition' | 'offset'>, metadata?: string): void {
+  markInTransaction(tx: MuxTransaction, message: Pick<ConsumerMessage, 'topic' | 'partition' | 'offset'>, metadata?: string): void {
     const connection = tx.name;
     if (tx.isFinished) throw new MuxUsageError('ERR_MUX_TXN_DONE', `markOffset: the transaction of connection '${connection}' is over; mark inside its function`);
     const list = this.subs.get(message.topic) ?? [];

@@ -5,7 +5,6 @@
 import type { Config } from '../client/config.js';
 import type { Consumer, ConsumerEvents, ConsumerMessage, StartOffset } from '../client/consumer.js';
 import type { AsyncProducer, SyncProducer } from '../client/producers.js';
-import type { ConnectionTransaction } from './connections.js';
 import type { HandlerError } from './errors.js';
 
 /** A handler of consumed messages; may be async (the next message waits for it). */
@@ -69,6 +68,13 @@ export type MuxTransactionalProducer = Pick<
   'sendMsgByte' | 'sendMsgToPartition' | 'initTransactions' | 'beginTransaction' | 'sendOffsetsToTransaction' | 'commitTransaction' | 'abortTransaction' | 'close'
 >;
 
+/** @internal What the Multiplexer keeps of a connection's transaction (a ConnectionTransaction). */
+export interface MuxTransaction {
+  readonly name: string;
+  readonly isFinished: boolean;
+  readonly marks: Map<string, { topic: string; partition: number; offset: bigint; metadata: string | undefined }>;
+}
+
 /** @internal The producers a connection sends through. */
 export interface ConnectionProducers {
   syncProducer: MultiplexerParts['syncProducer'];
@@ -85,8 +91,8 @@ export interface ConnectionMux {
   unsubscribe(connection: string, topic: string): void;
   mark(connection: string, message: Pick<ConsumerMessage, 'topic' | 'partition' | 'offset'>, metadata?: string): void;
   commitOffsets(): Promise<void>;
-  transaction<T>(connection: string, fn: (tx: ConnectionTransaction) => T | Promise<T>): Promise<T>;
-  markInTransaction(tx: ConnectionTransaction, message: Pick<ConsumerMessage, 'topic' | 'partition' | 'offset'>, metadata?: string): void;
+  transaction<T>(connection: string, fn: (tx: MuxTransaction) => T | Promise<T>): Promise<T>;
+  markInTransaction(tx: MuxTransaction, message: Pick<ConsumerMessage, 'topic' | 'partition' | 'offset'>, metadata?: string): void;
   consumePartition(connection: string, topic: string, partition: number, offset: StartOffset, handler: MessageHandler): Promise<void>;
   stopConsumingPartition(connection: string, topic: string, partition: number, offset?: StartOffset): void;
 }
