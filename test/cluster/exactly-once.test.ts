@@ -70,14 +70,25 @@ class Supervisor {
   }
 }
 
-test.each(['classic', 'consumer'] as const)('%s group: each of 100,000 records is processed exactly once while the pipeline and brokers are killed', async (protocol) => {
+/**
+ * The pipelines: on the client API with a classic and a KIP-848 group (100,000 records in
+ * transactions of up to 500), and on the Multiplexer (conn.transaction, one transaction per
+ * message: 3,000 records, each a transaction of its own, classic group).
+ */
+const PIPELINES = [
+  ['classic', 'classic', 'client', RECORDS],
+  ['consumer', 'consumer', 'client', RECORDS],
+  ['mux', 'classic', 'mux', 3_000],
+] as const;
+
+test.each(PIPELINES)('%s: each of the records is processed exactly once while the pipeline and brokers are killed', async (name, protocol, mode, RECORDS) => {
   const brokers = clusterBrokers();
   const admin = await Admin.create({ brokers });
   const t0 = Date.now();
-  const input = uniqueTopic(`eos-in-${protocol}`);
-  const output = uniqueTopic(`eos-out-${protocol}`);
-  const group = uniqueTopic(`eos-group-${protocol}`);
-  const transactionalId = uniqueTopic(`eos-txn-${protocol}`);
+  const input = uniqueTopic(`eos-in-${name}`);
+  const output = uniqueTopic(`eos-out-${name}`);
+  const group = uniqueTopic(`eos-group-${name}`);
+  const transactionalId = uniqueTopic(`eos-txn-${name}`);
   let supervisor: Supervisor | undefined;
   try {
     for (const name of [input, output]) {
@@ -102,10 +113,10 @@ test.each(['classic', 'consumer'] as const)('%s group: each of 100,000 records i
     }
 
     // ---- the pipeline, and the kills
-    const log = path.join(root, '.kafka', 'test-results', `eos-pipeline-${protocol}.log`);
+    const log = path.join(root, '.kafka', 'test-results', `eos-pipeline-${name}.log`);
     fs.mkdirSync(path.dirname(log), { recursive: true });
     fs.writeFileSync(log, '');
-    supervisor = new Supervisor({ dist: path.join(root, 'dist', 'src', 'index.js'), brokers, input, output, group, transactionalId, groupProtocol: protocol, log });
+    supervisor = new Supervisor({ dist: path.join(root, 'dist', 'src', 'index.js'), brokers, input, output, group, transactionalId, groupProtocol: protocol, mode, log });
     supervisor.start();
     const committed = async (): Promise<number> => {
       const offsets = await admin.listGroupOffsets(group, { timeoutMs: 10_000 }).catch(() => []);
@@ -169,7 +180,7 @@ test.each(['classic', 'consumer'] as const)('%s group: each of 100,000 records i
       }
       for (let i = 0; i < perPartition[p]!; i++) if (!seen.has(`out:${p}:${i}`)) lost++;
     }
-    report(`exactly-once-${protocol}`, {
+    report(`exactly-once-${name}`, {
       recordsIn: RECORDS,
       recordsOut: reading.size,
       lost,
