@@ -47,6 +47,14 @@ test.each([
   expect(await runExample(name)).toMatch(expected);
 }, 90_000);
 
+test('examples/ts/transactions.ts: the aborted transaction is never read; the Multiplexer writes one invoice per order across an aborted try', async () => {
+  const out = await runExample('transactions');
+  expect(out).toMatch(/^transactions: aborted: insufficient funds$/m);
+  expect(out).toMatch(/^transactions: ledger reads \["debit 10","credit 10"\]$/m);
+  expect(out).toMatch(/^transactions: handler failed, the order comes again: the tax service timed out$/m);
+  expect(out).toMatch(/^transactions: 5 invoices, 5 distinct, order-3 handled 2 times$/m);
+}, 90_000);
+
 test('examples/ts/admin.ts: creates a topic (a second time refused per item), describes it, and reads a group\'s lag', async () => {
   const out = await runExample('admin');
   expect(out).toMatch(/^admin: create \S+: ok, id [\w-]{22}$/m);
