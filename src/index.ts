@@ -28,6 +28,18 @@ export {
 } from './network/errors.js';
 export type { Logger } from './network/logger.js';
 export {
+  ClientMetrics,
+  Histogram,
+  LATENCY_BUCKETS_MS,
+  COUNT_BUCKETS,
+  type ClientMetricsSnapshot,
+  type ProducerMetricsSnapshot,
+  type ConsumerMetricsSnapshot,
+  type PartitionMetrics,
+  type HistogramSnapshot,
+  type RequestMetrics,
+} from './network/metrics.js';
+export {
   Config,
   ConfigError,
   OffsetOldest,

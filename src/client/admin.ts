@@ -10,6 +10,7 @@
  * (NOT_CONTROLLER, NOT_COORDINATOR, leader moves) are retried with backoff within the call's
  * timeout (`defaultApiTimeoutMs`, Java's default.api.timeout.ms).
  */
+import { partitionLag } from '../network/metrics.js';
 import * as crypto from 'node:crypto';
 import { ErrorCode, errorCodeInfo } from '../../protocol/error-codes.js';
 import { KafkaesqueError, type KafkaesqueErrorCode, KafkaProtocolError } from '../../protocol/errors.js';
@@ -780,7 +781,7 @@ export class Admin {
     );
     const partitions = committed.map((c, i) => {
       const end = ends[i]!.offset;
-      return { topic: c.topic, partition: c.partition, committed: c.offset, end, lag: end >= c.offset ? end - c.offset : 0n };
+      return { topic: c.topic, partition: c.partition, committed: c.offset, end, lag: partitionLag(end, c.offset) };
     });
     return { groupId, partitions, total: partitions.reduce((sum, p) => sum + p.lag, 0n) };
   }

@@ -22,6 +22,7 @@ import { COMMIT_TIMEOUT_MS, type ConsumerGroupMetadata, type GroupMemberBase } f
 import { Fetcher, OFFSET_NEWEST, OFFSET_OLDEST } from '../consumer/fetcher.js';
 import { KafkaesqueError } from '../../protocol/errors.js';
 import { clusterOptions } from './options.js';
+import { type ConsumerMetricsSnapshot, offsetNumber, partitionLag, type PartitionMetrics } from '../network/metrics.js';
 import { type Config, OffsetNewest, OffsetOldest } from './config.js';
 import { ConsumerClosedError, invalidStartOffset } from './errors.js';
 
@@ -89,6 +90,11 @@ export interface ConsumerEvents {
 
 export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncIterable<ConsumerMessage> {
   private readonly partitionConsumers = new Map<string, PartitionConsumer>();
+  /** Per partition, the offset of the last record handed out (-1n before any). */
+  private readonly handed = new Map<string, { last: bigint }>();
+  /** @internal Records handed to the application. */
+  received = 0;
+  private readonly prefetchLimitBytes: number;
   private closing: Promise<void> | undefined;
   private group: GroupMemberBase | undefined;
   private pumping = false;
@@ -100,8 +106,10 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
   private constructor(
     private readonly cluster: Cluster,
     /** @internal */ readonly fetcher: Fetcher,
+    prefetchLimitBytes: number,
   ) {
     super();
+    this.prefetchLimitBytes = prefetchLimitBytes;
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     // 'message' listeners get every message from a pump started with the first listener
     (this as EventEmitter).on('newListener', (event: string | symbol) => {
@@ -136,7 +144,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
       retryBackoffMaxMs: config.retryBackoffMaxMs,
       resetPolicy: config.initialOffset === 'oldest' ? OFFSET_OLDEST : OFFSET_NEWEST,
     });
-    const consumer = new Consumer(cluster, fetcher);
+    const consumer = new Consumer(cluster, fetcher, config.prefetchBytes);
     if (config.group !== undefined) {
       if (config.topics.length === 0) {
         await cluster.close();
@@ -176,7 +184,10 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
         }),
       );
       member.on('assigned', (p) => consumer.emit('assigned', p));
-      member.on('revoked', (p) => consumer.emit('revoked', p));
+      member.on('revoked', (p) => {
+        for (const tp of p) consumer.handed.delete(topicPartitionKey(tp.topic, tp.partition));
+        consumer.emit('revoked', p);
+      });
       member.on('error', (e) => {
         if (consumer.listenerCount('error') > 0) consumer.emit('error', e);
         else cluster.logger.error(e.message, { code: (e as KafkaesqueError).code });
@@ -189,6 +200,48 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
       }
     }
     return consumer;
+  }
+
+  /**
+   * What this consumer has done: requests per API (count, bytes, latency histogram), records and
+   * bytes fetched, errors by code, the prefetch buffer next to its bound, and per partition the
+   * position, high watermark, lag and committed offset (docs/observability.md).
+   */
+  metrics(): ConsumerMetricsSnapshot {
+    const m = this.cluster.metrics;
+    const partitions: PartitionMetrics[] = [];
+    let totalLag = 0;
+    const list = this.fetcher.assigned().sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+    for (const { topic, partition } of list) {
+      const k = topicPartitionKey(topic, partition);
+      const fetched = this.fetcher.position(topic, partition);
+      // handed out so far; before any record, where fetching starts (when known)
+      const last = this.handed.get(k)?.last ?? -1n;
+      const position = last >= 0n ? last + 1n : fetched !== undefined && fetched >= 0n ? fetched : undefined;
+      const hw = this.fetcher.highWatermark(topic, partition);
+      const lag = position !== undefined && hw >= 0n ? Number(partitionLag(hw, position)) : -1;
+      if (lag > 0) totalLag += lag;
+      partitions.push({ topic, partition, position: offsetNumber(position), highWatermark: offsetNumber(hw), lag, committed: offsetNumber(this.group?.committedOffset(topic, partition)) });
+    }
+    return {
+      ...m.snapshot(),
+      consumer: {
+        recordsReceived: this.received,
+        fetchedBytes: m.fetchedBytes,
+        prefetchedBytes: this.fetcher.prefetchedBytes,
+        prefetchLimitBytes: this.prefetchLimitBytes,
+        partitions,
+        totalLag,
+      },
+    };
+  }
+
+  /** @internal Where the last record handed out of a partition is noted (one object per partition: a property write per record). */
+  handedOut(topic: string, partition: number): { last: bigint } {
+    const k = topicPartitionKey(topic, partition);
+    let h = this.handed.get(k);
+    if (h === undefined) this.handed.set(k, (h = { last: -1n }));
+    return h;
   }
 
   /** The partitions this consumer owns in its group. */
@@ -234,9 +287,12 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
       }
       if (batch === undefined) return;
       group.polled();
+      const handed = this.handedOut(batch.topic, batch.partition);
       for (const r of batch.records) {
         if (batch.stale) break; // sought since it was fetched: delivery goes on from the new position
         group.polled();
+        handed.last = r.offset;
+        this.received++;
         yield consumerMessage(batch.topic, batch.partition, r);
       }
     }
@@ -267,6 +323,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     if (!owned || !this.fetcher.seek(topic, partition, BigInt(offset))) {
       throw new KafkaesqueError('ERR_NOT_ASSIGNED', `seek: ${topic}-${partition} is not assigned to this consumer (seek only partitions in assignment())`);
     }
+    this.handed.delete(topicPartitionKey(topic, partition));
   }
 
   /** Marks a message processed: its offset + 1 is committed by the next commit. */
@@ -387,8 +444,12 @@ export class PartitionConsumer implements AsyncIterable<ConsumerMessage> {
     while (!this.stopped) {
       const batch = await fetcher.nextFor(this.topic, this.partition);
       if (batch === undefined) return;
+      const handed = this.consumer.handedOut(this.topic, this.partition);
       for (const r of batch.records) {
         if (this.stopped) return;
+        if (batch.stale) break;
+        handed.last = r.offset;
+        this.consumer.received++;
         yield consumerMessage(this.topic, this.partition, r);
       }
     }

@@ -13,6 +13,7 @@ import { type Completion, ProducerCore } from '../producer/producer-core.js';
 import type { TransactionGroup, TransactionManager, TransactionOffset } from '../producer/transactions.js';
 import { clusterOptions, producerCoreOptions } from './options.js';
 import type { Config } from './config.js';
+import type { ProducerMetricsSnapshot } from '../network/metrics.js';
 
 /** Owns the cluster connection and the producer engine; one per producer. */
 class ProducerHandle {
@@ -33,6 +34,7 @@ class ProducerHandle {
     readonly core: ProducerCore,
     /** Config.nullKey 'value-md5': a record without a key (and without a partition) is keyed by its value's MD5. */
     readonly valueMd5Keys: boolean,
+    readonly bufferLimitBytes: number,
   ) {
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
   }
@@ -40,11 +42,31 @@ class ProducerHandle {
   static async open(config: Config): Promise<ProducerHandle> {
     const cluster = await Cluster.connect(clusterOptions(config));
     try {
-      return new ProducerHandle(cluster, await ProducerCore.create(producerCoreOptions(config, cluster)), config.nullKey === 'value-md5');
+      return new ProducerHandle(cluster, await ProducerCore.create(producerCoreOptions(config, cluster)), config.nullKey === 'value-md5', config.bufferBytes);
     } catch (err) {
       await cluster.close();
       throw err;
     }
+  }
+
+  metrics(): ProducerMetricsSnapshot {
+    const m = this.cluster.metrics;
+    return {
+      ...m.snapshot(),
+      producer: {
+        recordsSent: m.recordsSent,
+        batchesSent: m.batchesSent,
+        batchBytesSent: m.batchBytesSent,
+        produceRequests: m.produceRequests,
+        retries: m.retries,
+        recordErrors: m.recordErrors,
+        recordsPerBatch: m.recordsPerBatch.snapshot(),
+        recordsPerRequest: m.recordsPerRequest.snapshot(),
+        bufferUsedBytes: this.core.bufferedBytes,
+        bufferLimitBytes: this.bufferLimitBytes,
+        recordsOutstanding: this.core.outstandingRecords,
+      },
+    };
   }
 
   /** The transactions of a producer made with Config.transactionalId. */
@@ -159,6 +181,15 @@ export class SyncProducer implements TransactionalProducer {
   /** Resolves once the producer is closed. */
   get closed(): Promise<void> {
     return this.h.closed;
+  }
+
+  /**
+   * What this producer has done: requests per API (count, bytes, latency histogram), records and
+   * batches sent, retries, errors by code, and its send buffer next to its bound
+   * (docs/observability.md).
+   */
+  metrics(): ProducerMetricsSnapshot {
+    return this.h.metrics();
   }
 
   isClosed(): boolean {
@@ -348,6 +379,15 @@ export class AsyncProducer extends EventEmitter<AsyncProducerEvents> implements 
   /** Runs `fn` in a transaction: commits when it resolves, aborts and rethrows when it throws. */
   async transaction<T>(fn: (producer: this) => Promise<T>): Promise<T> {
     return inTransaction(this.h.txn('transaction'), this, fn);
+  }
+
+  /**
+   * What this producer has done: requests per API (count, bytes, latency histogram), records and
+   * batches sent, retries, errors by code, and its send buffer next to its bound
+   * (docs/observability.md).
+   */
+  metrics(): ProducerMetricsSnapshot {
+    return this.h.metrics();
   }
 
   isClosed(): boolean {

@@ -9,6 +9,7 @@
  * refreshes share one request. Any live broker can answer a Metadata request; the bootstrap
  * list is only used to get in, or again when every known broker is unreachable.
  */
+import { ClientMetrics } from '../network/metrics.js';
 import type * as tls from 'node:tls';
 import { ZERO_UUID } from '../../protocol/api.js';
 import { ErrorCode, errorCodeInfo } from '../../protocol/error-codes.js';
@@ -117,6 +118,8 @@ export type ConnectionLane = 'data' | 'group' | 'heartbeat';
 export class Cluster {
   readonly options: Resolved;
   readonly logger: Logger;
+  /** What this client has done on the wire (requests, bytes, latency, errors), counted by its connections. */
+  readonly metrics = new ClientMetrics();
   clusterId: string | null = null;
   controllerId = -1;
   private readonly brokers = new Map<number, BrokerInfo>();
@@ -428,6 +431,7 @@ export class Cluster {
       ...(this.options.tls ? { tls: this.options.tls } : {}),
       ...(this.#sasl ? { sasl: this.#sasl } : {}),
       logger: this.logger,
+      metrics: this.metrics,
     }).then(
       (conn) => {
         this.reconnect.delete(address);

@@ -533,6 +533,7 @@ export class Fetcher {
     p.highWatermark = pd.highWatermark;
     if (pd.errorCode !== ErrorCode.NONE) {
       const err = KafkaProtocolError.fromCode(pd.errorCode, `fetch ${p.topic}-${p.partition}`);
+      this.cluster.metrics.error(err.code);
       if (pd.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
         // start again from the reset policy's end, as the Java consumer does with auto.offset.reset
         p.position = this.o.resetPolicy;
@@ -550,6 +551,7 @@ export class Fetcher {
     }
     p.errors = 0;
     if (pd.records === null || pd.records.length === 0) return;
+    this.cluster.metrics.fetchedBytes += pd.records.length;
     const next = nextOffsetAfter(pd.records);
     if (next === undefined) {
       // no whole batch: a broken header (a fetch always carries at least one whole batch, KIP-74)

@@ -165,7 +165,12 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
    * member epoch in a KIP-848 group) and member id the coordinator checks, so a member that was
    * fenced cannot commit. Outside a generation the generation is -1 and the check is skipped.
    */
-  groupMetadata(): ConsumerGroupMetadata {
+  /** The offset this member last committed or fetched for a partition it owns, if any. */
+  committedOffset(topic: string, partition: number): bigint | undefined {
+    return this.committed.get(topicPartitionKey(topic, partition));
+  }
+
+    groupMetadata(): ConsumerGroupMetadata {
     const id = this.commitIdentity();
     return { groupId: this.o.groupId, generationId: id?.generation ?? -1, memberId: id?.memberId ?? '', groupInstanceId: this.o.groupInstanceId };
   }

@@ -6,6 +6,7 @@ export {
   GO_LAYER_DEFAULTS,
   type MultiplexerOptions,
   type MultiplexerEvents,
+  type MultiplexerMetricsSnapshot,
 } from './multiplexer.js';
 export {
   SendingConnection,

@@ -22,6 +22,7 @@ import { Config, OffsetNewest, OffsetOldest, type ConfigOptions, type HashFuncti
 import { Consumer, type ConsumerMessage, type StartOffset } from '../client/consumer.js';
 import { AsyncProducer, SyncProducer, type AsyncCallbacks } from '../client/producers.js';
 import type { ProducerError } from '../producer/errors.js';
+import type { ConsumerMetricsSnapshot, ProducerMetricsSnapshot } from '../network/metrics.js';
 import type { ProducerMessage } from '../producer/message.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
 import type { TopicPartition } from '../consumer/assignors/index.js';
@@ -77,6 +78,18 @@ export const GO_LAYER_DEFAULTS = Object.freeze({
   hashFunction: 'fnv1a' as HashFunction,
   nullKey: 'hash-empty' as NullKey,
 });
+
+/** What {@link Multiplexer.metrics} returns. */
+export interface MultiplexerMetricsSnapshot {
+  syncProducer: ProducerMetricsSnapshot | undefined;
+  asyncProducer: ProducerMetricsSnapshot | undefined;
+  transactionalProducer: ProducerMetricsSnapshot | undefined;
+  /** The group consumer (after start(), when a topic is subscribed): its partitions' lag included. */
+  consumer: ConsumerMetricsSnapshot | undefined;
+  manualConsumer: ConsumerMetricsSnapshot | undefined;
+  /** Each connection's subscription: messages waiting for its handler, and whether the topic is paused. */
+  subscriptions: Array<{ connection: string; topic: string; queued: number; stopped: boolean; paused: boolean }>;
+}
 
 export interface MultiplexerEvents {
   /** A handler threw, or the group consumer failed. */
@@ -208,6 +221,8 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> implements Conn
   private closing: Promise<void> | undefined;
   /** The transactional producer, made and initialized by the first transaction. */
   private txnProducer: Promise<MuxTransactionalProducer> | undefined;
+  private txnProducerMade: MuxTransactionalProducer | undefined;
+  private manualConsumerMade: MuxManualConsumer | undefined;
   /** The last transaction queued: one runs at a time. */
   private txnQueue: Promise<unknown> = Promise.resolve();
   /** A fatal transaction error (fenced, not authorized): every later transaction fails with it. */
@@ -452,6 +467,7 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> implements Conn
         await p.close().catch(() => undefined);
         throw err;
       }
+      this.txnProducerMade = p;
       return p;
     })();
     const made = this.txnProducer;
@@ -659,6 +675,7 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> implements Conn
   private async launchManual(sub: ManualSubscription): Promise<void> {
     this.manualConsumer ??= this.parts.createManualConsumer(new Config(this.config).set({ group: undefined, topics: undefined, groupInstanceId: undefined }));
     const consumer = await this.manualConsumer;
+    this.manualConsumerMade = consumer;
     const pc = await consumer.consumePartition(sub.topic, sub.partition, sub.offset);
     sub.pc = pc;
     if (sub.stopped) {
@@ -804,6 +821,25 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> implements Conn
   reportError(err: Error): void {
     if (this.listenerCount('error') > 0) this.emit('error', err);
     else this.config.logger.error(err.message, { code: (err as KafkaesqueError).code });
+  }
+
+  /**
+   * What the Multiplexer's clients have done (each one's `metrics()`: requests, bytes, latency,
+   * errors, records; the group consumer's lag per partition) and its own delivery queues
+   * (docs/observability.md). A part not made yet (the manual consumer before the first manual
+   * subscription, the transactional producer before the first transaction) is absent.
+   */
+  metrics(): MultiplexerMetricsSnapshot {
+    const of = <T>(part: unknown): T | undefined => (typeof (part as { metrics?: unknown } | undefined)?.metrics === 'function' ? (part as { metrics(): T }).metrics() : undefined);
+    const out: MultiplexerMetricsSnapshot = {
+      syncProducer: of<ProducerMetricsSnapshot>(this.syncProducer),
+      asyncProducer: of<ProducerMetricsSnapshot>(this.asyncProducer),
+      transactionalProducer: of<ProducerMetricsSnapshot>(this.txnProducerMade),
+      consumer: of<ConsumerMetricsSnapshot>(this.group),
+      manualConsumer: of<ConsumerMetricsSnapshot>(this.manualConsumerMade),
+      subscriptions: [...this.subs.values()].flat().map((sub) => ({ connection: sub.connection, topic: sub.topic, queued: sub.length, stopped: sub.stopped, paused: this.pausedTopics.has(sub.topic) })),
+    };
+    return out;
   }
 
   /**

@@ -34,6 +34,7 @@ import { FrameDecoder } from './framing.js';
 import { type Logger, NOOP_LOGGER } from './logger.js';
 import { createSaslClient, kafkaMechanismName, type SaslMechanismClient, type SaslOptions } from './sasl.js';
 import { stripUndefined } from './options.js';
+import type { ClientMetrics } from './metrics.js';
 
 export interface BrokerConnectionOptions {
   host: string;
@@ -58,6 +59,8 @@ export interface BrokerConnectionOptions {
    * and closes the connection. The password is not kept by the connection once authenticated.
    */
   sasl?: SaslOptions;
+  /** The client's counters (requests, bytes, latency, failures); none counted without. */
+  metrics?: ClientMetrics;
 }
 
 /** A request buffer allocated up front is never larger than this, whatever the hint says. */
@@ -96,6 +99,8 @@ interface Pending {
   resolve: (value: unknown) => void;
   reject: (err: Error) => void;
   timer: NodeJS.Timeout | undefined;
+  /** performance.now() when it was written (for the latency metric). */
+  startedAt: number;
 }
 
 /** Defaults of the connection options (the client's Config takes its defaults of these options from here). */
@@ -116,7 +121,8 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
   /** `host:port` of the broker, for messages. */
   readonly broker: string;
   private readonly socket: net.Socket;
-  private readonly opts: Required<Omit<BrokerConnectionOptions, 'tls' | 'logger' | 'sasl'>> & { logger: Logger };
+  private readonly opts: Required<Omit<BrokerConnectionOptions, 'tls' | 'logger' | 'sasl' | 'metrics'>> & { logger: Logger };
+  private readonly metrics: ClientMetrics | undefined;
   private readonly decoder: FrameDecoder;
   private readonly pending = new Map<number, Pending>();
   /** Request writers whose frames the socket has flushed, for the next requests (see requestWriter). */
@@ -127,10 +133,12 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
   private apiRanges = new Map<number, BrokerApiRange>();
   private features = new Map<string, number>();
 
-  private constructor(socket: net.Socket, opts: BrokerConnection['opts']) {
+  private constructor(socket: net.Socket, opts: BrokerConnection['opts'], metrics: ClientMetrics | undefined) {
     super();
     this.socket = socket;
     this.opts = opts;
+    this.metrics = metrics;
+    if (metrics) metrics.connectionsOpened++;
     this.broker = `${opts.host}:${opts.port}`;
     this.decoder = new FrameDecoder(opts.maxFrameBytes);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -144,7 +152,7 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
    */
   static async connect(options: BrokerConnectionOptions): Promise<BrokerConnection> {
     // the credentials and TLS keys stay out of `opts` (util.inspect of a connection must not show them)
-    const { sasl, tls: tlsOptions, ...rest } = options;
+    const { sasl, tls: tlsOptions, metrics, ...rest } = options;
     const opts = {
       ...CONNECTION_DEFAULTS,
       ...stripUndefined(rest),
@@ -152,7 +160,7 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
     } as BrokerConnection['opts'];
     const broker = `${opts.host}:${opts.port}`;
     const socket = await openSocket(opts.host, opts.port, opts.connectTimeoutMs, tlsOptions);
-    const conn = new BrokerConnection(socket, opts);
+    const conn = new BrokerConnection(socket, opts, metrics);
     try {
       await conn.negotiate();
       if (sasl !== undefined) await conn.authenticate(sasl);
@@ -275,6 +283,10 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
       return Promise.reject(err);
     }
     if (!expectResponse) {
+      if (this.metrics) {
+        this.metrics.requestSent(codec.name, frame.length);
+        this.metrics.requestAnswered(codec.name, 0, 0);
+      }
       this.writeFrame(frame, w);
       return Promise.resolve();
     }
@@ -287,11 +299,13 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
         resolve: resolve as (v: unknown) => void,
         reject,
         timer: undefined,
+        startedAt: this.metrics === undefined ? 0 : performance.now(),
       };
       p.timer = setTimeout(() => {
         this.fail(new RequestTimeoutError(this.broker, codec.name, timeoutMs), p);
       }, timeoutMs);
       this.pending.set(correlationId, p);
+      this.metrics?.requestSent(codec.name, frame.length);
       this.writeFrame(frame, w);
     });
   }
@@ -360,6 +374,7 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
       this.fail(error, p);
       return;
     }
+    this.metrics?.requestAnswered(p.codec.name, performance.now() - p.startedAt, frame.length + 4);
     p.resolve(response);
   }
 
@@ -378,9 +393,12 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
     // A timeout is the culprit's alone; the requests that shared its connection were cut off.
     const others =
       culprit === undefined ? error : new ConnectionClosedError(this.broker, `after an error: ${error.message}`, error);
+    if (this.metrics) this.metrics.connectionsClosed++;
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
-      p.reject(p === culprit ? error : others);
+      const e = p === culprit ? error : others;
+      this.metrics?.requestFailed(p.codec.name, e.code);
+      p.reject(e);
     }
     this.pending.clear();
     if (!graceful) this.opts.logger.warn(`connection to ${this.broker} closed`, { error: error.message });

@@ -65,7 +65,11 @@ export interface KafkaPluginOptions {
   healthTimeoutMs?: number;
 }
 
-export type HealthStatus = { status: 'ok' } | { status: 'error'; reason: string };
+/**
+ * `ok`, with the Multiplexer's group lag when it consumes (the sum over its partitions of high
+ * watermark minus position, from `Multiplexer.metrics()`), or `error` with the reason.
+ */
+export type HealthStatus = { status: 'ok'; lag?: number } | { status: 'error'; reason: string };
 
 type State = 'new' | 'initialized' | 'started' | 'closed';
 
@@ -179,7 +183,8 @@ export class KafkaPlugin {
         check,
         new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no metadata within ${timeoutMs} ms`)), timeoutMs))),
       ]);
-      return { status: 'ok' };
+      const lag = this.mux.metrics().consumer?.consumer.totalLag;
+      return lag === undefined ? { status: 'ok' } : { status: 'ok', lag };
     } catch (err) {
       return { status: 'error', reason: (err as Error).message };
     } finally {

@@ -492,6 +492,11 @@ export class ProducerCore {
     return this.closedFlag;
   }
 
+  /** Records sent and not yet acknowledged or failed. */
+  get outstandingRecords(): number {
+    return this.outstanding;
+  }
+
   /** Bytes of the send buffer in use. */
   get bufferedBytes(): number {
     return this.pool.usedBytes;
@@ -945,6 +950,11 @@ export class ProducerCore {
       let version = versionForTopicIds(conn, Produce, PRODUCE_FIRST_TOPIC_ID_VERSION, allIds);
       // transactions V1 stay below v12, the version that adds partitions to a V2 transaction (KIP-890)
       if (this.transactions !== undefined && !this.transactions.transactionV2) version = Math.min(version, PRODUCE_LAST_TRANSACTIONS_V1_VERSION);
+      const m = this.cluster.metrics;
+      let records = 0;
+      for (let i = 0; i < batches.length; i++) records += batches[i]!.recordCount;
+      m.produceRequests++;
+      m.recordsPerRequest.record(records);
       if (this.o.acks === 0) {
         await conn.sendNoResponse(Produce, request, { version, sizeHint });
         for (let i = 0; i < sent.length; i++) this.completeBatch(sent[i]!, batches[i]!, -1n, -1n);
@@ -998,6 +1008,7 @@ export class ProducerCore {
     }
     const context = `produce to ${state.topic}-${state.partition}`;
     const error = KafkaProtocolError.fromCode(code, context, brokerMessage);
+    this.cluster.metrics.error(error.code);
     // (a transactional producer does not renumber: the transaction is aborted, see TransactionManager)
     if (this.o.idempotent && this.transactions === undefined && (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER || code === ErrorCode.UNKNOWN_PRODUCER_ID)) {
       state.inflight.delete(batch);
@@ -1078,6 +1089,7 @@ export class ProducerCore {
       this.failBatch(state, batch, cause);
       return;
     }
+    this.cluster.metrics.retries++;
     this.o.logger.debug('retrying a batch', { topic: state.topic, partition: state.partition, attempt: batch.attempts, error: error.message });
     if (batch.baseSequence >= 0) state.requeue(batch);
     else state.queue.unshift(batch);
@@ -1086,6 +1098,11 @@ export class ProducerCore {
 
   private completeBatch(state: PartitionState, batch: ProducerBatch, baseOffset: bigint, logAppendTime: bigint): void {
     state.inflight.delete(batch);
+    const m = this.cluster.metrics;
+    m.recordsSent += batch.recordCount;
+    m.batchesSent++;
+    m.batchBytesSent += batch.bytes;
+    m.recordsPerBatch.record(batch.recordCount);
     // no batch is in flight while the producer id changes (maybeBumpEpoch): this one had the current id
     state.acked = true;
     this.finishBatch(batch, null, baseOffset, logAppendTime >= 0n ? Number(logAppendTime) : -1);
@@ -1093,6 +1110,9 @@ export class ProducerCore {
 
   private failBatch(state: PartitionState, batch: ProducerBatch, error: Error): void {
     state.inflight.delete(batch);
+    this.cluster.metrics.recordErrors += batch.recordCount;
+    // the brokers' and the connections' errors were counted where they came; a timeout here
+    if (error instanceof DeliveryTimeoutError) this.cluster.metrics.error(error.code);
     if (this.transactions !== undefined && !(error instanceof TransactionAbortedError)) this.transactions.batchFailed(error);
     if (this.o.idempotent && batch.baseSequence >= 0) {
       // the sequence range this batch held was never written: later batches move down

@@ -8,6 +8,7 @@
 import type { AsyncCallbacks, AsyncProducerEvents } from '../client/producers.js';
 import { ProducerClosedError, ProducerError, TransactionStateError } from '../producer/errors.js';
 import type { TransactionOffset } from '../producer/transactions.js';
+import { COUNT_BUCKETS, Histogram, type ProducerMetricsSnapshot } from '../network/metrics.js';
 import type { MarkedOffset } from './consumers.js';
 import { type MessageBytes, ProducerMessage, type ProducerMessageInput } from '../producer/message.js';
 import { MockLog, type MockPartitioningOptions, MockSends, type SendMatcher, toBuffer, toHeaders } from './sends.js';
@@ -89,6 +90,44 @@ abstract class MockProducer<Events extends Record<keyof Events, unknown[]>> exte
   protected markClosed(): void {
     this.closedFlag = true;
     this.resolveClosed();
+  }
+
+  /**
+   * The real producers' metrics as a mock can have them: its acknowledged sends as records (and
+   * batches) sent, its failed ones as record errors counted by code; no requests, bytes or
+   * buffer (a mock has no wire).
+   */
+  metrics(): ProducerMetricsSnapshot {
+    const sent = this.sent();
+    const failed = this.failed();
+    const errors: Record<string, number> = {};
+    for (const f of failed) {
+      const code = (f.error as { code?: string } | undefined)?.code ?? f.error?.name ?? 'Error';
+      errors[code] = (errors[code] ?? 0) + 1;
+    }
+    const perBatch = new Histogram(COUNT_BUCKETS);
+    for (let i = 0; i < sent.length; i++) perBatch.record(1);
+    return {
+      requests: {},
+      requestsInFlight: 0,
+      bytesSent: 0,
+      bytesReceived: 0,
+      connections: { opened: 0, closed: 0 },
+      errors,
+      producer: {
+        recordsSent: sent.length,
+        batchesSent: sent.length,
+        batchBytesSent: 0,
+        produceRequests: 0,
+        retries: 0,
+        recordErrors: failed.length,
+        recordsPerBatch: perBatch.snapshot(),
+        recordsPerRequest: new Histogram(COUNT_BUCKETS).snapshot(),
+        bufferUsedBytes: 0,
+        bufferLimitBytes: 0,
+        recordsOutstanding: 0,
+      },
+    };
   }
 
   /** This producer's sends only: a MockMultiplexer's producers share one log. */
