@@ -72,7 +72,7 @@ test('KAFKA_CONFIG: init, connections, afterInit starts, health ok, close', asyn
     while (got.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
     expect(got.map((m) => m.value!.toString()).sort()).toEqual(['async', 'sync', 'to-partition']);
     expect(acked).toEqual(['meta']);
-    expect(await plugin.health()).toEqual({ status: 'ok' });
+    expect(await plugin.health()).toEqual({ status: 'ok', lag: 0 }) // every record handed to the handler;
     // an Admin on the plugin's config
     const pluginAdmin = await plugin.admin();
     try {
