@@ -10,7 +10,7 @@ import { Consumer } from '../../src/client/consumer.js';
 import { SyncProducer } from '../../src/client/producers.js';
 import { uniqueTopic } from '../helpers/broker.js';
 import { eventually } from '../helpers/wait.js';
-import { clusterBrokers, clusterSuite } from './cluster-helpers.js';
+import { clusterBrokers, clusterSuite, killNode, startNode } from './cluster-helpers.js';
 
 jest.setTimeout(120_000);
 
@@ -119,4 +119,42 @@ test('electLeaders: after a reorder the new preferred replica is handed the lead
   expect(again!.error?.errorName).toBe('ELECTION_NOT_NEEDED');
   // every partition that needs one: this one does not, so it is not in the answer
   expect((await admin.electLeaders('preferred', null)).some((r) => r.topic === topic)).toBe(false);
+});
+
+test('electLeaders unclean: a partition whose in-sync replicas are all down gets an out-of-sync leader, and loses what it missed', async () => {
+  const [a, b] = await nodeIds();
+  const topic = uniqueTopic('admin-unclean');
+  // min ISR 1: a alone may take writes; the follower is throttled so that, once restarted, it cannot catch up
+  await admin.createTopics(
+    [{ name: topic, replicaAssignment: { 0: [a!, b!] }, configs: { 'min.insync.replicas': '1', 'leader.replication.throttled.replicas': '*', 'follower.replication.throttled.replicas': '*' } }],
+    { waitForLeaders: true },
+  );
+  await eventually(async () => (await replicasOf(topic))[0]!.isr.length === 2, 30_000, 'both replicas in sync');
+  await producer.sendMsgToPartition(topic, 0, null, 'before');
+  await eventually(async () => (await replicasOf(topic))[0]!.isr.length === 2, 30_000, 'b has the first record');
+  const throttle = (op: 'set' | 'delete') =>
+    admin.incrementalAlterConfigs([
+      { type: 'broker', name: '', changes: ['leader.replication.throttled.rate', 'follower.replication.throttled.rate'].map((name) => (op === 'set' ? { name, op, value: '1' } : { name, op })) },
+    ]);
+  try {
+    await killNode(b!);
+    await eventually(async () => String((await replicasOf(topic))[0]!.isr) === String(a), 30_000, 'b out of the ISR');
+    const missed = 'y'.repeat(50_000);
+    for (let i = 0; i < 5; i++) await producer.sendMsgToPartition(topic, 0, null, missed);
+    expect((await throttle('set'))[0]!.error).toBeNull();
+    await startNode(b!);
+    await killNode(a!);
+    await eventually(async () => (await replicasOf(topic))[0]!.leader === -1, 30_000, 'no leader: the only in-sync replica is down');
+    // a preferred election cannot help: b is not in sync
+    const [preferred] = await admin.electLeaders('preferred', [{ topic, partition: 0 }]);
+    expect(preferred!.error).not.toBeNull();
+    const [unclean] = await admin.electLeaders('unclean', [{ topic, partition: 0 }]);
+    expect(unclean!.error).toBeNull();
+    await eventually(async () => (await replicasOf(topic))[0]!.leader === b, 30_000, 'b to lead');
+    const end = (await admin.listOffsets([{ topic, partition: 0, spec: 'latest' }]))[0]!;
+    expect(end.offset).toBe(1n); // 'before' only: the five records b never had are gone
+  } finally {
+    await throttle('delete').catch(() => undefined);
+    await startNode(a!).catch(() => undefined);
+  }
 });
