@@ -44,6 +44,9 @@ import type {
   MuxTransactionalProducer,
 } from './types.js';
 
+/** How many times an abort that timed out (maxBlockMs each) is waited for before the transaction's error says it failed. */
+const ABORT_TIMEOUT_TRIES = 5;
+
 /** Queue length (per connection and topic) above which the topic is paused. */
 export const HIGH_WATER = 1000;
 /** Queue length under which a paused topic is resumed. */
@@ -525,7 +528,15 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> implements Conn
   private async abandon(producer: MuxTransactionalProducer, connection: string, cause: unknown): Promise<void> {
     if (!(cause instanceof TransactionFatalError)) {
       try {
-        await producer.abortTransaction();
+        // an abort that timed out goes on when called again (Java's rule): a few more waits
+        for (let tries = 1; ; tries++) {
+          try {
+            await producer.abortTransaction();
+            break;
+          } catch (err) {
+            if (!(err instanceof TransactionTimeoutError) || tries >= ABORT_TIMEOUT_TRIES) throw err;
+          }
+        }
       } catch (err) {
         if (cause instanceof Error && cause !== err) cause.message += ` (the abort that followed failed too: ${(err as Error).message})`;
         if (err instanceof TransactionFatalError) cause = err;
