@@ -576,7 +576,11 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> implements Conn
           const k = topicPartitionKey(sub.topic, p);
           if (!owned.has(k) || this.manual.has(k)) continue;
           partitions.add(p);
-          group.seek(sub.topic, p, sub.marks.get(p)?.offset ?? firstOffset);
+          try {
+            group.seek(sub.topic, p, sub.marks.get(p)?.offset ?? firstOffset);
+          } catch {
+            continue; // being reassigned: it starts from the group's committed offset anyway
+          }
           if (delayMs > 0) this.holdBack(sub.topic, p, delayMs);
         }
         sub.drop(partitions);
