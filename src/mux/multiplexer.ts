@@ -575,12 +575,12 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> implements Conn
         for (const [p, firstOffset] of sub.first) {
           const k = topicPartitionKey(sub.topic, p);
           if (!owned.has(k) || this.manual.has(k)) continue;
-          partitions.add(p);
           try {
             group.seek(sub.topic, p, sub.marks.get(p)?.offset ?? firstOffset);
           } catch {
             continue; // being reassigned: it starts from the group's committed offset anyway
           }
+          partitions.add(p);
           if (delayMs > 0) this.holdBack(sub.topic, p, delayMs);
         }
         sub.drop(partitions);
