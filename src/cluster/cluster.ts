@@ -432,6 +432,7 @@ export class Cluster {
       ...(this.#sasl ? { sasl: this.#sasl } : {}),
       logger: this.logger,
       metrics: this.metrics,
+      nodeId: this.nodeIdAt(host, port),
     }).then(
       (conn) => {
         this.reconnect.delete(address);
@@ -447,6 +448,12 @@ export class Cluster {
         throw err;
       },
     );
+  }
+
+  /** The node id of the known broker at host:port, -1 for an address no metadata named (a bootstrap address). */
+  private nodeIdAt(host: string, port: number): number {
+    for (const b of this.brokers.values()) if (b.host === host && b.port === port) return b.nodeId;
+    return -1;
   }
 
   /** Closes the connections to an address, every lane. */
