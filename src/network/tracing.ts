@@ -170,6 +170,11 @@ export interface ProcessTrace extends WithError {
   key: Buffer | null;
   headers: ReadonlyArray<{ key: string; value: Buffer | null }>;
   timestamp: number;
+  /**
+   * A subscriber of `start` may set this: the handler then runs as `runWith(() => handler(m))`
+   * (the OpenTelemetry integration runs it inside the process span's context).
+   */
+  runWith?: <T>(fn: () => T) => T;
 }
 
 /** @internal the channels, made once. */
@@ -225,5 +230,5 @@ export function traceProcess<M extends { topic: string; partition: number; offse
     headers: m.headers,
     timestamp: m.timestamp,
   };
-  return processChannel.tracePromise(async () => handler(m), trace);
+  return processChannel.tracePromise(async () => (trace.runWith === undefined ? handler(m) : trace.runWith(() => handler(m))), trace);
 }
