@@ -283,6 +283,8 @@ export class Cluster {
       const old = this.brokers.get(b.nodeId);
       if (old && (old.host !== b.host || old.port !== b.port)) this.dropConnection(`${old.host}:${old.port}`);
       this.brokers.set(b.nodeId, { nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack });
+      // a connection opened to a bootstrap address learns which broker it reached (tracing payloads)
+      this.connections.get(`${b.host}:${b.port}`)?.then((c) => (c.nodeId = b.nodeId), () => {});
     }
     for (const [id, b] of this.brokers) {
       if (!seen.has(id)) {

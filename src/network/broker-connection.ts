@@ -126,6 +126,8 @@ export interface BrokerConnectionEvents {
 export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
   /** `host:port` of the broker, for messages. */
   readonly broker: string;
+  /** The broker's node id, -1 until the client knows it (a bootstrap address): for tracing payloads. */
+  nodeId: number;
   private readonly socket: net.Socket;
   private readonly opts: Required<Omit<BrokerConnectionOptions, 'tls' | 'logger' | 'sasl' | 'metrics'>> & { logger: Logger };
   private readonly metrics: ClientMetrics | undefined;
@@ -146,6 +148,7 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
     this.metrics = metrics;
     if (metrics) metrics.connectionsOpened++;
     this.broker = `${opts.host}:${opts.port}`;
+    this.nodeId = opts.nodeId;
     this.decoder = new FrameDecoder(opts.maxFrameBytes);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => this.fail(new ConnectionClosedError(this.broker, err.message, err)));
@@ -363,7 +366,7 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
       correlationId,
       host: this.opts.host,
       port: this.opts.port,
-      nodeId: this.opts.nodeId,
+      nodeId: this.nodeId,
       requestBytes,
       responseBytes: 0,
       expectResponse,
