@@ -5,6 +5,8 @@
 //
 //   off       nobody subscribes to kafkaesque's tracing channels (the default)
 //   channels  a no-op subscriber on every event of every channel: payloads are built and published
+//   context   no tracing, only OpenTelemetry's AsyncLocalStorage context manager, used once (what
+//             the next state pays for its context manager alone, whatever the instrumentation)
 //   otel      kafkaesque/otel on an OpenTelemetry SDK tracer provider (AsyncLocalStorage context
 //             manager, SimpleSpanProcessor, an exporter that drops what it is given): spans for
 //             sends, batches, fetches, rebalances, commits, connections; traceparent headers
@@ -24,7 +26,7 @@ import { cliArgs } from './args.mjs';
 const require = createRequire(import.meta.url);
 const self = fileURLToPath(import.meta.url);
 const { arg } = cliArgs();
-const STATES = ['off', 'channels', 'otel'];
+const STATES = ['off', 'channels', 'context', 'otel'];
 const SIZES = [100, 1024];
 
 if (arg('child', null) !== null) await child(JSON.parse(arg('child')));
@@ -66,8 +68,8 @@ async function parent() {
       }
     }
   }
-  console.log(`kafkaesque with tracing off, channels subscribed, and kafkaesque/otel; ${records} records per case, ${runs} run(s) (median, min-max), broker ${broker}, Node ${process.version}\n`);
-  console.log('| workload | record | tracing | records/s | vs off | CPU s / M records | peak RSS MB | spans / record |');
+  console.log(`kafkaesque with tracing off, channels subscribed, OpenTelemetry's context manager alone, and kafkaesque/otel; ${records} records per case, ${runs} run(s) (median, min-max), broker ${broker}, Node ${process.version}\n`);
+  console.log('| workload | record | tracing | records/s | vs off | CPU s / M records | peak RSS MB | spans / 1,000 records |');
   console.log('|---|---|---|---|---|---|---|---|');
   for (const workload of ['produce', 'consume']) {
     for (const size of SIZES) {
@@ -78,7 +80,7 @@ async function parent() {
         const lo = Math.min(...rs.map((r) => r.recordsPerSec));
         const hi = Math.max(...rs.map((r) => r.recordsPerSec));
         const range = rs.length > 1 ? ` (${Math.round(lo)}-${Math.round(hi)})` : '';
-        const spans = state === 'otel' ? (median(rs, 'spans').spans / records).toFixed(2) : '-';
+        const spans = state === 'otel' ? ((median(rs, 'spans').spans / records) * 1000).toFixed(1) : '-';
         console.log(
           `| ${workload} | ${size} B | ${state} | ${Math.round(m.recordsPerSec)}${range} | ${((m.recordsPerSec / off.recordsPerSec) * 100).toFixed(0)} % | ${median(rs, 'cpuPerMillion').cpuPerMillion.toFixed(2)} | ${median(rs, 'rssMb').rssMb.toFixed(0)} | ${spans} |`,
         );
@@ -107,6 +109,14 @@ function trace(state) {
     for (const name of Object.values(k.TRACING_CHANNELS)) dc.tracingChannel(name).subscribe({ start: noop, end: noop, asyncStart: noop, asyncEnd: noop, error: noop });
   }
   const counter = { spans: 0 };
+  if (state === 'context') {
+    const { context } = require('@opentelemetry/api');
+    const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    // Node 20's AsyncLocalStorage hooks every promise from its first run() on, which an
+    // application's first span (or an SDK's export) does: one run() here, as they would
+    context.with(context.active(), () => {});
+  }
   if (state === 'otel') {
     const { context } = require('@opentelemetry/api');
     const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
