@@ -190,7 +190,7 @@ test('failures publish error: a refused connection, a request on a closed connec
   }
 });
 
-test('a group consumer publishes its rebalance, its fetches and its commits', async () => {
+test.each(['classic', 'consumer'] as const)('a group consumer (%s protocol) publishes its rebalance, its fetches and its commits', async (protocol) => {
   const name = await topic(2);
   const p = await SyncProducer.create(config());
   open.push(p);
@@ -198,7 +198,7 @@ test('a group consumer publishes its rebalance, its fetches and its commits', as
   const group = uniqueTopic('tracing-group');
   const rec = record();
   try {
-    const consumer = await Consumer.create(config({ group, topics: [name], initialOffset: 'oldest', autoCommit: false }));
+    const consumer = await Consumer.create(config({ group, topics: [name], initialOffset: 'oldest', autoCommit: false, groupProtocol: protocol }));
     open.push(consumer);
     const it = consumer.messages()[Symbol.asyncIterator]();
     const taken: ConsumerMessage[] = [];
@@ -214,7 +214,7 @@ test('a group consumer publishes its rebalance, its fetches and its commits', as
     const end = last(rebalance!);
     expect(end).toEqual({
       groupId: group,
-      protocol: 'classic',
+      protocol,
       memberId: expect.any(String),
       generation: expect.any(Number),
       assigned: [
