@@ -269,5 +269,35 @@ describe('the packed tarball', () => {
        console.log('otel esm ok');`,
     );
     expect(run(process.execPath, ['otel.mjs'], dir).trim()).toBe('otel esm ok');
+
+    // and its declarations type-check a consumer
+    writeFileSync(
+      join(dir, 'otel-consumer.mts'),
+      `import { instrumentKafkaesque, type KafkaesqueInstrumentation } from 'kafkaesque/otel';
+       import { TRACING_CHANNELS, type SendTrace } from 'kafkaesque';
+       const t: KafkaesqueInstrumentation = instrumentKafkaesque({ requestSpans: true });
+       const name: string = TRACING_CHANNELS.send;
+       const seen = (ctx: SendTrace): bigint => ctx.offset;
+       // @ts-expect-error requestSpans is a boolean: this line fails only if the types are real
+       instrumentKafkaesque({ requestSpans: 'yes' });
+       void t; void name; void seen;
+       export {};`,
+    );
+    writeFileSync(
+      join(dir, 'tsconfig.otel.json'),
+      JSON.stringify({
+        compilerOptions: { strict: true, noEmit: true, module: 'node16', moduleResolution: 'node16', target: 'ES2022', typeRoots: [join(root, 'node_modules', '@types')], types: ['node'], skipLibCheck: false },
+        files: ['otel-consumer.mts'],
+      }),
+    );
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    let output = '';
+    try {
+      output = run(process.execPath, [tsc, '-p', join(dir, 'tsconfig.otel.json')], dir);
+    } catch (err) {
+      const e = err as { stdout?: string; stderr?: string };
+      throw new Error(`type-check of kafkaesque/otel failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+    }
+    expect(output).toBe('');
   }, 120_000);
 });
