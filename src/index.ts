@@ -27,6 +27,21 @@ export {
   AuthenticationError,
 } from './network/errors.js';
 export type { Logger } from './network/logger.js';
+export { TRACING_CHANNELS } from './network/tracing.js';
+export type {
+  BatchTrace,
+  CommitTrace,
+  ConnectTrace,
+  FetchPartitionTrace,
+  FetchTrace,
+  ProcessTrace,
+  RebalanceTrace,
+  RequestTrace,
+  SendTrace,
+  TraceBytes,
+  TraceHeader,
+  TracingChannelName,
+} from './network/tracing.js';
 export {
   ClientMetrics,
   Histogram,

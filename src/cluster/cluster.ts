@@ -283,6 +283,8 @@ export class Cluster {
       const old = this.brokers.get(b.nodeId);
       if (old && (old.host !== b.host || old.port !== b.port)) this.dropConnection(`${old.host}:${old.port}`);
       this.brokers.set(b.nodeId, { nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack });
+      // a connection opened to a bootstrap address learns which broker it reached (tracing payloads)
+      this.connections.get(`${b.host}:${b.port}`)?.then((c) => (c.nodeId = b.nodeId), () => {});
     }
     for (const [id, b] of this.brokers) {
       if (!seen.has(id)) {
@@ -432,6 +434,7 @@ export class Cluster {
       ...(this.#sasl ? { sasl: this.#sasl } : {}),
       logger: this.logger,
       metrics: this.metrics,
+      nodeId: this.nodeIdAt(host, port),
     }).then(
       (conn) => {
         this.reconnect.delete(address);
@@ -447,6 +450,12 @@ export class Cluster {
         throw err;
       },
     );
+  }
+
+  /** The node id of the known broker at host:port, -1 for an address no metadata named (a bootstrap address). */
+  private nodeIdAt(host: string, port: number): number {
+    for (const b of this.brokers.values()) if (b.host === host && b.port === port) return b.nodeId;
+    return -1;
   }
 
   /** Closes the connections to an address, every lane. */

@@ -29,6 +29,7 @@ import type { Cluster } from '../cluster/cluster.js';
 import { backoffMs } from '../cluster/retry.js';
 import { answerTopicName, topicIdOf, versionForTopicIds } from '../cluster/topic-ids.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
+import { type FetchTrace, fetchChannel, traceBegin, traceFinish } from '../network/tracing.js';
 import { PartitionError } from './errors.js';
 import { FetchSession, type FetchPartitionParams } from './fetch-session.js';
 
@@ -459,13 +460,46 @@ export class Fetcher {
       });
   }
 
-  private async doFetch(
+  private doFetch(
     leader: number,
     session: FetchSession,
     req: ReturnType<FetchSession['build']>,
     allIds: boolean,
     list: PartitionState[],
     maxBytes: number,
+  ): Promise<void> {
+    if (!fetchChannel.hasSubscribers) return this.fetchOnce(leader, session, req, allIds, list, maxBytes, undefined);
+    return this.tracedFetch(leader, session, req, allIds, list, maxBytes);
+  }
+
+  /** doFetch published on `kafkaesque:consumer:fetch`. */
+  private async tracedFetch(
+    leader: number,
+    session: FetchSession,
+    req: ReturnType<FetchSession['build']>,
+    allIds: boolean,
+    list: PartitionState[],
+    maxBytes: number,
+  ): Promise<void> {
+    const trace: FetchTrace = { nodeId: leader, maxBytes, sessionId: req.sessionId, sessionEpoch: req.sessionEpoch, partitions: [], bytes: 0 };
+    traceBegin(fetchChannel, trace);
+    try {
+      await this.fetchOnce(leader, session, req, allIds, list, maxBytes, trace);
+    } catch (err) {
+      traceFinish(fetchChannel, trace, err as Error);
+      throw err;
+    }
+    traceFinish(fetchChannel, trace);
+  }
+
+  private async fetchOnce(
+    leader: number,
+    session: FetchSession,
+    req: ReturnType<FetchSession['build']>,
+    allIds: boolean,
+    list: PartitionState[],
+    maxBytes: number,
+    trace: FetchTrace | undefined,
   ): Promise<void> {
     // the positions asked for: a partition sought while the fetch is out gets none of its answer
     const asked = new Map<PartitionState, bigint>();
@@ -521,6 +555,7 @@ export class Fetcher {
       const topic = answerTopicName(this.cluster, t.topic, t.topicId);
       for (const pd of t.partitions) {
         const p = byKey.get(topicPartitionKey(topic, pd.partitionIndex));
+        if (trace !== undefined) traceFetchPartition(trace, topic, pd, p === undefined ? -1n : (asked.get(p) ?? -1n));
         if (p === undefined) continue; // unassigned, paused or buffered meanwhile
         if (p.position !== asked.get(p)) continue; // sought meanwhile: the answer is for the old position
         this.handlePartition(p, pd);
@@ -621,3 +656,9 @@ export class Fetcher {
   }
 }
 
+/** Adds an answered partition to a traced fetch's payload. */
+function traceFetchPartition(trace: FetchTrace, topic: string, pd: FetchPartitionData, fetchOffset: bigint): void {
+  const bytes = pd.records === null ? 0 : pd.records.length;
+  trace.bytes += bytes;
+  trace.partitions.push({ topic, partition: pd.partitionIndex, fetchOffset, errorCode: pd.errorCode, highWatermark: pd.highWatermark, bytes });
+}

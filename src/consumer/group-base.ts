@@ -16,6 +16,7 @@ import { answerTopicName, topicIdOf, topicIdsKnown, versionForTopicIds } from '.
 import { topicPartitionKey } from '../cluster/topic-partition.js';
 import { isNotFinal, isRetriable, retry } from '../cluster/retry.js';
 import type { BrokerConnection } from '../network/broker-connection.js';
+import { type CommitTrace, commitChannel, type RebalanceTrace, rebalanceChannel, traceBegin, traceFinish } from '../network/tracing.js';
 import type { Assignor, TopicPartition } from './assignors/index.js';
 import { GroupError } from './errors.js';
 import type { Fetcher } from './fetcher.js';
@@ -122,6 +123,10 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
   /** Whether the application is waiting for messages (an idle application is not stuck). */
   waiting = false;
   private rebalance: { claimed: TopicPartition[]; released: TopicPartition[] } | undefined;
+  /** The `kafkaesque:consumer:rebalance` payload of the rebalance in progress, when that channel had subscribers. */
+  private rebalanceTrace: RebalanceTrace | undefined;
+  /** Which group protocol the member speaks (tracing payloads). */
+  protected readonly groupProtocol: 'classic' | 'consumer' = 'classic';
 
   constructor(
     protected readonly cluster: Cluster,
@@ -272,6 +277,19 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
   protected beginRebalance(): void {
     if (this.rebalance !== undefined) return;
     this.rebalance = { claimed: [], released: [] };
+    if (rebalanceChannel.hasSubscribers) {
+      const id = this.groupMetadata();
+      this.rebalanceTrace = {
+        groupId: this.o.groupId,
+        protocol: this.groupProtocol,
+        memberId: id.memberId,
+        generation: id.generationId,
+        assigned: [],
+        claimed: [],
+        released: [],
+      };
+      traceBegin(rebalanceChannel, this.rebalanceTrace);
+    }
     this.emit('rebalancing');
   }
 
@@ -280,6 +298,18 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
     const r = this.rebalance;
     if (r === undefined) return;
     this.rebalance = undefined;
+    const trace = this.rebalanceTrace;
+    if (trace !== undefined) {
+      this.rebalanceTrace = undefined;
+      const id = this.groupMetadata();
+      trace.memberId = id.memberId;
+      trace.generation = id.generationId;
+      const tp = ({ topic, partition }: TopicPartition): { topic: string; partition: number } => ({ topic, partition });
+      trace.assigned = this.assignment().map(tp);
+      trace.claimed = r.claimed.map(tp);
+      trace.released = r.released.map(tp);
+      traceFinish(rebalanceChannel, trace, error);
+    }
     this.emit('rebalanced', error === undefined ? r : { ...r, error });
   }
 
@@ -374,6 +404,31 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
       });
     }
     const version = versionForTopicIds(conn, OffsetCommit, OFFSET_COMMIT_FIRST_TOPIC_ID_VERSION, topicIdsKnown(this.cluster, topics.keys()));
+    if (!commitChannel.hasSubscribers) return this.sendCommit(conn, version, identity, topics, toCommit);
+    const trace: CommitTrace = {
+      groupId: this.o.groupId,
+      memberId: identity.memberId,
+      generation: identity.generation,
+      offsets: toCommit.map(({ tp, m }) => ({ topic: tp.topic, partition: tp.partition, offset: m.offset })),
+    };
+    traceBegin(commitChannel, trace);
+    try {
+      await this.sendCommit(conn, version, identity, topics, toCommit);
+    } catch (err) {
+      traceFinish(commitChannel, trace, err as Error);
+      throw err;
+    }
+    traceFinish(commitChannel, trace);
+  }
+
+  /** The OffsetCommit of commitNow, and its answer onto `committed`. */
+  private async sendCommit(
+    conn: BrokerConnection,
+    version: number,
+    identity: { generation: number; memberId: string; instanceId: string | null },
+    topics: Map<string, OffsetCommitRequestTopic>,
+    toCommit: Array<{ tp: TopicPartition; m: Marked }>,
+  ): Promise<void> {
     const res = await conn.send(
       OffsetCommit,
       {

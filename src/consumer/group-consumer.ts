@@ -75,6 +75,7 @@ export interface ConsumerProtocolOptions {
 export class ConsumerProtocolMember extends GroupMemberBase {
   /** Chosen by the member for its lifetime (KIP-1082): Kafka's UUID text form. */
   override readonly memberId = randomBytes(16).toString('base64url');
+  protected override readonly groupProtocol = 'consumer' as const;
   /** 0 while joining (the heartbeat then carries the member's full state). */
   memberEpoch = 0;
   protected override readonly transitions = CONSUMER_TRANSITIONS;

@@ -30,6 +30,7 @@ import { KafkaesqueError } from '../../protocol/errors.js';
 import { loadMuxConfigFile } from './config-file.js';
 import { BytesConnection, BytesManualConnection, ConnectionTransaction } from './connections.js';
 import { TransactionFatalError, TransactionTimeoutError } from '../producer/errors.js';
+import { processChannel, traceProcess } from '../network/tracing.js';
 import { HandlerError, MuxClosedError, MuxStartedError, MuxUsageError } from './errors.js';
 import { ProtoConnection, ProtoManualConnection, type ProtoSerializer, jsonSerializer } from './proto.js';
 import type {
@@ -819,7 +820,8 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> implements Conn
   async runHandler(connection: string, handler: MessageHandler, m: ConsumerMessage): Promise<void> {
     let failure: HandlerError | undefined;
     try {
-      await handler(m);
+      if (processChannel.hasSubscribers) await traceProcess(connection, this.groupId, handler, m);
+      else await handler(m);
     } catch (err) {
       failure = new HandlerError(connection, m.topic, m.partition, m.offset, err);
     }

@@ -35,6 +35,7 @@ import { type Logger, NOOP_LOGGER } from './logger.js';
 import { createSaslClient, kafkaMechanismName, type SaslMechanismClient, type SaslOptions } from './sasl.js';
 import { stripUndefined } from './options.js';
 import type { ClientMetrics } from './metrics.js';
+import { type ConnectTrace, connectChannel, type RequestTrace, requestChannel, traceBegin, traceFinish } from './tracing.js';
 
 export interface BrokerConnectionOptions {
   host: string;
@@ -61,6 +62,8 @@ export interface BrokerConnectionOptions {
   sasl?: SaslOptions;
   /** The client's counters (requests, bytes, latency, failures); none counted without. */
   metrics?: ClientMetrics;
+  /** The broker's node id when known (for tracing payloads); -1 (the default) for a bootstrap address. */
+  nodeId?: number;
 }
 
 /** A request buffer allocated up front is never larger than this, whatever the hint says. */
@@ -101,6 +104,8 @@ interface Pending {
   timer: NodeJS.Timeout | undefined;
   /** performance.now() when it was written (for the latency metric). */
   startedAt: number;
+  /** The `kafkaesque:request` payload, when that channel had subscribers as it was written. */
+  trace: RequestTrace | undefined;
 }
 
 /** Defaults of the connection options (the client's Config takes its defaults of these options from here). */
@@ -111,6 +116,7 @@ export const CONNECTION_DEFAULTS = Object.freeze({
   maxFrameBytes: 100 * 1024 * 1024,
   clientSoftwareName: 'kafkaesque',
   clientSoftwareVersion: '0.1.0',
+  nodeId: -1,
 });
 
 export interface BrokerConnectionEvents {
@@ -120,6 +126,8 @@ export interface BrokerConnectionEvents {
 export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
   /** `host:port` of the broker, for messages. */
   readonly broker: string;
+  /** The broker's node id, -1 until the client knows it (a bootstrap address): for tracing payloads. */
+  nodeId: number;
   private readonly socket: net.Socket;
   private readonly opts: Required<Omit<BrokerConnectionOptions, 'tls' | 'logger' | 'sasl' | 'metrics'>> & { logger: Logger };
   private readonly metrics: ClientMetrics | undefined;
@@ -140,6 +148,7 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
     this.metrics = metrics;
     if (metrics) metrics.connectionsOpened++;
     this.broker = `${opts.host}:${opts.port}`;
+    this.nodeId = opts.nodeId;
     this.decoder = new FrameDecoder(opts.maxFrameBytes);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => this.fail(new ConnectionClosedError(this.broker, err.message, err)));
@@ -159,6 +168,36 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
       logger: options.logger ?? NOOP_LOGGER,
     } as BrokerConnection['opts'];
     const broker = `${opts.host}:${opts.port}`;
+    if (!connectChannel.hasSubscribers) return BrokerConnection.open(opts, broker, tlsOptions, sasl, metrics);
+    const trace: ConnectTrace = {
+      host: opts.host,
+      port: opts.port,
+      nodeId: opts.nodeId,
+      tls: tlsOptions !== undefined,
+      saslMechanism: sasl === undefined ? undefined : kafkaMechanismName(sasl.mechanism),
+      durationMs: 0,
+    };
+    const started = performance.now();
+    traceBegin(connectChannel, trace);
+    try {
+      const conn = await BrokerConnection.open(opts, broker, tlsOptions, sasl, metrics);
+      trace.durationMs = performance.now() - started;
+      traceFinish(connectChannel, trace);
+      return conn;
+    } catch (err) {
+      trace.durationMs = performance.now() - started;
+      traceFinish(connectChannel, trace, err as Error);
+      throw err;
+    }
+  }
+
+  private static async open(
+    opts: BrokerConnection['opts'],
+    broker: string,
+    tlsOptions: tls.ConnectionOptions | undefined,
+    sasl: SaslOptions | undefined,
+    metrics: ClientMetrics | undefined,
+  ): Promise<BrokerConnection> {
     const socket = await openSocket(opts.host, opts.port, opts.connectTimeoutMs, tlsOptions);
     const conn = new BrokerConnection(socket, opts, metrics);
     try {
@@ -260,7 +299,12 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
     expectResponse: boolean,
   ): Promise<Res | void> {
     if (this.isClosed) {
-      return Promise.reject(this.closedWith ?? new ConnectionClosedError(this.broker, 'already closed'));
+      const error = this.closedWith ?? new ConnectionClosedError(this.broker, 'already closed');
+      if (requestChannel.hasSubscribers) {
+        // not written: no version chosen, no correlation id taken
+        traceFinish(requestChannel, this.requestTrace(codec as ApiCodec<unknown, unknown>, options?.version ?? -1, -1, 0, expectResponse), error);
+      }
+      return Promise.reject(error);
     }
     let version: number;
     let frame: Buffer;
@@ -282,12 +326,14 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
     } catch (err) {
       return Promise.reject(err);
     }
+    const trace = requestChannel.hasSubscribers ? this.requestTrace(codec, version, correlationId, frame.length, expectResponse) : undefined;
     if (!expectResponse) {
       if (this.metrics) {
         this.metrics.requestSent(codec.name, frame.length);
         this.metrics.requestAnswered(codec.name, 0, 0);
       }
       this.writeFrame(frame, w);
+      if (trace !== undefined) traceFinish(requestChannel, trace);
       return Promise.resolve();
     }
     return new Promise<Res>((resolve, reject) => {
@@ -299,7 +345,8 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
         resolve: resolve as (v: unknown) => void,
         reject,
         timer: undefined,
-        startedAt: this.metrics === undefined ? 0 : performance.now(),
+        startedAt: this.metrics === undefined && trace === undefined ? 0 : performance.now(),
+        trace,
       };
       p.timer = setTimeout(() => {
         this.fail(new RequestTimeoutError(this.broker, codec.name, timeoutMs), p);
@@ -308,6 +355,25 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
       this.metrics?.requestSent(codec.name, frame.length);
       this.writeFrame(frame, w);
     });
+  }
+
+  /** The `kafkaesque:request` payload of a request (built only when the channel has subscribers); publishes its start. */
+  private requestTrace(codec: ApiCodec<unknown, unknown>, version: number, correlationId: number, requestBytes: number, expectResponse: boolean): RequestTrace {
+    const trace: RequestTrace = {
+      apiName: codec.name,
+      apiKey: codec.apiKey,
+      apiVersion: version,
+      correlationId,
+      host: this.opts.host,
+      port: this.opts.port,
+      nodeId: this.nodeId,
+      requestBytes,
+      responseBytes: 0,
+      expectResponse,
+      latencyMs: 0,
+    };
+    traceBegin(requestChannel, trace);
+    return trace;
   }
 
   /**
@@ -375,6 +441,12 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
       return;
     }
     this.metrics?.requestAnswered(p.codec.name, performance.now() - p.startedAt, frame.length + 4);
+    const trace = p.trace;
+    if (trace !== undefined) {
+      trace.responseBytes = frame.length + 4;
+      trace.latencyMs = performance.now() - p.startedAt;
+      traceFinish(requestChannel, trace);
+    }
     p.resolve(response);
   }
 
@@ -398,6 +470,10 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
       clearTimeout(p.timer);
       const e = p === culprit ? error : others;
       this.metrics?.requestFailed(p.codec.name, e.code);
+      if (p.trace !== undefined) {
+        p.trace.latencyMs = performance.now() - p.startedAt;
+        traceFinish(requestChannel, p.trace, e);
+      }
       p.reject(e);
     }
     this.pending.clear();

@@ -50,6 +50,7 @@ import { backoffMs, isNotFinal, retry } from '../cluster/retry.js';
 import { answerTopicName, type TopicIdLookup, topicIdOf, versionForTopicIds } from '../cluster/topic-ids.js';
 import type { BrokerConnection } from '../network/broker-connection.js';
 import type { Logger } from '../network/logger.js';
+import { type BatchTrace, batchChannel, type SendTrace, sendChannel, traceBegin, traceFinish } from '../network/tracing.js';
 import { BatchBufferCache, BufferPool } from './buffer-pool.js';
 import {
   BufferFullError,
@@ -167,6 +168,8 @@ class ProducerBatch {
   answerOffset = -1n;
   answerAppendTime = -1n;
   answerMessage: string | null = null;
+  /** The `kafkaesque:producer:batch` payload of the attempt in flight, when that channel had subscribers. */
+  trace: BatchTrace | undefined = undefined;
 
   constructor(
     public topic: string,
@@ -198,6 +201,7 @@ class ProducerBatch {
     this.sealed = false;
     this.call = undefined;
     this.answered = false;
+    this.trace = undefined;
     return this;
   }
 
@@ -509,6 +513,7 @@ export class ProducerCore {
    * has to wait is copied).
    */
   send(rec: OutgoingRecord, done: Completion): void | Promise<void> {
+    if (sendChannel.hasSubscribers) ({ rec, done } = traceSend(rec, done));
     if (this.closing) {
       this.report(done, new ProducerClosedError(), ProducerMessage.settled(rec, -1, -1n));
       return;
@@ -856,6 +861,7 @@ export class ProducerCore {
     const call = new ProduceCall(this.byTopic, this.cluster);
     let total = 0;
     const resume = this.resumeAt.get(leader) ?? 0;
+    const tracing = batchChannel.hasSubscribers;
     let start = 0;
     while (start < ready.length && ready[start]!.index < resume) start++;
     if (start === ready.length) start = 0;
@@ -879,6 +885,7 @@ export class ProducerCore {
       batch.call = call;
       const bytes = this.encode(batch);
       total += bytes.length;
+      if (tracing) this.traceBatch(batch, leader, bytes.length);
       states.push(state);
       batches.push(batch);
       views.push(bytes);
@@ -889,6 +896,32 @@ export class ProducerCore {
       this.brokerInflight.set(leader, (this.brokerInflight.get(leader) ?? 1) - 1);
       this.wake();
     });
+  }
+
+  /** Publishes the start of a batch's attempt on `kafkaesque:producer:batch` (only called when it has subscribers). */
+  private traceBatch(batch: ProducerBatch, leader: number, bytes: number): void {
+    const trace: BatchTrace = {
+      topic: batch.topic,
+      partition: batch.partition,
+      recordCount: batch.recordCount,
+      bytes,
+      attempt: batch.attempts,
+      nodeId: leader,
+      baseOffset: -1n,
+      retrying: false,
+    };
+    batch.trace = trace;
+    traceBegin(batchChannel, trace);
+  }
+
+  /** Publishes the outcome of the batch's attempt, if it is traced. */
+  private endBatchTrace(batch: ProducerBatch, error?: Error, baseOffset = -1n, retrying = false): void {
+    const trace = batch.trace;
+    if (trace === undefined) return;
+    batch.trace = undefined;
+    trace.baseOffset = baseOffset;
+    trace.retrying = retrying;
+    traceFinish(batchChannel, trace, error);
   }
 
   /** The batch's bytes for this attempt: a view of its builder, copied into the request. */
@@ -1024,6 +1057,7 @@ export class ProducerCore {
       return;
     }
     if ((code === ErrorCode.MESSAGE_TOO_LARGE || code === ErrorCode.RECORD_LIST_TOO_LARGE) && batch.recordCount > 1) {
+      this.endBatchTrace(batch, error, -1n, true);
       this.split(state, batch);
       return;
     }
@@ -1090,6 +1124,7 @@ export class ProducerCore {
       return;
     }
     this.cluster.metrics.retries++;
+    this.endBatchTrace(batch, error, -1n, true);
     this.o.logger.debug('retrying a batch', { topic: state.topic, partition: state.partition, attempt: batch.attempts, error: error.message });
     if (batch.baseSequence >= 0) state.requeue(batch);
     else state.queue.unshift(batch);
@@ -1098,6 +1133,7 @@ export class ProducerCore {
 
   private completeBatch(state: PartitionState, batch: ProducerBatch, baseOffset: bigint, logAppendTime: bigint): void {
     state.inflight.delete(batch);
+    if (batch.trace !== undefined) this.endBatchTrace(batch, undefined, baseOffset);
     const m = this.cluster.metrics;
     m.recordsSent += batch.recordCount;
     m.batchesSent++;
@@ -1110,6 +1146,7 @@ export class ProducerCore {
 
   private failBatch(state: PartitionState, batch: ProducerBatch, error: Error): void {
     state.inflight.delete(batch);
+    if (batch.trace !== undefined) this.endBatchTrace(batch, error);
     this.cluster.metrics.recordErrors += batch.recordCount;
     // the brokers' and the connections' errors were counted where they came; a timeout here
     if (error instanceof DeliveryTimeoutError) this.cluster.metrics.error(error.code);
@@ -1267,6 +1304,37 @@ export class ProducerCore {
         this.wake();
       });
   }
+}
+
+/**
+ * A send traced on `kafkaesque:producer:send` (only called when it has subscribers): the record
+ * goes with a copy of its headers that `start`'s subscribers may add to (trace context), and its
+ * completion publishes the outcome around the caller's.
+ */
+function traceSend(rec: OutgoingRecord, done: Completion): { rec: OutgoingRecord; done: Completion } {
+  const trace: SendTrace = {
+    topic: rec.topic,
+    key: rec.key,
+    headers: rec.headers.slice(),
+    partition: rec.partition ?? -1,
+    offset: -1n,
+  };
+  traceBegin(sendChannel, trace);
+  const traced: Completion = (err, msg) => {
+    trace.partition = msg.partition;
+    trace.offset = msg.offset;
+    if (err !== null) {
+      trace.error = err;
+      sendChannel.error.publish(trace);
+    }
+    sendChannel.asyncStart.publish(trace);
+    try {
+      done(err, msg);
+    } finally {
+      sendChannel.asyncEnd.publish(trace);
+    }
+  };
+  return { rec: { ...rec, headers: trace.headers }, done: traced };
 }
 
 function asBuffer(v: Uint8Array): Buffer {

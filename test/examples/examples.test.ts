@@ -20,6 +20,7 @@ beforeAll(async () => {
 test.each([
   ['produce-and-fetch.mjs', /SyncProducer: .* offset \d+[\s\S]*AsyncProducer: record #2[\s\S]*fetched from offset/],
   ['multiplexer.mjs', /\[audit\][\s\S]*\[billing\][\s\S]*each connection received every message/],
+  ['tracing.mjs', /kafkaesque:producer:send \(send\) ok[\s\S]*offset: 0n[\s\S]*tracing: 8 channels seen, 2 records handled/],
 ])('examples/%s runs against the broker', async (file, expected) => {
   const { stdout } = await run(process.execPath, [join(root, 'examples', file)], {
     cwd: root,

@@ -4,12 +4,14 @@
  * check a TypeScript consumer against the shipped declarations (a `types` field pointing at a
  * missing file would make every type `any`; `@ts-expect-error` lines catch that).
  *
- * The same for the test doubles' entry point, `kafkaesque/testing`.
+ * The same for the test doubles' entry point, `kafkaesque/testing`, and the OpenTelemetry one,
+ * `kafkaesque/otel`, whose `@opentelemetry/api` is an optional peer dependency: the core must
+ * load without it (the tarball is installed where it is not), the otel entry once it is added.
  *
  * Needs `npm run build` first; `npm test` runs it.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { saramaPartitionForKey } from '../../src/producer/partitioner.js';
@@ -48,6 +50,7 @@ describe('the packed tarball', () => {
     expect(listing).toContain('package/dist/src/index.d.mts');
     expect(listing).toContain('package/dist/protocol/index.js');
     for (const f of ['index.js', 'index.mjs', 'index.d.ts', 'index.d.mts']) expect(listing).toContain(`package/dist/src/testing/${f}`);
+    for (const f of ['index.js', 'index.mjs', 'index.d.ts', 'index.d.mts']) expect(listing).toContain(`package/dist/src/otel/${f}`);
     expect(listing.some((f) => f.startsWith('package/test/'))).toBe(false);
     expect(listing.some((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.d.mts'))).toBe(false);
   });
@@ -217,4 +220,84 @@ describe('the packed tarball', () => {
     }
     expect(output).toBe('');
   });
+  test('the core entry loads without @opentelemetry/api (an optional peer, not installed here) and never requires it', () => {
+    const out = run(
+      process.execPath,
+      [
+        '-e',
+        `let missing = false;
+         try { require.resolve('@opentelemetry/api'); } catch (e) { missing = e.code === 'MODULE_NOT_FOUND'; }
+         if (!missing) throw new Error('@opentelemetry/api is installed: this test would prove nothing');
+         const k = require('kafkaesque');
+         if (k.TRACING_CHANNELS.send !== 'kafkaesque:producer:send') throw new Error('TRACING_CHANNELS');
+         const loaded = Object.keys(require.cache).filter((f) => f.includes('opentelemetry') || f.includes('/otel/'));
+         if (loaded.length > 0) throw new Error('the core loaded ' + loaded.join(', '));
+         let otelError = '';
+         try { require('kafkaesque/otel'); } catch (e) { otelError = e.code + ' ' + e.message.split('\\n')[0]; }
+         console.log('core ok; otel: ' + otelError);`,
+      ],
+      dir,
+    );
+    expect(out.trim()).toBe("core ok; otel: MODULE_NOT_FOUND Cannot find module '@opentelemetry/api'");
+  });
+
+  test('kafkaesque/otel loads once @opentelemetry/api is installed, with require() and import', () => {
+    // the version this repository pins (a devDependency)
+    const api = (JSON.parse(readFileSync(join(root, 'node_modules', '@opentelemetry', 'api', 'package.json'), 'utf8')) as { version: string }).version;
+    run(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', `@opentelemetry/api@${api}`], dir);
+    const cjs = run(
+      process.execPath,
+      [
+        '-e',
+        `const o = require('kafkaesque/otel');
+         const k = require('kafkaesque');
+         if (o.TRACING_CHANNELS !== k.TRACING_CHANNELS) throw new Error('two copies of the channel names');
+         const t = o.instrumentKafkaesque();
+         if (typeof t.process !== 'function') throw new Error('handle');
+         t.disable();
+         console.log('otel cjs ok');`,
+      ],
+      dir,
+    );
+    expect(cjs.trim()).toBe('otel cjs ok');
+    writeFileSync(
+      join(dir, 'otel.mjs'),
+      `import { instrumentKafkaesque, TRACEPARENT_HEADER } from 'kafkaesque/otel';
+       import otel from 'kafkaesque/otel';
+       if (otel.instrumentKafkaesque !== instrumentKafkaesque || TRACEPARENT_HEADER !== 'traceparent') throw new Error('named/default');
+       instrumentKafkaesque({ requestSpans: true }).disable();
+       console.log('otel esm ok');`,
+    );
+    expect(run(process.execPath, ['otel.mjs'], dir).trim()).toBe('otel esm ok');
+
+    // and its declarations type-check a consumer
+    writeFileSync(
+      join(dir, 'otel-consumer.mts'),
+      `import { instrumentKafkaesque, type KafkaesqueInstrumentation } from 'kafkaesque/otel';
+       import { TRACING_CHANNELS, type SendTrace } from 'kafkaesque';
+       const t: KafkaesqueInstrumentation = instrumentKafkaesque({ requestSpans: true });
+       const name: string = TRACING_CHANNELS.send;
+       const seen = (ctx: SendTrace): bigint => ctx.offset;
+       // @ts-expect-error requestSpans is a boolean: this line fails only if the types are real
+       instrumentKafkaesque({ requestSpans: 'yes' });
+       void t; void name; void seen;
+       export {};`,
+    );
+    writeFileSync(
+      join(dir, 'tsconfig.otel.json'),
+      JSON.stringify({
+        compilerOptions: { strict: true, noEmit: true, module: 'node16', moduleResolution: 'node16', target: 'ES2022', typeRoots: [join(root, 'node_modules', '@types')], types: ['node'], skipLibCheck: false },
+        files: ['otel-consumer.mts'],
+      }),
+    );
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    let output = '';
+    try {
+      output = run(process.execPath, [tsc, '-p', join(dir, 'tsconfig.otel.json')], dir);
+    } catch (err) {
+      const e = err as { stdout?: string; stderr?: string };
+      throw new Error(`type-check of kafkaesque/otel failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+    }
+    expect(output).toBe('');
+  }, 120_000);
 });

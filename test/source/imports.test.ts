@@ -26,6 +26,8 @@ const RANK: Record<string, number> = {
   mux: 5,
   plugin: 6,
   testing: 6,
+  // kafkaesque/otel: the optional OpenTelemetry integration, on the tracing channels only
+  otel: 6,
   'index.ts': 7,
   // the command line uses the public door only
   cli: 8,
