@@ -353,3 +353,5 @@ function failSpan(span: Span, error: unknown): void {
 function keyText(key: TraceBytes): string {
   return typeof key === 'string' ? key : Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('utf8');
 }
+
+export { observeKafkaesqueMetrics, METRIC_NAMES, type MetricsSource, type KafkaesqueMetricsOptions, type KafkaesqueMetrics } from './metrics.js';
