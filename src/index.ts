@@ -27,6 +27,8 @@ export {
   AuthenticationError,
 } from './network/errors.js';
 export type { Logger } from './network/logger.js';
+export { OidcTokenProvider, OAuthTokenEndpointError, type OidcOptions } from './network/oauth.js';
+export type { OAuthBearerToken, OAuthBearerTokenProvider } from './network/sasl.js';
 export {
   ClientMetrics,
   Histogram,
@@ -52,6 +54,8 @@ export {
   type InitialOffset,
   type TlsOptions,
   type SaslOptions,
+  type OAuthBearerOptions,
+  type OAuthBearerSettings,
   type GroupProtocol,
   type Assignor,
   type ServerAssignor,
