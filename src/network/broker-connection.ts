@@ -83,6 +83,11 @@ const MAX_SIZE_HINT = 64 * 1024 * 1024;
  */
 const SPARE_WRITERS = 2;
 const MAX_SPARE_WRITER_BYTES = 4 * 1024 * 1024;
+/**
+ * The broker refuses (ILLEGAL_SASL_STATE) a re-authentication that starts less than 1 s after
+ * the previous one started (KafkaChannel's minimum re-authentication interval); keep a margin.
+ */
+const MIN_REAUTH_INTERVAL_MS = 1100;
 
 export interface SendOptions {
   /** Version to use instead of the negotiated one (must be one the broker supports). */
@@ -150,6 +155,8 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
   #held: (() => void)[] | undefined;
   #reauthentications = 0;
   #sessionLifetimeMs = 0;
+  /** performance.now() when the last (re-)authentication started. */
+  #authStartedAt = 0;
 
   private constructor(socket: net.Socket, opts: BrokerConnection['opts'], metrics: ClientMetrics | undefined) {
     super();
@@ -490,6 +497,7 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
    * re-authentication.
    */
   private async authenticate(sasl: SaslOptions): Promise<void> {
+    this.#authStartedAt = performance.now();
     const mechanism = kafkaMechanismName(sasl.mechanism);
     let identity = saslIdentity(sasl);
     const fail = (detail: string, errorCode?: number, cause?: unknown): AuthenticationError =>
@@ -551,10 +559,14 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
 
   /**
    * Re-authenticates at 85-95 % of the session lifetime (Java's KafkaChannel picks a random point
-   * in that window, so that connections opened together do not re-authenticate together).
+   * in that window, so that connections opened together do not re-authenticate together), but
+   * not sooner than the broker's minimum interval after the last start. A session shorter than
+   * that (an OAUTHBEARER token about to expire) then ends first and the broker closes the
+   * connection: token providers must hand out tokens with seconds left (the OIDC provider does).
    */
   private scheduleReauthentication(lifetimeMs: number): void {
-    const delay = Math.max(0, Math.floor(lifetimeMs * (0.85 + Math.random() * 0.1)));
+    const sinceStart = performance.now() - this.#authStartedAt;
+    const delay = Math.max(MIN_REAUTH_INTERVAL_MS - sinceStart, Math.floor(lifetimeMs * (0.85 + Math.random() * 0.1)));
     this.#reauthTimer = setTimeout(() => void this.reauthenticate(), delay);
     this.#reauthTimer.unref();
   }

@@ -63,6 +63,14 @@ export class OAuthTokenEndpointError extends KafkaesqueError {
   }
 }
 
+/**
+ * A cached token is replaced once less than this is left of it, whatever the refresh window
+ * says: the session it starts ends with it, and the broker refuses a re-authentication less
+ * than 1 s after the previous one (Kafka's KafkaChannel), so a session of a token about to
+ * expire could not be renewed in time.
+ */
+export const MIN_TOKEN_REMAINING_MS = 2000;
+
 /** Largest token response read; an endpoint sending more is refused (no unbounded buffering). */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
@@ -167,7 +175,8 @@ export class OidcTokenProvider {
       ...(this.#opts.extensions ? { extensions: { ...this.#opts.extensions } } : {}),
     };
     const factor = this.#opts.refreshWindowFactor + Math.random() * this.#opts.refreshWindowJitter;
-    this.#cached = { token, expiresAt: started + lifetimeMs, refreshAt: started + lifetimeMs * Math.min(factor, 1) };
+    const expiresAt = started + lifetimeMs;
+    this.#cached = { token, expiresAt, refreshAt: Math.min(started + lifetimeMs * Math.min(factor, 1), expiresAt - MIN_TOKEN_REMAINING_MS) };
     this.requests++;
     return { ...token };
   }

@@ -7,6 +7,9 @@
  * unreachable endpoints are typed errors), and no secret or token shows anywhere.
  */
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as util from 'node:util';
 import { Config, OffsetOldest } from '../../src/client/config.js';
 import { Consumer } from '../../src/client/consumer.js';
@@ -18,6 +21,9 @@ import type { OAuthBearerToken } from '../../src/network/sasl.js';
 import { Metadata } from '../../protocol/messages/metadata.js';
 import { KafkaProtocolError } from '../../protocol/errors.js';
 import { uniqueTopic } from '../helpers/broker.js';
+import { kafkaesque } from '../helpers/cli.js';
+import { parseMuxConfig } from '../../src/mux/config-file.js';
+import { MuxConfigError } from '../../src/mux/errors.js';
 import { type OAuthInfo, startTokenEndpoint, TestIdp } from '../helpers/oauth.js';
 
 interface SecureInfo {
@@ -256,5 +262,60 @@ describe('OIDC client credentials (KIP-768)', () => {
     expect(ext).toContain('sasl.oidc.extensions');
     expect(ext).not.toContain('s3cr3t-value');
     expect(() => new Config({ sasl: { mechanism: 'oauthbearer' } })).toThrow('exactly one of sasl.token');
+  });
+});
+
+describe('the YAML config file (plugin, Multiplexer, CLI --config): sasl.oidc', () => {
+  const yaml = (url: string, secret: string, extra = ''): string =>
+    `addrs: [${SASL_PLAINTEXT}]\nsasl:\n  mechanism: OAUTHBEARER\n${extra}  oidc:\n    token_endpoint_url: ${url}\n    client_id: alice\n    client_secret: ${secret}\n    scope: kafka\n`;
+
+  test('the keys make an OIDC provider; the CLI lists topics with it', async () => {
+    const endpoint = await startTokenEndpoint(idp, { alice: 'alice-yaml-secret' });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafkaesque-oauth-'));
+    try {
+      const { config } = parseMuxConfig(yaml(endpoint.url, 'alice-yaml-secret'), 'oauth.yaml');
+      expect(config.sasl).toEqual({
+        mechanism: 'oauthbearer',
+        provider: 'oidc',
+        oidc: { tokenEndpointUrl: endpoint.url, clientId: 'alice', clientSecret: '[redacted]', scope: 'kafka' },
+      });
+      const file = path.join(dir, 'oauth.yaml');
+      fs.writeFileSync(file, yaml(endpoint.url, 'alice-yaml-secret'));
+      const topic = uniqueTopic('oauth-cli');
+      const made = await kafkaesque(['topics', 'create', topic, '--config', file]);
+      expect([made.code, made.err]).toEqual([0, '']);
+      const listed = await kafkaesque(['topics', 'list', '--config', file]);
+      expect(listed.code).toBe(0);
+      expect(listed.out.split('\n')).toContain(topic);
+      expect(endpoint.issued).toBeGreaterThanOrEqual(2); // one per CLI process
+
+      fs.writeFileSync(file, yaml(endpoint.url, 'wrong-yaml-secret'));
+      const refused = await kafkaesque(['topics', 'list', '--config', file]);
+      expect(refused.code).not.toBe(0);
+      expect(refused.err).toContain('invalid_client');
+      expect(refused.err + refused.out).not.toContain('wrong-yaml-secret');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      await endpoint.close();
+    }
+  });
+
+  test('mistakes are MuxConfigErrors naming the key and line', () => {
+    const err = (text: string): MuxConfigError => {
+      try {
+        parseMuxConfig(text, 'oauth.yaml');
+      } catch (e) {
+        return e as MuxConfigError;
+      }
+      throw new Error('accepted');
+    };
+    const noOidc = err(`addrs: [${SASL_PLAINTEXT}]\nsasl:\n  mechanism: OAUTHBEARER\n`);
+    expect(noOidc).toBeInstanceOf(MuxConfigError);
+    expect(noOidc.message).toContain('OAUTHBEARER needs sasl.oidc');
+    const withUser = err(yaml('http://127.0.0.1:1/t', 'x', '  user: alice\n'));
+    expect(withUser.message).toContain('OAUTHBEARER takes no user or password');
+    const badUrl = err(yaml('ftp://idp/t', 'hidden-secret-1'));
+    expect(badUrl.message).toContain('sasl.oidc.token_endpoint_url');
+    expect(badUrl.message).not.toContain('hidden-secret-1');
   });
 });
