@@ -215,7 +215,7 @@ export const CONFIG_TABLE = {
     section: 'connection',
     input: 'SaslOptions | OAuthBearerOptions',
     value: 'SaslSettings | OAuthBearerSettings | undefined',
-    accepts: '`{ mechanism, username, password }` or `{ mechanism: \'oauthbearer\', token | oidc }`',
+    accepts: '`{ mechanism, username, password }`, `{ mechanism: \'oauthbearer\', token }` or `{ mechanism: \'oauthbearer\', oidc }`',
     java: '`sasl.mechanism`, `sasl.jaas.config`, `sasl.login.callback.handler.class`, `sasl.oauthbearer.token.endpoint.url`',
     yaml: 'sasl',
     doc: "SASL: PLAIN/SCRAM credentials, or OAUTHBEARER with a token provider or the built-in OIDC client-credentials provider (docs/security.md); with `tls` Java's `SASL_SSL`, without `SASL_PLAINTEXT`. Read back with the password and client secret redacted.",

@@ -496,7 +496,7 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
    * broker answers with a session lifetime (SaslAuthenticate v1+, KIP-368), schedules the
    * re-authentication.
    */
-  private async authenticate(sasl: SaslOptions): Promise<void> {
+  private async authenticate(sasl: SaslOptions, reauthentication = false): Promise<void> {
     this.#authStartedAt = performance.now();
     const mechanism = kafkaMechanismName(sasl.mechanism);
     let identity = saslIdentity(sasl);
@@ -508,7 +508,9 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
     } catch (err) {
       throw fail((err as Error).message, undefined, err);
     }
-    const timeoutMs = this.opts.connectTimeoutMs;
+    // a re-authentication's SaslHandshake waits behind the requests already in flight (the broker
+    // reads a connection's next request only once it answered the last): the request timeout
+    const timeoutMs = reauthentication ? Math.max(this.opts.requestTimeoutMs, this.opts.connectTimeoutMs) : this.opts.connectTimeoutMs;
     const handshakeRange = this.apiRanges.get(SaslHandshake.apiKey);
     if (handshakeRange === undefined || handshakeRange.maxVersion < 1) {
       throw fail('the broker does not offer SaslHandshake v1 (KIP-152) on this listener');
@@ -582,7 +584,7 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
     if (this.isClosed || sasl === undefined) return;
     this.#held = [];
     try {
-      await this.authenticate(sasl);
+      await this.authenticate(sasl, true);
       this.#reauthentications++;
     } catch (err) {
       const error = err instanceof KafkaesqueError ? err : new ConnectionError(this.broker, (err as Error).message, err);
