@@ -42,6 +42,8 @@ export type {
   TraceHeader,
   TracingChannelName,
 } from './network/tracing.js';
+export { OidcTokenProvider, OAuthTokenEndpointError, type OidcOptions } from './network/oauth.js';
+export type { OAuthBearerToken, OAuthBearerTokenProvider } from './network/sasl.js';
 export {
   ClientMetrics,
   Histogram,
@@ -67,6 +69,8 @@ export {
   type InitialOffset,
   type TlsOptions,
   type SaslOptions,
+  type OAuthBearerOptions,
+  type OAuthBearerSettings,
   type GroupProtocol,
   type Assignor,
   type ServerAssignor,

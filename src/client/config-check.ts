@@ -11,7 +11,10 @@ import { LZ4_MAX_LEVEL, LZ4_MIN_LEVEL } from '../../protocol/compression/lz4.js'
 import { ZSTD_MAX_LEVEL, ZSTD_MIN_LEVEL } from '../../protocol/compression/zstd.js';
 import { isValidTopicName, TOPIC_NAME_RULE } from '../cluster/topic-partition.js';
 import type { Logger } from '../network/logger.js';
-import type { BrokerAddress, PemInput, ResolvedTls, SaslCredentials, SaslMechanism } from './config-kinds.js';
+import type { BrokerAddress, OAuthBearerSettings, PemInput, ResolvedTls, SaslCredentials, SaslMechanism } from './config-kinds.js';
+import { REDACTED } from './config-kinds.js';
+import { checkOAuthBearerToken, type OAuthBearerTokenProvider } from '../network/sasl.js';
+import { OidcTokenProvider, type OidcOptions } from '../network/oauth.js';
 import { ConfigError } from './errors.js';
 
 /** A value as an error message shows it: short, never more than ~100 characters. */
@@ -242,16 +245,86 @@ export function resolveTls(v: unknown): ResolvedTls | false {
   return out;
 }
 
-const SASL_MECHANISMS: readonly SaslMechanism[] = ['plain', 'scram-sha-256', 'scram-sha-512'];
+const SASL_MECHANISMS: readonly (SaslMechanism | 'oauthbearer')[] = ['plain', 'scram-sha-256', 'scram-sha-512', 'oauthbearer'];
 const SASL_KEYS = ['mechanism', 'username', 'password'] as const;
 
-export function resolveSasl(v: unknown): SaslCredentials {
-  if (!isPlainObject(v)) {
-    throw new ConfigError('sasl', `got ${describeSecret(v)}`, `an object with ${SASL_KEYS.join(', ')}`);
+/** OAUTHBEARER as the client resolves it: the provider to call, and the OIDC provider behind it when built in. */
+export interface OAuthBearerCredentials {
+  readonly mechanism: 'oauthbearer';
+  readonly token: OAuthBearerTokenProvider;
+  readonly oidc: OidcTokenProvider | undefined;
+  /** The OIDC options without the secret, for the read-back view. */
+  readonly oidcView: OAuthBearerSettings['oidc'];
+}
+
+const OAUTH_KEYS = ['mechanism', 'token', 'oidc'] as const;
+const OIDC_KEYS = [
+  'tokenEndpointUrl',
+  'clientId',
+  'clientSecret',
+  'scope',
+  'extensions',
+  'subClaimName',
+  'refreshWindowFactor',
+  'refreshWindowJitter',
+  'timeoutMs',
+  'tls',
+] as const;
+
+function resolveOAuthBearer(v: Record<string, unknown>): OAuthBearerCredentials {
+  checkKeys('sasl.', v, OAUTH_KEYS);
+  if ((v.token === undefined) === (v.oidc === undefined)) {
+    throw new ConfigError('sasl', v.token === undefined ? 'neither token nor oidc' : 'both token and oidc', 'for OAUTHBEARER exactly one of sasl.token (a provider function) and sasl.oidc');
   }
+  if (v.token !== undefined) {
+    if (typeof v.token !== 'function') throw new ConfigError('sasl.token', `got ${describeSecret(v.token)}`, 'a function returning a Promise of { value, lifetimeMs, principal?, extensions? }');
+    return { mechanism: 'oauthbearer', token: v.token as OAuthBearerTokenProvider, oidc: undefined, oidcView: undefined };
+  }
+  const o = v.oidc;
+  if (!isPlainObject(o)) throw new ConfigError('sasl.oidc', `got ${describeSecret(o)}`, `an object with ${OIDC_KEYS.join(', ')}`);
+  checkKeys('sasl.oidc.', o, OIDC_KEYS);
+  const url = o.tokenEndpointUrl;
+  if (typeof url !== 'string' || !/^https?:\/\/./.test(url) || !URL.canParse(url)) fail('sasl.oidc.tokenEndpointUrl', url, 'an http:// or https:// URL');
+  if (typeof o.clientId !== 'string' || o.clientId.length === 0) fail('sasl.oidc.clientId', o.clientId, 'a non-empty string');
+  if (typeof o.clientSecret !== 'string' || o.clientSecret.length === 0) {
+    throw new ConfigError('sasl.oidc.clientSecret', `got ${describeSecret(o.clientSecret)}`, 'a non-empty string');
+  }
+  if (o.scope !== undefined && typeof o.scope !== 'string') fail('sasl.oidc.scope', o.scope, 'a string');
+  if (o.extensions !== undefined) {
+    if (!isPlainObject(o.extensions)) fail('sasl.oidc.extensions', o.extensions, 'an object of string values');
+    try {
+      checkOAuthBearerToken({ value: 'x', lifetimeMs: 1, extensions: o.extensions });
+    } catch (err) {
+      throw new ConfigError('sasl.oidc.extensions', (err as Error).message.replace(/^OAUTHBEARER: /, ''), 'names [A-Za-z]+ other than auth, values of printable ASCII');
+    }
+  }
+  const fraction = (k: 'refreshWindowFactor' | 'refreshWindowJitter', lo: number, hi: number): void => {
+    const x = o[k];
+    if (x !== undefined && !(typeof x === 'number' && x >= lo && x <= hi)) fail(`sasl.oidc.${k}`, x, `a number from ${lo} to ${hi}`);
+  };
+  fraction('refreshWindowFactor', 0.5, 1); // Java's bounds
+  fraction('refreshWindowJitter', 0, 0.25);
+  if (o.timeoutMs !== undefined && !(Number.isInteger(o.timeoutMs) && (o.timeoutMs as number) > 0)) fail('sasl.oidc.timeoutMs', o.timeoutMs, 'a positive integer');
+  if (o.tls !== undefined && !isPlainObject(o.tls)) fail('sasl.oidc.tls', o.tls, 'https request options (e.g. { ca })');
+  const provider = new OidcTokenProvider(o as unknown as OidcOptions);
+  const oidcView = {
+    tokenEndpointUrl: url as string,
+    clientId: o.clientId,
+    clientSecret: REDACTED as typeof REDACTED,
+    ...(o.scope !== undefined && { scope: o.scope }),
+    ...(o.extensions !== undefined && { extensions: Object.freeze({ ...(o.extensions as Record<string, string>) }) }),
+  };
+  return { mechanism: 'oauthbearer', token: provider.token, oidc: provider, oidcView: Object.freeze(oidcView) };
+}
+
+export function resolveSasl(v: unknown): SaslCredentials | OAuthBearerCredentials {
+  if (!isPlainObject(v)) {
+    throw new ConfigError('sasl', `got ${describeSecret(v)}`, `an object with ${SASL_KEYS.join(', ')} (or mechanism oauthbearer with token or oidc)`);
+  }
+  if (typeof v.mechanism === 'string' && v.mechanism.toLowerCase() === 'oauthbearer') return resolveOAuthBearer(v);
   checkKeys('sasl.', v, SASL_KEYS);
   const m = typeof v.mechanism === 'string' ? v.mechanism.toLowerCase() : v.mechanism;
-  const mechanism = oneOf('sasl.mechanism', m, SASL_MECHANISMS);
+  const mechanism = oneOf('sasl.mechanism', m, SASL_MECHANISMS) as SaslMechanism;
   if (typeof v.username !== 'string' || v.username.length === 0) fail('sasl.username', v.username, 'a non-empty string');
   if (typeof v.password !== 'string' || v.password.length === 0) {
     throw new ConfigError('sasl.password', `got ${describeSecret(v.password)}`, 'a non-empty string');

@@ -4,6 +4,8 @@
  * and the Config class. No logic.
  */
 import type { CompressionName } from '../../protocol/compression/errors.js';
+import type { OAuthBearerTokenProvider } from '../network/sasl.js';
+import type { OidcOptions } from '../network/oauth.js';
 
 /** sarama's `OffsetOldest`: start from the oldest offset still in the log (Java `earliest`). */
 export const OffsetOldest = -2;
@@ -27,6 +29,8 @@ export type HashFunction = 'murmur2' | 'fnv1a';
  */
 export type NullKey = 'sticky' | 'hash-empty' | 'value-md5';
 export type { CompressionName };
+export type { OAuthBearerToken, OAuthBearerTokenProvider } from '../network/sasl.js';
+export type { OidcOptions } from '../network/oauth.js';
 export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
 export type GroupProtocol = 'classic' | 'consumer';
 export type Assignor = 'range' | 'roundrobin' | 'cooperative-sticky';
@@ -61,6 +65,33 @@ export interface SaslOptions {
   password: string;
 }
 
+
+/**
+ * SASL/OAUTHBEARER (KIP-255): either `token`, a provider the client calls for every
+ * (re-)authentication (Java: sasl.login.callback.handler.class), or `oidc`, the built-in
+ * client-credentials provider (KIP-768). Exactly one of them.
+ */
+export interface OAuthBearerOptions {
+  /** Java: sasl.mechanism=OAUTHBEARER; either case is accepted. */
+  mechanism: 'oauthbearer' | 'OAUTHBEARER';
+  /** Returns `{ value, lifetimeMs, principal?, extensions? }`; return a cached token while it is valid. */
+  token?: OAuthBearerTokenProvider;
+  /** The client-credentials grant against an OIDC token endpoint (secret: clientSecret never shown). */
+  oidc?: OidcOptions;
+}
+
+/** The OAUTHBEARER settings as the public getter shows them: the provider named, the client secret redacted. */
+export interface OAuthBearerSettings {
+  readonly mechanism: 'oauthbearer';
+  readonly provider: 'token' | 'oidc';
+  readonly oidc?: {
+    readonly tokenEndpointUrl: string;
+    readonly clientId: string;
+    readonly clientSecret: typeof REDACTED;
+    readonly scope?: string;
+    readonly extensions?: Readonly<Record<string, string>>;
+  };
+}
 
 /** The TLS settings as the public getter shows them: the key and passphrase redacted. */
 export interface TlsSettings {

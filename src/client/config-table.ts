@@ -213,12 +213,12 @@ export const CONFIG_TABLE = {
   },
   sasl: {
     section: 'connection',
-    input: 'SaslOptions',
-    value: 'SaslSettings | undefined',
-    accepts: '`{ mechanism, username, password }`',
-    java: '`sasl.mechanism`, `sasl.jaas.config`',
+    input: 'SaslOptions | OAuthBearerOptions',
+    value: 'SaslSettings | OAuthBearerSettings | undefined',
+    accepts: '`{ mechanism, username, password }`, `{ mechanism: \'oauthbearer\', token }` or `{ mechanism: \'oauthbearer\', oidc }`',
+    java: '`sasl.mechanism`, `sasl.jaas.config`, `sasl.login.callback.handler.class`, `sasl.oauthbearer.token.endpoint.url`',
     yaml: 'sasl',
-    doc: "SASL credentials: with `tls` Java's `SASL_SSL`, without `SASL_PLAINTEXT`. Read back with the password redacted.",
+    doc: "SASL: PLAIN/SCRAM credentials, or OAUTHBEARER with a token provider or the built-in OIDC client-credentials provider (docs/security.md); with `tls` Java's `SASL_SSL`, without `SASL_PLAINTEXT`. Read back with the password and client secret redacted.",
   },
   debug: flag({
     section: 'connection',

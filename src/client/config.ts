@@ -47,6 +47,7 @@ import {
   resolveSasl,
   resolveTls,
   wireString,
+  type OAuthBearerCredentials,
 } from './config-check.js';
 import {
   type BrokerAddress,
@@ -56,6 +57,8 @@ import {
   type ResolvedTls,
   type SaslCredentials,
   type SaslOptions,
+  type OAuthBearerOptions,
+  type OAuthBearerTokenProvider,
   type TlsOptions,
   type TlsSettings,
   type Acks,
@@ -78,7 +81,7 @@ export type { MetadataRecoveryStrategy } from '../cluster/cluster.js';
 interface Resolved {
   values: ConfigValues;
   tls: ResolvedTls | false;
-  sasl: SaslCredentials | undefined;
+  sasl: SaslCredentials | OAuthBearerCredentials | undefined;
 }
 
 const MAX_IN_FLIGHT_FOR_IDEMPOTENCE = 5;
@@ -101,7 +104,7 @@ function resolve(o: ConfigOptions): Resolved {
   const given = (k: keyof ConfigOptions): boolean => o[k] !== undefined;
   const v: Record<string, unknown> = {};
   let tls: ResolvedTls | false = false;
-  let sasl: SaslCredentials | undefined;
+  let sasl: SaslCredentials | OAuthBearerCredentials | undefined;
   for (const k of OPTION_NAMES) {
     const row: OptionRow = CONFIG_TABLE[k];
     if (row.check !== undefined) {
@@ -270,7 +273,12 @@ function resolve(o: ConfigOptions): Resolved {
     ...v,
     retryBackoffMaxMs, reconnectBackoffMaxMs, partitioner, idempotent, deliveryTimeoutMs, autoCommit,
     tls: tlsView,
-    sasl: sasl && { mechanism: sasl.mechanism, username: sasl.username, password: REDACTED },
+    sasl:
+      sasl === undefined
+        ? undefined
+        : sasl.mechanism === 'oauthbearer'
+          ? { mechanism: 'oauthbearer', provider: sasl.oidc ? 'oidc' : 'token', ...(sasl.oidcView && { oidc: sasl.oidcView }) }
+          : { mechanism: sasl.mechanism, username: sasl.username, password: REDACTED },
   } as unknown as ConfigValues;
   // Frozen: the values and their arrays and views (Buffers cannot be frozen; the user's logger
   // and partitioner function are theirs and stay as they are).
@@ -304,7 +312,7 @@ export class Config {
   #options: ConfigOptions;
   #values: ConfigValues;
   #tls: ResolvedTls | false;
-  #sasl: SaslCredentials | undefined;
+  #sasl: SaslCredentials | OAuthBearerCredentials | undefined;
 
   static {
     for (const key of VALUE_NAMES) {
@@ -411,7 +419,7 @@ export class Config {
     return this.set({ compression, compressionLevel: level });
   }
 
-  setSASL(sasl: SaslOptions): this {
+  setSASL(sasl: SaslOptions | OAuthBearerOptions): this {
     return this.set({ sasl });
   }
 
@@ -426,7 +434,15 @@ export class Config {
 
   /** The SASL credentials, password included, for the authentication layer; never log them. */
   saslCredentials(): SaslCredentials | undefined {
-    return this.#sasl;
+    return this.#sasl?.mechanism === 'oauthbearer' ? undefined : this.#sasl;
+  }
+
+  /**
+   * With `sasl.mechanism` oauthbearer: the token provider every connection calls (the built-in
+   * OIDC provider's, whose token cache all connections of this Config share); else undefined.
+   */
+  oauthBearerTokenProvider(): OAuthBearerTokenProvider | undefined {
+    return this.#sasl?.mechanism === 'oauthbearer' ? this.#sasl.token : undefined;
   }
 
   /** What {@link BrokerConnection.connect} takes for one broker, TLS options included (key and passphrase too). */

@@ -3,7 +3,7 @@ import { compressionTypeFromName } from '../../protocol/compression/index.js';
 import type { Cluster, ClusterOptions } from '../cluster/cluster.js';
 import { Partitioner } from '../producer/partitioner.js';
 import type { ProducerCoreOptions } from '../producer/producer-core.js';
-import { hideSaslPassword } from '../network/sasl.js';
+import { hideSaslPassword, type SaslOptions } from '../network/sasl.js';
 import type { Config } from './config.js';
 
 export function clusterOptions(config: Config): ClusterOptions {
@@ -11,7 +11,9 @@ export function clusterOptions(config: Config): ClusterOptions {
   // the password travels in a non-enumerable property (not shown by util.inspect)
   const tls = config.toConnectionOptions('', 0).tls;
   const creds = config.saslCredentials();
-  const sasl = creds === undefined ? undefined : hideSaslPassword(creds);
+  const token = config.oauthBearerTokenProvider();
+  const sasl: SaslOptions | undefined =
+    creds !== undefined ? hideSaslPassword(creds) : token !== undefined ? { mechanism: 'oauthbearer', token } : undefined;
   return {
     brokers: config.brokers,
     clientId: config.clientId,

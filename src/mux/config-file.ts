@@ -15,9 +15,14 @@
  *   server-name: kafka.example  # SNI / certificate host name
  * sasl:
  *   enabled: true
- *   mechanism: SCRAM-SHA-512    # PLAIN, SCRAM-SHA-256, SCRAM-SHA-512
- *   user: alice
+ *   mechanism: SCRAM-SHA-512    # PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER
+ *   user: alice                 # PLAIN and SCRAM
  *   password: secret
+ *   oidc:                       # OAUTHBEARER: OAuth client credentials (docs/security.md)
+ *     token_endpoint_url: https://idp.example/oauth2/token
+ *     client_id: orders-service
+ *     client_secret: secret
+ *     scope: kafka              # optional
  * compression: zstd             # none, gzip, snappy, lz4, zstd
  * compression_level: 3
  * acks: all                     # 0, 1, -1 or all
@@ -75,6 +80,11 @@ export const CONFIG_FILE_KEYS: Readonly<Record<string, { kind: Kind; option?: st
   'sasl.mechanism': { kind: 'string', option: 'sasl.mechanism' },
   'sasl.user': { kind: 'string', option: 'sasl.username' },
   'sasl.password': { kind: 'string', option: 'sasl.password' },
+  'sasl.oidc': { kind: 'section', option: 'sasl.oidc' },
+  'sasl.oidc.token_endpoint_url': { kind: 'string', option: 'sasl.oidc.tokenEndpointUrl' },
+  'sasl.oidc.client_id': { kind: 'string', option: 'sasl.oidc.clientId' },
+  'sasl.oidc.client_secret': { kind: 'string', option: 'sasl.oidc.clientSecret' },
+  'sasl.oidc.scope': { kind: 'string', option: 'sasl.oidc.scope' },
   compression: { kind: 'string', option: 'compression' },
   compression_level: { kind: 'number', option: 'compressionLevel' },
   acks: { kind: 'string', option: 'acks' },
@@ -232,7 +242,24 @@ function build(entries: Map<string, Entry>, file: string): MuxFileConfig {
     options.tls = t;
   }
   const saslEnabled = get<boolean>('sasl.enabled') ?? (entries.has('sasl') && entries.has('sasl.mechanism'));
-  if (saslEnabled) {
+  const mechanism = get<string>('sasl.mechanism');
+  if (saslEnabled && mechanism?.toLowerCase() === 'oauthbearer') {
+    for (const k of ['sasl.user', 'sasl.password']) {
+      if (entries.has(k)) throw new MuxConfigError(file, lineFor(k), k, 'OAUTHBEARER takes no user or password; give sasl.oidc (token_endpoint_url, client_id, client_secret, scope)');
+    }
+    if (!entries.has('sasl.oidc')) {
+      throw new MuxConfigError(file, lineFor('sasl.mechanism'), 'sasl.oidc', 'OAUTHBEARER needs sasl.oidc (token_endpoint_url, client_id, client_secret, scope)');
+    }
+    options.sasl = {
+      mechanism: 'oauthbearer',
+      oidc: {
+        tokenEndpointUrl: get<string>('sasl.oidc.token_endpoint_url') as string,
+        clientId: get<string>('sasl.oidc.client_id') as string,
+        clientSecret: get<string>('sasl.oidc.client_secret') as string,
+        ...(entries.has('sasl.oidc.scope') ? { scope: get<string>('sasl.oidc.scope') as string } : {}),
+      },
+    };
+  } else if (saslEnabled) {
     options.sasl = {
       mechanism: (get<string>('sasl.mechanism') ?? 'PLAIN') as 'plain',
       username: get<string>('sasl.user') as string,

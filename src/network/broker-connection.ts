@@ -32,7 +32,15 @@ import {
 } from './errors.js';
 import { FrameDecoder } from './framing.js';
 import { type Logger, NOOP_LOGGER } from './logger.js';
-import { createSaslClient, kafkaMechanismName, type SaslMechanismClient, type SaslOptions } from './sasl.js';
+import {
+  createSaslClient,
+  hideSaslPassword,
+  kafkaMechanismName,
+  OAuthBearerClient,
+  saslIdentity,
+  type SaslMechanismClient,
+  type SaslOptions,
+} from './sasl.js';
 import { stripUndefined } from './options.js';
 import type { ClientMetrics } from './metrics.js';
 import { type ConnectTrace, connectChannel, type RequestTrace, requestChannel, traceBegin, traceFinish } from './tracing.js';
@@ -56,8 +64,11 @@ export interface BrokerConnectionOptions {
   logger?: Logger;
   /**
    * SASL credentials: after ApiVersions, SaslHandshake v1 then SaslAuthenticate with PLAIN,
-   * SCRAM-SHA-256 or SCRAM-SHA-512. A failure rejects with AuthenticationError (not retriable)
-   * and closes the connection. The password is not kept by the connection once authenticated.
+   * SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER. A failure rejects with AuthenticationError (not
+   * retriable) and closes the connection. When the broker limits the session (KIP-368,
+   * `connections.max.reauth.ms`, or an OAUTHBEARER token's expiry) the connection re-authenticates
+   * before the session ends, so it keeps the credentials (in a private field, password hidden)
+   * until it closes; otherwise it drops them once authenticated.
    */
   sasl?: SaslOptions;
   /** The client's counters (requests, bytes, latency, failures); none counted without. */
@@ -75,6 +86,11 @@ const MAX_SIZE_HINT = 64 * 1024 * 1024;
  */
 const SPARE_WRITERS = 2;
 const MAX_SPARE_WRITER_BYTES = 4 * 1024 * 1024;
+/**
+ * The broker refuses (ILLEGAL_SASL_STATE) a re-authentication that starts less than 1 s after
+ * the previous one started (KafkaChannel's minimum re-authentication interval); keep a margin.
+ */
+const MIN_REAUTH_INTERVAL_MS = 1100;
 
 export interface SendOptions {
   /** Version to use instead of the negotiated one (must be one the broker supports). */
@@ -140,6 +156,15 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
   private isClosed = false;
   private apiRanges = new Map<number, BrokerApiRange>();
   private features = new Map<string, number>();
+  /** The credentials, kept for re-authentication only while the broker limits the session. */
+  #sasl: SaslOptions | undefined;
+  #reauthTimer: NodeJS.Timeout | undefined;
+  /** Requests held while a re-authentication runs, written in order when it ends. */
+  #held: (() => void)[] | undefined;
+  #reauthentications = 0;
+  #sessionLifetimeMs = 0;
+  /** performance.now() when the last (re-)authentication started. */
+  #authStartedAt = 0;
 
   private constructor(socket: net.Socket, opts: BrokerConnection['opts'], metrics: ClientMetrics | undefined) {
     super();
@@ -216,6 +241,16 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
     return this.isClosed;
   }
 
+  /** Successful re-authentications of this connection (KIP-368). */
+  get reauthentications(): number {
+    return this.#reauthentications;
+  }
+
+  /** The session lifetime the broker gave at the last authentication, in ms; 0 when unlimited. */
+  get sessionLifetimeMs(): number {
+    return this.#sessionLifetimeMs;
+  }
+
   /** Requests waiting for their response. */
   get inFlight(): number {
     return this.pending.size;
@@ -258,12 +293,25 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
 
   /** Sends a request and resolves with the decoded response. */
   send<Req, Res>(codec: ApiCodec<Req, Res>, request: Req, options?: SendOptions): Promise<Res> {
+    if (this.#held !== undefined) return this.hold(() => this.write(codec, request, options, true)) as Promise<Res>;
     return this.write(codec, request, options, true) as Promise<Res>;
   }
 
   /** Sends a request that the broker will not answer (Produce with acks=0). */
   sendNoResponse<Req>(codec: ApiCodec<Req, unknown>, request: Req, options?: SendOptions): Promise<void> {
+    if (this.#held !== undefined) return this.hold(() => this.write(codec, request, options, false)) as Promise<void>;
     return this.write(codec, request, options, false) as Promise<void>;
+  }
+
+  /**
+   * Queues a request until the re-authentication ends: the broker takes every frame after
+   * SaslHandshake as part of the SASL exchange until it completes (KIP-368), so a request
+   * written meanwhile would break it. Order is kept (a producer's batches must not overtake).
+   */
+  private hold<T>(writeLater: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#held!.push(() => writeLater().then(resolve, reject));
+    });
   }
 
   /** Bytes queued in the socket's write buffer; callers apply backpressure with `waitForDrain`. */
@@ -459,6 +507,12 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
     if (this.isClosed) return;
     this.isClosed = true;
     this.closedWith = error;
+    clearTimeout(this.#reauthTimer);
+    this.#sasl = undefined;
+    const held = this.#held;
+    this.#held = undefined;
+    // held requests were never written: write() rejects them with this error
+    if (held !== undefined) for (const h of held) h();
     const graceful = error instanceof ConnectionClosedError && error.message.endsWith('closed by the client');
     if (graceful) this.socket.end();
     this.socket.destroy();
@@ -513,25 +567,31 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
   /**
    * SASL over Kafka framing (KIP-152): SaslHandshake v1 names the mechanism, then each
    * mechanism message travels in a SaslAuthenticate request. Every failure, including a SCRAM
-   * server signature that does not verify, is an AuthenticationError naming mechanism and
-   * user (never the password).
+   * server signature that does not verify or an OAUTHBEARER token the broker refuses, is an
+   * AuthenticationError naming mechanism and user (never the password or token). When the
+   * broker answers with a session lifetime (SaslAuthenticate v1+, KIP-368), schedules the
+   * re-authentication.
    */
-  private async authenticate(sasl: SaslOptions): Promise<void> {
+  private async authenticate(sasl: SaslOptions, reauthentication = false): Promise<void> {
+    this.#authStartedAt = performance.now();
     const mechanism = kafkaMechanismName(sasl.mechanism);
+    let identity = saslIdentity(sasl);
     const fail = (detail: string, errorCode?: number, cause?: unknown): AuthenticationError =>
-      new AuthenticationError(this.broker, mechanism, sasl.username, detail, errorCode, cause);
+      new AuthenticationError(this.broker, mechanism, identity, detail, errorCode, cause);
     let client: SaslMechanismClient;
     try {
       client = createSaslClient(sasl);
     } catch (err) {
       throw fail((err as Error).message, undefined, err);
     }
-    const timeoutMs = this.opts.connectTimeoutMs;
+    // a re-authentication's SaslHandshake waits behind the requests already in flight (the broker
+    // reads a connection's next request only once it answered the last): the request timeout
+    const timeoutMs = reauthentication ? Math.max(this.opts.requestTimeoutMs, this.opts.connectTimeoutMs) : this.opts.connectTimeoutMs;
     const handshakeRange = this.apiRanges.get(SaslHandshake.apiKey);
     if (handshakeRange === undefined || handshakeRange.maxVersion < 1) {
       throw fail('the broker does not offer SaslHandshake v1 (KIP-152) on this listener');
     }
-    const handshake = await this.send(SaslHandshake, { mechanism }, { version: 1, timeoutMs });
+    const handshake = (await this.write(SaslHandshake, { mechanism }, { version: 1, timeoutMs }, true))!;
     if (handshake.errorCode === ErrorCode.UNSUPPORTED_SASL_MECHANISM) {
       throw fail(
         `the listener does not enable ${mechanism}; it offers ${handshake.mechanisms.join(', ') || 'none'}`,
@@ -543,13 +603,23 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
       throw fail(`SaslHandshake answered ${info.name}: ${info.message}`, handshake.errorCode);
     }
     const version = this.versionFor(SaslAuthenticate as ApiCodec<unknown, unknown>);
-    let out: Buffer | null = await client.initial();
+    let out: Buffer | null;
+    try {
+      out = await client.initial();
+    } catch (err) {
+      if (err instanceof SaslMechanismError) throw fail(err.message, undefined, (err as { cause?: unknown }).cause ?? err);
+      throw err;
+    }
+    identity = client.username;
+    let sessionLifetimeMs = 0n;
     while (out !== null) {
-      const res = await this.send(SaslAuthenticate, { authBytes: out }, { version, timeoutMs });
+      const res = (await this.write(SaslAuthenticate, { authBytes: out }, { version, timeoutMs }, true))!;
       if (res.errorCode !== ErrorCode.NONE) {
         const info = errorCodeInfo(res.errorCode);
-        throw fail(`${info.name}: ${res.errorMessage ?? info.message}`, res.errorCode);
+        const refused = client instanceof OAuthBearerClient && client.serverError !== undefined ? ` (the broker refused the token: ${client.serverError})` : '';
+        throw fail(`${info.name}: ${res.errorMessage ?? info.message}${refused}`, res.errorCode);
       }
+      sessionLifetimeMs = res.sessionLifetimeMs;
       try {
         out = await client.next(res.authBytes);
       } catch (err) {
@@ -557,7 +627,49 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
         throw err;
       }
     }
-    this.opts.logger.debug(`authenticated to ${this.broker}`, { mechanism, username: sasl.username });
+    this.#sessionLifetimeMs = Number(sessionLifetimeMs);
+    this.opts.logger.debug(`authenticated to ${this.broker}`, { mechanism, username: identity, sessionLifetimeMs: this.#sessionLifetimeMs });
+    if (sessionLifetimeMs > 0n) {
+      this.#sasl = hideSaslPassword(sasl);
+      this.scheduleReauthentication(this.#sessionLifetimeMs);
+    }
+  }
+
+  /**
+   * Re-authenticates at 85-95 % of the session lifetime (Java's KafkaChannel picks a random point
+   * in that window, so that connections opened together do not re-authenticate together), but
+   * not sooner than the broker's minimum interval after the last start. A session shorter than
+   * that (an OAUTHBEARER token about to expire) then ends first and the broker closes the
+   * connection: token providers must hand out tokens with seconds left (the OIDC provider does).
+   */
+  private scheduleReauthentication(lifetimeMs: number): void {
+    const sinceStart = performance.now() - this.#authStartedAt;
+    const delay = Math.max(MIN_REAUTH_INTERVAL_MS - sinceStart, Math.floor(lifetimeMs * (0.85 + Math.random() * 0.1)));
+    this.#reauthTimer = setTimeout(() => void this.reauthenticate(), delay);
+    this.#reauthTimer.unref();
+  }
+
+  /**
+   * KIP-368: SaslHandshake + SaslAuthenticate again on the live connection. Requests already
+   * written keep going (the broker answers them first, one at a time per connection); new ones
+   * are held until the exchange ends. A failure closes the connection with the
+   * AuthenticationError: its requests are rejected with it and the owner reconnects.
+   */
+  private async reauthenticate(): Promise<void> {
+    const sasl = this.#sasl;
+    if (this.isClosed || sasl === undefined) return;
+    this.#held = [];
+    try {
+      await this.authenticate(sasl, true);
+      this.#reauthentications++;
+    } catch (err) {
+      const error = err instanceof KafkaesqueError ? err : new ConnectionError(this.broker, (err as Error).message, err);
+      this.fail(error);
+      return;
+    }
+    const held = this.#held;
+    this.#held = undefined;
+    if (held !== undefined) for (const h of held) h();
   }
 
   /** ApiVersions at `version`, falling back to parsing the body as v0 (see negotiate). */

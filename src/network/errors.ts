@@ -86,7 +86,9 @@ export class AuthenticationError extends KafkaesqueError {
     super(
       'ERR_AUTHENTICATION',
       `SASL ${mechanism} authentication of user '${username}' to broker ${broker} failed: ${detail}. ` +
-        'Check Config.sasl (mechanism, username, password) and the listener (sasl.enabled.mechanisms).',
+        (mechanism === 'OAUTHBEARER'
+          ? 'Check the token (Config.sasl token or oidc) against the broker\'s sasl.oauthbearer.* settings (audience, issuer, keys, expiry) and the listener (sasl.enabled.mechanisms).'
+          : 'Check Config.sasl (mechanism, username, password) and the listener (sasl.enabled.mechanisms).'),
       { retriable: false, cause },
     );
     this.broker = broker;

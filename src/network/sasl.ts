@@ -10,6 +10,7 @@
  */
 import * as crypto from 'node:crypto';
 import { promisify } from 'node:util';
+import { KafkaesqueError } from '../../protocol/errors.js';
 import { SaslMechanismError } from './errors.js';
 
 const pbkdf2 = promisify(crypto.pbkdf2);
@@ -17,10 +18,51 @@ const pbkdf2 = promisify(crypto.pbkdf2);
 export type SaslMechanismName = 'plain' | 'scram-sha-256' | 'scram-sha-512';
 
 /** SASL credentials as BrokerConnection and Cluster take them. */
-export interface SaslOptions {
+export type SaslOptions = PasswordSaslOptions | OAuthBearerSaslOptions;
+
+/** PLAIN and SCRAM: a username and a password. */
+export interface PasswordSaslOptions {
   mechanism: SaslMechanismName | Uppercase<SaslMechanismName>;
   username: string;
   password: string;
+}
+
+/**
+ * A bearer token for SASL/OAUTHBEARER (KIP-255), as Java's OAuthBearerToken: the compact JWT
+ * (or any token the broker's validator accepts), how long it stays valid, and the extensions
+ * sent with it (KIP-342).
+ */
+export interface OAuthBearerToken {
+  /** The token itself (secret: never logged or shown). */
+  value: string;
+  /** Milliseconds from now until the token expires, as far as the client knows. */
+  lifetimeMs: number;
+  /** The principal the token names (its `sub`), for log lines and errors. */
+  principal?: string;
+  /** SASL extensions (KIP-342): keys `[A-Za-z]+` other than `auth`, values of printable ASCII. */
+  extensions?: Record<string, string>;
+}
+
+/**
+ * Returns the token to authenticate with. Called for every authentication, re-authentications
+ * (KIP-368) included: return a cached token while it is valid, a fresh one before it expires
+ * (the built-in {@link OidcTokenProvider} does).
+ */
+export type OAuthBearerTokenProvider = () => Promise<OAuthBearerToken>;
+
+/** OAUTHBEARER: a token provider. */
+export interface OAuthBearerSaslOptions {
+  mechanism: 'oauthbearer' | 'OAUTHBEARER';
+  token: OAuthBearerTokenProvider;
+}
+
+export function isOAuthBearer(o: SaslOptions): o is OAuthBearerSaslOptions {
+  return o.mechanism.toLowerCase() === 'oauthbearer';
+}
+
+/** The name a SASL option set is known by in messages: the username, or the token's principal. */
+export function saslIdentity(o: SaslOptions): string {
+  return isOAuthBearer(o) ? '(oauthbearer token)' : o.username;
 }
 
 /** The mechanism's name on the wire (SaslHandshake): `PLAIN`, `SCRAM-SHA-256`, `SCRAM-SHA-512`. */
@@ -32,8 +74,9 @@ export function kafkaMechanismName(mechanism: string): string {
  * A copy of `o` whose password is a non-enumerable property: still readable as `o.password`,
  * but not shown by util.inspect or JSON.stringify, and not copied by object spread.
  */
-export function hideSaslPassword(o: SaslOptions): SaslOptions {
-  const out = { mechanism: o.mechanism, username: o.username } as SaslOptions;
+export function hideSaslPassword<T extends SaslOptions>(o: T): T {
+  if (isOAuthBearer(o)) return o; // a function: nothing to show
+  const out = { mechanism: o.mechanism, username: o.username } as T;
   Object.defineProperty(out, 'password', { value: o.password, enumerable: false, writable: false, configurable: false });
   return out;
 }
@@ -53,6 +96,7 @@ export interface SaslMechanismClient {
 
 /** Creates the client of a mechanism for the credentials. */
 export function createSaslClient(o: SaslOptions): SaslMechanismClient {
+  if (isOAuthBearer(o)) return new OAuthBearerClient(o.token);
   const m = o.mechanism.toLowerCase();
   switch (m) {
     case 'plain':
@@ -62,7 +106,7 @@ export function createSaslClient(o: SaslOptions): SaslMechanismClient {
     case 'scram-sha-512':
       return new ScramClient('sha512', o.username, o.password);
     default:
-      throw new SaslMechanismError(`unknown SASL mechanism '${o.mechanism}' (plain, scram-sha-256, scram-sha-512)`);
+      throw new SaslMechanismError(`unknown SASL mechanism '${o.mechanism}' (plain, scram-sha-256, scram-sha-512, oauthbearer)`);
   }
 }
 
@@ -214,5 +258,104 @@ export class ScramClient implements SaslMechanismClient {
     if (got.length !== expected.length || !crypto.timingSafeEqual(got, expected)) {
       throw new SaslMechanismError('SCRAM: the server signature does not verify (the broker does not know these credentials)');
     }
+  }
+}
+
+/** Kafka's rules for SASL extensions (OAuthBearerClientInitialResponse, RFC 7628 section 3.1). */
+const EXTENSION_KEY = /^[A-Za-z]+$/;
+// VCHAR / SP / HTAB / CR / LF
+const EXTENSION_VALUE = /^[\x21-\x7E \t\r\n]*$/;
+/** Token characters of RFC 6750 b64token (`1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`). */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/** Checks a token as the broker would parse it; throws SaslMechanismError naming what is wrong (never the token). */
+export function checkOAuthBearerToken(t: unknown): OAuthBearerToken {
+  if (t === null || typeof t !== 'object') throw new SaslMechanismError('OAUTHBEARER: the token provider returned no token object');
+  const token = t as OAuthBearerToken;
+  if (typeof token.value !== 'string' || !B64TOKEN.test(token.value)) {
+    throw new SaslMechanismError('OAUTHBEARER: the token provider returned a value that is not a bearer token (RFC 6750 b64token characters)');
+  }
+  if (typeof token.lifetimeMs !== 'number' || !Number.isFinite(token.lifetimeMs)) {
+    throw new SaslMechanismError('OAUTHBEARER: the token provider returned no finite lifetimeMs');
+  }
+  for (const [k, v] of Object.entries(token.extensions ?? {})) {
+    if (k === 'auth') throw new SaslMechanismError("OAUTHBEARER: the extension name 'auth' is reserved (RFC 7628)");
+    if (!EXTENSION_KEY.test(k)) throw new SaslMechanismError(`OAUTHBEARER: extension name '${k.slice(0, 32)}' is not [A-Za-z]+`);
+    if (typeof v !== 'string' || !EXTENSION_VALUE.test(v)) {
+      throw new SaslMechanismError(`OAUTHBEARER: the value of extension '${k}' has characters outside printable ASCII, space, tab, CR and LF`);
+    }
+  }
+  return token;
+}
+
+/**
+ * OAUTHBEARER (RFC 7628) as Kafka speaks it (KIP-255): one client message
+ *   n,,\x01auth=Bearer <token>\x01[key=value\x01]...\x01
+ * (gs2 header without authzid, then the kvpairs). The broker answers with an empty message on
+ * success; on failure with a JSON error (`{"status":"invalid_token",...}`) to which the client
+ * sends a lone \x01, after which the broker reports SASL_AUTHENTICATION_FAILED.
+ */
+export class OAuthBearerClient implements SaslMechanismClient {
+  readonly mechanism = 'OAUTHBEARER';
+  username = '(oauthbearer token)';
+  /** The broker's JSON error, when it refused the token (shown in the AuthenticationError). */
+  serverError: string | undefined;
+  /** The token's lifetime as the provider gave it (ms from when it was fetched). */
+  tokenLifetimeMs: number | undefined;
+  readonly #provider: OAuthBearerTokenProvider;
+  #state: 'initial' | 'sent' | 'failed' | 'done' = 'initial';
+
+  constructor(provider: OAuthBearerTokenProvider) {
+    this.#provider = provider;
+  }
+
+  async initial(): Promise<Buffer> {
+    if (this.#state !== 'initial') throw new SaslMechanismError('OAUTHBEARER: exchange already started');
+    let raw: unknown;
+    try {
+      raw = await this.#provider();
+    } catch (err) {
+      // a typed error of the provider (OAuthTokenEndpointError: refused or unreachable) goes to the caller as is
+      if (err instanceof SaslMechanismError || err instanceof KafkaesqueError) throw err;
+      const e = new SaslMechanismError(`OAUTHBEARER: the token provider failed: ${(err as Error)?.message ?? String(err)}`);
+      (e as { cause?: unknown }).cause = err;
+      throw e;
+    }
+    const token = checkOAuthBearerToken(raw);
+    if (token.principal !== undefined) this.username = token.principal;
+    this.tokenLifetimeMs = token.lifetimeMs;
+    const ext = Object.entries(token.extensions ?? {}).map(([k, v]) => `${k}=${v}\x01`).join('');
+    this.#state = 'sent';
+    return Buffer.from(`n,,\x01auth=Bearer ${token.value}\x01${ext}\x01`, 'utf8');
+  }
+
+  next(server: Buffer): Promise<Buffer | null> {
+    if (this.#state === 'sent') {
+      if (server.length === 0) {
+        this.#state = 'done';
+        return Promise.resolve(null);
+      }
+      // the broker's error (RFC 7628 section 3.2.2): acknowledge it with \x01, the broker then fails the exchange
+      this.serverError = describeServerError(server);
+      this.#state = 'failed';
+      return Promise.resolve(Buffer.from([1]));
+    }
+    if (this.#state === 'failed') {
+      return Promise.reject(new SaslMechanismError(`OAUTHBEARER: the broker refused the token: ${this.serverError}`));
+    }
+    return Promise.reject(new SaslMechanismError(`OAUTHBEARER: unexpected server message in state ${this.#state}`));
+  }
+}
+
+/** The status (and scope) of an RFC 7628 server error message, for an error message; bounded. */
+function describeServerError(server: Buffer): string {
+  const text = server.subarray(0, 4096).toString('utf8');
+  try {
+    const j = JSON.parse(text) as Record<string, unknown>;
+    const parts = [`status ${typeof j.status === 'string' ? j.status.slice(0, 100) : '?'}`];
+    if (typeof j.scope === 'string') parts.push(`scope ${j.scope.slice(0, 200)}`);
+    return parts.join(', ');
+  } catch {
+    return `an unparsable error message of ${server.length} bytes`;
   }
 }

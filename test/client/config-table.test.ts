@@ -158,7 +158,7 @@ describe('the Config option table', () => {
       transactional_id: ['transactional_id: orders-1', (c) => c.transactionalId, 'orders-1'],
       isolation_level: ['isolation_level: read_committed', (c) => c.isolationLevel, 'read_committed'],
       tls: ['tls:\n  enabled: true', (c) => c.tls !== false, true],
-      sasl: ['sasl:\n  mechanism: PLAIN\n  user: u\n  password: p', (c) => c.sasl?.username, 'u'],
+      sasl: ['sasl:\n  mechanism: PLAIN\n  user: u\n  password: p', (c) => (c.sasl && 'username' in c.sasl ? c.sasl.username : undefined), 'u'],
     };
     const yamlRows = rows.filter(([, row]) => row.yaml !== undefined);
     for (const [name, row] of yamlRows) {

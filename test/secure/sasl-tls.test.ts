@@ -227,7 +227,7 @@ test('secrets never show: util.inspect of Config, ClusterOptions and Cluster', a
   expect(util.inspect(config, { depth: 10 })).not.toContain(alicePw);
   expect(JSON.stringify(config)).not.toContain(alicePw);
   const options = clusterOptions(config);
-  expect(options.sasl?.password).toBe(alicePw); // handed to the connection layer...
+  expect((options.sasl as { password?: string } | undefined)?.password).toBe(alicePw); // handed to the connection layer...
   expect(util.inspect(options, { depth: 10 })).not.toContain(alicePw); // ...but not shown
   const cluster = await Cluster.connect(options);
   try {

@@ -1,7 +1,9 @@
 // The broker harness, configuration files of the broker and the Java clients. scripts/broker/harness.mjs is the public module; docs/broker.md the manual.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULTS, HARNESS_DIR, PLUGIN_KEYS } from './settings.mjs';
+import { jwksUrl } from './jvm.mjs';
 
 // ------------------------------------------------------------------------------------------
 // Configuration files
@@ -53,6 +55,10 @@ export function renderProperties(d) {
           PLAIN_USERS: plainUsers,
           CERTS_DIR: slash(d.certs.dir),
           STORE_PASSWORD: d.certs.password,
+          JWKS_URL: jwksUrl(d),
+          OAUTH_AUDIENCE: d.oauth.audience,
+          OAUTH_ISSUER: d.oauth.issuer,
+          REAUTH_MS: d.oauth.reauthMs,
         },
         'secure.properties',
       );
@@ -122,4 +128,19 @@ export function writeClientConfigs(d) {
     const [user, kind] = key === 'admin' ? ['admin', 'plain'] : [key.slice(0, key.indexOf('-')), key.slice(key.indexOf('-') + 1)];
     fs.writeFileSync(file, clientConfigText(d, user, kind));
   }
+}
+
+/**
+ * The secure mode's identity provider keys (see layout.mjs, oauth): an RSA key pair made once,
+ * the private key as PKCS#8 PEM for the tests, the public key as a JWKS for the broker.
+ */
+export function ensureOAuthKeys(d) {
+  const o = d.oauth;
+  if (fs.existsSync(o.jwks) && fs.existsSync(o.privateKey)) return false;
+  fs.mkdirSync(o.dir, { recursive: true });
+  const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  fs.writeFileSync(o.privateKey, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid: o.kid, alg: 'RS256', use: 'sig' };
+  fs.writeFileSync(o.jwks, `${JSON.stringify({ keys: [jwk] }, null, 2)}\n`);
+  return true;
 }

@@ -1,6 +1,7 @@
 // The broker harness, JVM options and AppCDS. scripts/broker/harness.mjs is the public module; docs/broker.md the manual.
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { HARNESS_DIR } from './settings.mjs';
 import { readJson, rmrf, sha256 } from './proc.mjs';
 import { libsMarkerFile } from './maven.mjs';
@@ -16,6 +17,11 @@ function cdsPaths(s, ji) {
   const key = sha256(`${ji.realJava}\n${ji.version}\n${marker.fingerprint}\n${marker.fetchedAt}\n${path.basename(policyJar(s))}`).slice(0, 12);
   const dir = path.join(s.versionDir, 'cds');
   return { dir, archive: path.join(dir, `broker-${key}.jsa`) };
+}
+
+/** The file: URL of the secure mode's JWKS (layout.mjs, oauth). */
+export function jwksUrl(d) {
+  return pathToFileURL(d.oauth.jwks).href;
 }
 
 export function jvmArgs(s, d, node, ji, profile) {
@@ -45,5 +51,10 @@ export function jvmArgs(s, d, node, ji, profile) {
     `-Dkafka.logs.dir=${node.dir}`,
     ...s.jvmOpts,
   );
+  if (d.oauth) {
+    // Kafka 4.x reads OAuth URLs and files only when these system properties list them (empty by default)
+    const url = jwksUrl(d);
+    args.push(`-Dorg.apache.kafka.sasl.oauthbearer.allowed.urls=${url}`, `-Dorg.apache.kafka.sasl.oauthbearer.allowed.files=${d.oauth.jwks}`);
+  }
   return { args, cdsTmp, cdsArchive: cdsTmp ? cdsPaths(s, ji).archive : null };
 }

@@ -147,6 +147,21 @@ export function describe(mode = 'single', env = process.env) {
     },
     clientsDir,
     clientConfigs,
+    // SASL/OAUTHBEARER (KIP-255, KIP-768): the harness is the identity provider. It makes an RSA
+    // key, publishes its public half as a JWKS file the broker's OAuthBearerValidatorCallbackHandler
+    // reads (a file: URL, allowed by the JVM system properties of jvm.mjs); tests sign RS256 JWTs
+    // with the private half (sub = the user, aud = audience, iss = issuer).
+    oauth: {
+      dir: path.join(runDir, 'oauth'),
+      jwks: path.join(runDir, 'oauth', 'jwks.json'),
+      privateKey: path.join(runDir, 'oauth', 'signing-key.pem'),
+      kid: 'kafkaesque-test-key',
+      audience: 'kafkaesque-broker',
+      issuer: 'https://idp.kafkaesque.test',
+      // connections.max.reauth.ms of these mechanisms on the SASL_SSL listener only (KIP-368)
+      reauthMs: 4000,
+      reauthMechanisms: ['PLAIN', 'SCRAM-SHA-256', 'OAUTHBEARER'],
+    },
     superUsers: ['User:admin'],
     anonymousAllowed: false,
   };

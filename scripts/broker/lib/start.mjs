@@ -8,7 +8,7 @@ import { describe } from './layout.mjs';
 import { isAlive, lastLines, readText, rmrf, run, sha256, sleep, withLock } from './proc.mjs';
 import { kafkaProbe, metadataBrokers, tcpCheck } from './probe.mjs';
 import { ensureLibs, javaInfo, runTool } from './maven.mjs';
-import { renderProperties, unknownKeys, writeClientConfigs } from './config-files.mjs';
+import { ensureOAuthKeys, renderProperties, unknownKeys, writeClientConfigs } from './config-files.mjs';
 import { ensureCerts } from './certs.mjs';
 import { jvmArgs } from './jvm.mjs';
 import { brokerClasspath, ensurePolicyJar } from './policy.mjs';
@@ -234,6 +234,7 @@ export async function start({ mode = 'single', env = process.env, profile, fresh
     }
     if (mode === 'secure') {
       await ensureCerts(d, ji, log);
+      ensureOAuthKeys(d);
       writeClientConfigs(d);
     }
     let state = readState(d);
