@@ -191,6 +191,7 @@ describe('harness settings', () => {
       SASL_PLAINTEXT: ['127.0.0.1:20201'],
       SSL: ['127.0.0.1:20202'],
       SASL_SSL: ['127.0.0.1:20203'],
+      OAUTH_UNSECURED: ['127.0.0.1:20204'],
     });
   });
 

@@ -51,6 +51,7 @@ export function renderProperties(d) {
           SASL_PLAINTEXT_ADDR: d.listeners.SASL_PLAINTEXT[0],
           SSL_ADDR: d.listeners.SSL[0],
           SASL_SSL_ADDR: d.listeners.SASL_SSL[0],
+          OAUTH_UNSECURED_ADDR: d.listeners.OAUTH_UNSECURED[0],
           ADMIN_PASSWORD: d.users.admin.password,
           PLAIN_USERS: plainUsers,
           CERTS_DIR: slash(d.certs.dir),

@@ -99,6 +99,8 @@ export function describe(mode = 'single', env = process.env) {
     SASL_PLAINTEXT: [addr(s.host, p + 2)],
     SSL: [addr(s.host, p + 3)],
     SASL_SSL: [addr(s.host, p + 4)],
+    // SASL_PLAINTEXT with OAUTHBEARER only, validated by Kafka's unsecured validator (unsigned JWTs)
+    OAUTH_UNSECURED: [addr(s.host, p + 5)],
   };
   const node = {
     id: 1,
@@ -106,7 +108,7 @@ export function describe(mode = 'single', env = process.env) {
     port: p,
     bootstrap: listeners.PLAINTEXT[0],
     controller: listeners.CONTROLLER[0],
-    ports: [p, p + 1, p + 2, p + 3, p + 4],
+    ports: [p, p + 1, p + 2, p + 3, p + 4, p + 5],
     ...nodeFiles(runDir),
   };
   const certsDir = path.join(runDir, 'certs');
