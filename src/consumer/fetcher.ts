@@ -29,7 +29,7 @@ import type { Cluster } from '../cluster/cluster.js';
 import { backoffMs } from '../cluster/retry.js';
 import { answerTopicName, topicIdOf, versionForTopicIds } from '../cluster/topic-ids.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
-import { type FetchTrace, fetchChannel, traceBegin, traceFinish } from '../network/tracing.js';
+import { type FetchTrace, fetchChannel, traceAround } from '../network/tracing.js';
 import { PartitionError } from './errors.js';
 import { FetchSession, type FetchPartitionParams } from './fetch-session.js';
 
@@ -482,14 +482,7 @@ export class Fetcher {
     maxBytes: number,
   ): Promise<void> {
     const trace: FetchTrace = { nodeId: leader, maxBytes, sessionId: req.sessionId, sessionEpoch: req.sessionEpoch, partitions: [], bytes: 0 };
-    traceBegin(fetchChannel, trace);
-    try {
-      await this.fetchOnce(leader, session, req, allIds, list, maxBytes, trace);
-    } catch (err) {
-      traceFinish(fetchChannel, trace, err as Error);
-      throw err;
-    }
-    traceFinish(fetchChannel, trace);
+    return traceAround(fetchChannel, trace, () => this.fetchOnce(leader, session, req, allIds, list, maxBytes, trace));
   }
 
   private async fetchOnce(

@@ -16,7 +16,7 @@ import { answerTopicName, topicIdOf, topicIdsKnown, versionForTopicIds } from '.
 import { topicPartitionKey } from '../cluster/topic-partition.js';
 import { isNotFinal, isRetriable, retry } from '../cluster/retry.js';
 import type { BrokerConnection } from '../network/broker-connection.js';
-import { type CommitTrace, commitChannel, type RebalanceTrace, rebalanceChannel, traceBegin, traceFinish } from '../network/tracing.js';
+import { type CommitTrace, commitChannel, type RebalanceTrace, rebalanceChannel, traceAround, traceBegin, traceFinish } from '../network/tracing.js';
 import type { Assignor, TopicPartition } from './assignors/index.js';
 import { GroupError } from './errors.js';
 import type { Fetcher } from './fetcher.js';
@@ -411,14 +411,7 @@ export abstract class GroupMemberBase extends EventEmitter<GroupEvents> {
       generation: identity.generation,
       offsets: toCommit.map(({ tp, m }) => ({ topic: tp.topic, partition: tp.partition, offset: m.offset })),
     };
-    traceBegin(commitChannel, trace);
-    try {
-      await this.sendCommit(conn, version, identity, topics, toCommit);
-    } catch (err) {
-      traceFinish(commitChannel, trace, err as Error);
-      throw err;
-    }
-    traceFinish(commitChannel, trace);
+    return traceAround(commitChannel, trace, () => this.sendCommit(conn, version, identity, topics, toCommit));
   }
 
   /** The OffsetCommit of commitNow, and its answer onto `committed`. */

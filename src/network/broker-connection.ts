@@ -43,7 +43,7 @@ import {
 } from './sasl.js';
 import { stripUndefined } from './options.js';
 import type { ClientMetrics } from './metrics.js';
-import { type ConnectTrace, connectChannel, type RequestTrace, requestChannel, traceBegin, traceFinish } from './tracing.js';
+import { type ConnectTrace, connectChannel, type RequestTrace, requestChannel, traceAround, traceBegin, traceFinish } from './tracing.js';
 
 export interface BrokerConnectionOptions {
   host: string;
@@ -203,17 +203,7 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
       durationMs: 0,
     };
     const started = performance.now();
-    traceBegin(connectChannel, trace);
-    try {
-      const conn = await BrokerConnection.open(opts, broker, tlsOptions, sasl, metrics);
-      trace.durationMs = performance.now() - started;
-      traceFinish(connectChannel, trace);
-      return conn;
-    } catch (err) {
-      trace.durationMs = performance.now() - started;
-      traceFinish(connectChannel, trace, err as Error);
-      throw err;
-    }
+    return traceAround(connectChannel, trace, () => BrokerConnection.open(opts, broker, tlsOptions, sasl, metrics), () => (trace.durationMs = performance.now() - started));
   }
 
   private static async open(

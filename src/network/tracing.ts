@@ -211,6 +211,26 @@ export function traceFinish<T extends WithError>(ch: dc.TracingChannel<unknown, 
 }
 
 /**
+ * @internal Publishes `run` on `ch` with payload `ctx`: begin, then the outcome when its promise
+ * settles (the error, if any, is rethrown). `settled` is called first, to fill in what the
+ * outcome adds to the payload.
+ */
+export async function traceAround<T extends WithError, R>(ch: dc.TracingChannel<unknown, T>, ctx: T, run: () => Promise<R>, settled?: () => void): Promise<R> {
+  traceBegin(ch, ctx);
+  let result: R;
+  try {
+    result = await run();
+  } catch (err) {
+    settled?.();
+    traceFinish(ch, ctx, err as Error);
+    throw err;
+  }
+  settled?.();
+  traceFinish(ch, ctx);
+  return result;
+}
+
+/**
  * @internal Runs a Multiplexer handler on `kafkaesque:consumer:process` (only called when it has
  * subscribers): `tracePromise`, so a subscriber's `bindStore` sees the handler run in its store.
  */
