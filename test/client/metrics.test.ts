@@ -4,7 +4,7 @@
  * broker's refusal is counted by its code, and the consumer's lag per partition is the high
  * watermark minus what it handed out. The plugin's health() reports the same lag.
  */
-import { Admin } from '../../src/client/admin.js';
+import { clientScope } from '../helpers/topics.js';
 import { Config, type ConfigOptions } from '../../src/client/config.js';
 import { Consumer } from '../../src/client/consumer.js';
 import { AsyncProducer, SyncProducer } from '../../src/client/producers.js';
@@ -15,30 +15,16 @@ import { eventually } from '../helpers/wait.js';
 
 jest.setTimeout(60_000);
 const { bootstrap } = brokerAddress();
-let admin: Admin;
-const open: Array<{ close(): Promise<void> }> = [];
-
-beforeAll(async () => {
-  admin = await Admin.create({ brokers: [bootstrap] });
-});
-afterAll(async () => {
-  for (const c of open.reverse()) await c.close().catch(() => {});
-  await admin?.close();
-});
+const scope = clientScope([bootstrap], 'metrics');
 
 const config = (extra: ConfigOptions = {}): Config => new Config({ brokers: [bootstrap], lingerMs: 5, ...extra });
 
-async function topic(partitions: number, configs: Record<string, string> = {}): Promise<string> {
-  const name = uniqueTopic('metrics');
-  const [r] = await admin.createTopics([{ name, numPartitions: partitions, configs }], { waitForLeaders: true });
-  if (r!.error) throw r!.error;
-  return name;
-}
+const topic = scope.topic;
 
 test('a producer counts what it sent: records, batches, requests, bytes and one latency sample per answered request', async () => {
   const name = await topic(3);
   const p = await AsyncProducer.create(config({ bufferBytes: 4 * 1024 * 1024 }));
-  open.push(p);
+  scope.track(p);
   const value = Buffer.alloc(100, 1);
   for (let i = 0; i < 300; i++) void p.sendMsgToPartition(name, i % 3, null, value);
   await p.flush();
@@ -69,7 +55,7 @@ test('a producer counts what it sent: records, batches, requests, bytes and one 
 test('a broker refusal is counted by its code, and the record as an error', async () => {
   const name = await topic(1, { 'max.message.bytes': '1024' });
   const p = await SyncProducer.create(config());
-  open.push(p);
+  scope.track(p);
   await p.sendMsgByte(name, null, 'small');
   await expect(p.sendMsgByte(name, null, Buffer.alloc(4096, 1))).rejects.toThrow(/MESSAGE_TOO_LARGE|RECORD_LIST_TOO_LARGE/);
   const m = p.metrics();
@@ -81,10 +67,10 @@ test('a broker refusal is counted by its code, and the record as an error', asyn
 test('a group consumer counts what it handed out; per partition lag is the high watermark minus its position, committed its commit', async () => {
   const name = await topic(2);
   const p = await SyncProducer.create(config());
-  open.push(p);
+  scope.track(p);
   await Promise.all(Array.from({ length: 50 }, (_, i) => p.sendMsgToPartition(name, i % 2, null, `v${i}`)));
   const consumer = await Consumer.create(config({ group: uniqueTopic('metrics-group'), topics: [name], initialOffset: 'oldest', autoCommit: false }));
-  open.push(consumer);
+  scope.track(consumer);
   const it = consumer.messages()[Symbol.asyncIterator]();
   const taken: Array<{ partition: number; offset: bigint }> = [];
   for (let i = 0; i < 30; i++) {
@@ -113,7 +99,7 @@ test('a group consumer counts what it handed out; per partition lag is the high 
 test('the Multiplexer gathers its clients’ metrics and its queues; the plugin’s health() reports the group lag', async () => {
   const name = await topic(1);
   const p = await SyncProducer.create(config());
-  open.push(p);
+  scope.track(p);
   for (let i = 0; i < 10; i++) await p.sendMsgByte(name, null, `m${i}`);
   const mux = await Multiplexer.fromConfig(config(), uniqueTopic('metrics-mux'));
   const conn = mux.newBytesConnection('c');
@@ -124,7 +110,7 @@ test('the Multiplexer gathers its clients’ metrics and its queues; the plugin�
     if (seen === 10) await conn.sendSyncString(name, null, 'echo');
   }, name);
   const plugin = KafkaPlugin.fromExistingMux(mux);
-  open.push({ close: () => plugin.close() });
+  scope.track({ close: () => plugin.close() });
   await plugin.init();
   await plugin.afterInit();
   await eventually(async () => (mux.metrics().consumer?.consumer.recordsReceived ?? 0) >= 11, 30_000, 'the echo consumed');

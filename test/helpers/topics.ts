@@ -1,6 +1,7 @@
 /** Creates test topics with Admin, over the caller's own Cluster, and waits until that Cluster sees their leaders. */
 import { Admin } from '../../src/client/admin.js';
 import type { Cluster } from '../../src/cluster/cluster.js';
+import { uniqueTopic } from './broker.js';
 
 /**
  * Creates `name` (TOPIC_ALREADY_EXISTS is accepted: auto-creation may have been first) and resolves
@@ -22,4 +23,47 @@ export async function createTopic(cluster: Cluster, name: string, partitions: nu
     if (Date.now() > deadline) throw new Error(`topic ${name}: the test's Cluster sees no leader for each of its ${partitions} partitions after 30 s`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** What {@link clientScope} gives a test file. */
+export interface ClientScope {
+  /** The file's Admin (made in beforeAll). */
+  admin(): Admin;
+  /** Closes `client` in afterAll (newest first); returns it. */
+  track<T extends { close(): Promise<unknown> }>(client: T): T;
+  /** A new topic `<prefix>-...` of `partitions` partitions, its leaders known. */
+  topic(partitions: number, configs?: Record<string, string>): Promise<string>;
+}
+
+/**
+ * A test file's Admin on `brokers` and the clients it opens: the Admin is made in beforeAll, and
+ * in afterAll the tracked clients are closed (newest first, failures ignored), then the Admin.
+ */
+export function clientScope(brokers: string[], prefix: string): ClientScope {
+  let admin: Admin | undefined;
+  const opened: Array<{ close(): Promise<unknown> }> = [];
+  beforeAll(async () => {
+    admin = await Admin.create({ brokers });
+  });
+  afterAll(async () => {
+    for (const c of opened.reverse()) await c.close().catch(() => {});
+    await admin?.close();
+  });
+  const scope: ClientScope = {
+    admin: () => {
+      if (admin === undefined) throw new Error('clientScope: the Admin is made in beforeAll; use it inside a test');
+      return admin;
+    },
+    track: (client) => {
+      opened.push(client);
+      return client;
+    },
+    topic: async (partitions, configs = {}) => {
+      const name = uniqueTopic(prefix);
+      const [r] = await scope.admin().createTopics([{ name, numPartitions: partitions, configs }], { waitForLeaders: true });
+      if (r!.error) throw r!.error;
+      return name;
+    },
+  };
+  return scope;
 }

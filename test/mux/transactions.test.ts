@@ -6,7 +6,7 @@
  * record exactly once; the offsets the transactions committed are where a restarted
  * Multiplexer goes on. A second Multiplexer with the same transactionalId fences the first.
  */
-import { Admin } from '../../src/client/admin.js';
+import { clientScope } from '../helpers/topics.js';
 import { Config, type ConfigOptions } from '../../src/client/config.js';
 import { Consumer, type ConsumerMessage } from '../../src/client/consumer.js';
 import { SyncProducer } from '../../src/client/producers.js';
@@ -18,27 +18,13 @@ import { eventually, until } from '../helpers/wait.js';
 
 jest.setTimeout(120_000);
 const { bootstrap } = brokerAddress();
-let admin: Admin;
-const open: Array<{ close(): Promise<void> }> = [];
-
-beforeAll(async () => {
-  admin = await Admin.create({ brokers: [bootstrap] });
-});
-afterAll(async () => {
-  for (const c of open.reverse()) await c.close().catch(() => {});
-  await admin?.close();
-});
+const scope = clientScope([bootstrap], 'mux-txn');
 
 function config(extra: ConfigOptions = {}): Config {
   return new Config({ brokers: [bootstrap], heartbeatIntervalMs: 300, sessionTimeoutMs: 6000, autoCommitIntervalMs: 200, lingerMs: 1, isolationLevel: 'read_committed', ...extra });
 }
 
-async function topic(partitions: number): Promise<string> {
-  const name = uniqueTopic('mux-txn');
-  const [r] = await admin.createTopics([{ name, numPartitions: partitions }], { waitForLeaders: true });
-  if (r!.error) throw r!.error;
-  return name;
-}
+const topic = scope.topic;
 
 async function produce(name: string, values: string[]): Promise<void> {
   const p = await SyncProducer.create(config());
@@ -80,14 +66,14 @@ async function readAll(name: string, partitions: number, isolation: 'read_commit
 }
 
 async function committed(group: string, name: string): Promise<bigint> {
-  const offsets = await admin.listGroupOffsets(group);
+  const offsets = await scope.admin().listGroupOffsets(group);
   return offsets.filter((o) => o.topic === name && o.offset > 0n).reduce((sum, o) => sum + o.offset, 0n);
 }
 
 /** A Multiplexer whose connection 'etl' copies `input` to `output`, one transaction per message; `failFirst(value)` fails the first try after the send. */
 async function pipeline(group: string, transactionalId: string, input: string, output: string, failFirst: (value: string) => boolean = () => false) {
   const mux = await Multiplexer.fromConfig(config({ transactionalId }), group);
-  open.push(mux);
+  scope.track(mux);
   const errors: Error[] = [];
   mux.on('error', (err) => errors.push(err));
   const tries = new Map<string, number>();
@@ -148,7 +134,7 @@ test('a second Multiplexer with the same transactionalId fences the first: its t
 
   // the new instance takes the transactional id over (initTransactions bumps the epoch)
   const successor = await SyncProducer.create(config({ transactionalId }));
-  open.push(successor);
+  scope.track(successor);
   await successor.initTransactions();
 
   await produce(input, ['x2', 'x3']);
@@ -170,7 +156,7 @@ test('a second Multiplexer with the same transactionalId fences the first: its t
 
 test('without Config.transactionalId, conn.transaction is a typed error naming the option', async () => {
   const mux = await Multiplexer.fromConfig(config(), uniqueTopic('mux-txn-none'));
-  open.push(mux);
+  scope.track(mux);
   const conn = mux.newBytesConnection('c');
   await expect(conn.transaction(async () => 1)).rejects.toThrow(expect.objectContaining({ code: 'ERR_MUX_NO_TRANSACTIONAL_ID', message: expect.stringMatching(/Config\.transactionalId/) }));
   await mux.close();
@@ -182,7 +168,7 @@ test('Consumer.seek moves an owned partition back and forth; a partition not own
   for (let i = 0; i < 10; i++) await p.sendMsgToPartition(name, 0, null, `v${i}`);
   await p.close();
   const consumer = await Consumer.create(config({ group: uniqueTopic('seek-group'), topics: [name], initialOffset: 'oldest' }));
-  open.push(consumer);
+  scope.track(consumer);
   const it = consumer.messages()[Symbol.asyncIterator]();
   const next = async (): Promise<string> => (await it.next()).value!.value!.toString();
   expect([await next(), await next(), await next()]).toEqual(['v0', 'v1', 'v2']);

@@ -7,7 +7,7 @@
  * built: no payload reaches traceBegin, and no header is added to a record.
  */
 import * as dc from 'node:diagnostics_channel';
-import { Admin } from '../../src/client/admin.js';
+import { clientScope } from '../helpers/topics.js';
 import { Config, type ConfigOptions } from '../../src/client/config.js';
 import { Consumer, type ConsumerMessage } from '../../src/client/consumer.js';
 import { SyncProducer } from '../../src/client/producers.js';
@@ -22,25 +22,11 @@ import { Metadata } from '../../protocol/messages/metadata.js';
 
 jest.setTimeout(60_000);
 const { bootstrap, host, port } = brokerAddress();
-let admin: Admin;
-const open: Array<{ close(): Promise<void> }> = [];
-
-beforeAll(async () => {
-  admin = await Admin.create({ brokers: [bootstrap] });
-});
-afterAll(async () => {
-  for (const c of open.reverse()) await c.close().catch(() => {});
-  await admin?.close();
-});
+const scope = clientScope([bootstrap], 'tracing');
 
 const config = (extra: ConfigOptions = {}): Config => new Config({ brokers: [bootstrap], lingerMs: 5, ...extra });
 
-async function topic(partitions: number, configs: Record<string, string> = {}): Promise<string> {
-  const name = uniqueTopic('tracing');
-  const [r] = await admin.createTopics([{ name, numPartitions: partitions, configs }], { waitForLeaders: true });
-  if (r!.error) throw r!.error;
-  return name;
-}
+const topic = scope.topic;
 
 type EventName = 'start' | 'end' | 'asyncStart' | 'asyncEnd' | 'error';
 interface Seen {
@@ -87,7 +73,7 @@ test('a send publishes connect, request, send and batch operations with their pa
   const rec = record();
   try {
     const p = await SyncProducer.create(config());
-    open.push(p);
+    scope.track(p);
     const headers = [{ key: 'h', value: 'v' }];
     for (let i = 0; i < 3; i++) await p.send({ topic: name, partition: 1, key: 'k1', value: `v${i}`, headers });
     expect(headers).toEqual([{ key: 'h', value: 'v' }]); // the caller's array is not the one traced
@@ -176,7 +162,7 @@ test('failures publish error: a refused connection, a request on a closed connec
     expect(last(closed).error).toBeInstanceOf(ConnectionClosedError);
 
     const p = await SyncProducer.create(config());
-    open.push(p);
+    scope.track(p);
     await expect(p.sendMsgByte(name, null, Buffer.alloc(4096, 1))).rejects.toThrow(/MESSAGE_TOO_LARGE|RECORD_LIST_TOO_LARGE/);
     const [send] = rec.ops(TRACING_CHANNELS.send);
     expect(events(send!)).toEqual(['start', 'end', 'error', 'asyncStart', 'asyncEnd']);
@@ -193,13 +179,13 @@ test('failures publish error: a refused connection, a request on a closed connec
 test.each(['classic', 'consumer'] as const)('a group consumer (%s protocol) publishes its rebalance, its fetches and its commits', async (protocol) => {
   const name = await topic(2);
   const p = await SyncProducer.create(config());
-  open.push(p);
+  scope.track(p);
   for (let i = 0; i < 4; i++) await p.sendMsgToPartition(name, i % 2, null, `v${i}`);
   const group = uniqueTopic('tracing-group');
   const rec = record();
   try {
     const consumer = await Consumer.create(config({ group, topics: [name], initialOffset: 'oldest', autoCommit: false, groupProtocol: protocol }));
-    open.push(consumer);
+    scope.track(consumer);
     const it = consumer.messages()[Symbol.asyncIterator]();
     const taken: ConsumerMessage[] = [];
     for (let i = 0; i < 4; i++) {
@@ -256,14 +242,14 @@ test.each(['classic', 'consumer'] as const)('a group consumer (%s protocol) publ
 test('a Multiplexer handler runs inside kafkaesque:consumer:process; one that throws publishes error', async () => {
   const name = await topic(1);
   const p = await SyncProducer.create(config());
-  open.push(p);
+  scope.track(p);
   await p.sendMsgByte(name, 'a', 'ok');
   await p.sendMsgByte(name, 'b', 'fail');
   const group = uniqueTopic('tracing-mux');
   const rec = record();
   try {
     const mux = await Multiplexer.fromConfig(config(), group);
-    open.push(mux);
+    scope.track(mux);
     mux.on('error', () => {});
     const conn = mux.newBytesConnection('orders');
     const inside: boolean[] = [];
@@ -294,10 +280,10 @@ test('without subscribers no payload is built and no header is added', async () 
   try {
     for (const ch of Object.values(TRACING_CHANNELS)) expect(dc.tracingChannel(ch).hasSubscribers).toBe(false);
     const p = await SyncProducer.create(config());
-    open.push(p);
+    scope.track(p);
     for (let i = 0; i < 20; i++) await p.sendMsgByte(name, 'k', `v${i}`);
     const consumer = await Consumer.create(config({ group: uniqueTopic('tracing-off'), topics: [name], initialOffset: 'oldest' }));
-    open.push(consumer);
+    scope.track(consumer);
     const it = consumer.messages()[Symbol.asyncIterator]();
     const got: ConsumerMessage[] = [];
     for (let i = 0; i < 20; i++) got.push((await it.next()).value!);
