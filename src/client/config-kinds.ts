@@ -83,6 +83,12 @@ export interface OAuthBearerOptions {
 /** The OAUTHBEARER settings as the public getter shows them: the provider named, the client secret redacted. */
 export interface OAuthBearerSettings {
   readonly mechanism: 'oauthbearer';
+  /**
+   * Absent (OAUTHBEARER has no user name or password): declared so that code written for
+   * PLAIN/SCRAM settings, reading `config.sasl?.username`, still compiles and reads undefined.
+   */
+  readonly username?: undefined;
+  readonly password?: undefined;
   readonly provider: 'token' | 'oidc';
   readonly oidc?: {
     readonly tokenEndpointUrl: string;
