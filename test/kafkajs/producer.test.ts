@@ -6,7 +6,6 @@ import {
   KafkaJSAggregateError,
   KafkaJSConnectionError,
   KafkaJSCreateTopicError,
-  KafkaJSError,
   KafkaJSNonRetriableError,
   KafkaJSProtocolError,
   logLevel,
