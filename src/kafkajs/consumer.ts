@@ -324,9 +324,11 @@ export class Consumer {
       else out.set(k, [m]);
     };
     add(first.value);
+    // what the fetcher already holds arrives in microtasks; one macrotask tick ends the batch
+    const boundary = tick();
     for (let n = 1; n < 10_000; n++) {
       const next = it.next();
-      const r = await Promise.race([next, tick()]);
+      const r = await Promise.race([next, boundary]);
       if (r === 'tick') {
         pending.next = next;
         break;
@@ -398,7 +400,7 @@ export class Consumer {
       offsetLagLow: () => String(BigInt(hw()) - 1n - BigInt(kms[0].offset)),
     };
     const started = Date.now();
-    this.#instrumentation.emit(CONSUMER_EVENTS.START_BATCH_PROCESS, {
+    if (this.#instrumentation.listening(CONSUMER_EVENTS.START_BATCH_PROCESS)) this.#instrumentation.emit(CONSUMER_EVENTS.START_BATCH_PROCESS, {
       topic,
       partition,
       highWatermark: hw(),
@@ -409,8 +411,10 @@ export class Consumer {
       lastOffset,
     });
     const resolve = (offset: bigint): void => {
-      native.markOffset({ topic, partition, offset });
-      this.#uncommitted.set(key, { topic, partition, offset: offset + 1n });
+      native.markPartitionOffset(topic, partition, offset);
+      const u = this.#uncommitted.get(key);
+      if (u) u.offset = offset + 1n;
+      else this.#uncommitted.set(key, { topic, partition, offset: offset + 1n });
       this.#resolvedSinceCommit++;
     };
     try {
@@ -453,7 +457,7 @@ export class Consumer {
         if (config.eachBatchAutoResolve !== false && this.#running && !this.isPaused(topic, partition)) resolve(messages[messages.length - 1].offset);
       }
     } finally {
-      this.#instrumentation.emit(CONSUMER_EVENTS.END_BATCH_PROCESS, {
+      if (this.#instrumentation.listening(CONSUMER_EVENTS.END_BATCH_PROCESS)) this.#instrumentation.emit(CONSUMER_EVENTS.END_BATCH_PROCESS, {
         topic,
         partition,
         highWatermark: hw(),

@@ -42,6 +42,11 @@ export class Instrumentation {
     };
   }
 
+  /** Whether anything listens for `type` (payloads that cost something are built only then). */
+  listening(type: string): boolean {
+    return this.emitter.listenerCount(type) > 0;
+  }
+
   emit(type: string, payload: unknown): void {
     if (this.emitter.listenerCount(type) === 0) return;
     this.emitter.emit(type, { id: nextId++, type, timestamp: Date.now(), payload });
