@@ -410,28 +410,36 @@ export class Consumer {
       firstOffset: batch.firstOffset(),
       lastOffset,
     });
-    const resolve = (offset: bigint): void => {
+    const resolve = (offset: bigint, count = 1): void => {
       native.markPartitionOffset(topic, partition, offset);
       const u = this.#uncommitted.get(key);
       if (u) u.offset = offset + 1n;
       else this.#uncommitted.set(key, { topic, partition, offset: offset + 1n });
-      this.#resolvedSinceCommit++;
+      this.#resolvedSinceCommit += count;
     };
     try {
       if (config.eachMessage) {
-        for (let i = 0; i < messages.length; i++) {
-          if (!this.#running || this.isPaused(topic, partition)) {
-            if (this.isPaused(topic, partition) && !this.#skipped.has(key)) this.#skipped.set(key, { topic, partition, offset: messages[i].offset });
-            break;
+        // resolved one by one, marked once per batch (and before a stop or a retry)
+        let done = -1;
+        try {
+          for (let i = 0; i < messages.length; i++) {
+            if (!this.#running || this.isPaused(topic, partition)) {
+              if (this.isPaused(topic, partition) && !this.#skipped.has(key)) this.#skipped.set(key, { topic, partition, offset: messages[i].offset });
+              break;
+            }
+            try {
+              await config.eachMessage({ topic, partition, message: kms[i], heartbeat, pause });
+            } catch (err) {
+              if (done >= 0) resolve(messages[done].offset, done + 1);
+              done = -1;
+              this.retryFrom(native, topic, partition, messages[i].offset, err);
+              await sleep(this.#ctx.retry.initialRetryTime ?? 300);
+              return;
+            }
+            done = i;
           }
-          try {
-            await config.eachMessage({ topic, partition, message: kms[i], heartbeat, pause });
-          } catch (err) {
-            this.retryFrom(native, topic, partition, messages[i].offset, err);
-            await sleep(this.#ctx.retry.initialRetryTime ?? 300);
-            return;
-          }
-          resolve(messages[i].offset);
+        } finally {
+          if (done >= 0) resolve(messages[done].offset, done + 1);
         }
       } else if (config.eachBatch) {
         let stale = false;

@@ -172,7 +172,8 @@ test('pause and resume a partition; paused() lists it; seek moves it; commitOffs
 
 test('a failing eachMessage gets the same message again (never skipped) and CRASH is emitted with the error', async () => {
   const topic = await topicWith(1, 3);
-  const c = kafka.consumer({ groupId: uniqueTopic('kjs-g') });
+  const groupId = uniqueTopic('kjs-g');
+  const c = kafka.consumer({ groupId });
   const crashes: { error: Error; restart: boolean }[] = [];
   c.on(c.events.CRASH, (e) => crashes.push(e.payload as { error: Error; restart: boolean }));
   await c.subscribe({ topic, fromBeginning: true });
@@ -190,6 +191,7 @@ test('a failing eachMessage gets the same message again (never skipped) and CRAS
   await until('all three', () => calls.filter((o) => o === '2').length >= 1);
   await c.disconnect();
   expect(calls).toEqual(['0', '1', '1', '2']);
+  expect((await admin.fetchOffsets({ groupId, topics: [topic] }))[0].partitions[0].offset).toBe('3');
   expect(crashes).toHaveLength(1);
   expect(crashes[0].error.name).toBe('KafkaJSNonRetriableError');
   expect(crashes[0].error.message).toBe('handler failed once');
