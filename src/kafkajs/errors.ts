@@ -229,7 +229,7 @@ export function toKafkaJSError(err: unknown): KafkaJSError {
   if (err instanceof RequestTimeoutError) return new KafkaJSRequestTimeoutError(err, { cause: err, broker: brokerOf(err) });
   if (err instanceof AuthenticationError) return new KafkaJSSASLAuthenticationError(err, { cause: err });
   if (err instanceof UnsupportedVersionError) return new KafkaJSServerDoesNotSupportApiKey(err, { cause: err });
-  if (err instanceof MetadataTimeoutError) return new KafkaJSTopicMetadataNotLoaded(err, { cause: err });
+  if (err instanceof MetadataTimeoutError) return new KafkaJSTopicMetadataNotLoaded(err, { cause: err, topic: err.topic });
   if (err instanceof KafkaesqueError) {
     return err.retriable ? new KafkaJSError(err, { retriable: true, cause: err }) : new KafkaJSNonRetriableError(err, { cause: err });
   }
