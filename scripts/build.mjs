@@ -20,7 +20,7 @@ if (!existsSync(tsc)) {
 }
 execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
 
-for (const entry of ['src/index', 'protocol/index', 'src/testing/index', 'src/otel/index']) {
+for (const entry of ['src/index', 'protocol/index', 'src/testing/index', 'src/otel/index', 'src/kafkajs/index']) {
   const cjsPath = join(dist, `${entry}.js`);
   const names = Object.keys(require(cjsPath)).filter((n) => n !== 'default' && n !== '__esModule');
   const valid = names.filter((n) => /^[A-Za-z_$][\w$]*$/.test(n));

@@ -33,7 +33,8 @@ export type { OAuthBearerToken, OAuthBearerTokenProvider } from '../network/sasl
 export type { OidcOptions } from '../network/oauth.js';
 export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
 export type GroupProtocol = 'classic' | 'consumer';
-export type Assignor = 'range' | 'roundrobin' | 'cooperative-sticky';
+/** `'RoundRobinAssigner'` is KafkaJS's protocol name (Java's round-robin algorithm), for groups shared with KafkaJS consumers. */
+export type Assignor = 'range' | 'roundrobin' | 'cooperative-sticky' | 'RoundRobinAssigner';
 /** The broker-side assignors of the KIP-848 `consumer` protocol (Kafka 4.x: group.consumer.assignors). */
 export type ServerAssignor = 'uniform' | 'range';
 export type InitialOffset = 'oldest' | 'newest';

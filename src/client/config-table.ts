@@ -113,7 +113,7 @@ function enumOf<T extends string, R extends Omit<OptionRow<T>, 'input' | 'value'
 
 const PARTITIONERS: readonly PartitionerName[] = ['hash', 'random', 'round-robin', 'manual'];
 const COMPRESSIONS: readonly CompressionName[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
-const ASSIGNORS: readonly Assignor[] = ['range', 'roundrobin', 'cooperative-sticky'];
+const ASSIGNORS: readonly Assignor[] = ['range', 'roundrobin', 'cooperative-sticky', 'RoundRobinAssigner'];
 const SERVER_ASSIGNORS: readonly ServerAssignor[] = ['uniform', 'range'];
 const INITIAL_OFFSET_NAMES: Readonly<Record<string, InitialOffset>> = {
   oldest: 'oldest',
@@ -439,7 +439,7 @@ export const CONFIG_TABLE = {
     section: 'consumer',
     input: 'readonly Assignor[]',
     value: 'readonly Assignor[]',
-    accepts: "array of `'range'`, `'roundrobin'`, `'cooperative-sticky'`",
+    accepts: "array of `'range'`, `'roundrobin'`, `'cooperative-sticky'`, `'RoundRobinAssigner'` (KafkaJS's name, round-robin)",
     default: Object.freeze(['range', 'cooperative-sticky'] as Assignor[]),
     java: '`partition.assignment.strategy`',
     doc: 'Client-side assignors, preferred first (classic protocol only).',

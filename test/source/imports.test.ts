@@ -31,6 +31,8 @@ const RANK: Record<string, number> = {
   'index.ts': 7,
   // the command line uses the public door only
   cli: 8,
+  // kafkaesque/kafkajs: KafkaJS's API on the public door only
+  kafkajs: 8,
 };
 
 /** `protocol` for protocol/..., else the folder (or file) under src/. */

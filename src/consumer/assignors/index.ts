@@ -106,7 +106,13 @@ export const CooperativeStickyAssignor: Assignor = makeAssignor(
   cooperativeStickyUserData,
 );
 
-const ASSIGNORS: readonly Assignor[] = [RangeAssignor, RoundRobinAssignor, CooperativeStickyAssignor];
+/**
+ * Java's round-robin under KafkaJS's protocol name ("RoundRobinAssigner"), so that a group can
+ * hold KafkaJS consumers and kafkaesque ones (kafkaesque/kafkajs offers it by default).
+ */
+export const KafkaJSRoundRobinAssignor: Assignor = makeAssignor('RoundRobinAssigner', ['EAGER'], roundRobinAssign, () => null);
+
+const ASSIGNORS: readonly Assignor[] = [RangeAssignor, RoundRobinAssignor, CooperativeStickyAssignor, KafkaJSRoundRobinAssignor];
 const ASSIGNOR_NAMES = ASSIGNORS.map((a) => a.name);
 
 /** The assignor with this JoinGroup protocol name; {@link UnknownAssignorError} otherwise. */
