@@ -1,13 +1,13 @@
-// Mixed groups: KafkaJS 2.2.4 consumers (the real module from bench/node_modules) and
+// Mixed groups: KafkaJS 2.2.4 consumers (the real module, a dev dependency) and
 // kafkaesque/kafkajs consumers in one group on one topic, and producers of both on one topic.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners } from '../../src/kafkajs/index';
 import { brokerAddress, uniqueTopic } from '../helpers/broker';
 
-const requireBench = createRequire(join(__dirname, '../../bench/package.json'));
+const requireRoot = createRequire(join(__dirname, '../../package.json'));
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const kafkajs = requireBench('kafkajs') as { Kafka: typeof Kafka; logLevel: typeof logLevel; Partitioners: typeof Partitioners };
+const kafkajs = requireRoot('kafkajs') as { Kafka: typeof Kafka; logLevel: typeof logLevel; Partitioners: typeof Partitioners };
 
 const { bootstrap } = brokerAddress();
 const ours = new Kafka({ clientId: 'kjs-mixed-ours', brokers: [bootstrap], logLevel: logLevel.NOTHING });

@@ -1,5 +1,5 @@
 // kafkaesque/kafkajs's partitioners choose byte-exactly the partitions KafkaJS 2.2.4's own
-// partitioners choose (the real module from bench/node_modules is the oracle), for thousands of
+// partitioners choose (the real module, a dev dependency, is the oracle), for thousands of
 // keys of every kind, and null keys go round-robin over the partitions that have a leader.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { javaMurmur2, legacyMurmur2, Partitioners, type PartitionMetadata } from '../../src/kafkajs/index';
 import { murmur2 } from '../../src/index';
 
-const requireBench = createRequire(join(__dirname, '../../bench/package.json'));
+const requireRoot = createRequire(join(__dirname, '../../package.json'));
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const kafkajs = requireBench('kafkajs') as {
+const kafkajs = requireRoot('kafkajs') as {
   Partitioners: Record<string, () => (args: { topic: string; partitionMetadata: PartitionMetadata[]; message: { key?: unknown; partition?: number } }) => number>;
 };
 
