@@ -1,6 +1,7 @@
 // kafkaesque/kafkajs's admin: offsets, groups and records, from KafkaJS's documentation.
 import { Kafka, KafkaJSDeleteGroupsError, KafkaJSDeleteTopicRecordsError, KafkaJSNonRetriableError, logLevel } from '../../src/kafkajs/index';
 import { brokerAddress, uniqueTopic } from '../helpers/broker';
+import { until } from '../helpers/wait';
 
 const { bootstrap } = brokerAddress();
 const kafka = new Kafka({ clientId: 'kjs-admin-test', brokers: [bootstrap], logLevel: logLevel.NOTHING });
@@ -15,14 +16,6 @@ afterAll(async () => {
   await producer.disconnect();
   await admin.disconnect();
 });
-
-async function until(what: string, cond: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 test('fetchTopicOffsets, fetchTopicOffsetsByTimestamp and deleteTopicRecords', async () => {
   const topic = uniqueTopic('kjs-adm-off');
@@ -64,7 +57,7 @@ test('setOffsets, resetOffsets and fetchOffsets of a stopped group; listGroups, 
   await c.subscribe({ topic });
   const seen: string[] = [];
   await c.run({ eachMessage: async ({ partition, message }) => void seen.push(`${partition}:${message.offset}`) });
-  await until('3 messages', () => seen.length >= 3);
+  await until(() => seen.length >= 3, 20_000, '3 messages');
   expect(seen.sort()).toEqual(['0:1', '0:2', '1:2']);
   const listed = await admin.listGroups();
   expect(listed.groups).toContainEqual({ groupId, protocolType: 'consumer' });

@@ -1,6 +1,7 @@
 // kafkaesque/kafkajs's consumer, from KafkaJS's documentation, against the real broker.
 import { Kafka, KafkaJSNonRetriableError, logLevel, type EachBatchPayload, type InstrumentationEvent, type KafkaMessage } from '../../src/kafkajs/index';
 import { brokerAddress, uniqueTopic } from '../helpers/broker';
+import { until } from '../helpers/wait';
 
 const { bootstrap } = brokerAddress();
 const kafka = new Kafka({ clientId: 'kjs-consumer-test', brokers: async () => [bootstrap], logLevel: logLevel.NOTHING, retry: { initialRetryTime: 50 } });
@@ -15,14 +16,6 @@ afterAll(async () => {
   await producer.disconnect();
   await admin.disconnect();
 });
-
-async function until(what: string, cond: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function topicWith(partitions: number, count: number, prefix = 'kjs-c'): Promise<string> {
   const topic = uniqueTopic(prefix);
@@ -50,7 +43,7 @@ test('eachMessage gets every message once, in offset order per partition, with K
   const got: { topic: string; partition: number; message: KafkaMessage }[] = [];
   await consumer.run({ eachMessage: async ({ topic: t, partition, message }) => void got.push({ topic: t, partition, message }) });
   await expect(consumer.subscribe({ topic: 'late' })).rejects.toThrow(/while consumer is running/);
-  await until('60 messages', () => got.length >= 60);
+  await until(() => got.length >= 60, 20_000, '60 messages');
   expect(got).toHaveLength(60);
   const m = got.find((g) => g.message.value?.toString() === 'v4')!;
   expect(m.partition).toBe(1);
@@ -88,7 +81,7 @@ test('a group continues from its committed offsets; fromBeginning false starts a
   const seen: string[] = [];
   await a.run({ eachMessage: async ({ message }) => void seen.push(message.value!.toString()) });
   await producer.send({ topic, messages: [{ value: 'new-1' }, { value: 'new-2' }] });
-  await until('new messages', () => seen.length >= 2);
+  await until(() => seen.length >= 2, 20_000, 'new messages');
   expect(seen).toEqual(['new-1', 'new-2']);
   await a.disconnect();
   await producer.send({ topic, messages: [{ value: 'new-3' }] });
@@ -96,7 +89,7 @@ test('a group continues from its committed offsets; fromBeginning false starts a
   await b.subscribe({ topic, fromBeginning: true }); // the committed offset wins over fromBeginning
   const seenB: string[] = [];
   await b.run({ eachMessage: async ({ message }) => void seenB.push(message.value!.toString()) });
-  await until('new-3', () => seenB.length >= 1);
+  await until(() => seenB.length >= 1, 20_000, 'new-3');
   await new Promise((r) => setTimeout(r, 300));
   expect(seenB).toEqual(['new-3']);
   await b.disconnect();
@@ -122,7 +115,7 @@ test('eachBatch: batches per partition with the payload helpers; resolveOffset c
       await commitOffsetsIfNecessary();
     },
   });
-  await until('40 messages', () => batches.reduce((n, b) => n + b.offsets.length, 0) >= 40);
+  await until(() => batches.reduce((n, b) => n + b.offsets.length, 0) >= 40, 20_000, '40 messages');
   expect(batches.every((b) => b.first === b.offsets[0] && b.last === b.offsets[b.offsets.length - 1])).toBe(true);
   expect(batches.every((b) => BigInt(b.hw) === 20n && BigInt(b.lag) === 20n - 1n - BigInt(b.last))).toBe(true);
   for (const p of [0, 1]) {
@@ -142,19 +135,19 @@ test('pause and resume a partition; paused() lists it; seek moves it; commitOffs
   await c.subscribe({ topic, fromBeginning: true });
   const seen: { partition: number; offset: string; value: string }[] = [];
   await c.run({ eachMessage: async ({ partition, message }) => void seen.push({ partition, offset: message.offset, value: message.value!.toString() }) });
-  await until('assignment', () => (c as unknown as { groupMetadata(): { generationId: number } }).groupMetadata().generationId > 0);
+  await until(() => (c as unknown as { groupMetadata(): { generationId: number } }).groupMetadata().generationId > 0, 20_000, 'assignment');
   c.pause([{ topic, partitions: [1] }]);
   expect(c.paused()).toEqual([{ topic, partitions: [1] }]);
   await producer.send({ topic, messages: [0, 1, 2, 3].map((i) => ({ value: `p${i % 2}-${i}`, partition: i % 2 })) });
-  await until('partition 0', () => seen.length >= 2);
+  await until(() => seen.length >= 2, 20_000, 'partition 0');
   await new Promise((r) => setTimeout(r, 500));
   expect(seen.map((s) => s.value)).toEqual(['p0-0', 'p0-2']);
   c.resume([{ topic, partitions: [1] }]);
   expect(c.paused()).toEqual([]);
-  await until('partition 1', () => seen.length >= 4);
+  await until(() => seen.length >= 4, 20_000, 'partition 1');
   expect(seen.slice(2).map((s) => s.value)).toEqual(['p1-1', 'p1-3']);
   c.seek({ topic, partition: 0, offset: '1' });
-  await until('seek', () => seen.length >= 5);
+  await until(() => seen.length >= 5, 20_000, 'seek');
   expect(seen[4]).toEqual({ partition: 0, offset: '1', value: 'p0-2' });
   expect(() => c.seek({ topic, partition: 0, offset: '-1' })).toThrow(KafkaJSNonRetriableError);
   await c.commitOffsets([{ topic, partition: 1, offset: '7' }]); // ahead of what was processed
@@ -188,7 +181,7 @@ test('a failing eachMessage gets the same message again (never skipped) and CRAS
       }
     },
   });
-  await until('all three', () => calls.filter((o) => o === '2').length >= 1);
+  await until(() => calls.filter((o) => o === '2').length >= 1, 20_000, 'all three');
   await c.disconnect();
   expect(calls).toEqual(['0', '1', '1', '2']);
   expect((await admin.fetchOffsets({ groupId, topics: [topic] }))[0].partitions[0].offset).toBe('3');

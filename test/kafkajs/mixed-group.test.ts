@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners } from '../../src/kafkajs/index';
 import { brokerAddress, uniqueTopic } from '../helpers/broker';
+import { until } from '../helpers/wait';
 
 const requireRoot = createRequire(join(__dirname, '../../package.json'));
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -24,14 +25,6 @@ afterAll(async () => {
   await admin.disconnect();
 });
 
-async function until(what: string, cond: () => boolean, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 type Seen = { who: string; partition: number; offset: number; value: string };
 
 test('a KafkaJS consumer and a kafkaesque/kafkajs consumer split the partitions of one group; every message is consumed once', async () => {
@@ -50,10 +43,10 @@ test('a KafkaJS consumer and a kafkaesque/kafkajs consumer split the partitions 
     b.on(b.events.GROUP_JOIN, () => joined.b++);
     await a.run({ eachMessage: async ({ partition, message }) => void seen.push({ who: 'kafkaesque', partition, offset: Number(message.offset), value: message.value!.toString() }) });
     await b.run({ eachMessage: async ({ partition, message }) => void seen.push({ who: 'kafkajs', partition, offset: Number(message.offset), value: message.value!.toString() }) });
-    await until('both members in the group', () => joined.b > 0);
+    await until(() => joined.b > 0, 60_000, 'both members in the group');
     const total = 600;
     await producer.send({ topic, messages: Array.from({ length: total }, (_, i) => ({ key: `key-${i}`, value: `m${i}` })) });
-    await until('600 messages', () => new Set(seen.map((s) => s.value)).size >= total);
+    await until(() => new Set(seen.map((s) => s.value)).size >= total, 60_000, '600 messages');
     await new Promise((r) => setTimeout(r, 500));
     const byValue = new Map<string, number>();
     for (const s of seen) byValue.set(s.value, (byValue.get(s.value) ?? 0) + 1);
@@ -83,7 +76,7 @@ async function consumeAll(client: 'ours' | 'kafkajs', groupId: string, topic: st
   await c.connect();
   await c.subscribe({ topic, fromBeginning: true });
   await c.run({ eachMessage: async ({ partition, message }) => void seen.push({ who: client, partition, offset: Number(message.offset), value: message.value!.toString() }) });
-  await until(`${count} messages`, () => seen.length >= count);
+  await until(() => seen.length >= count, 60_000, `${count} messages`);
   await new Promise((r) => setTimeout(r, 300)); // nothing more arrives
   await c.disconnect();
   return seen;
@@ -137,7 +130,7 @@ test.each([['DefaultPartitioner'], ['LegacyPartitioner']] as const)(
         n++;
       },
     });
-    await until('600 messages', () => n >= 600);
+    await until(() => n >= 600, 60_000, '600 messages');
     await c.disconnect();
     const a = where.get('ours')!;
     const b = where.get('kafkajs')!;
