@@ -488,12 +488,13 @@ export class Multiplexer extends EventEmitter<MultiplexerEvents> implements Conn
     const pending = new Set<Promise<void>>();
     let callbackError: unknown;
     const sends = this.parts.transactionalSendsFor?.(connection, producer) ?? producer;
-    const tx: ConnectionTransaction = new ConnectionTransaction(this, connection, transactionProducers(sends, () => tx, pending, (err) => (callbackError ??= err)));
+    const producers = transactionProducers(sends, () => tx, pending, (err) => (callbackError ??= err));
+    const tx: ConnectionTransaction = new ConnectionTransaction(this, connection, producers);
     producer.beginTransaction();
     let result: T;
     try {
       result = await fn(tx);
-      while (pending.size > 0) await Promise.allSettled([...pending]);
+      await producers.asyncProducer.flush(); // the async sends' outcomes, callbacks included
       if (callbackError !== undefined) throw callbackError;
       tx.finish();
       if (tx.marks.size > 0) {
