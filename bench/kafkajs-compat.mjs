@@ -7,7 +7,7 @@
 // Each case runs in its own process, on a fresh topic.
 //
 //   npm run bench:kafkajs                         (builds first; starts or reuses the broker)
-//   node bench/kafkajs-compat.mjs [--records 100000] [--runs 1] [--broker 127.0.0.1:9092]
+//   node bench/kafkajs-compat.mjs [--records 100000] [--runs 1] [--role producer,consumer] [--size 100,1024] [--broker 127.0.0.1:9092]
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -26,8 +26,10 @@ async function parent() {
   const runs = Number(arg('runs', '1'));
   const { broker, stop } = await benchBroker(arg('broker', process.env.KAFKAESQUE_BROKER ?? null));
   const rows = [];
-  for (const role of ['producer', 'consumer']) {
-    for (const size of [100, 1024]) {
+  const roles = arg('role', 'producer,consumer').split(',');
+  const sizes = arg('size', '100,1024').split(',').map(Number);
+  for (const role of roles) {
+    for (const size of sizes) {
       for (const lib of ['kafkajs', 'kafkaesque/kafkajs', 'native']) {
         const rates = [];
         for (let r = 0; r < runs; r++) {

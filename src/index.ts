@@ -148,6 +148,7 @@ export { MetadataTimeoutError } from './cluster/errors.js';
 export {
   Consumer,
   PartitionConsumer,
+  ConsumerBatch,
   type ConsumerMessage,
   type StartOffset,
   type Notification,

@@ -59,6 +59,8 @@ export interface GroupEvents {
   rebalancing: [];
   /** A rebalance ended: what this member claimed and released during it (error if it failed). */
   rebalanced: [outcome: { claimed: TopicPartition[]; released: TopicPartition[]; error?: Error }];
+  /** The coordinator accepted a heartbeat (Heartbeat, or ConsumerGroupHeartbeat under KIP-848). */
+  heartbeat: [];
 }
 
 export interface Marked {

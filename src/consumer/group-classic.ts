@@ -63,7 +63,10 @@ export class ClassicGroupMember extends GroupMemberBase {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   /** Partition counts the last assignment (as leader) was computed from. */
   private assignedFrom = new Map<string, number>();
-  private isLeader = false;
+  /** Whether this member computed the assignment at the last join (it was chosen leader). */
+  isLeader = false;
+  /** The member the coordinator chose to compute the assignment, at the last join. */
+  leaderId: string | null = null;
 
   /** Starts joining; resolves once the first assignment is applied. */
   async start(): Promise<void> {
@@ -185,6 +188,7 @@ export class ClassicGroupMember extends GroupMemberBase {
     this.memberId = join.memberId;
     this.generationId = join.generationId;
     this.protocolName = join.protocolName;
+    this.leaderId = join.leader;
     this.isLeader = join.leader === join.memberId;
     this.transition('syncing');
     const assignments = this.isLeader && !join.skipAssignment ? await this.assign(join.members) : [];
@@ -305,7 +309,10 @@ export class ClassicGroupMember extends GroupMemberBase {
         memberId: this.memberId,
         groupInstanceId: this.o.groupInstanceId,
       });
-      if (res.errorCode === ErrorCode.NONE) return;
+      if (res.errorCode === ErrorCode.NONE) {
+        this.emit('heartbeat');
+        return;
+      }
       if (COORDINATOR_ERRORS.has(res.errorCode)) {
         // the coordinator moved (or its successor is loading the group): the membership is
         // intact, so find the coordinator again with the next heartbeat and do not rejoin, as

@@ -207,6 +207,7 @@ export class ConsumerProtocolMember extends GroupMemberBase {
     }
     if (sendOwned) this.ackedOwned = ownedVersion;
     this.memberEpoch = res.memberEpoch;
+    this.emit('heartbeat');
     if (res.heartbeatIntervalMs > 0) this.intervalMs = res.heartbeatIntervalMs;
     if (res.assignment !== null) {
       this.target = res.assignment.topicPartitions;

@@ -1,5 +1,5 @@
 /** KafkaJS's consumer on kafkaesque's group Consumer. */
-import { Admin, Consumer as NativeConsumer, type ConfigOptions, type ConsumerMessage } from '../index.js';
+import { Admin, type ConsumerBatch, Consumer as NativeConsumer, type ConfigOptions, type ConsumerMessage } from '../index.js';
 import { AssignerProtocol, type PartitionAssigner } from './assigners.js';
 import { KafkaJSNonRetriableError, toKafkaJSError } from './errors.js';
 import { Instrumentation, type InstrumentationEvent } from './events.js';
@@ -108,6 +108,10 @@ export const CONSUMER_EVENTS = Object.freeze({
   REQUEST_QUEUE_SIZE: 'consumer.network.request_queue_size',
 });
 const EMITTED = new Set([
+  CONSUMER_EVENTS.HEARTBEAT,
+  CONSUMER_EVENTS.FETCH_START,
+  CONSUMER_EVENTS.FETCH,
+  CONSUMER_EVENTS.RECEIVED_UNSUBSCRIBED_TOPICS,
   CONSUMER_EVENTS.COMMIT_OFFSETS,
   CONSUMER_EVENTS.GROUP_JOIN,
   CONSUMER_EVENTS.START_BATCH_PROCESS,
@@ -121,27 +125,32 @@ const EMITTED = new Set([
 
 const tpKey = (topic: string, partition: number): string => `${topic}\0${partition}`;
 
-function kafkaMessage(m: ConsumerMessage): KafkaMessage {
-  const headers: Record<string, Buffer | Buffer[]> = {};
-  for (const h of m.headers) {
-    const v = h.value ?? Buffer.alloc(0);
-    const had = headers[h.key];
-    if (had === undefined) headers[h.key] = v;
-    else if (Array.isArray(had)) had.push(v);
-    else headers[h.key] = [had, v];
+/** KafkaJS's message shape (one class: every message object has the same hidden class). */
+class Message implements KafkaMessage {
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly timestamp: string;
+  readonly attributes = 0;
+  readonly offset: string;
+  readonly size = 0;
+  readonly headers: Record<string, Buffer | Buffer[] | undefined>;
+  constructor(m: ConsumerMessage) {
+    this.key = m.key;
+    this.value = m.value;
+    this.timestamp = String(m.timestamp);
+    this.offset = String(m.offset);
+    const headers: Record<string, Buffer | Buffer[]> = {};
+    for (const h of m.headers) {
+      const v = h.value ?? Buffer.alloc(0);
+      const had = headers[h.key];
+      if (had === undefined) headers[h.key] = v;
+      else if (Array.isArray(had)) had.push(v);
+      else headers[h.key] = [had, v];
+    }
+    this.headers = headers;
   }
-  return {
-    key: m.key,
-    value: m.value,
-    timestamp: String(m.timestamp),
-    attributes: 0,
-    offset: String(m.offset),
-    size: 0,
-    headers,
-  };
 }
 
-const tick = (): Promise<'tick'> => new Promise((resolve) => setImmediate(() => resolve('tick')));
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Subscription {
@@ -260,17 +269,23 @@ export class Consumer {
     try {
       const { names, fromBeginning } = await this.topicNames();
       if (names.length === 0) throw new KafkaJSNonRetriableError('No topic matches the subscriptions');
-      const started = Date.now();
+      let joinStarted = Date.now();
       const cfg = await this.#ctx.makeConfig(this.nativeOptions(names, fromBeginning, config));
       native = await NativeConsumer.create(cfg);
       this.#native = native;
-      native.on('assigned', () => this.onAssigned(native, started));
+      native.on('notification', (n) => {
+        if (n.type === 'start') joinStarted = Date.now();
+      });
+      native.on('assigned', () => this.onAssigned(native, joinStarted, names));
       native.on('revoked', () => {
         const m = native.groupMetadata();
         this.#instrumentation.emit(CONSUMER_EVENTS.REBALANCING, { groupId: m.groupId, memberId: m.memberId });
       });
+      native.on('heartbeat', (m) => {
+        this.#instrumentation.emit(CONSUMER_EVENTS.HEARTBEAT, { groupId: m.groupId, memberId: m.memberId, groupGenerationId: m.generationId });
+      });
       native.on('error', (err) => this.crash(err, false));
-      this.onAssigned(native, started);
+      this.onAssigned(native, joinStarted, names);
     } catch (err) {
       throw toKafkaJSError(err);
     }
@@ -278,7 +293,7 @@ export class Consumer {
     this.#loop = this.consume(native, config).catch((err) => this.crash(err, false));
   }
 
-  private onAssigned(native: NativeConsumer, started: number): void {
+  private onAssigned(native: NativeConsumer, started: number, subscribed: string[]): void {
     const assignment: Record<string, number[]> = {};
     for (const tp of native.assignment()) (assignment[tp.topic] ??= []).push(tp.partition);
     for (const [k, s] of this.#pendingSeeks) {
@@ -289,15 +304,28 @@ export class Consumer {
     }
     for (const tp of native.assignment()) if (this.isPaused(tp.topic, tp.partition)) native.pause(tp.topic, tp.partition);
     const m = native.groupMetadata();
+    const { leaderId, isLeader } = native.groupLeader();
     this.#instrumentation.emit(CONSUMER_EVENTS.GROUP_JOIN, {
       duration: Date.now() - started,
       groupId: m.groupId,
-      isLeader: null,
-      leaderId: null,
+      isLeader,
+      leaderId,
       groupProtocol: (this.#opts.partitionAssigners?.[0] as Partial<PartitionAssigner> | undefined)?.kafkaesqueAssignor ?? 'RoundRobinAssigner',
       memberId: m.memberId,
       memberAssignment: assignment,
     });
+    const assignedTopics = Object.keys(assignment);
+    const topicsNotSubscribed = assignedTopics.filter((t) => !subscribed.includes(t));
+    if (topicsNotSubscribed.length > 0) {
+      this.#instrumentation.emit(CONSUMER_EVENTS.RECEIVED_UNSUBSCRIBED_TOPICS, {
+        groupId: m.groupId,
+        generationId: m.generationId,
+        memberId: m.memberId,
+        assignedTopics,
+        topicsSubscribed: subscribed,
+        topicsNotSubscribed,
+      });
+    }
   }
 
   private crash(err: unknown, restart: boolean): void {
@@ -311,103 +339,82 @@ export class Consumer {
     return p === 'all' || (p !== undefined && p.has(partition));
   }
 
-  /** Takes the messages available now (at least one), grouped by partition in arrival order. */
-  private async nextBatches(it: AsyncIterator<ConsumerMessage>, pending: { next: Promise<IteratorResult<ConsumerMessage>> | null }): Promise<Map<string, ConsumerMessage[]> | null> {
-    const first = await (pending.next ?? it.next());
-    pending.next = null;
-    if (first.done) return null;
-    const out = new Map<string, ConsumerMessage[]>();
-    const add = (m: ConsumerMessage): void => {
-      const k = tpKey(m.topic, m.partition);
-      const l = out.get(k);
-      if (l) l.push(m);
-      else out.set(k, [m]);
-    };
-    add(first.value);
-    // what the fetcher already holds arrives in microtasks; one macrotask tick ends the batch
-    const boundary = tick();
-    for (let n = 1; n < 10_000; n++) {
-      const next = it.next();
-      const r = await Promise.race([next, boundary]);
-      if (r === 'tick') {
-        pending.next = next;
-        break;
-      }
-      if (r.done) {
-        pending.next = next;
-        break;
-      }
-      add(r.value);
-    }
-    return out;
-  }
-
+  /**
+   * Hands the fetched batches to the handlers: each is one partition's records from one fetch
+   * (kafkaesque's `Consumer.batches()`, no promise per record). With
+   * `partitionsConsumedConcurrently` > 1, that many batches are processed at once, each
+   * partition's batches still one after the other.
+   */
   private async consume(native: NativeConsumer, config: ConsumerRunConfig): Promise<void> {
-    const it = native.messages()[Symbol.asyncIterator]();
-    const pending: { next: Promise<IteratorResult<ConsumerMessage>> | null } = { next: null };
-    const concurrency = Math.max(1, config.partitionsConsumedConcurrently ?? 1);
-    while (this.#running) {
-      let batches;
+    const it = native.batches()[Symbol.asyncIterator]();
+    const fetch = async (): Promise<ConsumerBatch | undefined> => {
+      const started = Date.now();
+      const timed = this.#instrumentation.listening(CONSUMER_EVENTS.FETCH);
+      this.#instrumentation.emit(CONSUMER_EVENTS.FETCH_START, {});
+      let r: IteratorResult<ConsumerBatch>;
       try {
-        batches = await this.nextBatches(it, pending);
+        r = await it.next();
       } catch (err) {
-        if (!this.#running) return;
+        if (!this.#running) return undefined;
         throw err;
       }
-      if (batches === null || !this.#running) return;
-      const queue = [...batches.values()];
-      const worker = async (): Promise<void> => {
-        for (let b = queue.shift(); b !== undefined && this.#running; b = queue.shift()) await this.processBatch(native, b, config);
-      };
-      await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
-      await this.commitIfThreshold(native, config);
+      if (r.done || !this.#running) return undefined;
+      if (timed) this.#instrumentation.emit(CONSUMER_EVENTS.FETCH, { numberOfBatches: 1, duration: Date.now() - started });
+      return r.value;
+    };
+    const concurrency = Math.max(1, Math.floor(config.partitionsConsumedConcurrently ?? 1));
+    if (concurrency === 1) {
+      for (let b = await fetch(); b !== undefined; b = await fetch()) {
+        await this.processBatch(native, b, config);
+        await this.commitIfThreshold(native, config);
+      }
+      return;
     }
+    const busy = new Map<string, Promise<void>>();
+    const worker = async (): Promise<void> => {
+      for (let b = await fetch(); b !== undefined; b = await fetch()) {
+        const batch = b;
+        const key = tpKey(batch.topic, batch.partition);
+        const run = (busy.get(key) ?? Promise.resolve()).then(() => this.processBatch(native, batch, config));
+        busy.set(key, run);
+        try {
+          await run;
+        } finally {
+          if (busy.get(key) === run) busy.delete(key);
+        }
+        await this.commitIfThreshold(native, config);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
   }
 
-  private async processBatch(native: NativeConsumer, messages: ConsumerMessage[], config: ConsumerRunConfig): Promise<void> {
-    const { topic, partition } = messages[0];
+  private async processBatch(native: NativeConsumer, fetched: ConsumerBatch, config: ConsumerRunConfig): Promise<void> {
+    const { topic, partition, messages } = fetched;
     const key = tpKey(topic, partition);
-    if (this.isPaused(topic, partition)) {
+    const paused = (): boolean => this.#paused.size > 0 && this.isPaused(topic, partition);
+    if (paused()) {
       if (!this.#skipped.has(key)) this.#skipped.set(key, { topic, partition, offset: messages[0].offset });
       return;
     }
-    const kms = messages.map(kafkaMessage);
     const pause = (): (() => void) => {
       this.pause([{ topic, partitions: [partition] }]);
       return () => this.resume([{ topic, partitions: [partition] }]);
     };
     const heartbeat = async (): Promise<void> => {}; // heartbeats run on their own timer
-    let highWatermark: string | undefined;
-    const hw = (): string => {
-      if (highWatermark === undefined) {
-        const p = native.metrics().consumer.partitions.find((x) => x.topic === topic && x.partition === partition);
-        highWatermark = p !== undefined && p.highWatermark >= 0 ? String(p.highWatermark) : String(messages[messages.length - 1].offset + 1n);
-      }
-      return highWatermark;
-    };
+    const highWatermark = String(fetched.highWatermark >= 0n ? fetched.highWatermark : messages[messages.length - 1].offset + 1n);
     const lastOffset = String(messages[messages.length - 1].offset);
-    const batch: Batch = {
-      topic,
-      partition,
-      get highWatermark() {
-        return hw();
-      },
-      messages: kms,
-      isEmpty: () => kms.length === 0,
-      firstOffset: () => (kms.length > 0 ? kms[0].offset : null),
-      lastOffset: () => lastOffset,
-      offsetLag: () => String(BigInt(hw()) - 1n - BigInt(lastOffset)),
-      offsetLagLow: () => String(BigInt(hw()) - 1n - BigInt(kms[0].offset)),
-    };
+    const firstOffset = String(messages[0].offset);
+    const offsetLag = (): string => String(fetched.highWatermark >= 0n ? fetched.highWatermark - 1n - messages[messages.length - 1].offset : 0n);
+    const offsetLagLow = (): string => String(fetched.highWatermark >= 0n ? fetched.highWatermark - 1n - messages[0].offset : 0n);
     const started = Date.now();
     if (this.#instrumentation.listening(CONSUMER_EVENTS.START_BATCH_PROCESS)) this.#instrumentation.emit(CONSUMER_EVENTS.START_BATCH_PROCESS, {
       topic,
       partition,
-      highWatermark: hw(),
-      offsetLag: batch.offsetLag(),
-      offsetLagLow: batch.offsetLagLow(),
-      batchSize: kms.length,
-      firstOffset: batch.firstOffset(),
+      highWatermark,
+      offsetLag: offsetLag(),
+      offsetLagLow: offsetLagLow(),
+      batchSize: messages.length,
+      firstOffset,
       lastOffset,
     });
     const resolve = (offset: bigint, count = 1): void => {
@@ -419,16 +426,18 @@ export class Consumer {
     };
     try {
       if (config.eachMessage) {
-        // resolved one by one, marked once per batch (and before a stop or a retry)
+        const eachMessage = config.eachMessage;
+        // resolved one by one, marked once per batch (and before a stop, a seek or a retry)
         let done = -1;
         try {
           for (let i = 0; i < messages.length; i++) {
-            if (!this.#running || this.isPaused(topic, partition)) {
-              if (this.isPaused(topic, partition) && !this.#skipped.has(key)) this.#skipped.set(key, { topic, partition, offset: messages[i].offset });
+            if (!this.#running || fetched.stale) break;
+            if (paused()) {
+              if (!this.#skipped.has(key)) this.#skipped.set(key, { topic, partition, offset: messages[i].offset });
               break;
             }
             try {
-              await config.eachMessage({ topic, partition, message: kms[i], heartbeat, pause });
+              await eachMessage({ topic, partition, message: new Message(messages[i]), heartbeat, pause });
             } catch (err) {
               if (done >= 0) resolve(messages[done].offset, done + 1);
               done = -1;
@@ -442,7 +451,19 @@ export class Consumer {
           if (done >= 0) resolve(messages[done].offset, done + 1);
         }
       } else if (config.eachBatch) {
-        let stale = false;
+        const kms = messages.map((m) => new Message(m));
+        const batch: Batch = {
+          topic,
+          partition,
+          highWatermark,
+          messages: kms,
+          isEmpty: () => kms.length === 0,
+          firstOffset: () => (kms.length > 0 ? firstOffset : null),
+          lastOffset: () => lastOffset,
+          offsetLag,
+          offsetLagLow,
+        };
+        let failed = false;
         try {
           await config.eachBatch({
             batch,
@@ -452,27 +473,32 @@ export class Consumer {
             commitOffsetsIfNecessary: (offsets?: OffsetsByTopicPartition) => this.commitIfNecessary(native, offsets),
             uncommittedOffsets: () => this.uncommittedOffsets(),
             isRunning: () => this.#running,
-            isStale: () => stale || !native.assignment().some((tp) => tp.topic === topic && tp.partition === partition),
+            isStale: () => failed || fetched.stale || !native.assignment().some((tp) => tp.topic === topic && tp.partition === partition),
           });
         } catch (err) {
           const resolvedTo = this.#uncommitted.get(key)?.offset;
           const from = resolvedTo !== undefined && resolvedTo > messages[0].offset ? resolvedTo : messages[0].offset;
-          stale = true;
+          failed = true;
           this.retryFrom(native, topic, partition, from, err);
           await sleep(this.#ctx.retry.initialRetryTime ?? 300);
           return;
         }
-        if (config.eachBatchAutoResolve !== false && this.#running && !this.isPaused(topic, partition)) resolve(messages[messages.length - 1].offset);
+        if (paused() && !fetched.stale) {
+          // paused from the handler: what it did not resolve is delivered again after resume
+          const resolvedTo = this.#uncommitted.get(key)?.offset;
+          const from = resolvedTo !== undefined && resolvedTo > messages[0].offset ? resolvedTo : messages[0].offset;
+          if (from <= messages[messages.length - 1].offset && !this.#skipped.has(key)) this.#skipped.set(key, { topic, partition, offset: from });
+        } else if (config.eachBatchAutoResolve !== false && this.#running && !fetched.stale) resolve(messages[messages.length - 1].offset);
       }
     } finally {
       if (this.#instrumentation.listening(CONSUMER_EVENTS.END_BATCH_PROCESS)) this.#instrumentation.emit(CONSUMER_EVENTS.END_BATCH_PROCESS, {
         topic,
         partition,
-        highWatermark: hw(),
-        offsetLag: batch.offsetLag(),
-        offsetLagLow: batch.offsetLagLow(),
-        batchSize: kms.length,
-        firstOffset: batch.firstOffset(),
+        highWatermark,
+        offsetLag: offsetLag(),
+        offsetLagLow: offsetLagLow(),
+        batchSize: messages.length,
+        firstOffset,
         lastOffset,
         duration: Date.now() - started,
       });

@@ -37,7 +37,12 @@ test('eachMessage gets every message once, in offset order per partition, with K
   for (const e of [consumer.events.CONNECT, consumer.events.GROUP_JOIN, consumer.events.START_BATCH_PROCESS, consumer.events.END_BATCH_PROCESS, consumer.events.STOP, consumer.events.DISCONNECT]) {
     consumer.on(e, (ev) => events.push(ev));
   }
-  expect(() => consumer.on(consumer.events.HEARTBEAT, () => {})).toThrow(/does not emit consumer.heartbeat/);
+  const heartbeats: InstrumentationEvent[] = [];
+  const fetches: InstrumentationEvent[] = [];
+  consumer.on(consumer.events.HEARTBEAT, (ev) => heartbeats.push(ev));
+  consumer.on(consumer.events.FETCH_START, (ev) => fetches.push(ev));
+  consumer.on(consumer.events.FETCH, (ev) => fetches.push(ev));
+  expect(() => consumer.on('consumer.no_such_event', () => {})).toThrow(/Event name should be one of consumer.events/);
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   const got: { topic: string; partition: number; message: KafkaMessage }[] = [];
@@ -56,12 +61,31 @@ test('eachMessage gets every message once, in offset order per partition, with K
     const offs = got.filter((g) => g.partition === p).map((g) => Number(g.message.offset));
     expect(offs).toEqual(Array.from({ length: 20 }, (_, i) => i));
   }
+  // heartbeats run on their own timer (heartbeatInterval 1 s), with KafkaJS's payload
+  await until(() => heartbeats.length >= 1, 10_000, 'a heartbeat');
   await consumer.disconnect();
   const types = events.map((e) => e.type);
   expect(types[0]).toBe('consumer.connect');
   expect(types).toContain('consumer.group_join');
-  const join = events.find((e) => e.type === 'consumer.group_join')!.payload as { groupId: string; memberId: string; memberAssignment: Record<string, number[]> };
+  const join = events.find((e) => e.type === 'consumer.group_join')!.payload as {
+    groupId: string;
+    memberId: string;
+    leaderId: string | null;
+    isLeader: boolean;
+    memberAssignment: Record<string, number[]>;
+    duration: number;
+  };
   expect(join.groupId).toBe(groupId);
+  expect(join.isLeader).toBe(true); // the only member leads
+  expect(join.leaderId).toBe(join.memberId);
+  expect(join.duration).toBeGreaterThanOrEqual(0);
+  expect(heartbeats[0].payload).toEqual({ groupId, memberId: join.memberId, groupGenerationId: expect.any(Number) });
+  expect((heartbeats[0].payload as { groupGenerationId: number }).groupGenerationId).toBeGreaterThan(0);
+  // FETCH_START then FETCH, as many FETCH as batches processed (each FETCH hands one batch)
+  expect(fetches[0].type).toBe('consumer.fetch_start');
+  const fetched = fetches.filter((f) => f.type === 'consumer.fetch');
+  expect(fetched.length).toBe(types.filter((t) => t === 'consumer.start_batch_process').length);
+  expect(fetched[0].payload).toEqual({ numberOfBatches: 1, duration: expect.any(Number) });
   expect(join.memberAssignment[topic].sort()).toEqual([0, 1, 2]);
   const start = events.find((e) => e.type === 'consumer.start_batch_process')!.payload as { topic: string; batchSize: number; firstOffset: string; lastOffset: string };
   expect(start.topic).toBe(topic);
