@@ -418,7 +418,8 @@ export class Consumer {
       lastOffset,
     });
     const resolve = (offset: bigint, count = 1): void => {
-      native.markPartitionOffset(topic, partition, offset);
+      // autoCommit false: resolved offsets are only reported (uncommittedOffsets), commitOffsets commits what it is given
+      if (config.autoCommit !== false) native.markPartitionOffset(topic, partition, offset);
       const u = this.#uncommitted.get(key);
       if (u) u.offset = offset + 1n;
       else this.#uncommitted.set(key, { topic, partition, offset: offset + 1n });
