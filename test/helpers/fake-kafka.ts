@@ -129,6 +129,8 @@ export class FakeKafka {
   advertise: { nodeId: number; host: string; port: number }[] | undefined;
   /** The top-level error code of its Metadata answers (Metadata v13+), e.g. REBOOTSTRAP_REQUIRED. */
   metadataErrorCode = 0;
+  /** API keys whose requests are never answered (the connection stays open): a request timeout on demand. */
+  readonly unanswered = new Set<number>();
 
   /**
    * What the next Produce requests get, one step each before `produceMode` applies again: an
@@ -174,6 +176,7 @@ export class FakeKafka {
   private handle({ header, body, socket }: FakeRequest): void {
     const v = header.requestApiVersion;
     const id = header.correlationId;
+    if (this.unanswered.has(header.requestApiKey)) return;
     switch (header.requestApiKey) {
       case Metadata.apiKey: {
         this.metadataRequests++;
