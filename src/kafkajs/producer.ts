@@ -214,7 +214,8 @@ export class Producer {
     if (!p) {
       const o = this.#opts;
       const extra: ConfigOptions = { acks: acks as -1, compression: comp, partitioner: this.#partitioner, clientInstance: this.#instrumentation.clientInstance };
-      if (o.idempotent === true) extra.idempotent = true;
+      // given either way it is the user's choice; not given, kafkaesque's default (on with acks -1)
+      if (o.idempotent !== undefined) extra.idempotent = o.idempotent;
       if (o.transactionalId !== undefined) extra.transactionalId = o.transactionalId;
       if (o.transactionTimeout !== undefined) extra.transactionTimeoutMs = o.transactionTimeout;
       if (o.maxInFlightRequests !== undefined) extra.maxInFlight = o.maxInFlightRequests;
@@ -305,6 +306,8 @@ export class Producer {
     } catch (err) {
       throw toKafkaJSError(err);
     }
+    // no acknowledgement, no metadata: KafkaJS answers an acks 0 send with []
+    if (acks === 0) return [];
     // one entry per topic-partition, as KafkaJS answers per produce request partition
     const out = new Map<string, RecordMetadata & { first: bigint }>();
     for (const r of sent) {

@@ -121,6 +121,8 @@ export class FakeKafka {
   produceRequests = 0;
   /** The partitions of each Produce request, in arrival order. */
   readonly producePartitions: number[][] = [];
+  /** The `acks` and `timeoutMs` fields of each Produce request answered or taken (acks 0), in arrival order. */
+  readonly produceHeaders: { acks: number; timeoutMs: number }[] = [];
   /** A batch with more records than this is refused with MESSAGE_TOO_LARGE (the producer splits it). */
   maxRecordsPerBatch = Infinity;
   /** This broker's node id in its Metadata answers. */
@@ -240,6 +242,18 @@ export class FakeKafka {
   private answerProduce(socket: net.Socket, v: number, id: number, body: Reader, errorCode = 0): void {
     const req = Produce.decodeRequest(body, v);
     this.producePartitions.push(req.topicData.flatMap((t) => t.partitionData.map((p) => p.index)));
+    this.produceHeaders.push({ acks: req.acks, timeoutMs: req.timeoutMs });
+    // a broker answers nothing to acks 0 (the records are appended all the same)
+    if (req.acks === 0) {
+      for (const t of req.topicData) {
+        for (const p of t.partitionData) {
+          const key = `${t.name}-${p.index}`;
+          const log = this.logs.get(key) ?? this.logs.set(key, []).get(key)!;
+          for (const b of decodeRecordSet(Buffer.from(p.records!), { maxDecompressedBytes: 64 << 20 }).batches) for (const r of b.records) log.push(Buffer.from(r.value ?? Buffer.alloc(0)));
+        }
+      }
+      return;
+    }
     const notLeader = this.replicas !== undefined && this.replicas.leader !== this.nodeId;
     const refused = errorCode !== 0 ? errorCode : notLeader ? ErrorCode.NOT_LEADER_OR_FOLLOWER : 0;
     writeResponse(socket, Produce, v, id, {
