@@ -38,6 +38,8 @@ export interface ConfigOptions {
   debug?: boolean;
   /** Where the client logs; nothing is logged without one. Read back as the effective logger (never undefined). Default: none (a console logger with `debug`). Java: SLF4J. */
   logger?: Logger;
+  /** Names this client in its tracing payloads (`client` of `kafkaesque:connect` and `kafkaesque:request`) so that a subscriber tells clients apart (kafkaesque/kafkajs sets one per KafkaJS client); never sent to the broker (`clientId` is). Default: none. Java: none. */
+  clientInstance?: string;
 
   // ---- producer
   /** Acknowledgements a produce request waits for: none, the leader's, every in-sync replica's. `'all'` reads back as `-1`. Default: `-1` (`'all'`). Java: `acks`. */
@@ -155,6 +157,8 @@ export interface ConfigValues {
   readonly debug: boolean;
   /** Where the client logs; nothing is logged without one. Read back as the effective logger (never undefined). Default: none (a console logger with `debug`). Java: SLF4J. */
   readonly logger: Logger;
+  /** Names this client in its tracing payloads (`client` of `kafkaesque:connect` and `kafkaesque:request`) so that a subscriber tells clients apart (kafkaesque/kafkajs sets one per KafkaJS client); never sent to the broker (`clientId` is). Default: none. Java: none. */
+  readonly clientInstance: string | undefined;
 
   // ---- producer
   /** Acknowledgements a produce request waits for: none, the leader's, every in-sync replica's. `'all'` reads back as `-1`. Default: `-1` (`'all'`). Java: `acks`. */

@@ -235,6 +235,15 @@ export const CONFIG_TABLE = {
     java: 'SLF4J',
     doc: 'Where the client logs; nothing is logged without one. Read back as the effective logger (never undefined).',
   },
+  clientInstance: {
+    section: 'connection',
+    input: 'string',
+    value: 'string | undefined',
+    accepts: 'non-empty string',
+    java: 'none',
+    doc: "Names this client in its tracing payloads (`client` of `kafkaesque:connect` and `kafkaesque:request`) so that a subscriber tells clients apart (kafkaesque/kafkajs sets one per KafkaJS client); never sent to the broker (`clientId` is).",
+    check: (f, v) => wireString(f, v, true),
+  },
 
   // ------------------------------------------------------------------ producer
   acks: {

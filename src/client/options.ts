@@ -27,6 +27,7 @@ export function clusterOptions(config: Config): ClusterOptions {
     reconnectBackoffMaxMs: config.reconnectBackoffMaxMs,
     maxFrameBytes: config.maxFrameBytes,
     logger: config.logger,
+    ...(config.clientInstance !== undefined ? { clientInstance: config.clientInstance } : {}),
     ...(tls ? { tls } : {}),
     ...(sasl ? { sasl } : {}),
   };

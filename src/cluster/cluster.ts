@@ -53,6 +53,8 @@ export interface ClusterOptions {
    * `'none'` keeps to the brokers of the last metadata (Java: metadata.recovery.strategy).
    */
   metadataRecoveryStrategy?: MetadataRecoveryStrategy;
+  /** Names this client in its connections' tracing payloads (`client`); never sent to the broker. */
+  clientInstance?: string;
 }
 
 /** Java's metadata.recovery.strategy values. */
@@ -98,7 +100,7 @@ export const CLUSTER_DEFAULTS = Object.freeze({
   metadataRecoveryStrategy: 'rebootstrap' as MetadataRecoveryStrategy,
 });
 
-type Resolved = Required<Omit<ClusterOptions, 'tls' | 'logger' | 'sasl'>> & { tls?: tls.ConnectionOptions; logger: Logger };
+type Resolved = Required<Omit<ClusterOptions, 'tls' | 'logger' | 'sasl' | 'clientInstance'>> & { tls?: tls.ConnectionOptions; logger: Logger; clientInstance?: string };
 
 function parseAddress(address: string): { host: string; port: number } {
   const i = address.lastIndexOf(':');
@@ -435,6 +437,7 @@ export class Cluster {
       logger: this.logger,
       metrics: this.metrics,
       nodeId: this.nodeIdAt(host, port),
+      ...(this.options.clientInstance !== undefined ? { clientInstance: this.options.clientInstance } : {}),
     }).then(
       (conn) => {
         this.reconnect.delete(address);

@@ -80,7 +80,7 @@ export const ADMIN_EVENTS = Object.freeze({
   REQUEST_TIMEOUT: 'admin.network.request_timeout',
   REQUEST_QUEUE_SIZE: 'admin.network.request_queue_size',
 });
-const EMITTED = new Set([ADMIN_EVENTS.CONNECT, ADMIN_EVENTS.DISCONNECT]);
+const EMITTED = new Set([ADMIN_EVENTS.CONNECT, ADMIN_EVENTS.DISCONNECT, ADMIN_EVENTS.REQUEST, ADMIN_EVENTS.REQUEST_TIMEOUT]);
 
 export interface ITopicConfig {
   topic: string;
@@ -169,7 +169,7 @@ export class Admin {
   async connect(): Promise<void> {
     if (this.#native) return;
     try {
-      this.#native = await NativeAdmin.create(await this.#ctx.makeConfig());
+      this.#native = await NativeAdmin.create(await this.#ctx.makeConfig({ clientInstance: this.#instrumentation.clientInstance }));
     } catch (err) {
       throw toKafkaJSError(err);
     }

@@ -78,7 +78,8 @@ export const PRODUCER_EVENTS = Object.freeze({
   REQUEST_TIMEOUT: 'producer.network.request_timeout',
   REQUEST_QUEUE_SIZE: 'producer.network.request_queue_size',
 });
-const EMITTED = new Set([PRODUCER_EVENTS.CONNECT, PRODUCER_EVENTS.DISCONNECT]);
+// REQUEST_QUEUE_SIZE: kafkaesque has no client-side request queue (see docs/kafkajs-migration.md)
+const EMITTED = new Set([PRODUCER_EVENTS.CONNECT, PRODUCER_EVENTS.DISCONNECT, PRODUCER_EVENTS.REQUEST, PRODUCER_EVENTS.REQUEST_TIMEOUT]);
 
 /** KafkaJS's partitioner over kafkaesque's partitioner context (metadata arrays cached per topic shape). */
 function nativePartitioner(create: ICustomPartitioner): (ctx: PartitionerContext) => number {
@@ -212,8 +213,9 @@ export class Producer {
     let p = this.#natives.get(key);
     if (!p) {
       const o = this.#opts;
-      const extra: ConfigOptions = { acks: acks as -1, compression: comp, partitioner: this.#partitioner };
-      if (o.idempotent === true) extra.idempotent = true;
+      const extra: ConfigOptions = { acks: acks as -1, compression: comp, partitioner: this.#partitioner, clientInstance: this.#instrumentation.clientInstance };
+      // given either way it is the user's choice; not given, kafkaesque's default (on with acks -1)
+      if (o.idempotent !== undefined) extra.idempotent = o.idempotent;
       if (o.transactionalId !== undefined) extra.transactionalId = o.transactionalId;
       if (o.transactionTimeout !== undefined) extra.transactionTimeoutMs = o.transactionTimeout;
       if (o.maxInFlightRequests !== undefined) extra.maxInFlight = o.maxInFlightRequests;
@@ -304,6 +306,8 @@ export class Producer {
     } catch (err) {
       throw toKafkaJSError(err);
     }
+    // no acknowledgement, no metadata: KafkaJS answers an acks 0 send with []
+    if (acks === 0) return [];
     // one entry per topic-partition, as KafkaJS answers per produce request partition
     const out = new Map<string, RecordMetadata & { first: bigint }>();
     for (const r of sent) {

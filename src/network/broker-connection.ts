@@ -75,6 +75,8 @@ export interface BrokerConnectionOptions {
   metrics?: ClientMetrics;
   /** The broker's node id when known (for tracing payloads); -1 (the default) for a bootstrap address. */
   nodeId?: number;
+  /** Names the client this connection belongs to in its tracing payloads (`client`); never sent to the broker. */
+  clientInstance?: string;
 }
 
 /** A request buffer allocated up front is never larger than this, whatever the hint says. */
@@ -145,7 +147,7 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
   /** The broker's node id, -1 until the client knows it (a bootstrap address): for tracing payloads. */
   nodeId: number;
   private readonly socket: net.Socket;
-  private readonly opts: Required<Omit<BrokerConnectionOptions, 'tls' | 'logger' | 'sasl' | 'metrics'>> & { logger: Logger };
+  private readonly opts: Required<Omit<BrokerConnectionOptions, 'tls' | 'logger' | 'sasl' | 'metrics' | 'clientInstance'>> & { logger: Logger; clientInstance?: string };
   private readonly metrics: ClientMetrics | undefined;
   private readonly decoder: FrameDecoder;
   private readonly pending = new Map<number, Pending>();
@@ -195,6 +197,7 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
     const broker = `${opts.host}:${opts.port}`;
     if (!connectChannel.hasSubscribers) return BrokerConnection.open(opts, broker, tlsOptions, sasl, metrics);
     const trace: ConnectTrace = {
+      client: opts.clientInstance,
       host: opts.host,
       port: opts.port,
       nodeId: opts.nodeId,
@@ -398,6 +401,8 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
   /** The `kafkaesque:request` payload of a request (built only when the channel has subscribers); publishes its start. */
   private requestTrace(codec: ApiCodec<unknown, unknown>, version: number, correlationId: number, requestBytes: number, expectResponse: boolean): RequestTrace {
     const trace: RequestTrace = {
+      client: this.opts.clientInstance,
+      clientId: this.opts.clientId,
       apiName: codec.name,
       apiKey: codec.apiKey,
       apiVersion: version,

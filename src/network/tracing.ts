@@ -11,7 +11,7 @@
  *
  * Cost when nobody listens: each publishing site reads `channel.hasSubscribers` (a getter over
  * the five sub-channels) before it builds a payload, and builds nothing when it is false.
- * test/network/tracing-off.test.ts holds the hot paths to that.
+ * test/network/tracing.test.ts ("without subscribers no payload is built") holds the hot paths to that.
  */
 import * as dc from 'node:diagnostics_channel';
 
@@ -52,6 +52,8 @@ interface WithError {
 
 /** `kafkaesque:connect`. */
 export interface ConnectTrace extends WithError {
+  /** The `clientInstance` of the client opening it (Config `clientInstance`); undefined when not set. */
+  client: string | undefined;
   host: string;
   port: number;
   /** The broker's node id when the client knows it (not for bootstrap addresses): -1 otherwise. */
@@ -65,6 +67,10 @@ export interface ConnectTrace extends WithError {
 
 /** `kafkaesque:request`. */
 export interface RequestTrace extends WithError {
+  /** The `clientInstance` of the client that made the request (Config `clientInstance`); undefined when not set. */
+  client: string | undefined;
+  /** The client id the request header carries (Config `clientId`). */
+  clientId: string;
   apiName: string;
   apiKey: number;
   apiVersion: number;

@@ -121,6 +121,8 @@ export class FakeKafka {
   produceRequests = 0;
   /** The partitions of each Produce request, in arrival order. */
   readonly producePartitions: number[][] = [];
+  /** The `acks` and `timeoutMs` fields of each Produce request answered or taken (acks 0), in arrival order. */
+  readonly produceHeaders: { acks: number; timeoutMs: number }[] = [];
   /** A batch with more records than this is refused with MESSAGE_TOO_LARGE (the producer splits it). */
   maxRecordsPerBatch = Infinity;
   /** This broker's node id in its Metadata answers. */
@@ -129,6 +131,8 @@ export class FakeKafka {
   advertise: { nodeId: number; host: string; port: number }[] | undefined;
   /** The top-level error code of its Metadata answers (Metadata v13+), e.g. REBOOTSTRAP_REQUIRED. */
   metadataErrorCode = 0;
+  /** API keys whose requests are never answered (the connection stays open): a request timeout on demand. */
+  readonly unanswered = new Set<number>();
 
   /**
    * What the next Produce requests get, one step each before `produceMode` applies again: an
@@ -174,6 +178,7 @@ export class FakeKafka {
   private handle({ header, body, socket }: FakeRequest): void {
     const v = header.requestApiVersion;
     const id = header.correlationId;
+    if (this.unanswered.has(header.requestApiKey)) return;
     switch (header.requestApiKey) {
       case Metadata.apiKey: {
         this.metadataRequests++;
@@ -237,6 +242,18 @@ export class FakeKafka {
   private answerProduce(socket: net.Socket, v: number, id: number, body: Reader, errorCode = 0): void {
     const req = Produce.decodeRequest(body, v);
     this.producePartitions.push(req.topicData.flatMap((t) => t.partitionData.map((p) => p.index)));
+    this.produceHeaders.push({ acks: req.acks, timeoutMs: req.timeoutMs });
+    // a broker answers nothing to acks 0 (the records are appended all the same)
+    if (req.acks === 0) {
+      for (const t of req.topicData) {
+        for (const p of t.partitionData) {
+          const key = `${t.name}-${p.index}`;
+          const log = this.logs.get(key) ?? this.logs.set(key, []).get(key)!;
+          for (const b of decodeRecordSet(Buffer.from(p.records!), { maxDecompressedBytes: 64 << 20 }).batches) for (const r of b.records) log.push(Buffer.from(r.value ?? Buffer.alloc(0)));
+        }
+      }
+      return;
+    }
     const notLeader = this.replicas !== undefined && this.replicas.leader !== this.nodeId;
     const refused = errorCode !== 0 ? errorCode : notLeader ? ErrorCode.NOT_LEADER_OR_FOLLOWER : 0;
     writeResponse(socket, Produce, v, id, {

@@ -175,7 +175,7 @@ describe('producer', () => {
     const seen: string[] = [];
     const off = p.on(p.events.CONNECT, (e) => seen.push(e.type));
     p.on(p.events.DISCONNECT, (e) => seen.push(e.type));
-    expect(() => p.on(p.events.REQUEST, () => {})).toThrow(/does not emit producer.network.request/);
+    expect(() => p.on(p.events.REQUEST_QUEUE_SIZE, () => {})).toThrow(/does not emit producer.network.request_queue_size/);
     expect(() => p.on('producer.nope', () => {})).toThrow(KafkaJSNonRetriableError);
     await p.connect();
     off();

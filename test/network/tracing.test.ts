@@ -72,7 +72,7 @@ test('a send publishes connect, request, send and batch operations with their pa
   const name = await topic(2);
   const rec = record();
   try {
-    const p = await SyncProducer.create(config());
+    const p = await SyncProducer.create(config({ clientInstance: 'traced-producer' }));
     scope.track(p);
     const headers = [{ key: 'h', value: 'v' }];
     for (let i = 0; i < 3; i++) await p.send({ topic: name, partition: 1, key: 'k1', value: `v${i}`, headers });
@@ -111,6 +111,8 @@ test('a send publishes connect, request, send and batch operations with their pa
     expect(produce).toHaveLength(3);
     for (const r of produce) {
       expect(r).toEqual({
+        client: 'traced-producer',
+        clientId: 'kafkaesque',
         apiName: 'Produce',
         apiKey: 0,
         apiVersion: expect.any(Number),
@@ -134,7 +136,7 @@ test('a send publishes connect, request, send and batch operations with their pa
     expect(connects.length).toBeGreaterThanOrEqual(1);
     for (const op of connects) {
       expect(events(op)).toEqual(['start', 'end', 'asyncStart', 'asyncEnd']);
-      expect(last(op)).toEqual({ host, port, nodeId: expect.any(Number), tls: false, saslMechanism: undefined, durationMs: expect.any(Number) });
+      expect(last(op)).toEqual({ client: 'traced-producer', host, port, nodeId: expect.any(Number), tls: false, saslMechanism: undefined, durationMs: expect.any(Number) });
       expect(last(op).durationMs as number).toBeGreaterThan(0);
     }
   } finally {
