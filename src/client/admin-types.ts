@@ -143,6 +143,10 @@ export interface GroupMemberDescription {
   assignment: { topic: string; partitions: number[] }[];
   /** The KIP-848 member epoch (-1 for a classic member). */
   memberEpoch: number;
+  /** A classic member's metadata as the coordinator holds it (for a consumer, its ConsumerProtocolSubscription); null for a KIP-848 member. */
+  memberMetadata: Buffer | null;
+  /** A classic member's assignment bytes (for a consumer, its ConsumerProtocolAssignment; empty until the group is Stable); null for a KIP-848 member. */
+  memberAssignment: Buffer | null;
 }
 
 /** Which leader electLeaders elects (KIP-460): the preferred replica, or any live one when no in-sync replica is left. */
@@ -184,7 +188,7 @@ export interface GroupDescription extends ItemOutcome {
 }
 
 /** What a config belongs to (Java: ConfigResource.Type). */
-export type ConfigResourceType = 'topic' | 'broker';
+export type ConfigResourceType = 'topic' | 'broker' | 'broker-logger';
 
 export interface ConfigResource {
   type: ConfigResourceType;

@@ -27,7 +27,7 @@ export const CONFIG_SOURCES: readonly ConfigSource[] = [
 
 export const sourceName = (n: number): ConfigSource => CONFIG_SOURCES[n] ?? 'unknown';
 
-export const RESOURCE_TYPE: Record<ConfigResourceType, number> = { topic: 2, broker: 4 };
+export const RESOURCE_TYPE: Record<ConfigResourceType, number> = { topic: 2, broker: 4, 'broker-logger': 8 };
 
 export const OPS: Record<ConfigChange['op'], number> = { set: 0, delete: 1, append: 2, subtract: 3 };
 

@@ -247,16 +247,23 @@ export class Admin {
     }
   }
 
-  /** Raises topics' partition counts to the totals given (Java: createPartitions); one result per topic. */
+  /**
+   * Raises topics' partition counts to the totals given (Java: createPartitions); one result per
+   * topic. `assignments[topic]`, when given, lists the broker ids of each new partition's
+   * replicas (Java: NewPartitions.increaseTo(count, newAssignments)); else the broker places them.
+   */
   async createPartitions(
     counts: Readonly<Record<string, number>>,
-    options: AdminCallOptions & { validateOnly?: boolean } = {},
+    options: AdminCallOptions & { validateOnly?: boolean; assignments?: Readonly<Record<string, readonly (readonly number[])[]>> } = {},
   ): Promise<(ItemOutcome & { name: string })[]> {
     const deadlineMs = this.deadline(options);
     const names = Object.keys(counts);
     const res = await this.anyBroker(deadlineMs, async (conn) => {
       const r = await conn.send(CreatePartitions, {
-        topics: names.map((name) => ({ name, count: counts[name]!, assignments: null })),
+        topics: names.map((name) => {
+          const a = options.assignments?.[name];
+          return { name, count: counts[name]!, assignments: a === undefined ? null : a.map((brokerIds) => ({ brokerIds: [...brokerIds] })) };
+        }),
         timeoutMs: Math.max(0, deadlineMs - Date.now()),
         validateOnly: options.validateOnly ?? false,
       });
@@ -425,7 +432,8 @@ export class Admin {
 
   /** A config request for one resource: to the broker it names, else any broker. */
   private configCall<T>(resource: ConfigResource, deadlineMs: number, fn: (conn: BrokerConnection) => Promise<T>): Promise<T> {
-    if (resource.type !== 'broker' || resource.name === '') return this.anyBroker(deadlineMs, fn);
+    // a broker's configs and its loggers' levels are asked of that broker
+    if (resource.type === 'topic' || resource.name === '') return this.anyBroker(deadlineMs, fn);
     const nodeId = Number(resource.name);
     if (!Number.isInteger(nodeId)) throw new KafkaesqueError('ERR_INVALID_ARGUMENT', `a broker config resource is named by the broker's node id, got '${resource.name}'`);
     return retry(async () => fn(await this.cluster.connection(nodeId)), this.until(deadlineMs));
@@ -918,6 +926,8 @@ export class Admin {
                   clientHost: m.clientHost,
                   assignment: m.assignment.topicPartitions.map((tp) => ({ topic: tp.topicName, partitions: [...tp.partitions].sort((a, b) => a - b) })),
                   memberEpoch: m.memberEpoch,
+                  memberMetadata: null,
+                  memberAssignment: null,
                 })),
                 error: outcome(g.errorCode, `describeGroups '${groupId}'`, g.errorMessage),
               };
@@ -934,7 +944,7 @@ export class Admin {
             protocolType: g.protocolType,
             protocol: g.protocolData,
             groupEpoch: -1,
-            members: g.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, clientId: m.clientId, clientHost: m.clientHost, assignment: [], memberEpoch: -1 })),
+            members: g.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, clientId: m.clientId, clientHost: m.clientHost, assignment: [], memberEpoch: -1, memberMetadata: m.memberMetadata, memberAssignment: m.memberAssignment })),
             error: outcome(g.errorCode, `describeGroups '${groupId}'`, g.errorMessage),
           };
         }, this.until(deadlineMs)),

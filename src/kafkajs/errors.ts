@@ -172,6 +172,17 @@ export class KafkaJSCreateTopicError extends KafkaJSProtocolError {
   }
 }
 
+export class KafkaJSAlterPartitionReassignmentsError extends KafkaJSProtocolError {
+  topic: string | undefined;
+  partition: number | undefined;
+  constructor(e: string | Error, topic?: string, partition?: number, options: ErrorOptions & { type?: string; code?: number } = {}) {
+    super(e, options);
+    this.name = 'KafkaJSAlterPartitionReassignmentsError';
+    this.topic = topic;
+    this.partition = partition;
+  }
+}
+
 export class KafkaJSDeleteGroupsError extends KafkaJSError {
   groups: { groupId: string; errorCode: number; error: KafkaJSError }[];
   constructor(e: string | Error, groups: { groupId: string; errorCode: number; error: KafkaJSError }[] = []) {

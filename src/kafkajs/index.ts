@@ -51,7 +51,7 @@ export {
   AclPermissionTypes,
   ResourcePatternTypes,
 } from './admin.js';
-export type { ITopicConfig, SeekEntry, AclEntry } from './admin.js';
+export type { ITopicConfig, SeekEntry, AclEntry, AclFilterEntry, AdminLogger, PartitionReassignment, OngoingTopicReassignment } from './admin.js';
 export { logLevel, CompressionTypes, CompressionCodecs, KafkaJSLogger } from './kafka.js';
 export type { KafkaConfig, SASLOptions, RetryOptions, LogEntry, logCreator, LogLevel, CompressionType } from './kafka.js';
 export { Partitioners, DefaultPartitioner, LegacyPartitioner, legacyMurmur2, javaMurmur2 } from './partitioners.js';
@@ -80,6 +80,7 @@ export {
   KafkaJSGroupCoordinatorNotFound,
   KafkaJSNoBrokerAvailableError,
   KafkaJSCreateTopicError,
+  KafkaJSAlterPartitionReassignmentsError,
   KafkaJSDeleteGroupsError,
   KafkaJSDeleteTopicRecordsError,
   KafkaJSAggregateError,

@@ -217,7 +217,7 @@ describe('producer', () => {
     }
     expect(values).toEqual(['committed-1', 'committed-2']);
     const offsets = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-    expect(offsets).toEqual([{ topic, partitions: [{ partition: 0, offset: '42', metadata: expect.anything() }] }]);
+    expect(offsets).toEqual([{ topic, partitions: [{ partition: 0, offset: '42', metadata: null }] }]); // an empty metadata string reads back as null, as KafkaJS
   });
 
   it('never shows the SASL password, even when inspected', () => {
