@@ -50,7 +50,7 @@ export class AssignmentError extends KafkaesqueError {
 }
 
 /**
- * The group's partition assignor failed: it threw, or returned an assignment the group cannot
+ * The group's partition assignor failed: it threw, ran past rebalanceTimeoutMs, or returned an assignment the group cannot
  * use (a member or topic the group does not have, a partition out of range, a COOPERATIVE move
  * straight from one owner to another), or bad subscription userData. The rebalance fails; the
  * fix is in the assignor (`assignorName`), or in choosing another one in `Config.assignors`.

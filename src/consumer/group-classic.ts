@@ -295,12 +295,24 @@ export class ClassicGroupMember extends GroupMemberBase {
     this.assignedFrom = counts;
     const builtIn = isBuiltInAssignor(assignor);
     let result: GroupAssignment;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      result = await assignor.assign(counts, subs, this.generationId, metadata);
+      // the coordinator waits for the leader's SyncGroup no longer than the members' sessions:
+      // an assignor still busy after the rebalance timeout fails the rebalance instead of
+      // leaving the member stuck in it
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new AssignorError(assignor.name, `did not return an assignment within rebalanceTimeoutMs (${this.o.rebalanceTimeoutMs} ms)`)),
+          this.o.rebalanceTimeoutMs,
+        );
+      });
+      result = await Promise.race([Promise.resolve().then(() => assignor.assign(counts, subs, this.generationId, metadata)), late]);
     } catch (err) {
-      // the built-in assignors' own typed errors (AssignmentError) pass as they are
-      if (builtIn) throw err;
+      // the built-in assignors' own typed errors (AssignmentError) and the timeout pass as they are
+      if (builtIn || err instanceof AssignorError) throw err;
       throw new AssignorError(assignor.name, 'threw', err);
+    } finally {
+      clearTimeout(timer);
     }
     const byMember = checkedAssignment(assignor, result, subs, counts, !builtIn && !this.eager());
     return subs.map((s) => {

@@ -174,6 +174,20 @@ describe('custom assignors against the broker', () => {
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 
+  test('an assignor that never returns fails the join after rebalanceTimeoutMs with an AssignorError', async () => {
+    const topic = await createTopic(admin, uniqueTopic('custom-asg-slow'), 1);
+    const never: PartitionAssignor = { name: 'never-returns', assign: () => new Promise(() => undefined) };
+    const started = Date.now();
+    const err = await Consumer.create(config(topic, uniqueTopic('custom-asg-slow-g'), never, { rebalanceTimeoutMs: 1500 })).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(AssignorError);
+    expect((err as Error).message).toContain("partition assignor 'never-returns' did not return an assignment within rebalanceTimeoutMs (1500 ms)");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
   test.each<[string, (topic: string, members: readonly MemberSubscription[]) => unknown, RegExp]>([
     ['a member the group does not have', (t) => new Map([['nobody', [{ topic: t, partition: 0 }]]]), /assigned partitions to 'nobody', which is not a member of the group/],
     ['a topic nobody subscribes to', (_t, ms) => new Map([[ms[0]!.memberId, [{ topic: 'elsewhere', partition: 0 }]]]), /assigned "elsewhere" to member '.*', a topic no member subscribes to/],

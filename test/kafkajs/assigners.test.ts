@@ -201,8 +201,8 @@ test('an assigner that throws: run() rejects with a KafkaJS error; in a later re
   const groupId = uniqueTopic('kjs-asg-throw-g');
   const a = ours.consumer({ groupId, ...timeouts, partitionAssigners: [fussy] });
   const b = ours.consumer({ groupId, ...timeouts, partitionAssigners: [fussy] });
-  const crashes: { error: Error; groupId: string }[] = [];
-  a.on(a.events.CRASH, (e) => crashes.push(e.payload as { error: Error; groupId: string }));
+  const crashes: { error: Error; groupId: string; restart: boolean }[] = [];
+  a.on(a.events.CRASH, (e) => crashes.push(e.payload as { error: Error; groupId: string; restart: boolean }));
   let bRunning: Promise<void> | undefined;
   try {
     await a.subscribe({ topic });
@@ -214,6 +214,9 @@ test('an assigner that throws: run() rejects with a KafkaJS error; in a later re
     expect(crashes[0]!.groupId).toBe(groupId);
     expect(crashes[0]!.error).toBeInstanceOf(KafkaJSNonRetriableError);
     expect(crashes[0]!.error.message).toContain("partition assignor 'Fussy' threw: Fussy assigns one member only");
+    expect(crashes[0]!.restart).toBe(false);
+    // the leader tries again (with its next heartbeat), and fails again
+    await until(() => crashes.length >= 2, 30_000, 'a second attempt');
     // the failing leader leaves; the other member leads alone and gets both partitions
     await a.disconnect();
     await bRunning;

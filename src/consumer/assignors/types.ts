@@ -104,8 +104,8 @@ export interface PartitionAssignor {
    */
   readonly rebalanceProtocols?: ReadonlyArray<RebalanceProtocol>;
   /**
-   * The group assignment (leader only). May return a Promise, which the leader awaits (within
-   * the group's rebalance timeout). `partitionsPerTopic` holds the partition count of every
+   * The group assignment (leader only). May return a Promise, which the leader awaits (one
+   * still pending after `rebalanceTimeoutMs` fails the rebalance). `partitionsPerTopic` holds the partition count of every
    * subscribed topic that has metadata, `metadata` its partitions' leaders and replicas;
    * `members` are in JoinGroup-response order. Partitions of topics not in `partitionsPerTopic`,
    * partitions out of range and members not in `members` make the rebalance fail with an
