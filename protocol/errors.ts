@@ -55,6 +55,7 @@ export const KAFKAESQUE_ERROR_CODES = {
   ERR_GROUP: 'a consumer group failure the consumer cannot recover from itself; see the message for what the coordinator said',
   ERR_UNKNOWN_ASSIGNOR: 'a partition assignor name kafkaesque does not have; use range, roundrobin or cooperative-sticky',
   ERR_ASSIGNMENT: "the group leader's assignor met input on which Java's fails or never returns (inconsistent owned partitions, duplicate member ids); report it",
+  ERR_ASSIGNOR: "a custom partition assignor threw, ran past rebalanceTimeoutMs or returned an assignment the group cannot use (a member or topic it does not have, a partition out of range, a cooperative move straight between owners); fix the assignor",
   // client/: Config, producers, Consumer
   ERR_CONFIG: 'an invalid option (the error names it and what it accepts); fix the Config',
   ERR_CONSUMER_CLOSED: 'consumePartition after the consumer was closed; create a new consumer',

@@ -156,8 +156,17 @@ export {
   type ConsumerEvents,
 } from './client/consumer.js';
 export { ConsumerClosedError } from './client/errors.js';
-export type { TopicPartition } from './consumer/assignors/index.js';
-export { GroupError, PartitionError } from './consumer/errors.js';
+export type {
+  TopicPartition,
+  PartitionAssignor,
+  GroupAssignment,
+  MemberAssignment,
+  MemberSubscription,
+  AssignorPartitionInfo,
+  RebalanceProtocol,
+  TopicPartitionsInfo,
+} from './consumer/assignors/index.js';
+export { GroupError, PartitionError, AssignorError } from './consumer/errors.js';
 export { CorruptRecordBatchError, RecordBatchTooLargeError, RecordBatchError } from '../protocol/records.js';
 /** The wire-protocol codec (also importable alone as `kafkaesque/protocol`). */
 export * as protocol from '../protocol/index.js';

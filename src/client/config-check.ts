@@ -16,6 +16,7 @@ import { REDACTED } from './config-kinds.js';
 import { checkOAuthBearerToken, type OAuthBearerTokenProvider } from '../network/sasl.js';
 import { OidcTokenProvider, type OidcOptions } from '../network/oauth.js';
 import { ConfigError } from './errors.js';
+import type { PartitionAssignor } from '../consumer/assignors/types.js';
 
 /** A value as an error message shows it: short, never more than ~100 characters. */
 export function describe(v: unknown): string {
@@ -373,4 +374,34 @@ export function compressionLevel(compression: CompressionName, v: unknown): numb
         "a level only with compression 'gzip' (1-9), 'lz4' (1-17) or 'zstd' (-131072 to 22)",
       );
   }
+}
+/**
+ * `Config.assignors`: a non-empty array of built-in assignor names and custom
+ * {@link PartitionAssignor} objects, each protocol name once. A custom assignor's shape is
+ * checked here, so a wrong one fails at construction, not at the first rebalance.
+ */
+export function assignorList<N extends string>(field: string, v: unknown, names: readonly N[]): (N | PartitionAssignor)[] {
+  const allowed = `a non-empty array of ${quoteList(names)} or PartitionAssignor objects ({ name, assign(), rebalanceProtocols?, subscriptionUserData?(), onAssignment?() })`;
+  if (!Array.isArray(v) || v.length === 0) fail(field, v, allowed);
+  const out = v.map((a: unknown, i): N | PartitionAssignor => {
+    const f = `${field}[${i}]`;
+    if (typeof a === 'string') return oneOf(f, a, names);
+    if (a === null || typeof a !== 'object' || Array.isArray(a)) fail(f, a, `${quoteList(names)} or a PartitionAssignor object`);
+    const o = a as Record<string, unknown>;
+    wireString(`${f}.name`, o.name, true);
+    if (typeof o.assign !== 'function') fail(`${f}.assign`, o.assign, 'a function (partitionsPerTopic, members, generationId, metadata) returning a Map of member id to partitions, or a Promise of one');
+    for (const k of ['subscriptionUserData', 'onAssignment'] as const) {
+      if (o[k] !== undefined && typeof o[k] !== 'function') fail(`${f}.${k}`, o[k], 'a function, or nothing');
+    }
+    if (o.rebalanceProtocols !== undefined) {
+      const p = o.rebalanceProtocols;
+      const ok = Array.isArray(p) && p.length > 0 && p.every((x) => x === 'EAGER' || x === 'COOPERATIVE') && new Set(p).size === p.length;
+      if (!ok) fail(`${f}.rebalanceProtocols`, p, "a non-empty array of 'EAGER' and 'COOPERATIVE', each at most once, or nothing (EAGER)");
+    }
+    return a as PartitionAssignor;
+  });
+  const protocolNames = out.map((a) => (typeof a === 'string' ? a : a.name));
+  const dup = protocolNames.find((n, i) => protocolNames.indexOf(n) !== i);
+  if (dup !== undefined) throw new ConfigError(field, `got '${dup}' twice`, 'each assignor name at most once (a custom assignor needs a name of its own)');
+  return out;
 }

@@ -1,6 +1,7 @@
 // Generated from src/client/config-table.ts by `npm run gen:config`: edit the table, not this file.
 import type { CompressionName } from '../../protocol/compression/errors.js';
 import type { MetadataRecoveryStrategy } from '../cluster/cluster.js';
+import type { PartitionAssignor } from '../consumer/assignors/types.js';
 import type { Logger } from '../network/logger.js';
 import type { PartitionerFunction, PartitionerName } from '../producer/partitioner.js';
 import type { Acks, Assignor, GroupProtocol, HashFunction, InitialOffset, IsolationLevel, NullKey, OAuthBearerOptions, OAuthBearerSettings, OffsetNewest, OffsetOldest, SaslOptions, SaslSettings, ServerAssignor, TlsOptions, TlsSettings } from './config-kinds.js';
@@ -93,7 +94,7 @@ export interface ConfigOptions {
   /** Broker-side assignor of the `'consumer'` protocol. Default: the broker's first `group.consumer.assignors` (uniform). Java: `group.remote.assignor`. */
   serverAssignor?: ServerAssignor;
   /** Client-side assignors, preferred first (classic protocol only). Default: `['range', 'cooperative-sticky']`. Java: `partition.assignment.strategy`. */
-  assignors?: readonly Assignor[];
+  assignors?: readonly (Assignor | PartitionAssignor)[];
   /** Where a partition without a committed offset starts; reads back as `'oldest'` / `'newest'` (sarama's default is `'newest'` too). Default: `'newest'` (the Multiplexer: `'oldest'`). Java: `auto.offset.reset`. */
   initialOffset?: InitialOffset | 'earliest' | 'latest' | typeof OffsetOldest | typeof OffsetNewest;
   /** Classic protocol session timeout. Default: 45000. Java: `session.timeout.ms`. */
@@ -210,7 +211,7 @@ export interface ConfigValues {
   /** Broker-side assignor of the `'consumer'` protocol. Default: the broker's first `group.consumer.assignors` (uniform). Java: `group.remote.assignor`. */
   readonly serverAssignor: ServerAssignor | undefined;
   /** Client-side assignors, preferred first (classic protocol only). Default: `['range', 'cooperative-sticky']`. Java: `partition.assignment.strategy`. */
-  readonly assignors: readonly Assignor[];
+  readonly assignors: readonly (Assignor | PartitionAssignor)[];
   /** Where a partition without a committed offset starts; reads back as `'oldest'` / `'newest'` (sarama's default is `'newest'` too). Default: `'newest'` (the Multiplexer: `'oldest'`). Java: `auto.offset.reset`. */
   readonly initialOffset: InitialOffset;
   /** Classic protocol session timeout. Default: 45000. Java: `session.timeout.ms`. */

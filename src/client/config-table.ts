@@ -37,19 +37,18 @@ import {
   type ServerAssignor,
 } from './config-kinds.js';
 import {
+  assignorList,
   brokerList,
   compressionLevel,
   fail,
   integer,
   oneOf,
-  quoteList,
   topicList,
   TOPIC_RULE,
   wireString,
   bool,
 } from './config-check.js';
 import type { ConfigOptions, ConfigValues } from './config-options.generated.js';
-import { ConfigError } from './errors.js';
 import { isValidTopicName } from '../cluster/topic-partition.js';
 
 export type ConfigSection = 'connection' | 'producer' | 'consumer';
@@ -446,19 +445,14 @@ export const CONFIG_TABLE = {
   },
   assignors: {
     section: 'consumer',
-    input: 'readonly Assignor[]',
-    value: 'readonly Assignor[]',
-    accepts: "array of `'range'`, `'roundrobin'`, `'cooperative-sticky'`, `'RoundRobinAssigner'` (KafkaJS's name, round-robin)",
+    input: 'readonly (Assignor | PartitionAssignor)[]',
+    value: 'readonly (Assignor | PartitionAssignor)[]',
+    accepts:
+      "array of `'range'`, `'roundrobin'`, `'cooperative-sticky'`, `'RoundRobinAssigner'` (KafkaJS's name, round-robin) or custom `PartitionAssignor` objects (`docs/client.md`)",
     default: Object.freeze(['range', 'cooperative-sticky'] as Assignor[]),
     java: '`partition.assignment.strategy`',
     doc: 'Client-side assignors, preferred first (classic protocol only).',
-    check: (f, v) => {
-      if (!Array.isArray(v) || v.length === 0) fail(f, v, `a non-empty array of ${quoteList(ASSIGNORS)}`);
-      const out = v.map((a, i) => oneOf(`${f}[${i}]`, a, ASSIGNORS));
-      const dup = out.find((a, i) => out.indexOf(a) !== i);
-      if (dup !== undefined) throw new ConfigError(f, `got '${dup}' twice`, `each of ${quoteList(ASSIGNORS)} at most once`);
-      return out;
-    },
+    check: (f, v) => assignorList(f, v, ASSIGNORS),
   },
   initialOffset: {
     section: 'consumer',

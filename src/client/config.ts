@@ -477,6 +477,8 @@ export class Config {
       const v = this.#values[key];
       if (key === 'logger') {
         out.logger = this.#options.logger !== undefined ? 'custom' : this.#values.debug ? 'console (debug)' : 'none';
+      } else if (key === 'assignors') {
+        out.assignors = (v as ConfigValues['assignors']).map((a) => (typeof a === 'string' ? a : `[PartitionAssignor: ${a.name}]`));
       } else if (key === 'partitioner' && typeof v === 'function') {
         out.partitioner = `[Function${v.name ? `: ${v.name}` : ''}]`;
       } else if (key === 'tls' && v !== false) {

@@ -180,7 +180,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
         groupId: config.group,
         groupInstanceId: config.groupInstanceId ?? null,
         topics: config.topics,
-        assignors: config.groupProtocol === 'consumer' ? [] : config.assignors.map((name) => assignorByName(name)),
+        assignors: config.groupProtocol === 'consumer' ? [] : config.assignors.map((a) => (typeof a === 'string' ? assignorByName(a) : a)),
         sessionTimeoutMs: config.sessionTimeoutMs,
         rebalanceTimeoutMs: config.rebalanceTimeoutMs,
         heartbeatIntervalMs: config.heartbeatIntervalMs,

@@ -48,3 +48,22 @@ export class AssignmentError extends KafkaesqueError {
     this.javaBehaviour = javaBehaviour;
   }
 }
+
+/**
+ * The group's partition assignor failed: it threw, ran past rebalanceTimeoutMs, or returned an assignment the group cannot
+ * use (a member or topic the group does not have, a partition out of range, a COOPERATIVE move
+ * straight from one owner to another), or bad subscription userData. The rebalance fails; the
+ * fix is in the assignor (`assignorName`), or in choosing another one in `Config.assignors`.
+ */
+export class AssignorError extends KafkaesqueError {
+  readonly assignorName: string;
+
+  constructor(assignorName: string, problem: string, cause?: unknown) {
+    super(
+      'ERR_ASSIGNOR',
+      `partition assignor '${assignorName}' ${problem}${cause instanceof Error ? `: ${cause.message}` : ''}; the rebalance failed: fix the assignor or choose another in Config.assignors`,
+      { cause },
+    );
+    this.assignorName = assignorName;
+  }
+}

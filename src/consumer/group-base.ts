@@ -17,7 +17,7 @@ import { topicPartitionKey } from '../cluster/topic-partition.js';
 import { isNotFinal, isRetriable, retry } from '../cluster/retry.js';
 import type { BrokerConnection } from '../network/broker-connection.js';
 import { type CommitTrace, commitChannel, type RebalanceTrace, rebalanceChannel, traceAround, traceBegin, traceFinish } from '../network/tracing.js';
-import type { Assignor, TopicPartition } from './assignors/index.js';
+import type { PartitionAssignor, TopicPartition } from './assignors/index.js';
 import { GroupError } from './errors.js';
 import type { Fetcher } from './fetcher.js';
 
@@ -35,7 +35,7 @@ export interface GroupOptions {
   groupId: string;
   groupInstanceId: string | null;
   topics: readonly string[];
-  assignors: readonly Assignor[];
+  assignors: readonly PartitionAssignor[];
   sessionTimeoutMs: number;
   rebalanceTimeoutMs: number;
   heartbeatIntervalMs: number;

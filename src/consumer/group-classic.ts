@@ -15,16 +15,24 @@
  * without a rebalance.
  */
 import { ErrorCode } from '../../protocol/error-codes.js';
-import { KafkaProtocolError } from '../../protocol/errors.js';
-import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../../protocol/messages/consumer-protocol.js';
+import { KafkaProtocolError, ProtocolDecodeError } from '../../protocol/errors.js';
+import {
+  type ConsumerProtocolSubscription,
+  decodeAssignment,
+  decodeConsumerProtocolSubscription,
+  decodeSubscription,
+  encodeAssignment,
+  encodeSubscription,
+} from '../../protocol/messages/consumer-protocol.js';
+import { Reader } from '../../protocol/reader.js';
 import { Heartbeat } from '../../protocol/messages/heartbeat.js';
 import { JoinGroup } from '../../protocol/messages/join-group.js';
 import { LeaveGroup, leaveGroupErrorCode, leaveGroupRequest } from '../../protocol/messages/leave-group.js';
 import { SyncGroup } from '../../protocol/messages/sync-group.js';
 import { isNotFinal, retry } from '../cluster/retry.js';
-import type { MemberSubscription, TopicPartition } from './assignors/index.js';
+import { type AssignorPartitionInfo, type GroupAssignment, isBuiltInAssignor, type MemberSubscription, type PartitionAssignor, type TopicPartition } from './assignors/index.js';
 import { topicPartitionKey } from '../cluster/topic-partition.js';
-import { GroupError } from './errors.js';
+import { AssignorError, GroupError } from './errors.js';
 import { COORDINATOR_ERRORS, GroupMemberBase, type GroupTransitions } from './group-base.js';
 
 /** Answers after which the member joins again (Java: AbstractCoordinator.requestRejoin). */
@@ -146,7 +154,7 @@ export class ClassicGroupMember extends GroupMemberBase {
       name: a.name,
       metadata: encodeSubscription({
         topics: [...this.o.topics].sort(),
-        userData: a.subscriptionUserData?.([...this.o.topics], [...this.owned.values()], this.generationId) ?? null,
+        userData: subscriptionUserData(a, [...this.o.topics], [...this.owned.values()], this.generationId),
         ownedPartitions: [...owned].map(([topic, partitions]) => ({ topic, partitions })),
         generationId: this.generationId,
         rackId: null,
@@ -156,7 +164,7 @@ export class ClassicGroupMember extends GroupMemberBase {
 
   private eager(): boolean {
     const a = this.o.assignors.find((x) => x.name === this.protocolName) ?? this.o.assignors[0]!;
-    return !a.rebalanceProtocols.includes('COOPERATIVE');
+    return !(a.rebalanceProtocols ?? ['EAGER']).includes('COOPERATIVE');
   }
 
   private async joinOnce(): Promise<void> {
@@ -206,9 +214,17 @@ export class ClassicGroupMember extends GroupMemberBase {
       { timeoutMs: this.o.rebalanceTimeoutMs + 5000 },
     );
     if (sync.errorCode !== ErrorCode.NONE) return this.joinError(sync.errorCode, 'SyncGroup');
-    const assigned = sync.assignment.length === 0 ? [] : decodeAssignment(sync.assignment).assignment.assignedPartitions;
+    const decoded = sync.assignment.length === 0 ? { assignedPartitions: [], userData: null } : decodeAssignment(sync.assignment).assignment;
     const next = new Map<string, TopicPartition>();
-    for (const t of assigned) for (const p of t.partitions) next.set(topicPartitionKey(t.topic, p), { topic: t.topic, partition: p });
+    for (const t of decoded.assignedPartitions) for (const p of t.partitions) next.set(topicPartitionKey(t.topic, p), { topic: t.topic, partition: p });
+    const chosen = this.o.assignors.find((a) => a.name === this.protocolName);
+    if (chosen?.onAssignment) {
+      try {
+        chosen.onAssignment({ partitions: [...next.values()], userData: decoded.userData }, this.generationId);
+      } catch (err) {
+        throw new AssignorError(chosen.name, 'threw in onAssignment', err);
+      }
+    }
     this.needsJoin = false;
     this.transition('stable');
     // COOPERATIVE: revoke only what moves, then rejoin so it can be handed over (KIP-429)
@@ -246,7 +262,7 @@ export class ClassicGroupMember extends GroupMemberBase {
     const assignor = this.o.assignors.find((a) => a.name === this.protocolName);
     if (assignor === undefined) throw new GroupError(`the group chose assignor '${this.protocolName}', which this member does not have`);
     const subs: MemberSubscription[] = members.map((m) => {
-      const s = decodeSubscription(m.metadata).subscription;
+      const s = readSubscription(m.metadata, m.memberId);
       return {
         memberId: m.memberId,
         groupInstanceId: m.groupInstanceId,
@@ -258,23 +274,54 @@ export class ClassicGroupMember extends GroupMemberBase {
       };
     });
     const counts = new Map<string, number>();
+    const metadata = new Map<string, readonly AssignorPartitionInfo[]>();
     for (const t of new Set(subs.flatMap((s) => s.topics))) {
       try {
-        counts.set(t, (await this.cluster.topicMetadata(t, 10_000)).partitions.length);
+        const info = await this.cluster.topicMetadata(t, 10_000);
+        counts.set(t, info.partitions.length);
+        metadata.set(
+          t,
+          Object.freeze(
+            info.partitions.map((p) =>
+              Object.freeze({ topic: t, partition: p.partition, leader: p.leaderId, leaderEpoch: p.leaderEpoch, replicas: p.replicas, isr: p.isr, errorCode: p.errorCode }),
+            ),
+          ),
+        );
       } catch (err) {
         // a topic that does not exist gets no partitions
         this.logFailure(`no metadata for subscribed topic '${t}': none of its partitions assigned`)(err);
       }
     }
     this.assignedFrom = counts;
-    const result = assignor.assign(counts, subs, this.generationId);
+    const builtIn = isBuiltInAssignor(assignor);
+    let result: GroupAssignment;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      // the coordinator waits for the leader's SyncGroup no longer than the members' sessions:
+      // an assignor still busy after the rebalance timeout fails the rebalance instead of
+      // leaving the member stuck in it
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new AssignorError(assignor.name, `did not return an assignment within rebalanceTimeoutMs (${this.o.rebalanceTimeoutMs} ms)`)),
+          this.o.rebalanceTimeoutMs,
+        );
+      });
+      result = await Promise.race([Promise.resolve().then(() => assignor.assign(counts, subs, this.generationId, metadata)), late]);
+    } catch (err) {
+      // the built-in assignors' own typed errors (AssignmentError) and the timeout pass as they are
+      if (builtIn || err instanceof AssignorError) throw err;
+      throw new AssignorError(assignor.name, 'threw', err);
+    } finally {
+      clearTimeout(timer);
+    }
+    const byMember = checkedAssignment(assignor, result, subs, counts, !builtIn && !this.eager());
     return subs.map((s) => {
-      const parts = result.get(s.memberId) ?? [];
+      const a = byMember.get(s.memberId);
       const byTopic = new Map<string, number[]>();
-      for (const tp of parts) (byTopic.get(tp.topic) ?? byTopic.set(tp.topic, []).get(tp.topic)!).push(tp.partition);
+      for (const tp of a?.partitions ?? []) (byTopic.get(tp.topic) ?? byTopic.set(tp.topic, []).get(tp.topic)!).push(tp.partition);
       return {
         memberId: s.memberId,
-        assignment: encodeAssignment({ assignedPartitions: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })), userData: null }),
+        assignment: encodeAssignment({ assignedPartitions: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })), userData: a?.userData ?? null }),
       };
     });
   }
@@ -368,4 +415,91 @@ export class ClassicGroupMember extends GroupMemberBase {
     }
   }
 
+}
+
+/** The assignor's userData for this member's subscription; an assignor that throws or returns no Buffer fails the join with an AssignorError. */
+function subscriptionUserData(a: PartitionAssignor, topics: string[], owned: TopicPartition[], generationId: number): Buffer | null {
+  if (!a.subscriptionUserData) return null;
+  let userData: unknown;
+  try {
+    userData = a.subscriptionUserData(topics, owned, generationId);
+  } catch (err) {
+    throw new AssignorError(a.name, 'threw in subscriptionUserData', err);
+  }
+  if (userData === null || userData === undefined) return null;
+  if (!Buffer.isBuffer(userData)) throw new AssignorError(a.name, `returned ${typeof userData} from subscriptionUserData, not a Buffer or null`);
+  return userData;
+}
+
+/**
+ * A member's JoinGroup metadata as a Subscription. KafkaJS consumers write their assigner's
+ * version (NestJS's assigner: 1) in front of version 0's fields only; such metadata is read as
+ * version 0 (topics and userData), as KafkaJS's own leaders read it.
+ */
+function readSubscription(metadata: Buffer, memberId: string): ConsumerProtocolSubscription {
+  try {
+    return decodeSubscription(metadata).subscription;
+  } catch (err) {
+    if (!(err instanceof ProtocolDecodeError)) throw err;
+    try {
+      const r = new Reader(metadata);
+      r.int16();
+      return decodeConsumerProtocolSubscription(r, 0);
+    } catch {
+      throw new GroupError(`member '${memberId}' sent subscription metadata that is not the consumer protocol's`, err);
+    }
+  }
+}
+
+/**
+ * The assignor's result per member, checked: only members of the group, only partitions of
+ * topics with metadata and within their partition count; with `cooperative`, no partition
+ * moves straight from one member that still owns it to another (Java:
+ * ConsumerCoordinator.validateCooperativeAssignment).
+ */
+function checkedAssignment(
+  assignor: PartitionAssignor,
+  result: unknown,
+  members: readonly MemberSubscription[],
+  counts: ReadonlyMap<string, number>,
+  cooperative: boolean,
+): Map<string, { partitions: readonly TopicPartition[]; userData: Buffer | null }> {
+  if (!(result instanceof Map)) throw new AssignorError(assignor.name, `returned ${result === null ? 'null' : typeof result}, not a Map of member id to partitions`);
+  const ids = new Set(members.map((m) => m.memberId));
+  const out = new Map<string, { partitions: readonly TopicPartition[]; userData: Buffer | null }>();
+  for (const [memberId, value] of result as Map<unknown, unknown>) {
+    if (typeof memberId !== 'string' || !ids.has(memberId)) {
+      throw new AssignorError(assignor.name, `assigned partitions to ${typeof memberId === 'string' ? `'${memberId}'` : String(memberId)}, which is not a member of the group`);
+    }
+    const partitions: unknown = Array.isArray(value) ? value : (value as { partitions?: unknown } | null)?.partitions;
+    const userData: unknown = Array.isArray(value) ? null : ((value as { userData?: unknown } | null)?.userData ?? null);
+    if (!Array.isArray(partitions)) throw new AssignorError(assignor.name, `gave member '${memberId}' no partition array`);
+    if (userData !== null && !Buffer.isBuffer(userData)) throw new AssignorError(assignor.name, `gave member '${memberId}' userData that is not a Buffer`);
+    for (const tp of partitions as Array<Partial<TopicPartition> | null>) {
+      const count = typeof tp?.topic === 'string' ? counts.get(tp.topic) : undefined;
+      if (count === undefined) {
+        throw new AssignorError(assignor.name, `assigned ${JSON.stringify(tp?.topic ?? null)} to member '${memberId}', a topic no member subscribes to or without metadata`);
+      }
+      if (!Number.isInteger(tp!.partition) || tp!.partition! < 0 || tp!.partition! >= count) {
+        throw new AssignorError(assignor.name, `assigned partition ${String(tp!.partition)} of '${tp!.topic}' to member '${memberId}'; the topic has partitions 0 to ${count - 1}`);
+      }
+    }
+    out.set(memberId, { partitions: partitions as TopicPartition[], userData: userData as Buffer | null });
+  }
+  if (cooperative) {
+    const owner = new Map<string, string>();
+    for (const m of members) for (const tp of m.ownedPartitions) owner.set(topicPartitionKey(tp.topic, tp.partition), m.memberId);
+    for (const [memberId, a] of out) {
+      for (const tp of a.partitions) {
+        const was = owner.get(topicPartitionKey(tp.topic, tp.partition));
+        if (was !== undefined && was !== memberId) {
+          throw new AssignorError(
+            assignor.name,
+            `moved ${tp.topic}-${tp.partition} from member '${was}' straight to '${memberId}' in one COOPERATIVE rebalance (KIP-429: leave it out until its owner revoked it)`,
+          );
+        }
+      }
+    }
+  }
+  return out;
 }

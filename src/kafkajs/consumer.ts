@@ -1,6 +1,6 @@
 /** KafkaJS's consumer on kafkaesque's group Consumer. */
 import { Admin, type ConsumerBatch, Consumer as NativeConsumer, type ConfigOptions, type ConsumerMessage } from '../index.js';
-import { AssignerProtocol, type PartitionAssigner } from './assigners.js';
+import { AssignerProtocol, nativeAssignors, type PartitionAssigner } from './assigners.js';
 import { KafkaJSNonRetriableError, toKafkaJSError } from './errors.js';
 import { Instrumentation, type InstrumentationEvent } from './events.js';
 import type { ClientContext } from './kafka.js';
@@ -234,11 +234,7 @@ export class Consumer {
 
   private nativeOptions(names: string[], fromBeginning: boolean, run: ConsumerRunConfig): ConfigOptions {
     const o = this.#opts;
-    const assignors = (o.partitionAssigners ?? []).map((a) => {
-      const name = (a as Partial<PartitionAssigner>).kafkaesqueAssignor;
-      if (name === undefined) throw new KafkaJSNonRetriableError('Custom partition assigners are not supported by kafkaesque/kafkajs: use PartitionAssigners.roundRobin');
-      return name;
-    });
+    const assignors = nativeAssignors(this, o.partitionAssigners ?? [], { groupId: o.groupId, logger: this.#ctx.logger });
     const extra: ConfigOptions = {
       group: o.groupId,
       topics: names,

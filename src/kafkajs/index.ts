@@ -57,7 +57,7 @@ export type { KafkaConfig, SASLOptions, RetryOptions, LogEntry, logCreator, LogL
 export { Partitioners, DefaultPartitioner, LegacyPartitioner, legacyMurmur2, javaMurmur2 } from './partitioners.js';
 export type { ICustomPartitioner, PartitionerArgs, PartitionMetadata } from './partitioners.js';
 export { AssignerProtocol, PartitionAssigners, KafkaesqueAssigners } from './assigners.js';
-export type { MemberMetadata, MemberAssignment, PartitionAssigner } from './assigners.js';
+export type { MemberMetadata, MemberAssignment, PartitionAssigner, Assigner, AssignerCluster, GroupMember, GroupMemberAssignment, GroupState } from './assigners.js';
 export type { InstrumentationEvent } from './events.js';
 export {
   KafkaJSError,

@@ -24,6 +24,7 @@ const TYPE_SOURCES: Record<string, string> = {
   MetadataRecoveryStrategy: '../cluster/cluster.js',
   PartitionerName: '../producer/partitioner.js',
   PartitionerFunction: '../producer/partitioner.js',
+  PartitionAssignor: '../consumer/assignors/types.js',
 };
 const KINDS_SOURCE = './config-kinds.js';
 

@@ -67,7 +67,17 @@ import { roundRobinAssign } from './roundrobin.js';
 import { cooperativeStickyAssign, cooperativeStickyUserData } from './sticky.js';
 import type { Assignor, MemberSubscription, RebalanceProtocol, TopicPartition, TopicPartitionsInfo } from './types.js';
 
-export type { Assignor, MemberSubscription, RebalanceProtocol, TopicPartition, TopicPartitionsInfo } from './types.js';
+export type {
+  Assignor,
+  AssignorPartitionInfo,
+  GroupAssignment,
+  MemberAssignment,
+  MemberSubscription,
+  PartitionAssignor,
+  RebalanceProtocol,
+  TopicPartition,
+  TopicPartitionsInfo,
+} from './types.js';
 export { javaStringHashCode } from './java-hashmap.js';
 
 /** An Assignor running `run` on the group's subscriptions, as Java's AbstractPartitionAssignor.assign. */
@@ -120,5 +130,10 @@ export function assignorByName(name: string): Assignor {
   const a = ASSIGNORS.find((x) => x.name === name);
   if (!a) throw new UnknownAssignorError(name, ASSIGNOR_NAMES);
   return a;
+}
+
+/** Whether `a` is one of the built-in assignors (their assignments are trusted as Java's are; a custom one's are checked). */
+export function isBuiltInAssignor(a: unknown): boolean {
+  return (ASSIGNORS as readonly unknown[]).includes(a);
 }
 

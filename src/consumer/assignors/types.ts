@@ -54,3 +54,71 @@ export interface Assignor {
    */
   subscriptionUserData?(topics: readonly string[], ownedPartitions: readonly TopicPartition[], generationId: number): Buffer | null;
 }
+
+/**
+ * One partition as the group leader's metadata has it when it assigns (Java's `PartitionInfo`
+ * in the `Cluster` given to `ConsumerPartitionAssignor.assign`), for assignors that place
+ * partitions by leader or replicas.
+ */
+export interface AssignorPartitionInfo {
+  readonly topic: string;
+  readonly partition: number;
+  /** -1 when no leader is known. */
+  readonly leader: number;
+  readonly leaderEpoch: number;
+  readonly replicas: readonly number[];
+  readonly isr: readonly number[];
+  /** The partition's error code in the metadata (0: none). */
+  readonly errorCode: number;
+}
+
+/** One member's part of a group assignment, with userData for it (Java's `ConsumerPartitionAssignor.Assignment`). */
+export interface MemberAssignment {
+  readonly partitions: readonly TopicPartition[];
+  /** Sent to the member in its SyncGroup assignment; it gets it in `onAssignment`. */
+  readonly userData?: Buffer | null;
+}
+
+/**
+ * The group assignment a {@link PartitionAssignor} returns: memberId -> its partitions, or its
+ * partitions and userData. A member left out gets nothing.
+ */
+export type GroupAssignment = ReadonlyMap<string, readonly TopicPartition[] | MemberAssignment>;
+
+/**
+ * A partition assignor an application writes and gives to `Config.assignors` next to (or
+ * instead of) the built-in names: Java's `ConsumerPartitionAssignor` given to
+ * `partition.assignment.strategy` as a class. The group leader runs the assignor the group
+ * chose (the first of the leader's list that every member offers) on every member's
+ * subscription; every member sends `subscriptionUserData` in its subscription and hears its own
+ * share in `onAssignment`. The built-in assignors have this shape too.
+ */
+export interface PartitionAssignor {
+  /** The protocol name sent in JoinGroup: every member of a group must use the same name for the same algorithm. */
+  readonly name: string;
+  /**
+   * The rebalance protocols it supports, preferred first (Java's supportedProtocols());
+   * default `['EAGER']`. A COOPERATIVE assignor must not move a partition straight from one
+   * member to another in one rebalance (KIP-429): leave it out, so its owner revokes it, and
+   * assign it in the follow-up rebalance; the leader checks this.
+   */
+  readonly rebalanceProtocols?: ReadonlyArray<RebalanceProtocol>;
+  /**
+   * The group assignment (leader only). May return a Promise, which the leader awaits (one
+   * still pending after `rebalanceTimeoutMs` fails the rebalance). `partitionsPerTopic` holds the partition count of every
+   * subscribed topic that has metadata, `metadata` its partitions' leaders and replicas;
+   * `members` are in JoinGroup-response order. Partitions of topics not in `partitionsPerTopic`,
+   * partitions out of range and members not in `members` make the rebalance fail with an
+   * AssignorError, as does a throw.
+   */
+  assign(
+    partitionsPerTopic: ReadonlyMap<string, TopicPartitionsInfo>,
+    members: readonly MemberSubscription[],
+    generationId: number,
+    metadata: ReadonlyMap<string, readonly AssignorPartitionInfo[]>,
+  ): GroupAssignment | Promise<GroupAssignment>;
+  /** userData for this member's subscription, every time it joins (Java: subscriptionUserData). */
+  subscriptionUserData?(topics: readonly string[], ownedPartitions: readonly TopicPartition[], generationId: number): Buffer | null;
+  /** This member's assignment and its userData, after every rebalance, before the partitions are taken (Java: onAssignment). */
+  onAssignment?(assignment: { partitions: readonly TopicPartition[]; userData: Buffer | null }, generationId: number): void;
+}
