@@ -12,7 +12,7 @@ import {
   toKafkaJSError,
 } from './errors.js';
 import { Instrumentation, type InstrumentationEvent } from './events.js';
-import type { ClientContext } from './kafka.js';
+import type { ClientContext, KafkaJSLogger } from './kafka.js';
 
 export const ConfigResourceTypes = Object.freeze({ UNKNOWN: 0, TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8 } as const);
 export const ConfigSource = Object.freeze({
@@ -162,8 +162,8 @@ export class Admin {
     return this.#instrumentation.on(eventName, listener);
   }
 
-  logger(): unknown {
-    return this.#ctx.logger;
+  logger(): KafkaJSLogger {
+    return this.#ctx.logger.namespace('Admin');
   }
 
   async connect(): Promise<void> {
