@@ -82,7 +82,13 @@ function runApp<T>(file: string, lib: Lib, opts: RunOptions = {}): Promise<Run<T
 
 /** Runs the application with both libraries at once. */
 async function runBoth<T>(file: string, opts: RunOptions = {}): Promise<{ theirs: Run<T>; ours: Run<T> }> {
-  const [theirs, ours] = await Promise.all([runApp<T>(file, 'kafkajs', opts), runApp<T>(file, 'kafkaesque/kafkajs', opts)]);
+  const started = Date.now();
+  const timed = async (lib: Lib): Promise<Run<T>> => {
+    const run = await runApp<T>(file, lib, opts);
+    if (process.env.KJS_APPS_TIMING) process.stderr.write(`${file} ${lib}: ${Date.now() - started} ms\n`);
+    return run;
+  };
+  const [theirs, ours] = await Promise.all([timed('kafkajs'), timed('kafkaesque/kafkajs')]);
   return { theirs, ours };
 }
 
@@ -127,7 +133,12 @@ describe('producing.cjs: keys, headers, partitions, timestamps, sendBatch across
 
   test('both exit 0; RecordMetadata of each send equal (topic, partition, errorCode, baseOffset, logAppendTime)', () => {
     expect([r.theirs.code, r.ours.code]).toEqual([0, 0]);
-    for (const k of ['keyed', 'placed', 'batch'] as const) expect(noLogStart(r.ours.outcome[k])).toEqual(noLogStart(r.theirs.outcome[k]));
+    // kafkaesque answers in topic and partition order; KafkaJS in the order its requests return
+    const inOrder = (m: Meta[]): Meta[] => [...m].sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+    for (const k of ['keyed', 'placed', 'batch'] as const) {
+      expect(r.ours.outcome[k]).toEqual(inOrder(r.ours.outcome[k]));
+      expect(noLogStart(r.ours.outcome[k])).toEqual(noLogStart(inOrder(r.theirs.outcome[k])));
+    }
     expect(r.ours.outcome.batch.map((m) => `${m.topic}-${m.partition}`)).toEqual(['audit-0', 'audit-1', 'orders-2']);
     // the documented difference: KafkaJS answers the partition's log start offset, kafkaesque '-1'
     expect(r.theirs.outcome.keyed.map((m) => m.logStartOffset)).toEqual(['0', '0', '0']);
@@ -248,4 +259,134 @@ describe('flow-control.mjs: partitionsConsumedConcurrently, pause/resume inside 
     expect(r.ours.outcome.committed.find(([p]) => p === 1)).toEqual([1, '8']);
   });
 });
+
+describe('transactions.cjs: an aborted transaction; consume-transform-produce with sendOffsets, commit and abort', () => {
+  interface O {
+    abortedDraft: boolean;
+    attempts: Record<string, number>;
+    committedView: string[];
+    uncommittedView: string[];
+    committed: [number, string][];
+    inputEnds: [number, string][];
+    outputEnds: [number, string][];
+  }
+  let r: { theirs: Run<O>; ours: Run<O> };
+  beforeAll(async () => {
+    r = await runBoth<O>('transactions.cjs');
+  }, 90_000);
+
+  test('both exit 0; read_committed sees each word once, read_uncommitted the aborted ones too; offsets committed with the transactions', () => {
+    expect([r.theirs.code, r.ours.code]).toEqual([0, 0]);
+    expect(r.ours.outcome.committedView).toEqual(['ALPHA', 'BRAVO', 'CHARLIE', 'DELTA', 'ECHO', 'FOXTROT', 'GOLF', 'POISON']);
+    expect(r.ours.outcome.uncommittedView).toEqual([...r.ours.outcome.committedView, 'DRAFT 1', 'DRAFT 2', 'POISON'].sort());
+    expect(r.ours.outcome.committed).toEqual(r.ours.outcome.inputEnds);
+    expect(r.ours.outcome.attempts.poison).toBe(2);
+    const sorted = (o: O): O => ({ ...o, attempts: Object.fromEntries(Object.entries(o.attempts).sort()) });
+    expect(sorted(r.ours.outcome)).toEqual(sorted(r.theirs.outcome));
+  });
+});
+
+describe('admin.mjs: topics, configs, partitions, offsets, groups (default and named ES imports)', () => {
+  type O = Record<string, unknown>;
+  let r: { theirs: Run<O>; ours: Run<O> };
+  beforeAll(async () => {
+    r = await runBoth<O>('admin.mjs');
+  }, 90_000);
+
+  test('both exit 0; every admin answer equal', () => {
+    expect([r.theirs.code, r.ours.code]).toEqual([0, 0]);
+    const { afterReset: _a, ...ours } = r.ours.outcome;
+    const { afterReset: _b, ...theirs } = r.theirs.outcome;
+    expect(ours).toMatchObject({
+      created: true,
+      createdAgain: false,
+      listed: [true, false],
+      live: { state: 'Stable', protocol: 'RoundRobinAssigner', members: [{ clientId: 'inventory-admin', assignment: [0, 1, 2, 3] }] },
+      described: [{ groupId: true, state: 'Empty', protocolType: 'consumer', members: 0, errorCode: 0 }],
+      afterSet: [
+        [0, '1'],
+        [1, '3'],
+        [2, '3'],
+        [3, '2'],
+      ],
+      afterDeleteRecords: [
+        [0, '0', '3'],
+        [1, '2', '3'],
+        [2, '0', '3'],
+        [3, '0', '3'],
+      ],
+      listedAfterDeleteTopic: false,
+    });
+    expect(ours).toEqual(theirs);
+  });
+
+  test('known difference: resetOffsets commits the earliest offset itself (KafkaJS commits the sentinel -2)', () => {
+    expect(r.theirs.outcome.afterReset).toEqual([0, 1, 2, 3].map((p) => [p, '-2']));
+    expect(r.ours.outcome.afterReset).toEqual([0, 1, 2, 3].map((p) => [p, '0']));
+  });
+});
+
+describe('instrumentation.cjs: instrumentation events, removeListener, and the signal traps of the examples (SIGTERM)', () => {
+  interface O {
+    seen: Record<string, { count: number; keys: string[] | null; shape: string }>;
+    join: { groupId: boolean; memberId: string; memberAssignment: number[]; groupProtocol: string; duration: string }[];
+    committed: Record<string, string>;
+    crashes: { name: string; message: string; restart: boolean; groupId: boolean }[];
+    restartAsked: string[];
+    removedCalls: number;
+    heartbeatListener: string;
+    handled: [number, string][];
+  }
+  let r: { theirs: Run<O>; ours: Run<O> };
+  beforeAll(async () => {
+    r = await runBoth<O>('instrumentation.cjs', { signal: { name: 'SIGTERM', marker: 'all clicks counted' } });
+  }, 90_000);
+  const shapes = (o: O, leave: string[]): Record<string, string[] | null> =>
+    Object.fromEntries(Object.entries(o.seen).filter(([t]) => !leave.includes(t)).map(([t, s]) => [t, s.keys]));
+
+  test('SIGTERM: the trap disconnects, prints, re-raises; every click handled once (the failed one again)', () => {
+    expect([r.theirs.signal, r.ours.signal]).toEqual(['SIGTERM', 'SIGTERM']);
+    expect(r.ours.outcome.handled).toEqual([
+      [0, '0'],
+      [0, '1'],
+      [0, '2'],
+      [1, '0'],
+      [1, '1'],
+      [1, '2'],
+    ]);
+    expect(r.ours.outcome.handled).toEqual(r.theirs.outcome.handled);
+  });
+
+  test('the same events with the same payload keys (producer, admin, consumer), GROUP_JOIN payload, a removed listener never called', () => {
+    const leave = ['consumer.crash', 'consumer.commit_offsets'];
+    expect(Object.keys(shapes(r.ours.outcome, leave)).sort()).toEqual(
+      [
+        'admin.connect',
+        'admin.disconnect',
+        'producer.connect',
+        'producer.disconnect',
+        'consumer.connect',
+        'consumer.group_join',
+        'consumer.start_batch_process',
+        'consumer.end_batch_process',
+        'consumer.stop',
+        'consumer.disconnect',
+      ].sort(),
+    );
+    expect(shapes(r.ours.outcome, leave)).toEqual(shapes(r.theirs.outcome, leave));
+    expect(Object.values(r.ours.outcome.seen).every((s) => s.shape === 'numbernumber')).toBe(true);
+    expect(r.ours.outcome.join).toEqual([{ groupId: true, memberId: 'string', memberAssignment: [0, 1], groupProtocol: 'RoundRobinAssigner', duration: 'number' }]);
+    expect(r.ours.outcome.join).toEqual(r.theirs.outcome.join);
+    expect([r.theirs.outcome.removedCalls, r.ours.outcome.removedCalls]).toEqual([0, 0]);
+    expect([r.theirs.outcome.restartAsked, r.ours.outcome.restartAsked]).toEqual([[], []]);
+  });
+
+  test('known differences: HEARTBEAT is refused at on(); a failed handler is a CRASH (restart: true); periodic commits emit no COMMIT_OFFSETS', () => {
+    expect(r.theirs.outcome.heartbeatListener).toBe('registered');
+    expect(r.ours.outcome.heartbeatListener).toBe('KafkaJSNonRetriableError');
+    expect(r.theirs.outcome.crashes).toEqual([]);
+    expect(r.ours.outcome.crashes).toEqual([{ name: 'KafkaJSNonRetriableError', message: 'click store unavailable', restart: true, groupId: true }]);
+    expect(r.theirs.outcome.committed).toEqual({ 0: '3', 1: '3' });
+    expect(r.ours.outcome.committed).toEqual({});
+  });
 });
