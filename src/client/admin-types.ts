@@ -139,7 +139,7 @@ export interface GroupMemberDescription {
   groupInstanceId: string | null;
   clientId: string;
   clientHost: string;
-  /** The partitions the member owns (KIP-848 groups; empty for classic members, whose assignment is the assignor's bytes). */
+  /** The partitions the member owns (KIP-848 groups; classic consumer groups: decoded from the assignor's ConsumerProtocolAssignment, empty while the group rebalances). */
   assignment: { topic: string; partitions: number[] }[];
   /** The KIP-848 member epoch (-1 for a classic member). */
   memberEpoch: number;

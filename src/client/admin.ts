@@ -23,6 +23,7 @@ import { DeleteGroups } from '../../protocol/messages/delete-groups.js';
 import { DeleteRecords } from '../../protocol/messages/delete-records.js';
 import { DeleteTopics } from '../../protocol/messages/delete-topics.js';
 import { ListGroups } from '../../protocol/messages/list-groups.js';
+import { decodeAssignment } from '../../protocol/messages/consumer-protocol.js';
 import { LeaveGroup } from '../../protocol/messages/leave-group.js';
 import { ElectLeaders } from '../../protocol/messages/elect-leaders.js';
 import { AlterPartitionReassignments } from '../../protocol/messages/alter-partition-reassignments.js';
@@ -944,7 +945,16 @@ export class Admin {
             protocolType: g.protocolType,
             protocol: g.protocolData,
             groupEpoch: -1,
-            members: g.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, clientId: m.clientId, clientHost: m.clientHost, assignment: [], memberEpoch: -1, memberMetadata: m.memberMetadata, memberAssignment: m.memberAssignment })),
+            members: g.members.map((m) => ({
+              memberId: m.memberId,
+              groupInstanceId: m.groupInstanceId,
+              clientId: m.clientId,
+              clientHost: m.clientHost,
+              assignment: g.protocolType === 'consumer' ? classicAssignment(m.memberAssignment) : [],
+              memberEpoch: -1,
+              memberMetadata: m.memberMetadata,
+              memberAssignment: m.memberAssignment,
+            })),
             error: outcome(g.errorCode, `describeGroups '${groupId}'`, g.errorMessage),
           };
         }, this.until(deadlineMs)),
@@ -1131,5 +1141,19 @@ export class Admin {
         }, this.until(deadlineMs)),
       ),
     );
+  }
+}
+
+/**
+ * A classic consumer group member's partitions, from the ConsumerProtocolAssignment bytes its
+ * leader's assignor gave it (Java's Admin decodes them the same way); none while the group
+ * rebalances (empty bytes) or when the bytes are not the consumer protocol's.
+ */
+function classicAssignment(bytes: Buffer): { topic: string; partitions: number[] }[] {
+  if (bytes.length === 0) return [];
+  try {
+    return decodeAssignment(bytes).assignment.assignedPartitions.map((tp) => ({ topic: tp.topic, partitions: [...tp.partitions].sort((a, b) => a - b) }));
+  } catch {
+    return [];
   }
 }

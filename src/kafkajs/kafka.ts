@@ -29,7 +29,8 @@ export function compressionName(type: number | undefined): (typeof COMPRESSION_N
 }
 
 export interface LogEntry {
-  namespace: string;
+  /** the logger's namespace (`'Producer'`, `'Consumer'`, `'Admin'`, or one given to `namespace()`); absent for the client's root logger, as in KafkaJS */
+  namespace?: string;
   level: LogLevel;
   label: string;
   log: { timestamp: string; logger: 'kafkajs'; message: string; [field: string]: unknown };
@@ -77,24 +78,48 @@ const defaultLogCreator: logCreator = () => (entry) => {
 
 const LABELS: Record<number, string> = { 1: 'ERROR', 2: 'WARN', 4: 'INFO', 5: 'DEBUG' };
 
-/** KafkaJS's logger object (`kafka.logger()`, `producer.logger()`), over a logCreator. */
+/**
+ * KafkaJS's logger object (`kafka.logger()`, `producer.logger()`, ...), over a logCreator. As
+ * KafkaJS's: the client's root logger has no namespace, the producer's, consumer's and admin's
+ * are `'Producer'`, `'Consumer'` and `'Admin'`; `namespace(name, level?)` makes another (with its
+ * own level, or the shared one); `setLogLevel` changes the shared level of every logger of the
+ * client that has no level of its own.
+ */
 export class KafkaJSLogger {
   constructor(
     private readonly sink: (entry: LogEntry) => void,
-    private readonly level: LogLevel,
-    private readonly namespace = '',
-  ) {}
+    level: LogLevel | { current: LogLevel },
+    private readonly ns?: string,
+    private readonly ownLevel?: LogLevel,
+  ) {
+    this.shared = typeof level === 'object' ? level : { current: level };
+  }
+  /** the level the client's loggers share (one object, so that setLogLevel reaches them all) */
+  private readonly shared: { current: LogLevel };
+  private get level(): LogLevel {
+    return this.ownLevel ?? this.shared.current;
+  }
+  /** A logger whose entries carry `namespace` (KafkaJS's `logger.namespace(name, level?)`). */
+  namespace(namespace: string, level?: LogLevel | null): KafkaJSLogger {
+    return new KafkaJSLogger(this.sink, this.shared, namespace, level ?? undefined);
+  }
+  /** The same as `namespace(ns)` (kept: an earlier name of it). */
   namespace_(ns: string): KafkaJSLogger {
-    return new KafkaJSLogger(this.sink, this.level, ns);
+    return this.namespace(ns);
+  }
+  /** Changes the level shared by the client's loggers (KafkaJS's `logger.setLogLevel`). */
+  setLogLevel(level: LogLevel): void {
+    this.shared.current = level;
   }
   private write(level: LogLevel, message: string, extra?: Record<string, unknown>): void {
     if (level > this.level || this.level === logLevel.NOTHING) return;
-    this.sink({
-      namespace: this.namespace,
+    const entry: LogEntry = {
       level,
       label: LABELS[level],
       log: { timestamp: new Date().toISOString(), logger: 'kafkajs', message, ...extra },
-    });
+    };
+    if (this.ns !== undefined) entry.namespace = this.ns;
+    this.sink(entry);
   }
   error(message: string, extra?: Record<string, unknown>): void {
     this.write(logLevel.ERROR, message, extra);

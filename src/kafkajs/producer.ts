@@ -2,7 +2,7 @@
 import { type Consumer as NativeConsumer, type ConfigOptions, type MessageHeader, type PartitionerContext, SyncProducer } from '../index.js';
 import { KafkaJSNonRetriableError, toKafkaJSError } from './errors.js';
 import { Instrumentation, type InstrumentationEvent } from './events.js';
-import { type ClientContext, compressionName, type CompressionType } from './kafka.js';
+import { type ClientContext, compressionName, type CompressionType, type KafkaJSLogger } from './kafka.js';
 import { DefaultPartitioner, type ICustomPartitioner, type PartitionMetadata } from './partitioners.js';
 
 export type IHeaders = Record<string, Buffer | string | (Buffer | string)[] | undefined>;
@@ -258,8 +258,8 @@ export class Producer {
     return this.#instrumentation.on(eventName, listener);
   }
 
-  logger(): unknown {
-    return this.#ctx.logger;
+  logger(): KafkaJSLogger {
+    return this.#ctx.logger.namespace('Producer');
   }
 
   async send(record: ProducerRecord): Promise<RecordMetadata[]> {

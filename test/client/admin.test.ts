@@ -123,6 +123,8 @@ test('a group: describeGroups while it runs and after, listGroupOffsets and grou
     const [running] = await admin.describeGroups([group]);
     expect(running!.error).toBeNull();
     expect([running!.type, running!.state, running!.protocolType, running!.members.length]).toEqual(['classic', 'Stable', 'consumer', 1]);
+    // a classic consumer member's partitions, decoded from its assignor's bytes
+    expect(running!.members[0]!.assignment).toEqual([{ topic: name, partitions: [0, 1] }]);
   } finally {
     await consumer.close();
   }

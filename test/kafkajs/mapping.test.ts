@@ -137,6 +137,31 @@ describe('new Kafka({...}) onto a kafkaesque Config', () => {
     expect(entries[0].log.broker).toBe('a:1');
     expect(typeof entries[0].log.timestamp).toBe('string');
   });
+
+  test("loggers as KafkaJS's: no namespace at the root, namespace(name, level?), setLogLevel shared by the client's loggers", () => {
+    const entries: LogEntry[] = [];
+    const ctx = new ClientContext({ brokers: ['a:1'], logLevel: logLevel.WARN, logCreator: () => (e) => entries.push(e) });
+    const root = ctx.logger;
+    const billing = root.namespace('billing');
+    const chatty = root.namespace('chatty', logLevel.DEBUG);
+    root.info('hidden');
+    billing.warn('shown');
+    chatty.debug('own level');
+    root.setLogLevel(logLevel.INFO);
+    billing.info('now shown');
+    root.info('root now shown');
+    root.setLogLevel(logLevel.NOTHING);
+    billing.error('nothing');
+    chatty.debug('still its own level');
+    expect(entries.map((e) => [e.namespace, e.label, e.log.message])).toEqual([
+      ['billing', 'WARN', 'shown'],
+      ['chatty', 'DEBUG', 'own level'],
+      ['billing', 'INFO', 'now shown'],
+      [undefined, 'INFO', 'root now shown'],
+      ['chatty', 'DEBUG', 'still its own level'],
+    ]);
+    expect('namespace' in entries[3]).toBe(false);
+  });
 });
 
 test('AssignerProtocol encodes and decodes the consumer protocol (version 0), and rejects truncated data', () => {
