@@ -438,13 +438,16 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
   }
 
   /**
-   * Who led the last rebalance of a classic group: the member the coordinator chose to compute
-   * the assignment (`leaderId`), and whether that is this one. A KIP-848 group has no leader (the
-   * broker assigns): `{ leaderId: null, isLeader: false }`.
+   * The outcome of the member's last join of a classic group: the member the coordinator chose to
+   * compute the assignment (`leaderId`), whether that is this one, and the assignor (`protocol`)
+   * the group chose. A KIP-848 group has no leader and no client-side assignor (the broker
+   * assigns): `{ leaderId: null, isLeader: false, protocol: null }`.
    */
-  groupLeader(): { leaderId: string | null; isLeader: boolean } {
-    const group = this.requireGroup('groupLeader()');
-    return group instanceof ClassicGroupMember ? { leaderId: group.leaderId, isLeader: group.isLeader } : { leaderId: null, isLeader: false };
+  groupJoin(): { leaderId: string | null; isLeader: boolean; protocol: string | null } {
+    const group = this.requireGroup('groupJoin()');
+    return group instanceof ClassicGroupMember
+      ? { leaderId: group.leaderId, isLeader: group.isLeader, protocol: group.protocolName }
+      : { leaderId: null, isLeader: false, protocol: null };
   }
 
   private requireGroup(what: string): GroupMemberBase {

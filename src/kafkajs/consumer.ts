@@ -3,7 +3,7 @@ import { Admin, type ConsumerBatch, Consumer as NativeConsumer, type ConfigOptio
 import { AssignerProtocol, nativeAssignors, type PartitionAssigner } from './assigners.js';
 import { KafkaJSNonRetriableError, toKafkaJSError } from './errors.js';
 import { Instrumentation, type InstrumentationEvent } from './events.js';
-import type { ClientContext } from './kafka.js';
+import type { ClientContext, KafkaJSLogger } from './kafka.js';
 
 export interface ConsumerConfig {
   groupId: string;
@@ -108,6 +108,8 @@ export const CONSUMER_EVENTS = Object.freeze({
   REQUEST_QUEUE_SIZE: 'consumer.network.request_queue_size',
 });
 const EMITTED = new Set([
+  CONSUMER_EVENTS.REQUEST,
+  CONSUMER_EVENTS.REQUEST_TIMEOUT,
   CONSUMER_EVENTS.HEARTBEAT,
   CONSUMER_EVENTS.FETCH_START,
   CONSUMER_EVENTS.FETCH,
@@ -191,14 +193,14 @@ export class Consumer {
     return this.#instrumentation.on(eventName, listener);
   }
 
-  logger(): unknown {
-    return this.#ctx.logger;
+  logger(): KafkaJSLogger {
+    return this.#ctx.logger.namespace('Consumer');
   }
 
   async connect(): Promise<void> {
     if (this.#admin) return;
     try {
-      this.#admin = await Admin.create(await this.#ctx.makeConfig());
+      this.#admin = await Admin.create(await this.#ctx.makeConfig({ clientInstance: this.#instrumentation.clientInstance }));
     } catch (err) {
       throw toKafkaJSError(err);
     }
@@ -266,7 +268,7 @@ export class Consumer {
       const { names, fromBeginning } = await this.topicNames();
       if (names.length === 0) throw new KafkaJSNonRetriableError('No topic matches the subscriptions');
       let joinStarted = Date.now();
-      const cfg = await this.#ctx.makeConfig(this.nativeOptions(names, fromBeginning, config));
+      const cfg = await this.#ctx.makeConfig({ ...this.nativeOptions(names, fromBeginning, config), clientInstance: this.#instrumentation.clientInstance });
       native = await NativeConsumer.create(cfg);
       this.#native = native;
       native.on('notification', (n) => {
@@ -300,19 +302,22 @@ export class Consumer {
     }
     for (const tp of native.assignment()) if (this.isPaused(tp.topic, tp.partition)) native.pause(tp.topic, tp.partition);
     const m = native.groupMetadata();
-    const { leaderId, isLeader } = native.groupLeader();
+    const { leaderId, isLeader, protocol } = native.groupJoin();
     this.#instrumentation.emit(CONSUMER_EVENTS.GROUP_JOIN, {
       duration: Date.now() - started,
       groupId: m.groupId,
       isLeader,
       leaderId,
-      groupProtocol: (this.#opts.partitionAssigners?.[0] as Partial<PartitionAssigner> | undefined)?.kafkaesqueAssignor ?? 'RoundRobinAssigner',
+      groupProtocol: protocol,
       memberId: m.memberId,
       memberAssignment: assignment,
     });
     const assignedTopics = Object.keys(assignment);
     const topicsNotSubscribed = assignedTopics.filter((t) => !subscribed.includes(t));
     if (topicsNotSubscribed.length > 0) {
+      // as KafkaJS: partitions of topics this member did not subscribe to are not consumed
+      for (const tp of native.assignment()) if (topicsNotSubscribed.includes(tp.topic)) native.pause(tp.topic, tp.partition);
+      this.#ctx.logger.warn('Consumer group received unsubscribed topics', { groupId: m.groupId, topicsNotSubscribed });
       this.#instrumentation.emit(CONSUMER_EVENTS.RECEIVED_UNSUBSCRIBED_TOPICS, {
         groupId: m.groupId,
         generationId: m.generationId,

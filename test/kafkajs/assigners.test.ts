@@ -37,7 +37,7 @@ interface Seen {
   topics: string[];
   partitions: { partitionId: number; leader: number; replicas: number[]; isr: number[] }[];
 }
-type Join = { memberId: string; memberAssignment: Record<string, number[]> };
+type Join = { memberId: string; memberAssignment: Record<string, number[]>; groupProtocol: string; isLeader: boolean };
 
 /**
  * An assigner as an application writes it (KafkaJS's documented shape): each member says in its
@@ -284,6 +284,11 @@ test.each([['kafkajs'], ['ours']] as const)(
       await until(() => count(lastJoin(joins.ours).memberAssignment) === expected.ours.length, 30_000, 'the final assignment');
       expect(lastJoin(joins.ours).memberAssignment).toEqual({ [topic]: expected.ours });
       expect(lastJoin(joins.kafkajs).memberAssignment).toEqual({ [topic]: expected.kafkajs });
+      // GROUP_JOIN names the assigner the group chose, and who leads, in both clients
+      expect(lastJoin(joins.ours).groupProtocol).toBe('WantAssigner');
+      expect(lastJoin(joins.kafkajs).groupProtocol).toBe('WantAssigner');
+      expect(lastJoin(joins.ours).isLeader).toBe(leader === 'ours');
+      expect(lastJoin(joins.kafkajs).isLeader).toBe(leader === 'kafkajs');
       // the assigner ran where it should: in the leader's client only, seeing both members' userData
       const follower = leader === 'ours' ? 'kafkajs' : 'ours';
       expect(rec[follower].seen).toEqual([]);
@@ -309,3 +314,70 @@ test.each([['kafkajs'], ['ours']] as const)(
   },
   120_000,
 );
+
+test('a KafkaJS leader assigning a topic this member did not subscribe to: RECEIVED_UNSUBSCRIBED_TOPICS, and that topic is not consumed', async () => {
+  const topic = uniqueTopic('kjs-asg-sub');
+  const extra = uniqueTopic('kjs-asg-extra');
+  await admin.createTopics({ topics: [{ topic, numPartitions: 2 }, { topic: extra, numPartitions: 1 }] });
+  const groupId = uniqueTopic('kjs-asg-sub-g');
+  // everything of the subscribed topics round the members, plus the extra topic to every member but the leader's own client
+  const sloppy = (({ cluster }: { cluster: { findTopicPartitionMetadata(t: string): { partitionId: number }[] } }) => ({
+    name: 'SloppyAssigner',
+    version: 0,
+    async assign({ members, topics }: { members: { memberId: string }[]; topics: string[] }) {
+      const ids = members.map((m) => m.memberId).sort();
+      return ids.map((memberId, i) => {
+        const assignment: Record<string, number[]> = {};
+        for (const t of topics) assignment[t] = cluster.findTopicPartitionMetadata(t).map((p) => p.partitionId).filter((p) => p % ids.length === i);
+        if (memberId !== leaderId) assignment[extra] = [0];
+        return { memberId, memberAssignment: kafkajs.AssignerProtocol.MemberAssignment.encode({ version: 0, assignment, userData: Buffer.alloc(0) }) };
+      });
+    },
+    protocol({ topics }: { topics: string[] }) {
+      return { name: 'SloppyAssigner', metadata: kafkajs.AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }) };
+    },
+  })) as unknown as PartitionAssigner;
+  let leaderId = '';
+  const their = theirs.consumer({ groupId, ...timeouts, partitionAssigners: [sloppy] });
+  const mine = ours.consumer({ groupId, ...timeouts, partitionAssigners: [sloppy] });
+  their.on(their.events.GROUP_JOIN, (e) => void (leaderId = (e.payload as { memberId: string }).memberId));
+  const unsubscribed: Record<string, unknown>[] = [];
+  const joins: Join[] = [];
+  mine.on(mine.events.RECEIVED_UNSUBSCRIBED_TOPICS, (e) => unsubscribed.push(e.payload as Record<string, unknown>));
+  mine.on(mine.events.GROUP_JOIN, (e) => joins.push(e.payload as Join));
+  const got: string[] = [];
+  try {
+    await their.connect();
+    await their.subscribe({ topic, fromBeginning: true });
+    await their.run({ eachMessage: async () => {} });
+    await until(() => leaderId !== '', 60_000, 'KafkaJS joined');
+    await mine.connect();
+    await mine.subscribe({ topic, fromBeginning: true });
+    await mine.run({ eachMessage: async ({ topic: t }) => void got.push(t) });
+    await until(() => unsubscribed.length > 0, 60_000, 'RECEIVED_UNSUBSCRIBED_TOPICS');
+    const join = lastJoin(joins);
+    expect(join.isLeader).toBe(false);
+    expect(join.memberAssignment[extra]).toEqual([0]);
+    expect(unsubscribed[0]).toEqual({
+      groupId,
+      generationId: expect.any(Number),
+      memberId: join.memberId,
+      assignedTopics: expect.arrayContaining([topic, extra]),
+      topicsSubscribed: [topic],
+      topicsNotSubscribed: [extra],
+    });
+    // the extra topic is not consumed; the subscribed one is
+    const producer = ours.producer();
+    await producer.connect();
+    await producer.send({ topic: extra, messages: [{ value: 'not for this member' }] });
+    await producer.send({ topic, messages: [0, 1].map((partition) => ({ value: 'for the group', partition })) });
+    await producer.disconnect();
+    await until(() => got.length >= 1, 20_000, 'a message of the subscribed topic');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(got).not.toContain(extra);
+    expect(got.every((t) => t === topic)).toBe(true);
+  } finally {
+    await mine.disconnect();
+    await their.disconnect();
+  }
+}, 120_000);

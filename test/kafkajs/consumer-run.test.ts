@@ -2,7 +2,7 @@
 // isolation, from KafkaJS's documentation, against the real broker.
 import { Kafka, logLevel, type InstrumentationEvent } from '../../src/kafkajs/index';
 import { brokerAddress, uniqueTopic } from '../helpers/broker';
-import { until } from '../helpers/wait';
+import { eventually, until } from '../helpers/wait';
 
 const { bootstrap } = brokerAddress();
 const kafka = new Kafka({ clientId: 'kjs-run-test', brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { initialRetryTime: 50 } });
@@ -77,7 +77,7 @@ test('autoCommitThreshold commits once that many messages were resolved (COMMIT_
     eachBatchAutoResolve: false,
   });
   await until(() => n >= 12, 20_000, '12 messages');
-  await until(async () => (await committed(groupId, topic))[0] === '10', 10_000, 'two threshold commits');
+  await eventually(async () => (await committed(groupId, topic))[0] === '10', 10_000, 'two threshold commits');
   expect(commits.length).toBeGreaterThanOrEqual(2);
   expect(commits[0].payload.groupId).toBe(groupId);
   expect(commits[0].payload.groupGenerationId).toBeGreaterThan(0);
@@ -261,4 +261,30 @@ test('maxBytesPerPartition bounds what one fetch hands a partition', async () =>
   expect(sizes.reduce((a, b) => a + b, 0)).toBe(12);
   expect(Math.max(...sizes)).toBeLessThanOrEqual(3);
   expect(sizes.length).toBeGreaterThanOrEqual(4);
+});
+
+test("REQUEST: a consumer sees its own requests (group, fetch, commit), with KafkaJS's payload, and no other client's", async () => {
+  const topic = await topicWith(1, 3);
+  const groupId = uniqueTopic('kjs-g');
+  const c = kafka.consumer({ groupId });
+  const other = kafka.consumer({ groupId: uniqueTopic('kjs-g-other') });
+  const mine: Record<string, unknown>[] = [];
+  const theirs: Record<string, unknown>[] = [];
+  c.on(c.events.REQUEST, (e) => mine.push(e.payload as Record<string, unknown>));
+  other.on(other.events.REQUEST, (e) => theirs.push(e.payload as Record<string, unknown>));
+  await c.subscribe({ topic, fromBeginning: true });
+  let n = 0;
+  await c.run({ eachMessage: async () => void n++ });
+  await until(() => n >= 3, 20_000, '3 messages');
+  await producer.send({ topic, messages: [{ value: 'while listening' }] }); // the producer's Produce is not the consumer's
+  await until(() => n >= 4, 20_000, 'the 4th message');
+  await c.disconnect(); // commits: OffsetCommit, then LeaveGroup
+  const names = new Set(mine.map((p) => p.apiName));
+  for (const api of ['Metadata', 'GroupCoordinator', 'JoinGroup', 'SyncGroup', 'OffsetFetch', 'Fetch', 'OffsetCommit', 'LeaveGroup']) expect(names).toContain(api);
+  expect(names).not.toContain('Produce');
+  expect(theirs).toEqual([]); // never connected, never run: nothing
+  const join = mine.find((p) => p.apiName === 'JoinGroup')!;
+  expect(Object.keys(join).sort()).toEqual(['apiKey', 'apiName', 'apiVersion', 'broker', 'clientId', 'correlationId', 'createdAt', 'duration', 'pendingDuration', 'sentAt', 'size']);
+  expect(join).toMatchObject({ apiKey: 11, clientId: 'kjs-run-test', broker: expect.stringMatching(/:\d+$/) });
+  await other.disconnect();
 });
