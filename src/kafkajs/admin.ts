@@ -316,12 +316,13 @@ export class Admin {
     const n = this.#native ?? (pending ? await pending.catch(() => null) : null);
     this.#native = null;
     if (n) await n.close();
+    this.#instrumentation.closed();
     this.#instrumentation.emit(ADMIN_EVENTS.DISCONNECT, undefined);
   }
 
   private async native(): Promise<NativeAdmin> {
     if (this.#native) return this.#native;
-    this.#connecting ??= this.#ctx.makeConfig({ clientInstance: this.#instrumentation.clientInstance }).then((config) => NativeAdmin.create(config));
+    this.#connecting ??= this.#ctx.makeConfig({ clientInstance: this.#instrumentation.nativeClientInstance() }).then((config) => NativeAdmin.create(config));
     try {
       this.#native = await this.#connecting;
       return this.#native;

@@ -200,7 +200,7 @@ export class Consumer {
   async connect(): Promise<void> {
     if (this.#admin) return;
     try {
-      this.#admin = await Admin.create(await this.#ctx.makeConfig({ clientInstance: this.#instrumentation.clientInstance }));
+      this.#admin = await Admin.create(await this.#ctx.makeConfig({ clientInstance: this.#instrumentation.nativeClientInstance() }));
     } catch (err) {
       throw toKafkaJSError(err);
     }
@@ -268,7 +268,7 @@ export class Consumer {
       const { names, fromBeginning } = await this.topicNames();
       if (names.length === 0) throw new KafkaJSNonRetriableError('No topic matches the subscriptions');
       let joinStarted = Date.now();
-      const cfg = await this.#ctx.makeConfig({ ...this.nativeOptions(names, fromBeginning, config), clientInstance: this.#instrumentation.clientInstance });
+      const cfg = await this.#ctx.makeConfig({ ...this.nativeOptions(names, fromBeginning, config), clientInstance: this.#instrumentation.nativeClientInstance() });
       native = await NativeConsumer.create(cfg);
       this.#native = native;
       native.on('notification', (n) => {
@@ -711,6 +711,7 @@ export class Consumer {
     await this.stop();
     const admin = this.#admin;
     this.#admin = null;
+    this.#instrumentation.closed();
     if (admin) {
       await admin.close();
       this.#instrumentation.emit(CONSUMER_EVENTS.DISCONNECT, null);

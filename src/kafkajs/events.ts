@@ -38,9 +38,10 @@ let nextId = 0;
 let nextInstance = 0;
 
 /**
- * The clients with a REQUEST or REQUEST_TIMEOUT listener, by their `clientInstance`: one
- * subscription to `kafkaesque:request` serves them all, and exists only while this is not empty
- * (nobody listening costs nothing: the connections build no request payload).
+ * The clients with a REQUEST or REQUEST_TIMEOUT listener and native clients open, by their
+ * `clientInstance`: one subscription to `kafkaesque:request` serves them all, and exists only
+ * while this is not empty (nobody listening costs nothing: the connections build no request
+ * payload). A client leaves it when it disconnects, so a dropped client is not kept alive here.
  */
 const networkListeners = new Map<string, Instrumentation>();
 const requestChannel = dc.tracingChannel<unknown, RequestTrace>(TRACING_CHANNELS.request);
@@ -61,14 +62,16 @@ export class Instrumentation {
    * Names this KafkaJS client's native clients in kafkaesque's tracing payloads (their Config
    * `clientInstance`), so its REQUEST events are its own requests only.
    */
-  readonly clientInstance: string;
+  readonly #clientInstance: string;
+  /** Native clients of this KafkaJS client may be open (from the first one made to disconnect()). */
+  #open = false;
   private readonly network: readonly string[];
   constructor(
     private readonly all: Record<string, string>,
     private readonly emitted: ReadonlySet<string>,
     private readonly what: string,
   ) {
-    this.clientInstance = `kafkajs-${what}-${++nextInstance}`;
+    this.#clientInstance = `kafkajs-${what}-${++nextInstance}`;
     this.network = [all.REQUEST, all.REQUEST_TIMEOUT].filter((n): n is string => n !== undefined);
   }
 
@@ -100,15 +103,31 @@ export class Instrumentation {
     };
   }
 
-  /** Joins or leaves the request subscribers as this client's network listeners come and go. */
+  /**
+   * The `clientInstance` to give a native client of this KafkaJS client (its Config), so that its
+   * requests are this client's REQUEST events; from now until `closed()`, they are watched.
+   */
+  nativeClientInstance(): string {
+    this.#open = true;
+    this.watchRequests();
+    return this.#clientInstance;
+  }
+
+  /** The KafkaJS client disconnected: its native clients are closed, its requests no longer watched. */
+  closed(): void {
+    this.#open = false;
+    this.watchRequests();
+  }
+
+  /** Joins or leaves the request subscribers as this client's network listeners and native clients come and go. */
   private watchRequests(): void {
-    const wanted = this.network.some((n) => this.listening(n));
-    if (wanted === networkListeners.has(this.clientInstance)) return;
+    const wanted = this.#open && this.network.some((n) => this.listening(n));
+    if (wanted === networkListeners.has(this.#clientInstance)) return;
     if (wanted) {
       if (networkListeners.size === 0) requestChannel.subscribe(requestHandlers);
-      networkListeners.set(this.clientInstance, this);
+      networkListeners.set(this.#clientInstance, this);
     } else {
-      networkListeners.delete(this.clientInstance);
+      networkListeners.delete(this.#clientInstance);
       if (networkListeners.size === 0) requestChannel.unsubscribe(requestHandlers);
     }
   }

@@ -213,7 +213,7 @@ export class Producer {
     let p = this.#natives.get(key);
     if (!p) {
       const o = this.#opts;
-      const extra: ConfigOptions = { acks: acks as -1, compression: comp, partitioner: this.#partitioner, clientInstance: this.#instrumentation.clientInstance };
+      const extra: ConfigOptions = { acks: acks as -1, compression: comp, partitioner: this.#partitioner, clientInstance: this.#instrumentation.nativeClientInstance() };
       // given either way it is the user's choice; not given, kafkaesque's default (on with acks -1)
       if (o.idempotent !== undefined) extra.idempotent = o.idempotent;
       if (o.transactionalId !== undefined) extra.transactionalId = o.transactionalId;
@@ -246,6 +246,7 @@ export class Producer {
     const all = [...this.#natives.values()];
     this.#natives = new Map();
     await Promise.all(all.map(async (p) => (await p.catch(() => null))?.close()));
+    this.#instrumentation.closed();
     if (this.#connected) this.#instrumentation.emit(PRODUCER_EVENTS.DISCONNECT, null);
     this.#connected = false;
   }
