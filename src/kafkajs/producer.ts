@@ -213,7 +213,8 @@ export class Producer {
     let p = this.#natives.get(key);
     if (!p) {
       const o = this.#opts;
-      const extra: ConfigOptions = { acks: acks as -1, compression: comp, partitioner: this.#partitioner, clientInstance: this.#instrumentation.nativeClientInstance() };
+      // lingerMs 0: as KafkaJS, a send() goes out at once (its messages are appended together, so they still share batches)
+      const extra: ConfigOptions = { acks: acks as -1, compression: comp, partitioner: this.#partitioner, lingerMs: 0, clientInstance: this.#instrumentation.nativeClientInstance() };
       // given either way it is the user's choice; not given, kafkaesque's default (on with acks -1)
       if (o.idempotent !== undefined) extra.idempotent = o.idempotent;
       if (o.transactionalId !== undefined) extra.transactionalId = o.transactionalId;

@@ -896,6 +896,9 @@ export class ProducerCore {
       this.brokerInflight.set(leader, (this.brokerInflight.get(leader) ?? 1) - 1);
       this.wake();
     });
+    // more batches waiting behind the ones just sent: another pass sends them while this request
+    // is out, up to maxInFlight (Java's sender loops again at once), instead of one per answer
+    if (ready.some((s) => s.queue.length > 0)) this.wake();
   }
 
   /** Publishes the start of a batch's attempt on `kafkaesque:producer:batch` (only called when it has subscribers). */

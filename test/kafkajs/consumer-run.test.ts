@@ -1,6 +1,7 @@
 // kafkaesque/kafkajs's consumer: run() options, handler-side pause and seek, rebalances and
 // isolation, from KafkaJS's documentation, against the real broker.
 import { Kafka, logLevel, type InstrumentationEvent } from '../../src/kafkajs/index';
+import { ClientContext } from '../../src/kafkajs/kafka';
 import { brokerAddress, uniqueTopic } from '../helpers/broker';
 import { eventually, until } from '../helpers/wait';
 
@@ -287,4 +288,46 @@ test("REQUEST: a consumer sees its own requests (group, fetch, commit), with Kaf
   expect(Object.keys(join).sort()).toEqual(['apiKey', 'apiName', 'apiVersion', 'broker', 'clientId', 'correlationId', 'createdAt', 'duration', 'pendingDuration', 'sentAt', 'size']);
   expect(join).toMatchObject({ apiKey: 11, clientId: 'kjs-run-test', broker: expect.stringMatching(/:\d+$/) });
   await other.disconnect();
+});
+
+test('the consumer options land on the kafkaesque Config its group consumer runs with', async () => {
+  const topic = await topicWith(1, 0);
+  const made = jest.spyOn(ClientContext.prototype, 'makeConfig');
+  const c = kafka.consumer({
+    groupId: uniqueTopic('kjs-g'),
+    sessionTimeout: 12_000,
+    rebalanceTimeout: 23_000,
+    heartbeatInterval: 1_100,
+    maxBytesPerPartition: 300_000,
+    minBytes: 2,
+    maxBytes: 4_000_000,
+    maxWaitTimeInMs: 250,
+    readUncommitted: true,
+    metadataMaxAge: 60_000,
+  });
+  try {
+    await c.subscribe({ topic, fromBeginning: true });
+    await c.run({ autoCommitInterval: 777, eachMessage: async () => {} });
+    const configs = await Promise.all(made.mock.results.map((r) => r.value as ReturnType<ClientContext['makeConfig']>));
+    const cfg = configs.find((x) => x.group !== undefined)!;
+    expect(cfg).toMatchObject({
+      topics: [topic],
+      initialOffset: 'oldest',
+      sessionTimeoutMs: 12_000,
+      rebalanceTimeoutMs: 23_000,
+      heartbeatIntervalMs: 1_100,
+      maxPartitionFetchBytes: 300_000,
+      fetchMinBytes: 2,
+      fetchMaxBytes: 4_000_000,
+      fetchMaxWaitMs: 250,
+      isolationLevel: 'read_uncommitted',
+      metadataMaxAgeMs: 60_000,
+      autoCommit: true,
+      autoCommitIntervalMs: 777,
+      assignors: ['RoundRobinAssigner'],
+    });
+  } finally {
+    made.mockRestore();
+    await c.disconnect();
+  }
 });
