@@ -201,6 +201,53 @@ export class KafkaJSDeleteTopicRecordsError extends KafkaJSError {
   }
 }
 
+/** A member must join again with the member id the coordinator gave it (KIP-394; kafkaesque's groups do so themselves). */
+export class KafkaJSMemberIdRequired extends KafkaJSProtocolError {
+  memberId: string | undefined;
+  constructor(e: string | Error, options: ErrorOptions & { type?: string; code?: number; memberId?: string } = {}) {
+    super(e, { type: 'MEMBER_ID_REQUIRED', code: 79, ...options });
+    this.name = 'KafkaJSMemberIdRequired';
+    this.memberId = options.memberId;
+  }
+}
+
+/** An assignment names partitions the member's metadata does not know yet. */
+export class KafkaJSStaleTopicMetadataAssignment extends KafkaJSError {
+  topic: string | undefined;
+  unknownPartitions: number[] | undefined;
+  constructor(e: string | Error, { topic, unknownPartitions }: { topic?: string; unknownPartitions?: number[] } = {}) {
+    super(e);
+    this.name = 'KafkaJSStaleTopicMetadataAssignment';
+    this.topic = topic;
+    this.unknownPartitions = unknownPartitions;
+  }
+}
+
+/** A record set in a message format older than v2 (kafkaesque reads v2 only: Kafka 4 writes nothing else). */
+export class KafkaJSUnsupportedMagicByteInMessageSet extends KafkaJSNonRetriableError {
+  constructor(e: string | Error, options: { cause?: unknown } = {}) {
+    super(e, options);
+    this.name = 'KafkaJSUnsupportedMagicByteInMessageSet';
+  }
+}
+
+/** A state the library should never reach. */
+export class KafkaJSInvariantViolation extends KafkaJSNonRetriableError {
+  constructor(e: string | Error, options: { cause?: unknown } = {}) {
+    super(`Invariant violated: ${typeof e === 'string' ? e : e.message}. This is likely a bug and should be reported.`, options);
+    this.name = 'KafkaJSInvariantViolation';
+  }
+}
+
+/** Bytes that are no valid varint. Its `name` is 'KafkaJSNonRetriableError', as KafkaJS 2.2.4's. */
+export class KafkaJSInvalidVarIntError extends KafkaJSNonRetriableError {}
+
+/** Bytes that are no valid 64-bit integer. Its `name` is 'KafkaJSNonRetriableError', as KafkaJS 2.2.4's. */
+export class KafkaJSInvalidLongError extends KafkaJSNonRetriableError {}
+
+/** KafkaJS's fetcher stopping for a rebalance (a plain Error, as KafkaJS's); kafkaesque never throws it. */
+export class KafkaJSFetcherRebalanceError extends Error {}
+
 export class KafkaJSAggregateError extends Error {
   errors: (Error | string)[];
   constructor(message: string, errors: (Error | string)[]) {
@@ -214,6 +261,7 @@ export class KafkaJSAggregateError extends Error {
 export function protocolError(err: KafkaProtocolError, extra: { topic?: string; partition?: number } = {}): KafkaJSProtocolError {
   const options = { retriable: err.retriable, type: err.errorName, code: err.errorCode, cause: err };
   if (err.errorName === 'OFFSET_OUT_OF_RANGE') return new KafkaJSOffsetOutOfRange(err, { ...options, ...extra });
+  if (err.errorName === 'MEMBER_ID_REQUIRED') return new KafkaJSMemberIdRequired(err, options);
   return new KafkaJSProtocolError(err, options);
 }
 

@@ -84,5 +84,12 @@ export {
   KafkaJSDeleteGroupsError,
   KafkaJSDeleteTopicRecordsError,
   KafkaJSAggregateError,
+  KafkaJSMemberIdRequired,
+  KafkaJSStaleTopicMetadataAssignment,
+  KafkaJSUnsupportedMagicByteInMessageSet,
+  KafkaJSInvariantViolation,
+  KafkaJSInvalidVarIntError,
+  KafkaJSInvalidLongError,
+  KafkaJSFetcherRebalanceError,
   toKafkaJSError,
 } from './errors.js';

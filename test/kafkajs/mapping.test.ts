@@ -174,3 +174,33 @@ test('AssignerProtocol encodes and decodes the consumer protocol (version 0), an
   expect(() => AssignerProtocol.MemberAssignment.decode(asg.subarray(0, 9))).toThrow(KafkaJSNonRetriableError);
   expect(AssignerProtocol.MemberMetadata.decode(null)).toBeNull();
 });
+
+describe("KafkaJS 2.2.4's exports", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const theirs = require('kafkajs') as Record<string, unknown>;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ours = require('../../src/kafkajs/index') as Record<string, unknown>;
+  const chain = (c: unknown): string[] => {
+    const names: string[] = [];
+    for (let p = (c as { prototype: object }).prototype; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object) {
+      names.push((p as { constructor: { name: string } }).constructor.name);
+    }
+    return names;
+  };
+
+  test('every name KafkaJS exports is exported here (an instanceof check against a missing class would throw)', () => {
+    expect(Object.keys(theirs).filter((k) => !(k in ours))).toEqual([]);
+  });
+
+  test('every KafkaJS error class has the same superclasses here, and its instances the same name', () => {
+    const classes = Object.keys(theirs).filter((k) => typeof theirs[k] === 'function' && chain(theirs[k]).includes('Error'));
+    expect(classes.length).toBeGreaterThanOrEqual(30);
+    for (const k of classes) {
+      expect([k, chain(ours[k])]).toEqual([k, chain(theirs[k])]);
+      if (['KafkaJSDeleteTopicRecordsError', 'KafkaJSAggregateError', 'KafkaJSDeleteGroupsError', 'KafkaJSCreateTopicError', 'KafkaJSAlterPartitionReassignmentsError'].includes(k)) continue;
+      const T = theirs[k] as new (e: string, extra: object) => Error;
+      const O = ours[k] as new (e: string, extra: object) => Error;
+      expect([k, new O('went wrong', {}).name]).toEqual([k, new T('went wrong', {}).name]);
+    }
+  });
+});
