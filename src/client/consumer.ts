@@ -19,7 +19,7 @@ import { assignorByName, type TopicPartition } from '../consumer/assignors/index
 import { ClassicGroupMember } from '../consumer/group-classic.js';
 import { ConsumerProtocolMember } from '../consumer/group-consumer.js';
 import { COMMIT_TIMEOUT_MS, type ConsumerGroupMetadata, type GroupMemberBase } from '../consumer/group-base.js';
-import { Fetcher, OFFSET_NEWEST, OFFSET_OLDEST } from '../consumer/fetcher.js';
+import { type FetchedRecords, Fetcher, OFFSET_NEWEST, OFFSET_OLDEST } from '../consumer/fetcher.js';
 import { KafkaesqueError } from '../../protocol/errors.js';
 import { clusterOptions } from './options.js';
 import { type ConsumerMetricsSnapshot, offsetNumber, partitionLag, type PartitionMetrics } from '../network/metrics.js';
@@ -318,15 +318,8 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     this.iterating = true;
     try {
       for (;;) {
-        group.waiting = true;
-        let fetched;
-        try {
-          fetched = await this.fetcher.next();
-        } finally {
-          group.waiting = false;
-        }
+        const fetched = await this.poll(group);
         if (fetched === undefined) return;
-        group.polled();
         const { topic, partition } = fetched;
         const messages: ConsumerMessage[] = [];
         for (const r of fetched.records) {
@@ -343,18 +336,24 @@ export class Consumer extends EventEmitter<ConsumerEvents> implements AsyncItera
     }
   }
 
+  /** The next fetched records (undefined once closed); waiting for them and taking them count as the member's polls (maxPollIntervalMs). */
+  private async poll(group: GroupMemberBase): Promise<FetchedRecords | undefined> {
+    group.waiting = true;
+    let fetched;
+    try {
+      fetched = await this.fetcher.next();
+    } finally {
+      group.waiting = false;
+    }
+    if (fetched !== undefined) group.polled();
+    return fetched;
+  }
+
   private async *iterate(): AsyncGenerator<ConsumerMessage, void, undefined> {
     const group = this.requireGroup('messages()');
     for (;;) {
-      group.waiting = true;
-      let batch;
-      try {
-        batch = await this.fetcher.next();
-      } finally {
-        group.waiting = false;
-      }
+      const batch = await this.poll(group);
       if (batch === undefined) return;
-      group.polled();
       const handed = this.handedOut(batch.topic, batch.partition);
       for (const r of batch.records) {
         if (batch.stale) break; // sought since it was fetched: delivery goes on from the new position

@@ -95,6 +95,8 @@ export function javaMurmur2(key: unknown): number {
 function makePartitioner(hash: (key: unknown) => number): ICustomPartitioner {
   return () => {
     const counters = new Map<string, number>();
+    // the partitions with a leader, per metadata array (the producer hands the same array while the topic's metadata is unchanged)
+    const withLeader = new WeakMap<PartitionMetadata[], PartitionMetadata[]>();
     return ({ topic, partitionMetadata, message }) => {
       if (message.partition !== null && message.partition !== undefined) return message.partition;
       const count = partitionMetadata.length;
@@ -102,7 +104,8 @@ function makePartitioner(hash: (key: unknown) => number): ICustomPartitioner {
       let c = counters.get(topic);
       c = (c === undefined ? randomBytes(4).readUInt32BE(0) : c) + 1;
       counters.set(topic, c);
-      const available = partitionMetadata.filter((p) => p.leader >= 0);
+      let available = withLeader.get(partitionMetadata);
+      if (available === undefined) withLeader.set(partitionMetadata, (available = partitionMetadata.filter((p) => p.leader >= 0)));
       if (available.length > 0) return available[positive(c) % available.length].partitionId;
       return positive(c) % count;
     };

@@ -311,20 +311,25 @@ export class Producer {
     // no acknowledgement, no metadata: KafkaJS answers an acks 0 send with []
     if (acks === 0) return [];
     // one entry per topic-partition, as KafkaJS answers per produce request partition
-    const out = new Map<string, RecordMetadata & { first: bigint }>();
+    const byTopic = new Map<string, Map<number, RecordMetadata & { first: bigint }>>();
     for (const r of sent) {
-      const k = `${r.topic}\0${r.partition}`;
-      const e = out.get(k);
+      let parts = byTopic.get(r.topic);
+      if (parts === undefined) byTopic.set(r.topic, (parts = new Map()));
+      const e = parts.get(r.partition);
       if (!e) {
-        out.set(k, { topicName: r.topic, partition: r.partition, errorCode: 0, baseOffset: String(r.offset), logAppendTime: '-1', logStartOffset: '-1', first: r.offset });
+        parts.set(r.partition, { topicName: r.topic, partition: r.partition, errorCode: 0, baseOffset: '', logAppendTime: '-1', logStartOffset: '-1', first: r.offset });
       } else if (r.offset < e.first) {
         e.first = r.offset;
-        e.baseOffset = String(r.offset);
       }
     }
-    return [...out.values()]
-      .sort((a, b) => (a.topicName === b.topicName ? a.partition - b.partition : a.topicName < b.topicName ? -1 : 1))
-      .map(({ first: _first, ...rest }) => rest);
+    const out: RecordMetadata[] = [];
+    for (const topic of [...byTopic.keys()].sort()) {
+      for (const e of [...byTopic.get(topic)!.values()].sort((a, b) => a.partition - b.partition)) {
+        const { first, ...rest } = e;
+        out.push({ ...rest, baseOffset: String(first) });
+      }
+    }
+    return out;
   }
 
   async transaction(): Promise<Transaction> {
