@@ -21,6 +21,7 @@ test.each([
   ['produce-and-fetch.mjs', /SyncProducer: .* offset \d+[\s\S]*AsyncProducer: record #2[\s\S]*fetched from offset/],
   ['multiplexer.mjs', /\[audit\][\s\S]*\[billing\][\s\S]*each connection received every message/],
   ['tracing.mjs', /kafkaesque:producer:send \(send\) ok[\s\S]*offset: 0n[\s\S]*tracing: 8 channels seen, 2 records handled/],
+  ['kafkajs.mjs', /sent: partition \d from offset 0[\s\S]*joined .* as leader: true[\s\S]*received customer-\d \{"item":"\w+"\} \(partition \d, offset \d, source example\)[\s\S]*consumed apples, pears, plums; committed and disconnected/],
 ])('examples/%s runs against the broker', async (file, expected) => {
   const { stdout } = await run(process.execPath, [join(root, 'examples', file)], {
     cwd: root,
