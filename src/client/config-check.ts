@@ -11,7 +11,7 @@ import { LZ4_MAX_LEVEL, LZ4_MIN_LEVEL } from '../../protocol/compression/lz4.js'
 import { ZSTD_MAX_LEVEL, ZSTD_MIN_LEVEL } from '../../protocol/compression/zstd.js';
 import { isValidTopicName, TOPIC_NAME_RULE } from '../cluster/topic-partition.js';
 import type { Logger } from '../network/logger.js';
-import type { BrokerAddress, OAuthBearerSettings, PemInput, ResolvedTls, SaslCredentials, SaslMechanism } from './config-kinds.js';
+import type { BrokerAddress, CustomSaslClient, SaslTarget, OAuthBearerSettings, PemInput, ResolvedTls, SaslCredentials, SaslMechanism } from './config-kinds.js';
 import { REDACTED } from './config-kinds.js';
 import { checkOAuthBearerToken, type OAuthBearerTokenProvider } from '../network/sasl.js';
 import { OidcTokenProvider, type OidcOptions } from '../network/oauth.js';
@@ -318,10 +318,33 @@ function resolveOAuthBearer(v: Record<string, unknown>): OAuthBearerCredentials 
   return { mechanism: 'oauthbearer', token: provider.token, oidc: provider, oidcView: Object.freeze(oidcView) };
 }
 
-export function resolveSasl(v: unknown): SaslCredentials | OAuthBearerCredentials {
-  if (!isPlainObject(v)) {
-    throw new ConfigError('sasl', `got ${describeSecret(v)}`, `an object with ${SASL_KEYS.join(', ')} (or mechanism oauthbearer with token or oidc)`);
+/** A custom mechanism as the client resolves it: `custom` tells it from the built-in ones. */
+export interface CustomSaslCredentials {
+  readonly custom: true;
+  readonly mechanism: string;
+  readonly client: (target: SaslTarget) => CustomSaslClient;
+}
+
+const CUSTOM_KEYS = ['mechanism', 'client'] as const;
+/** RFC 4422 section 3.1: a mechanism name is 1 to 20 of upper-case letters, digits, hyphen and underscore. */
+const MECHANISM_NAME = /^[A-Z0-9_-]{1,20}$/;
+
+function resolveCustomSasl(v: Record<string, unknown>): CustomSaslCredentials {
+  checkKeys('sasl.', v, CUSTOM_KEYS);
+  if (typeof v.client !== 'function') {
+    throw new ConfigError('sasl.client', `got ${describeSecret(v.client)}`, 'a function returning the exchange ({ initial(), next(server) })');
   }
+  if (typeof v.mechanism !== 'string' || !MECHANISM_NAME.test(v.mechanism)) {
+    fail('sasl.mechanism', v.mechanism, 'with sasl.client, a SASL mechanism name (RFC 4422: 1 to 20 of A-Z 0-9 - _), as the broker lists it in sasl.enabled.mechanisms');
+  }
+  return { custom: true, mechanism: v.mechanism as string, client: v.client as (target: SaslTarget) => CustomSaslClient };
+}
+
+export function resolveSasl(v: unknown): SaslCredentials | OAuthBearerCredentials | CustomSaslCredentials {
+  if (!isPlainObject(v)) {
+    throw new ConfigError('sasl', `got ${describeSecret(v)}`, `an object with ${SASL_KEYS.join(', ')} (or mechanism oauthbearer with token or oidc, or a custom mechanism with client)`);
+  }
+  if (v.client !== undefined) return resolveCustomSasl(v);
   if (typeof v.mechanism === 'string' && v.mechanism.toLowerCase() === 'oauthbearer') return resolveOAuthBearer(v);
   checkKeys('sasl.', v, SASL_KEYS);
   const m = typeof v.mechanism === 'string' ? v.mechanism.toLowerCase() : v.mechanism;

@@ -4,7 +4,7 @@
  * and the Config class. No logic.
  */
 import type { CompressionName } from '../../protocol/compression/errors.js';
-import type { OAuthBearerTokenProvider } from '../network/sasl.js';
+import type { CustomSaslClient, OAuthBearerTokenProvider, SaslTarget } from '../network/sasl.js';
 import type { OidcOptions } from '../network/oauth.js';
 
 /** sarama's `OffsetOldest`: start from the oldest offset still in the log (Java `earliest`). */
@@ -29,7 +29,7 @@ export type HashFunction = 'murmur2' | 'fnv1a';
  */
 export type NullKey = 'sticky' | 'hash-empty' | 'value-md5';
 export type { CompressionName };
-export type { OAuthBearerToken, OAuthBearerTokenProvider } from '../network/sasl.js';
+export type { CustomSaslClient, SaslTarget, OAuthBearerToken, OAuthBearerTokenProvider } from '../network/sasl.js';
 export type { OidcOptions } from '../network/oauth.js';
 export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
 export type GroupProtocol = 'classic' | 'consumer';
@@ -79,6 +79,26 @@ export interface OAuthBearerOptions {
   token?: OAuthBearerTokenProvider;
   /** The client-credentials grant against an OIDC token endpoint (secret: clientSecret never shown). */
   oidc?: OidcOptions;
+}
+
+/**
+ * A SASL mechanism kafkaesque does not implement, written by the application (docs/security.md):
+ * its name, as SaslHandshake sends it (RFC 4422: 1 to 20 of `A-Z 0-9 - _`; a built-in name such
+ * as `PLAIN` is allowed and then this client replaces the built-in one), and `client`, called
+ * with the broker's `{ host, port }` for every (re-)authentication, returning the exchange (`initial()`, then `next(server)` until
+ * it returns null). Java: a custom `sasl.client.callback.handler.class` / SaslClient provider.
+ */
+export interface CustomSaslOptions {
+  mechanism: string;
+  client: (target: SaslTarget) => CustomSaslClient;
+}
+
+/** A custom mechanism as the public getter shows it: the name only (the client is the application's). */
+export interface CustomSaslSettings {
+  readonly mechanism: string;
+  readonly provider: 'custom';
+  readonly username?: undefined;
+  readonly password?: undefined;
 }
 
 /** The OAUTHBEARER settings as the public getter shows them: the provider named, the client secret redacted. */

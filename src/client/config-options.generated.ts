@@ -4,7 +4,7 @@ import type { MetadataRecoveryStrategy } from '../cluster/cluster.js';
 import type { PartitionAssignor } from '../consumer/assignors/types.js';
 import type { Logger } from '../network/logger.js';
 import type { PartitionerFunction, PartitionerName } from '../producer/partitioner.js';
-import type { Acks, Assignor, GroupProtocol, HashFunction, InitialOffset, IsolationLevel, NullKey, OAuthBearerOptions, OAuthBearerSettings, OffsetNewest, OffsetOldest, SaslOptions, SaslSettings, ServerAssignor, TlsOptions, TlsSettings } from './config-kinds.js';
+import type { Acks, Assignor, CustomSaslOptions, CustomSaslSettings, GroupProtocol, HashFunction, InitialOffset, IsolationLevel, NullKey, OAuthBearerOptions, OAuthBearerSettings, OffsetNewest, OffsetOldest, SaslOptions, SaslSettings, ServerAssignor, TlsOptions, TlsSettings } from './config-kinds.js';
 
 /** Everything `new Config()` accepts; every option is optional. */
 export interface ConfigOptions {
@@ -33,8 +33,8 @@ export interface ConfigOptions {
   maxFrameBytes?: number;
   /** TLS to the brokers: `true` with Node's bundled CAs, or options. Read back with the key and passphrase redacted. Default: `false`. Java: `security.protocol=SSL`, `ssl.*`. */
   tls?: boolean | TlsOptions;
-  /** SASL: PLAIN/SCRAM credentials, or OAUTHBEARER with a token provider or the built-in OIDC client-credentials provider (docs/security.md); with `tls` Java's `SASL_SSL`, without `SASL_PLAINTEXT`. Read back with the password and client secret redacted. Default: none. Java: `sasl.mechanism`, `sasl.jaas.config`, `sasl.login.callback.handler.class`, `sasl.oauthbearer.token.endpoint.url`. */
-  sasl?: SaslOptions | OAuthBearerOptions;
+  /** SASL: PLAIN/SCRAM credentials, OAUTHBEARER with a token provider or the built-in OIDC client-credentials provider, or a custom mechanism whose `client()` returns the exchange (`initial()`, `next(server)`) (docs/security.md); with `tls` Java's `SASL_SSL`, without `SASL_PLAINTEXT`. Read back with the password and client secret redacted, a custom mechanism as its name only. Default: none. Java: `sasl.mechanism`, `sasl.jaas.config`, `sasl.login.callback.handler.class`, `sasl.oauthbearer.token.endpoint.url`. */
+  sasl?: SaslOptions | OAuthBearerOptions | CustomSaslOptions;
   /** With no `logger`: log everything at debug level to stderr (`consoleLogger('debug')`). Default: `false`. Java: none. */
   debug?: boolean;
   /** Where the client logs; nothing is logged without one. Read back as the effective logger (never undefined). Default: none (a console logger with `debug`). Java: SLF4J. */
@@ -152,8 +152,8 @@ export interface ConfigValues {
   readonly maxFrameBytes: number;
   /** TLS to the brokers: `true` with Node's bundled CAs, or options. Read back with the key and passphrase redacted. Default: `false`. Java: `security.protocol=SSL`, `ssl.*`. */
   readonly tls: false | TlsSettings;
-  /** SASL: PLAIN/SCRAM credentials, or OAUTHBEARER with a token provider or the built-in OIDC client-credentials provider (docs/security.md); with `tls` Java's `SASL_SSL`, without `SASL_PLAINTEXT`. Read back with the password and client secret redacted. Default: none. Java: `sasl.mechanism`, `sasl.jaas.config`, `sasl.login.callback.handler.class`, `sasl.oauthbearer.token.endpoint.url`. */
-  readonly sasl: SaslSettings | OAuthBearerSettings | undefined;
+  /** SASL: PLAIN/SCRAM credentials, OAUTHBEARER with a token provider or the built-in OIDC client-credentials provider, or a custom mechanism whose `client()` returns the exchange (`initial()`, `next(server)`) (docs/security.md); with `tls` Java's `SASL_SSL`, without `SASL_PLAINTEXT`. Read back with the password and client secret redacted, a custom mechanism as its name only. Default: none. Java: `sasl.mechanism`, `sasl.jaas.config`, `sasl.login.callback.handler.class`, `sasl.oauthbearer.token.endpoint.url`. */
+  readonly sasl: SaslSettings | OAuthBearerSettings | CustomSaslSettings | undefined;
   /** With no `logger`: log everything at debug level to stderr (`consoleLogger('debug')`). Default: `false`. Java: none. */
   readonly debug: boolean;
   /** Where the client logs; nothing is logged without one. Read back as the effective logger (never undefined). Default: none (a console logger with `debug`). Java: SLF4J. */

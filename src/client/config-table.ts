@@ -212,12 +212,12 @@ export const CONFIG_TABLE = {
   },
   sasl: {
     section: 'connection',
-    input: 'SaslOptions | OAuthBearerOptions',
-    value: 'SaslSettings | OAuthBearerSettings | undefined',
-    accepts: '`{ mechanism, username, password }`, `{ mechanism: \'oauthbearer\', token }` or `{ mechanism: \'oauthbearer\', oidc }`',
+    input: 'SaslOptions | OAuthBearerOptions | CustomSaslOptions',
+    value: 'SaslSettings | OAuthBearerSettings | CustomSaslSettings | undefined',
+    accepts: '`{ mechanism, username, password }`, `{ mechanism: \'oauthbearer\', token }`, `{ mechanism: \'oauthbearer\', oidc }` or a custom mechanism `{ mechanism: \'NAME\', client }`',
     java: '`sasl.mechanism`, `sasl.jaas.config`, `sasl.login.callback.handler.class`, `sasl.oauthbearer.token.endpoint.url`',
     yaml: 'sasl',
-    doc: "SASL: PLAIN/SCRAM credentials, or OAUTHBEARER with a token provider or the built-in OIDC client-credentials provider (docs/security.md); with `tls` Java's `SASL_SSL`, without `SASL_PLAINTEXT`. Read back with the password and client secret redacted.",
+    doc: "SASL: PLAIN/SCRAM credentials, OAUTHBEARER with a token provider or the built-in OIDC client-credentials provider, or a custom mechanism whose `client()` returns the exchange (`initial()`, `next(server)`) (docs/security.md); with `tls` Java's `SASL_SSL`, without `SASL_PLAINTEXT`. Read back with the password and client secret redacted, a custom mechanism as its name only.",
   },
   debug: flag({
     section: 'connection',

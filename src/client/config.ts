@@ -47,6 +47,7 @@ import {
   resolveSasl,
   resolveTls,
   wireString,
+  type CustomSaslCredentials,
   type OAuthBearerCredentials,
 } from './config-check.js';
 import {
@@ -59,6 +60,9 @@ import {
   type SaslOptions,
   type OAuthBearerOptions,
   type OAuthBearerTokenProvider,
+  type CustomSaslOptions,
+  type CustomSaslClient,
+  type SaslTarget,
   type TlsOptions,
   type TlsSettings,
   type Acks,
@@ -81,7 +85,7 @@ export type { MetadataRecoveryStrategy } from '../cluster/cluster.js';
 interface Resolved {
   values: ConfigValues;
   tls: ResolvedTls | false;
-  sasl: SaslCredentials | OAuthBearerCredentials | undefined;
+  sasl: SaslCredentials | OAuthBearerCredentials | CustomSaslCredentials | undefined;
 }
 
 const MAX_IN_FLIGHT_FOR_IDEMPOTENCE = 5;
@@ -104,7 +108,7 @@ function resolve(o: ConfigOptions): Resolved {
   const given = (k: keyof ConfigOptions): boolean => o[k] !== undefined;
   const v: Record<string, unknown> = {};
   let tls: ResolvedTls | false = false;
-  let sasl: SaslCredentials | OAuthBearerCredentials | undefined;
+  let sasl: SaslCredentials | OAuthBearerCredentials | CustomSaslCredentials | undefined;
   for (const k of OPTION_NAMES) {
     const row: OptionRow = CONFIG_TABLE[k];
     if (row.check !== undefined) {
@@ -276,6 +280,8 @@ function resolve(o: ConfigOptions): Resolved {
     sasl:
       sasl === undefined
         ? undefined
+        : 'custom' in sasl
+          ? { mechanism: sasl.mechanism, provider: 'custom' }
         : sasl.mechanism === 'oauthbearer'
           ? { mechanism: 'oauthbearer', provider: sasl.oidc ? 'oidc' : 'token', ...(sasl.oidcView && { oidc: sasl.oidcView }) }
           : { mechanism: sasl.mechanism, username: sasl.username, password: REDACTED },
@@ -312,7 +318,7 @@ export class Config {
   #options: ConfigOptions;
   #values: ConfigValues;
   #tls: ResolvedTls | false;
-  #sasl: SaslCredentials | OAuthBearerCredentials | undefined;
+  #sasl: SaslCredentials | OAuthBearerCredentials | CustomSaslCredentials | undefined;
 
   static {
     for (const key of VALUE_NAMES) {
@@ -419,7 +425,7 @@ export class Config {
     return this.set({ compression, compressionLevel: level });
   }
 
-  setSASL(sasl: SaslOptions | OAuthBearerOptions): this {
+  setSASL(sasl: SaslOptions | OAuthBearerOptions | CustomSaslOptions): this {
     return this.set({ sasl });
   }
 
@@ -434,7 +440,14 @@ export class Config {
 
   /** The SASL credentials, password included, for the authentication layer; never log them. */
   saslCredentials(): SaslCredentials | undefined {
-    return this.#sasl?.mechanism === 'oauthbearer' ? undefined : this.#sasl;
+    const s = this.#sasl;
+    return s === undefined || 'custom' in s || s.mechanism === 'oauthbearer' ? undefined : s;
+  }
+
+  /** With a custom `sasl.client`: the mechanism name and the factory every connection calls; else undefined. */
+  customSaslMechanism(): { mechanism: string; client: (target: SaslTarget) => CustomSaslClient } | undefined {
+    const s = this.#sasl;
+    return s !== undefined && 'custom' in s ? { mechanism: s.mechanism, client: s.client } : undefined;
   }
 
   /**
@@ -442,7 +455,8 @@ export class Config {
    * OIDC provider's, whose token cache all connections of this Config share); else undefined.
    */
   oauthBearerTokenProvider(): OAuthBearerTokenProvider | undefined {
-    return this.#sasl?.mechanism === 'oauthbearer' ? this.#sasl.token : undefined;
+    const s = this.#sasl;
+    return s !== undefined && !('custom' in s) && s.mechanism === 'oauthbearer' ? s.token : undefined;
   }
 
   /** What {@link BrokerConnection.connect} takes for one broker, TLS options included (key and passphrase too). */

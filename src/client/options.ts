@@ -12,8 +12,9 @@ export function clusterOptions(config: Config): ClusterOptions {
   const tls = config.toConnectionOptions('', 0).tls;
   const creds = config.saslCredentials();
   const token = config.oauthBearerTokenProvider();
+  const custom = config.customSaslMechanism();
   const sasl: SaslOptions | undefined =
-    creds !== undefined ? hideSaslPassword(creds) : token !== undefined ? { mechanism: 'oauthbearer', token } : undefined;
+    creds !== undefined ? hideSaslPassword(creds) : token !== undefined ? { mechanism: 'oauthbearer', token } : custom;
   return {
     brokers: config.brokers,
     clientId: config.clientId,

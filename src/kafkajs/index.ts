@@ -53,7 +53,22 @@ export {
 } from './admin.js';
 export type { ITopicConfig, SeekEntry, AclEntry, AclFilterEntry, AdminLogger, PartitionReassignment, OngoingTopicReassignment } from './admin.js';
 export { logLevel, CompressionTypes, CompressionCodecs, KafkaJSLogger } from './kafka.js';
-export type { KafkaConfig, SASLOptions, RetryOptions, LogEntry, logCreator, LogLevel, CompressionType } from './kafka.js';
+export type {
+  KafkaConfig,
+  SASLOptions,
+  Mechanism,
+  Authenticator,
+  AuthenticationProviderArgs,
+  SaslAuthenticateArgs,
+  SaslAuthenticationRequest,
+  SaslAuthenticationResponse,
+  OauthbearerProviderResponse,
+  RetryOptions,
+  LogEntry,
+  logCreator,
+  LogLevel,
+  CompressionType,
+} from './kafka.js';
 export { Partitioners, DefaultPartitioner, LegacyPartitioner, legacyMurmur2, javaMurmur2 } from './partitioners.js';
 export type { ICustomPartitioner, PartitionerArgs, PartitionMetadata } from './partitioners.js';
 export { AssignerProtocol, PartitionAssigners, KafkaesqueAssigners } from './assigners.js';

@@ -3,8 +3,8 @@
  * option by option, is in docs/kafkajs-migration.md).
  */
 import type { ConnectionOptions } from 'node:tls';
-import { Config, type ConfigOptions, type Logger } from '../index.js';
-import { KafkaJSNonRetriableError } from './errors.js';
+import { Config, type ConfigOptions, type CustomSaslClient, type Logger, type OAuthBearerToken, type SaslTarget } from '../index.js';
+import { KafkaJSNonRetriableError, KafkaJSSASLAuthenticationError } from './errors.js';
 
 export const logLevel = Object.freeze({ NOTHING: 0, ERROR: 1, WARN: 2, INFO: 4, DEBUG: 5 } as const);
 export type LogLevel = (typeof logLevel)[keyof typeof logLevel];
@@ -41,7 +41,42 @@ export interface SASLOptions {
   mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512' | 'aws' | 'oauthbearer';
   username?: string;
   password?: string;
+  /** oauthbearer: returns `{ value, extensions? }` for every (re-)authentication */
+  oauthBearerProvider?: () => Promise<OauthbearerProviderResponse>;
   [other: string]: unknown;
+}
+
+/** What KafkaJS's `oauthBearerProvider` resolves to. */
+export interface OauthbearerProviderResponse {
+  value: string;
+  extensions?: Record<string, string>;
+}
+
+/** One message of a custom mechanism: the client bytes, and how to read the broker's answer. */
+export interface SaslAuthenticationRequest {
+  encode: () => Buffer | Promise<Buffer>;
+}
+export interface SaslAuthenticationResponse<ParseResult> {
+  decode: (rawResponse: Buffer) => Buffer | Promise<Buffer>;
+  parse: (data: Buffer) => ParseResult;
+}
+export interface SaslAuthenticateArgs<ParseResult> {
+  request: SaslAuthenticationRequest;
+  response?: SaslAuthenticationResponse<ParseResult>;
+}
+export interface AuthenticationProviderArgs {
+  host: string;
+  port: number;
+  logger: KafkaJSLogger;
+  saslAuthenticate: <ParseResult>(args: SaslAuthenticateArgs<ParseResult>) => Promise<ParseResult | void>;
+}
+export interface Authenticator {
+  authenticate: () => Promise<void>;
+}
+/** KafkaJS 2.2's custom mechanism: a name and the provider of one authentication. */
+export interface Mechanism {
+  mechanism: string;
+  authenticationProvider: (args: AuthenticationProviderArgs) => Authenticator;
 }
 
 export interface RetryOptions {
@@ -57,7 +92,7 @@ export interface KafkaConfig {
   brokers: string[] | (() => string[] | Promise<string[]>);
   clientId?: string;
   ssl?: boolean | ConnectionOptions;
-  sasl?: SASLOptions;
+  sasl?: SASLOptions | Mechanism;
   connectionTimeout?: number;
   authenticationTimeout?: number;
   reauthenticationThreshold?: number;
@@ -160,11 +195,7 @@ export class ClientContext {
     this.logger = new KafkaJSLogger(creator(level), level);
     this.retry = config.retry ?? {};
     this.#config = config;
-    const sasl = config.sasl;
-    if (sasl && !['plain', 'scram-sha-256', 'scram-sha-512'].includes(String(sasl.mechanism).toLowerCase())) {
-      // checked at once so that no connection is attempted with a mechanism kafkaesque lacks
-      throw new KafkaJSNonRetriableError(`SASL ${String(sasl.mechanism)} mechanism is not supported by kafkaesque/kafkajs (plain, scram-sha-256 and scram-sha-512 are)`);
-    }
+    if (config.sasl) checkSasl(config.sasl);
   }
 
   /** The broker list (an async `brokers` function is called on each connect, as KafkaJS does). */
@@ -198,17 +229,169 @@ export class ClientContext {
         };
       }
     }
-    if (c.sasl) {
-      o.sasl = {
-        mechanism: c.sasl.mechanism.toLowerCase() as 'plain',
-        username: String(c.sasl.username ?? ''),
-        password: String(c.sasl.password ?? ''),
-      };
-    }
+    if (c.sasl) o.sasl = this.nativeSasl(c.sasl);
     return { ...o, ...extra };
+  }
+
+  /** The kafkaesque `sasl` option for KafkaJS's (checked by checkSasl in the constructor). */
+  private nativeSasl(sasl: SASLOptions | Mechanism): NonNullable<ConfigOptions['sasl']> {
+    if (isMechanism(sasl)) {
+      const mechanism = sasl.mechanism.toUpperCase();
+      return { mechanism, client: authenticatorBridge(mechanism, sasl.authenticationProvider, this.logger) };
+    }
+    if (sasl.mechanism.toLowerCase() === 'oauthbearer') {
+      const provider = sasl.oauthBearerProvider!;
+      return { mechanism: 'oauthbearer', token: async () => oauthToken(await provider()) };
+    }
+    return {
+      mechanism: sasl.mechanism.toLowerCase() as 'plain',
+      username: String(sasl.username ?? ''),
+      password: String(sasl.password ?? ''),
+    };
   }
 
   async makeConfig(extra: ConfigOptions = {}): Promise<Config> {
     return new Config(await this.options(extra));
   }
+}
+
+function isMechanism(sasl: SASLOptions | Mechanism): sasl is Mechanism {
+  return typeof (sasl as Partial<Mechanism>).authenticationProvider === 'function';
+}
+
+/** RFC 4422 mechanism names, as SaslHandshake sends them (KafkaJS upper-cases the name given). */
+const MECHANISM_NAME = /^[A-Z0-9_-]{1,20}$/;
+
+/** Refuses at `new Kafka()` what kafkaesque/kafkajs cannot authenticate with, so that no connection is tried. */
+function checkSasl(sasl: SASLOptions | Mechanism): void {
+  if (sasl === null || typeof sasl !== 'object' || typeof sasl.mechanism !== 'string') {
+    throw new KafkaJSNonRetriableError('sasl needs a mechanism (plain, scram-sha-256, scram-sha-512, oauthbearer, or a custom one with authenticationProvider)');
+  }
+  if (isMechanism(sasl)) {
+    if (!MECHANISM_NAME.test(sasl.mechanism.toUpperCase())) {
+      throw new KafkaJSNonRetriableError(`SASL mechanism name '${sasl.mechanism.slice(0, 40)}' is not a SASL mechanism name (RFC 4422: 1 to 20 of A-Z 0-9 - _)`);
+    }
+    return;
+  }
+  const m = sasl.mechanism.toLowerCase();
+  if (m === 'oauthbearer') {
+    if (typeof sasl.oauthBearerProvider !== 'function') {
+      throw new KafkaJSNonRetriableError('SASL oauthbearer needs sasl.oauthBearerProvider, an async function returning { value: token }');
+    }
+    return;
+  }
+  if (m === 'aws') {
+    throw new KafkaJSNonRetriableError(
+      'SASL aws mechanism is not supported by kafkaesque/kafkajs: kafkaesque has no AWS_MSK_IAM mechanism (write one as a custom mechanism with authenticationProvider, or use SCRAM or OAUTHBEARER with MSK)',
+    );
+  }
+  if (!['plain', 'scram-sha-256', 'scram-sha-512'].includes(m)) {
+    throw new KafkaJSNonRetriableError(
+      `SASL ${sasl.mechanism.slice(0, 40)} mechanism is not supported by kafkaesque/kafkajs (plain, scram-sha-256, scram-sha-512 and oauthbearer are; others as a custom mechanism with authenticationProvider)`,
+    );
+  }
+}
+
+/**
+ * How long an `oauthBearerProvider` token is taken to live when its value is not a JWT with a
+ * numeric `exp` claim. Only shown (kafkaesque's OAuthBearerToken.lifetimeMs): re-authentication
+ * (KIP-368) follows the session lifetime the broker gives, which the broker derives from the token.
+ */
+export const OAUTH_DEFAULT_LIFETIME_MS = 3_600_000;
+
+/** The claims of a compact JWS/JWT, or undefined when `value` is not one. */
+function jwtClaims(value: string): Record<string, unknown> | undefined {
+  const parts = value.split('.');
+  if (parts.length !== 3) return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
+    return claims !== null && typeof claims === 'object' && !Array.isArray(claims) ? (claims as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** KafkaJS's `{ value, extensions? }` as kafkaesque's token: lifetime from the JWT's `exp`, principal from its `sub`. */
+function oauthToken(t: OauthbearerProviderResponse): OAuthBearerToken {
+  if (t === null || typeof t !== 'object' || typeof t.value !== 'string' || t.value.length === 0) {
+    throw new KafkaJSSASLAuthenticationError('SASL OAUTHBEARER: Invalid OAuth bearer token (oauthBearerProvider must return { value: token })');
+  }
+  const claims = jwtClaims(t.value);
+  const token: OAuthBearerToken = {
+    value: t.value,
+    lifetimeMs: typeof claims?.exp === 'number' && Number.isFinite(claims.exp) ? claims.exp * 1000 - Date.now() : OAUTH_DEFAULT_LIFETIME_MS,
+  };
+  if (typeof claims?.sub === 'string') token.principal = claims.sub;
+  if (t.extensions != null) token.extensions = t.extensions;
+  return token;
+}
+
+type BridgeEvent = { kind: 'send'; bytes: Buffer } | { kind: 'done' } | { kind: 'error'; error: unknown };
+
+/**
+ * KafkaJS's custom mechanism as a kafkaesque custom SASL client: for each authentication the
+ * provider's `authenticate()` runs as a coroutine. Each `saslAuthenticate({ request, response })`
+ * it calls hands `request.encode()` to kafkaesque as the next client message and waits; the
+ * broker's answer resumes it (through `response.decode` and `response.parse` when given).
+ * `authenticate()` resolving ends the exchange; throwing fails it (a KafkaJSSASLAuthenticationError).
+ */
+function authenticatorBridge(mechanism: string, provider: Mechanism['authenticationProvider'], logger: KafkaJSLogger) {
+  return ({ host, port }: SaslTarget): CustomSaslClient => {
+    const queue: BridgeEvent[] = [];
+    let waiter: ((e: BridgeEvent) => void) | undefined;
+    let reply: ((raw: Buffer) => void) | undefined;
+    let finished = false;
+    const emit = (e: BridgeEvent): void => {
+      if (waiter !== undefined) {
+        const w = waiter;
+        waiter = undefined;
+        w(e);
+      } else queue.push(e);
+    };
+    const nextEvent = (): Promise<BridgeEvent> => (queue.length > 0 ? Promise.resolve(queue.shift()!) : new Promise((resolve) => (waiter = resolve)));
+    const saslAuthenticate = async <R>({ request, response }: SaslAuthenticateArgs<R>): Promise<R | void> => {
+      if (finished) throw new KafkaJSSASLAuthenticationError(`SASL ${mechanism}: saslAuthenticate called after the exchange ended`);
+      if (reply !== undefined) throw new KafkaJSSASLAuthenticationError(`SASL ${mechanism}: saslAuthenticate called again before the broker answered the last message`);
+      const encoded: unknown = await request.encode();
+      if (!(encoded instanceof Uint8Array)) throw new KafkaJSSASLAuthenticationError(`SASL ${mechanism}: request.encode() must return a Buffer`);
+      const raw = await new Promise<Buffer>((resolve) => {
+        reply = resolve;
+        emit({ kind: 'send', bytes: Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength) });
+      });
+      if (!response) return;
+      return response.parse(await response.decode(raw));
+    };
+    const step = async (): Promise<Buffer | null> => {
+      const e = await nextEvent();
+      if (e.kind === 'send') return e.bytes;
+      finished = true;
+      if (e.kind === 'done') return null;
+      throw e.error;
+    };
+    return {
+      async initial(): Promise<Buffer> {
+        const run = async (): Promise<void> => {
+          const authenticator = provider({ host, port, logger: logger.namespace(`SaslAuthenticator-${mechanism}`), saslAuthenticate });
+          if (authenticator === null || typeof authenticator !== 'object' || typeof authenticator.authenticate !== 'function') {
+            throw new KafkaJSSASLAuthenticationError(`SASL ${mechanism}: authenticationProvider must return { authenticate }`);
+          }
+          await authenticator.authenticate();
+        };
+        run().then(
+          () => emit({ kind: 'done' }),
+          (error: unknown) => emit({ kind: 'error', error }),
+        );
+        const out = await step();
+        if (out === null) throw new KafkaJSSASLAuthenticationError(`SASL ${mechanism}: authenticate() finished without sending anything (call saslAuthenticate)`);
+        return out;
+      },
+      async next(server: Buffer): Promise<Buffer | null> {
+        const r = reply;
+        reply = undefined;
+        if (r === undefined) throw new KafkaJSSASLAuthenticationError(`SASL ${mechanism}: a broker message with no saslAuthenticate waiting`);
+        r(server);
+        return step();
+      },
+    };
+  };
 }

@@ -35,7 +35,7 @@ import { type Logger, NOOP_LOGGER } from './logger.js';
 import {
   createSaslClient,
   hideSaslPassword,
-  kafkaMechanismName,
+  saslHandshakeName,
   OAuthBearerClient,
   saslIdentity,
   type SaslMechanismClient,
@@ -202,7 +202,7 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
       port: opts.port,
       nodeId: opts.nodeId,
       tls: tlsOptions !== undefined,
-      saslMechanism: sasl === undefined ? undefined : kafkaMechanismName(sasl.mechanism),
+      saslMechanism: sasl === undefined ? undefined : saslHandshakeName(sasl),
       durationMs: 0,
     };
     const started = performance.now();
@@ -569,13 +569,13 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
    */
   private async authenticate(sasl: SaslOptions, reauthentication = false): Promise<void> {
     this.#authStartedAt = performance.now();
-    const mechanism = kafkaMechanismName(sasl.mechanism);
+    const mechanism = saslHandshakeName(sasl);
     let identity = saslIdentity(sasl);
     const fail = (detail: string, errorCode?: number, cause?: unknown): AuthenticationError =>
       new AuthenticationError(this.broker, mechanism, identity, detail, errorCode, cause);
     let client: SaslMechanismClient;
     try {
-      client = createSaslClient(sasl);
+      client = createSaslClient(sasl, { host: this.opts.host, port: this.opts.port });
     } catch (err) {
       throw fail((err as Error).message, undefined, err);
     }

@@ -18,7 +18,7 @@ const pbkdf2 = promisify(crypto.pbkdf2);
 export type SaslMechanismName = 'plain' | 'scram-sha-256' | 'scram-sha-512';
 
 /** SASL credentials as BrokerConnection and Cluster take them. */
-export type SaslOptions = PasswordSaslOptions | OAuthBearerSaslOptions;
+export type SaslOptions = PasswordSaslOptions | OAuthBearerSaslOptions | CustomSaslOptions;
 
 /** PLAIN and SCRAM: a username and a password. */
 export interface PasswordSaslOptions {
@@ -56,13 +56,43 @@ export interface OAuthBearerSaslOptions {
   token: OAuthBearerTokenProvider;
 }
 
+/**
+ * The client side of a mechanism kafkaesque does not implement, written by the application:
+ * the same exchange as {@link SaslMechanismClient} (`initial()` the first client message,
+ * `next(server)` the answer to each server message or null when done). A fresh one is made
+ * for every (re-)authentication. Anything it throws fails the authentication
+ * (AuthenticationError, its message included: keep secrets out of it).
+ */
+export interface CustomSaslClient {
+  /** The name shown in log lines and errors (not a secret); default `(custom mechanism)`. */
+  readonly username?: string;
+  initial(): Promise<Buffer> | Buffer;
+  next(server: Buffer): Promise<Buffer | null> | Buffer | null;
+}
+
+/** The broker a custom mechanism's client is made for. */
+export interface SaslTarget {
+  host: string;
+  port: number;
+}
+
+/** A custom mechanism: its name as SaslHandshake sends it (as given), and the factory of its client. */
+export interface CustomSaslOptions {
+  mechanism: string;
+  client: (target: SaslTarget) => CustomSaslClient;
+}
+
+export function isCustomSasl(o: SaslOptions): o is CustomSaslOptions {
+  return typeof (o as Partial<CustomSaslOptions>).client === 'function';
+}
+
 export function isOAuthBearer(o: SaslOptions): o is OAuthBearerSaslOptions {
-  return o.mechanism.toLowerCase() === 'oauthbearer';
+  return !isCustomSasl(o) && o.mechanism.toLowerCase() === 'oauthbearer';
 }
 
 /** The name a SASL option set is known by in messages: the username, or the token's principal. */
 export function saslIdentity(o: SaslOptions): string {
-  return isOAuthBearer(o) ? '(oauthbearer token)' : o.username;
+  return isCustomSasl(o) ? '(custom mechanism)' : isOAuthBearer(o) ? '(oauthbearer token)' : o.username;
 }
 
 /** The mechanism's name on the wire (SaslHandshake): `PLAIN`, `SCRAM-SHA-256`, `SCRAM-SHA-512`. */
@@ -70,12 +100,17 @@ export function kafkaMechanismName(mechanism: string): string {
   return mechanism.toUpperCase();
 }
 
+/** The mechanism name SaslHandshake sends for `o`: a custom mechanism's as given, a built-in one's upper-cased. */
+export function saslHandshakeName(o: SaslOptions): string {
+  return isCustomSasl(o) ? o.mechanism : kafkaMechanismName(o.mechanism);
+}
+
 /**
  * A copy of `o` whose password is a non-enumerable property: still readable as `o.password`,
  * but not shown by util.inspect or JSON.stringify, and not copied by object spread.
  */
 export function hideSaslPassword<T extends SaslOptions>(o: T): T {
-  if (isOAuthBearer(o)) return o; // a function: nothing to show
+  if (isOAuthBearer(o) || isCustomSasl(o)) return o; // a function: nothing to show
   const out = { mechanism: o.mechanism, username: o.username } as T;
   Object.defineProperty(out, 'password', { value: o.password, enumerable: false, writable: false, configurable: false });
   return out;
@@ -95,7 +130,8 @@ export interface SaslMechanismClient {
 }
 
 /** Creates the client of a mechanism for the credentials. */
-export function createSaslClient(o: SaslOptions): SaslMechanismClient {
+export function createSaslClient(o: SaslOptions, target: SaslTarget = { host: '', port: 0 }): SaslMechanismClient {
+  if (isCustomSasl(o)) return new CustomMechanismClient(o.mechanism, () => o.client(target));
   if (isOAuthBearer(o)) return new OAuthBearerClient(o.token);
   const m = o.mechanism.toLowerCase();
   switch (m) {
@@ -357,5 +393,64 @@ function describeServerError(server: Buffer): string {
     return parts.join(', ');
   } catch {
     return `an unparsable error message of ${server.length} bytes`;
+  }
+}
+
+/**
+ * Drives an application's {@link CustomSaslClient}: makes it when the exchange starts, and turns
+ * whatever it throws (or a message that is not a Buffer) into a SaslMechanismError, which
+ * BrokerConnection reports as an AuthenticationError.
+ */
+export class CustomMechanismClient implements SaslMechanismClient {
+  readonly mechanism: string;
+  username = '(custom mechanism)';
+  readonly #factory: () => CustomSaslClient;
+  #client: CustomSaslClient | undefined;
+
+  constructor(mechanism: string, factory: () => CustomSaslClient) {
+    this.mechanism = mechanism;
+    this.#factory = factory;
+  }
+
+  #fail(err: unknown, step: string): SaslMechanismError {
+    if (err instanceof SaslMechanismError) return err;
+    const e = new SaslMechanismError(`${this.mechanism} (custom mechanism) failed in ${step}: ${(err as Error)?.message ?? String(err)}`);
+    (e as { cause?: unknown }).cause = err;
+    return e;
+  }
+
+  #check(out: unknown, step: string, allowNull: boolean): Buffer | null {
+    if (Buffer.isBuffer(out) || (allowNull && out === null)) return out as Buffer | null;
+    if (out instanceof Uint8Array) return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+    throw new SaslMechanismError(`${this.mechanism} (custom mechanism): ${step} returned ${out === null ? 'null' : typeof out}, not a Buffer${allowNull ? ' or null' : ''}`);
+  }
+
+  async initial(): Promise<Buffer> {
+    if (this.#client !== undefined) throw new SaslMechanismError(`${this.mechanism} (custom mechanism): exchange already started`);
+    let out: unknown;
+    try {
+      const client = this.#factory();
+      if (client === null || typeof client !== 'object' || typeof client.initial !== 'function' || typeof client.next !== 'function') {
+        throw new SaslMechanismError(`${this.mechanism} (custom mechanism): sasl.client() returned no object with initial() and next()`);
+      }
+      this.#client = client;
+      if (typeof client.username === 'string') this.username = client.username;
+      out = await client.initial();
+    } catch (err) {
+      throw this.#fail(err, 'initial()');
+    }
+    return this.#check(out, 'initial()', false)!;
+  }
+
+  async next(server: Buffer): Promise<Buffer | null> {
+    const client = this.#client;
+    if (client === undefined) throw new SaslMechanismError(`${this.mechanism} (custom mechanism): server message before the client message`);
+    let out: unknown;
+    try {
+      out = await client.next(server);
+    } catch (err) {
+      throw this.#fail(err, 'next()');
+    }
+    return this.#check(out, 'next()', true);
   }
 }
