@@ -331,8 +331,9 @@ type BridgeEvent = { kind: 'send'; bytes: Buffer } | { kind: 'done' } | { kind: 
 /**
  * KafkaJS's custom mechanism as a kafkaesque custom SASL client: for each authentication the
  * provider's `authenticate()` runs as a coroutine. Each `saslAuthenticate({ request, response })`
- * it calls hands `request.encode()` to kafkaesque as the next client message and waits; the
- * broker's answer resumes it (through `response.decode` and `response.parse` when given).
+ * it calls hands `request.encode()` (Kafka BYTES, length first, as KafkaJS takes it) to kafkaesque
+ * as the next client message and waits; the broker's answer resumes it (length-prefixed again,
+ * through `response.decode` and `response.parse` when given; the call resolves to undefined without).
  * `authenticate()` resolving ends the exchange; throwing fails it (a KafkaJSSASLAuthenticationError).
  */
 function authenticatorBridge(mechanism: string, provider: Mechanism['authenticationProvider'], logger: KafkaJSLogger) {
@@ -353,13 +354,22 @@ function authenticatorBridge(mechanism: string, provider: Mechanism['authenticat
       if (finished) throw new KafkaJSSASLAuthenticationError(`SASL ${mechanism}: saslAuthenticate called after the exchange ended`);
       if (reply !== undefined) throw new KafkaJSSASLAuthenticationError(`SASL ${mechanism}: saslAuthenticate called again before the broker answered the last message`);
       const encoded: unknown = await request.encode();
-      if (!(encoded instanceof Uint8Array)) throw new KafkaJSSASLAuthenticationError(`SASL ${mechanism}: request.encode() must return a Buffer`);
+      // as KafkaJS: encode() gives Kafka BYTES (int32 length, then the mechanism's bytes), and
+      // decode() gets the broker's bytes in the same form
+      if (!(encoded instanceof Uint8Array) || encoded.byteLength < 4 || Buffer.from(encoded.buffer, encoded.byteOffset, 4).readInt32BE(0) !== encoded.byteLength - 4) {
+        throw new KafkaJSSASLAuthenticationError(
+          `SASL ${mechanism}: request.encode() must return a Buffer holding Kafka BYTES: a 4-byte big-endian length, then that many SASL bytes (as KafkaJS's Encoder.writeBytes writes them)`,
+        );
+      }
       const raw = await new Promise<Buffer>((resolve) => {
         reply = resolve;
-        emit({ kind: 'send', bytes: Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength) });
+        emit({ kind: 'send', bytes: Buffer.from(encoded.buffer, encoded.byteOffset + 4, encoded.byteLength - 4) });
       });
       if (!response) return;
-      return response.parse(await response.decode(raw));
+      const framed = Buffer.alloc(4 + raw.length);
+      framed.writeInt32BE(raw.length, 0);
+      raw.copy(framed, 4);
+      return response.parse(await response.decode(framed));
     };
     const step = async (): Promise<Buffer | null> => {
       const e = await nextEvent();
