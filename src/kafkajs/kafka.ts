@@ -312,7 +312,7 @@ function jwtClaims(value: string): Record<string, unknown> | undefined {
 }
 
 /** KafkaJS's `{ value, extensions? }` as kafkaesque's token: lifetime from the JWT's `exp`, principal from its `sub`. */
-function oauthToken(t: OauthbearerProviderResponse): OAuthBearerToken {
+export function oauthToken(t: OauthbearerProviderResponse): OAuthBearerToken {
   if (t === null || typeof t !== 'object' || typeof t.value !== 'string' || t.value.length === 0) {
     throw new KafkaJSSASLAuthenticationError('SASL OAUTHBEARER: Invalid OAuth bearer token (oauthBearerProvider must return { value: token })');
   }

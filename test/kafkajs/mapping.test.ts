@@ -31,7 +31,7 @@ import {
   toKafkaJSError,
   type LogEntry,
 } from '../../src/kafkajs/index';
-import { ClientContext } from '../../src/kafkajs/kafka';
+import { ClientContext, OAUTH_DEFAULT_LIFETIME_MS, oauthToken } from '../../src/kafkajs/kafka';
 
 describe('toKafkaJSError', () => {
   const cases: [string, Error, new (...a: never[]) => KafkaJSError, string, boolean][] = [
@@ -203,4 +203,21 @@ describe("KafkaJS 2.2.4's exports", () => {
       expect([k, new O('went wrong', {}).name]).toEqual([k, new T('went wrong', {}).name]);
     }
   });
+});
+
+test("oauthBearerProvider's { value, extensions } as kafkaesque's token: lifetimeMs from the JWT's exp, principal from sub, else the documented default", () => {
+  const b64 = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const exp = Math.floor(Date.now() / 1000) + 120;
+  const jwt = `${b64({ alg: 'none' })}.${b64({ sub: 'alice', exp })}.`;
+  const t = oauthToken({ value: jwt, extensions: { tenant: 'blue' } });
+  expect(t.value).toBe(jwt);
+  expect(t.principal).toBe('alice');
+  expect(t.extensions).toEqual({ tenant: 'blue' });
+  expect(t.lifetimeMs).toBeGreaterThan(115_000);
+  expect(t.lifetimeMs).toBeLessThanOrEqual(120_000);
+  const opaque = oauthToken({ value: 'opaque-token-123' });
+  expect(opaque.lifetimeMs).toBe(OAUTH_DEFAULT_LIFETIME_MS);
+  expect(opaque.principal).toBeUndefined();
+  expect(oauthToken({ value: `${b64({ alg: 'none' })}.${b64({ sub: 'x' })}.` }).lifetimeMs).toBe(OAUTH_DEFAULT_LIFETIME_MS);
+  expect(() => oauthToken({} as never)).toThrow(KafkaJSSASLAuthenticationError);
 });
