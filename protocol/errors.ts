@@ -27,7 +27,7 @@ export const KAFKAESQUE_ERROR_CODES = {
   ERR_REQUEST_TIMEOUT: 'no response within requestTimeoutMs, the connection is closed; retriable, raise requestTimeoutMs for a slow broker',
   ERR_PROTOCOL_VIOLATION: 'a broker sent bytes that break the protocol; only that connection closes, report it',
   ERR_UNSUPPORTED_VERSION: 'the broker speaks no version of an API the client needs; use Apache Kafka 4.0 or later',
-  ERR_AUTHENTICATION: 'SASL authentication failed; fix Config.sasl (mechanism, username, password), never retried',
+  ERR_AUTHENTICATION: "SASL authentication failed; fix Config.sasl (mechanism, username, password, token provider, or the custom mechanism's client), never retried",
   ERR_OAUTH_TOKEN_ENDPOINT: 'the OAUTHBEARER token endpoint refused the client (fix sasl.oidc clientId, clientSecret, scope; not retried) or did not answer (retriable; check the URL)',
   // cluster/: metadata and routing
   ERR_CLOSED: 'a request through a cluster connection pool that was closed (its producer or consumer was closed); create a new one',
