@@ -393,10 +393,11 @@ export class Consumer {
     const { topic, partition, messages } = fetched;
     const key = tpKey(topic, partition);
     const paused = (): boolean => this.#paused.size > 0 && this.isPaused(topic, partition);
-    if (paused()) {
-      if (!this.#skipped.has(key)) this.#skipped.set(key, { topic, partition, offset: messages[0].offset });
-      return;
-    }
+    /** Paused with `offset` not delivered: resume() seeks back to the first such offset. */
+    const skipFrom = (offset: bigint): void => {
+      if (!this.#skipped.has(key)) this.#skipped.set(key, { topic, partition, offset });
+    };
+    if (paused()) return skipFrom(messages[0].offset);
     const pause = (): (() => void) => {
       this.pause([{ topic, partitions: [partition] }]);
       return () => this.resume([{ topic, partitions: [partition] }]);
@@ -407,17 +408,10 @@ export class Consumer {
     const firstOffset = String(messages[0].offset);
     const offsetLag = (): string => String(fetched.highWatermark >= 0n ? fetched.highWatermark - 1n - messages[messages.length - 1].offset : 0n);
     const offsetLagLow = (): string => String(fetched.highWatermark >= 0n ? fetched.highWatermark - 1n - messages[0].offset : 0n);
+    /** START_BATCH_PROCESS's payload (END_BATCH_PROCESS adds the duration). */
+    const described = () => ({ topic, partition, highWatermark, offsetLag: offsetLag(), offsetLagLow: offsetLagLow(), batchSize: messages.length, firstOffset, lastOffset });
     const started = Date.now();
-    if (this.#instrumentation.listening(CONSUMER_EVENTS.START_BATCH_PROCESS)) this.#instrumentation.emit(CONSUMER_EVENTS.START_BATCH_PROCESS, {
-      topic,
-      partition,
-      highWatermark,
-      offsetLag: offsetLag(),
-      offsetLagLow: offsetLagLow(),
-      batchSize: messages.length,
-      firstOffset,
-      lastOffset,
-    });
+    if (this.#instrumentation.listening(CONSUMER_EVENTS.START_BATCH_PROCESS)) this.#instrumentation.emit(CONSUMER_EVENTS.START_BATCH_PROCESS, described());
     const resolve = (offset: bigint, count = 1): void => {
       // autoCommit false: resolved offsets are only reported (uncommittedOffsets), commitOffsets commits what it is given
       if (config.autoCommit !== false) native.markPartitionOffset(topic, partition, offset);
@@ -425,6 +419,11 @@ export class Consumer {
       if (u) u.offset = offset + 1n;
       else this.#uncommitted.set(key, { topic, partition, offset: offset + 1n });
       this.#resolvedSinceCommit += count;
+    };
+    /** The first offset of this batch that no resolveOffset covered. */
+    const firstUnresolved = (): bigint => {
+      const resolvedTo = this.#uncommitted.get(key)?.offset;
+      return resolvedTo !== undefined && resolvedTo > messages[0].offset ? resolvedTo : messages[0].offset;
     };
     try {
       if (config.eachMessage) {
@@ -435,7 +434,7 @@ export class Consumer {
           for (let i = 0; i < messages.length; i++) {
             if (!this.#running || fetched.stale) break;
             if (paused()) {
-              if (!this.#skipped.has(key)) this.#skipped.set(key, { topic, partition, offset: messages[i].offset });
+              skipFrom(messages[i].offset);
               break;
             }
             try {
@@ -443,9 +442,7 @@ export class Consumer {
             } catch (err) {
               if (done >= 0) resolve(messages[done].offset, done + 1);
               done = -1;
-              this.retryFrom(native, topic, partition, messages[i].offset, err);
-              await sleep(this.#ctx.retry.initialRetryTime ?? 300);
-              return;
+              return this.retryFrom(native, topic, partition, messages[i].offset, err);
             }
             done = i;
           }
@@ -478,43 +475,29 @@ export class Consumer {
             isStale: () => failed || fetched.stale || !native.assignment().some((tp) => tp.topic === topic && tp.partition === partition),
           });
         } catch (err) {
-          const resolvedTo = this.#uncommitted.get(key)?.offset;
-          const from = resolvedTo !== undefined && resolvedTo > messages[0].offset ? resolvedTo : messages[0].offset;
           failed = true;
-          this.retryFrom(native, topic, partition, from, err);
-          await sleep(this.#ctx.retry.initialRetryTime ?? 300);
-          return;
+          return this.retryFrom(native, topic, partition, firstUnresolved(), err);
         }
         if (paused() && !fetched.stale) {
           // paused from the handler: what it did not resolve is delivered again after resume
-          const resolvedTo = this.#uncommitted.get(key)?.offset;
-          const from = resolvedTo !== undefined && resolvedTo > messages[0].offset ? resolvedTo : messages[0].offset;
-          if (from <= messages[messages.length - 1].offset && !this.#skipped.has(key)) this.#skipped.set(key, { topic, partition, offset: from });
+          const from = firstUnresolved();
+          if (from <= messages[messages.length - 1].offset) skipFrom(from);
         } else if (config.eachBatchAutoResolve !== false && this.#running && !fetched.stale) resolve(messages[messages.length - 1].offset);
       }
     } finally {
-      if (this.#instrumentation.listening(CONSUMER_EVENTS.END_BATCH_PROCESS)) this.#instrumentation.emit(CONSUMER_EVENTS.END_BATCH_PROCESS, {
-        topic,
-        partition,
-        highWatermark,
-        offsetLag: offsetLag(),
-        offsetLagLow: offsetLagLow(),
-        batchSize: messages.length,
-        firstOffset,
-        lastOffset,
-        duration: Date.now() - started,
-      });
+      if (this.#instrumentation.listening(CONSUMER_EVENTS.END_BATCH_PROCESS)) this.#instrumentation.emit(CONSUMER_EVENTS.END_BATCH_PROCESS, { ...described(), duration: Date.now() - started });
     }
   }
 
   /** A handler failed: the message is delivered again (never skipped), after the retry backoff. */
-  private retryFrom(native: NativeConsumer, topic: string, partition: number, offset: bigint, err: unknown): void {
+  private async retryFrom(native: NativeConsumer, topic: string, partition: number, offset: bigint, err: unknown): Promise<void> {
     this.crash(err, true);
     try {
       native.seek(topic, partition, offset);
     } catch {
       // no longer owned: its new owner starts from the committed offset, which is before this one
     }
+    await sleep(this.#ctx.retry.initialRetryTime ?? 300);
   }
 
   private async commitIfThreshold(native: NativeConsumer, config: ConsumerRunConfig): Promise<void> {
