@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { hostPort } from '../helpers/broker.js';
 
 const root = path.join(__dirname, '..', '..');
 const cli = path.join(root, 'scripts', 'broker', 'cli.mjs');
@@ -55,11 +56,6 @@ function describeMode(m: string, env?: NodeJS.ProcessEnv): Described {
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   return JSON.parse(r.stdout) as Described;
-}
-
-function hostPort(address: string): { host: string; port: number } {
-  const i = address.lastIndexOf(':');
-  return { host: address.slice(0, i), port: Number(address.slice(i + 1)) };
 }
 
 const addresses = (process.env.KAFKAESQUE_BROKER ?? '127.0.0.1:9092').split(',');

@@ -4,8 +4,13 @@
  */
 export function brokerAddress(): { host: string; port: number; bootstrap: string } {
   const bootstrap = process.env.KAFKAESQUE_BROKER ?? '127.0.0.1:9092';
-  const i = bootstrap.lastIndexOf(':');
-  return { host: bootstrap.slice(0, i), port: Number(bootstrap.slice(i + 1)), bootstrap };
+  return { ...hostPort(bootstrap), bootstrap };
+}
+
+/** `host:port` (an IPv6 host keeps its colons) as its parts. */
+export function hostPort(address: string): { host: string; port: number } {
+  const i = address.lastIndexOf(':');
+  return { host: address.slice(0, i), port: Number(address.slice(i + 1)) };
 }
 
 /** A topic name unique to this run, so tests never see each other's data. */

@@ -7,14 +7,11 @@
  * validated (ConfigError) and the client's secrets never show in the Config's read-back forms.
  */
 import * as util from 'node:util';
-import { Config, ConfigError, OffsetOldest, type CustomSaslClient, type SaslTarget } from '../../src/client/config.js';
-import { Consumer } from '../../src/client/consumer.js';
-import { SyncProducer } from '../../src/client/producers.js';
-import { Admin } from '../../src/client/admin.js';
+import { Config, ConfigError, type CustomSaslClient, type SaslTarget } from '../../src/client/config.js';
 import { BrokerConnection } from '../../src/network/broker-connection.js';
 import { AuthenticationError } from '../../src/network/errors.js';
 import { ScramClient } from '../../src/network/sasl.js';
-import { uniqueTopic } from '../helpers/broker.js';
+import { saslRoundTrip } from '../helpers/sasl.js';
 
 jest.setTimeout(60_000);
 
@@ -60,32 +57,7 @@ async function connectError(client: (t: SaslTarget) => CustomSaslClient, mechani
 test('a hand-written PLAIN client authenticates alice: admin, producer and consumer work; the factory gets the broker address', async () => {
   const targets: SaslTarget[] = [];
   const sasl = { mechanism: 'PLAIN', client: plain('alice', alicePw, targets) };
-  const topic = uniqueTopic('custom-sasl');
-  const admin = await Admin.create({ brokers: [address], sasl });
-  try {
-    const [made] = await admin.createTopics([{ name: topic, numPartitions: 1 }], { waitForLeaders: true });
-    expect(made!.error).toBeNull();
-  } finally {
-    await admin.close();
-  }
-  const producer = await SyncProducer.create(new Config({ brokers: [address], sasl }));
-  try {
-    for (let i = 0; i < 2; i++) await producer.sendMsgByte(topic, null, `custom ${i}`);
-  } finally {
-    await producer.close();
-  }
-  const consumer = await Consumer.create(new Config({ brokers: [address], sasl }));
-  try {
-    const pc = await consumer.consumePartition(topic, 0, OffsetOldest);
-    const seen: string[] = [];
-    for await (const m of pc.messages()) {
-      seen.push(m.value!.toString());
-      if (seen.length === 2) break;
-    }
-    expect(seen).toEqual(['custom 0', 'custom 1']);
-  } finally {
-    await consumer.close();
-  }
+  await saslRoundTrip(address, sasl, 'custom-sasl', ['custom 0', 'custom 1']);
   expect(targets.length).toBeGreaterThanOrEqual(3); // a fresh client per connection
   for (const t of targets) expect(t).toEqual({ host, port });
 });

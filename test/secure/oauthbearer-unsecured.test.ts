@@ -6,14 +6,13 @@
  * an expired one and one without `sub` are typed AuthenticationErrors; bob, valid but without
  * ACLs, is refused by the authorizer, not by the validator.
  */
-import { Admin } from '../../src/client/admin.js';
-import { Config, OffsetOldest } from '../../src/client/config.js';
-import { Consumer } from '../../src/client/consumer.js';
+import { Config } from '../../src/client/config.js';
 import { SyncProducer } from '../../src/client/producers.js';
 import { BrokerConnection } from '../../src/network/broker-connection.js';
 import { AuthenticationError } from '../../src/network/errors.js';
 import type { OAuthBearerToken } from '../../src/network/sasl.js';
 import { uniqueTopic } from '../helpers/broker.js';
+import { saslRoundTrip } from '../helpers/sasl.js';
 
 jest.setTimeout(60_000);
 
@@ -39,32 +38,7 @@ const tokenOf = (jwt: string) => async (): Promise<OAuthBearerToken> => ({ value
 
 test('an unsigned token with sub and exp authenticates; its sub is the principal the ACLs see (alice produces and consumes)', async () => {
   const sasl = { mechanism: 'oauthbearer' as const, token: tokenOf(unsigned({ sub: 'alice', iat: now(), exp: now() + 300, scope: 'kafka' })) };
-  const topic = uniqueTopic('oauth-unsecured');
-  const admin = await Admin.create({ brokers: [address], sasl });
-  try {
-    const [made] = await admin.createTopics([{ name: topic, numPartitions: 1 }], { waitForLeaders: true });
-    expect(made!.error).toBeNull();
-  } finally {
-    await admin.close();
-  }
-  const producer = await SyncProducer.create(new Config({ brokers: [address], sasl }));
-  try {
-    for (let i = 0; i < 3; i++) await producer.sendMsgByte(topic, null, `hello ${i}`);
-  } finally {
-    await producer.close();
-  }
-  const consumer = await Consumer.create(new Config({ brokers: [address], sasl }));
-  try {
-    const pc = await consumer.consumePartition(topic, 0, OffsetOldest);
-    const seen: string[] = [];
-    for await (const m of pc.messages()) {
-      seen.push(m.value!.toString());
-      if (seen.length === 3) break;
-    }
-    expect(seen).toEqual(['hello 0', 'hello 1', 'hello 2']);
-  } finally {
-    await consumer.close();
-  }
+  await saslRoundTrip(address, sasl, 'oauth-unsecured', ['hello 0', 'hello 1', 'hello 2']);
 });
 
 test('an expired unsigned token is refused with a typed AuthenticationError that does not show the token', async () => {

@@ -18,9 +18,9 @@ import { BrokerConnection } from '../../src/network/broker-connection.js';
 import { AuthenticationError } from '../../src/network/errors.js';
 import { OAuthTokenEndpointError } from '../../src/network/oauth.js';
 import type { OAuthBearerToken } from '../../src/network/sasl.js';
-import { Metadata } from '../../protocol/messages/metadata.js';
 import { KafkaProtocolError } from '../../protocol/errors.js';
-import { uniqueTopic } from '../helpers/broker.js';
+import { uniqueTopic, hostPort } from '../helpers/broker.js';
+import { metadataOk } from '../helpers/sasl.js';
 import { kafkaesque } from '../helpers/cli.js';
 import { parseMuxConfig } from '../../src/mux/config-file.js';
 import { MuxConfigError } from '../../src/mux/errors.js';
@@ -39,11 +39,6 @@ if (info.oauth === undefined) throw new Error('the secure broker has no oauth se
 const SASL_PLAINTEXT = info.listeners.SASL_PLAINTEXT[0]!;
 const idp = new TestIdp(info.oauth);
 
-function hostPort(address: string): { host: string; port: number } {
-  const i = address.lastIndexOf(':');
-  return { host: address.slice(0, i), port: Number(address.slice(i + 1)) };
-}
-
 /** A provider that hands out `jwt` (or a new one per call) and counts its calls. */
 function provider(make: () => string, lifetimeMs = 60_000): { calls: number; token: () => Promise<OAuthBearerToken> } {
   const p = {
@@ -54,16 +49,6 @@ function provider(make: () => string, lifetimeMs = 60_000): { calls: number; tok
     },
   };
   return p;
-}
-
-async function metadataOk(conn: BrokerConnection): Promise<void> {
-  const res = await conn.send(Metadata, {
-    topics: [],
-    allowAutoTopicCreation: false,
-    includeClusterAuthorizedOperations: false,
-    includeTopicAuthorizedOperations: false,
-  });
-  expect(res.brokers.length).toBe(1);
 }
 
 function connect(token: () => Promise<OAuthBearerToken>): Promise<BrokerConnection> {

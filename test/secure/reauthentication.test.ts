@@ -15,7 +15,7 @@ import { BrokerConnection } from '../../src/network/broker-connection.js';
 import type { OAuthBearerToken, SaslOptions } from '../../src/network/sasl.js';
 import type { ClientMetricsSnapshot } from '../../src/network/metrics.js';
 import { Metadata } from '../../protocol/messages/metadata.js';
-import { uniqueTopic } from '../helpers/broker.js';
+import { uniqueTopic, hostPort } from '../helpers/broker.js';
 import { type OAuthInfo, startTokenEndpoint, TestIdp } from '../helpers/oauth.js';
 
 interface SecureInfo {
@@ -37,11 +37,6 @@ const REAUTH_MS = info.oauth.reauthMs;
 const idp = new TestIdp(info.oauth);
 
 jest.setTimeout(60_000);
-
-function hostPort(address: string): { host: string; port: number } {
-  const i = address.lastIndexOf(':');
-  return { host: address.slice(0, i), port: Number(address.slice(i + 1)) };
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

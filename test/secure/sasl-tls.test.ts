@@ -17,9 +17,9 @@ import { clusterOptions } from '../../src/client/options.js';
 import { Cluster } from '../../src/cluster/cluster.js';
 import { BrokerConnection } from '../../src/network/broker-connection.js';
 import { AuthenticationError, ConnectionError } from '../../src/network/errors.js';
-import { Metadata } from '../../protocol/messages/metadata.js';
 import { KafkaProtocolError } from '../../protocol/errors.js';
-import { uniqueTopic } from '../helpers/broker.js';
+import { uniqueTopic, hostPort } from '../helpers/broker.js';
+import { metadataOk } from '../helpers/sasl.js';
 import { eventually } from '../helpers/wait.js';
 
 interface SecureInfo {
@@ -38,22 +38,6 @@ const ca = fs.readFileSync(info.certs.ca, 'utf8');
 const alicePw = info.users.alice!.password;
 const bobPw = info.users.bob!.password;
 const MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
-
-function hostPort(address: string): { host: string; port: number } {
-  const i = address.lastIndexOf(':');
-  return { host: address.slice(0, i), port: Number(address.slice(i + 1)) };
-}
-
-/** Metadata for no topics: proves the connection is authenticated (anonymous would be refused/closed). */
-async function metadataOk(conn: BrokerConnection): Promise<void> {
-  const res = await conn.send(Metadata, {
-    topics: [],
-    allowAutoTopicCreation: false,
-    includeClusterAuthorizedOperations: false,
-    includeTopicAuthorizedOperations: false,
-  });
-  expect(res.brokers.length).toBe(1);
-}
 
 describe.each([
   ['SASL_PLAINTEXT', SASL_PLAINTEXT, undefined],
